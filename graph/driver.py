@@ -1,0 +1,82 @@
+"""Opening drivers to the configured Neo4j, with errors a user can act on."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from neo4j import (
+    AsyncDriver,
+    AsyncGraphDatabase,
+    Driver,
+    GraphDatabase,
+    NotificationMinimumSeverity,
+)
+from neo4j.exceptions import AuthError, ServiceUnavailable
+
+from graph.errors import DatabaseUnavailableError
+from graph.local_server import LocalNeo4j
+from graph.settings import Neo4jConnection, external_connection, local_server_settings
+
+
+def resolve_connection(env: Mapping[str, str] | None = None) -> Neo4jConnection:
+    """The Neo4j to use: ``NEO4J_URI`` when set, else the running project-local server.
+
+    Raises:
+        DatabaseUnavailableError: ``NEO4J_URI`` is unset and the local server is not running.
+    """
+    connection = external_connection(env)
+    if connection is not None:
+        return connection
+    server = LocalNeo4j(local_server_settings(env))
+    if server.pid() is None:
+        raise DatabaseUnavailableError(
+            f"No Neo4j to talk to: NEO4J_URI is not set and the project-local server "
+            f"({server.home}) is not running. Start it with `ctg db start`, or set NEO4J_URI "
+            "(and NEO4J_PASSWORD) to use your own Neo4j."
+        )
+    return server.connection()
+
+
+def open_driver(connection: Neo4jConnection) -> Driver:
+    """A synchronous driver (CLI, loaders), already checked to answer."""
+    driver = GraphDatabase.driver(
+        connection.uri,
+        auth=(connection.user, connection.password),
+        notifications_min_severity=NotificationMinimumSeverity.OFF,
+    )
+    try:
+        driver.verify_connectivity()
+    except (ServiceUnavailable, AuthError, OSError) as error:
+        driver.close()
+        raise unavailable(connection, error) from error
+    return driver
+
+
+def open_async_driver(connection: Neo4jConnection) -> AsyncDriver:
+    """An asynchronous driver for the API; one per process, closed by the app lifespan.
+
+    Connectivity is not checked here so that the API can start (and report through
+    ``/healthz``) while Neo4j is still down.
+    """
+    return AsyncGraphDatabase.driver(
+        connection.uri,
+        auth=(connection.user, connection.password),
+        connection_acquisition_timeout=10.0,
+        connection_timeout=5.0,
+        notifications_min_severity=NotificationMinimumSeverity.OFF,
+    )
+
+
+def unavailable(connection: Neo4jConnection, error: Exception) -> DatabaseUnavailableError:
+    """Turn a driver failure into an error that says what to check."""
+    if isinstance(error, AuthError):
+        return DatabaseUnavailableError(
+            f"Neo4j at {connection.uri} refused user {connection.user!r}: {error.message}. "
+            "Check NEO4J_USER / NEO4J_PASSWORD."
+        )
+    hint = (
+        "Start it with `ctg db start`."
+        if connection.local
+        else "Check NEO4J_URI and that the server is up."
+    )
+    return DatabaseUnavailableError(f"Neo4j at {connection.uri} does not answer ({error}). {hint}")

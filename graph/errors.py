@@ -1,0 +1,61 @@
+"""The exceptions of ctg-graph, in one place.
+
+Every message says what is wrong, where (file, line, value, setting) and what to do.
+The CLI prints ``str(error)`` and exits non-zero; the GraphQL layer turns the
+``UserFacingError`` family into GraphQL errors and masks everything else.
+
+Exception tree::
+
+    CtgError
+    ├── ConfigurationError        a setting or environment variable is wrong
+    ├── LocalServerError          the project-local Neo4j could not be installed/started/stopped
+    │   ├── MissingToolError      java, mvn or npm is not installed (or too old)
+    │   └── PortInUseError        the Bolt port is taken by another process
+    ├── DatabaseUnavailableError  Neo4j does not answer (wrong URI, down, bad credentials)
+    ├── InputError                an input file or value is invalid; nothing was written
+    │   └── ReferenceDataError    the territorial reference files are missing or malformed
+    └── UserFacingError           a request the API refuses, with a message safe to show
+        └── NotFoundError         a key that names nothing in the graph
+"""
+
+from __future__ import annotations
+
+
+class CtgError(Exception):
+    """Base class of every error ctg-graph raises on purpose."""
+
+
+class ConfigurationError(CtgError):
+    """A setting or environment variable has an unusable value."""
+
+
+class LocalServerError(CtgError):
+    """The project-local Neo4j server could not be installed, started or stopped."""
+
+
+class MissingToolError(LocalServerError):
+    """A program the local server needs (java, mvn) is missing or too old."""
+
+
+class PortInUseError(LocalServerError):
+    """The Bolt port chosen for the local server is already taken."""
+
+
+class DatabaseUnavailableError(CtgError):
+    """Neo4j cannot be reached or refuses the credentials."""
+
+
+class InputError(CtgError):
+    """An input (file, argument) is invalid. Raised before anything is written."""
+
+
+class ReferenceDataError(InputError):
+    """The territorial reference data (decoupage-administratif JSON) is unusable."""
+
+
+class UserFacingError(CtgError):
+    """An API request that is refused; the message is safe to show to any client."""
+
+
+class NotFoundError(UserFacingError):
+    """A key (code, id, slug) that names nothing in the graph."""

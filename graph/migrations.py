@@ -1,0 +1,76 @@
+"""The graph schema: uniqueness constraints on every node key, and the indexes queries use.
+
+Every statement is idempotent (``IF NOT EXISTS``), so :func:`migrate` runs on every
+start and by ``ctg db migrate`` without harm.
+
+Keys (see docs/graph-model.md): territories are keyed by their official ``code`` per kind
+(a région and a département can share a code, ``84``); every other node by ``key``, a
+readable slug or a SIREN.
+"""
+
+from __future__ import annotations
+
+from typing import LiteralString
+
+from neo4j import Driver
+
+#: Node labels keyed by ``code`` (official identifiers of territories).
+CODE_KEYED_LABELS: tuple[LiteralString, ...] = ("Region", "Departement", "EPCI", "Commune")
+#: Node labels keyed by ``key`` (readable slugs, or a SIREN for known organisations).
+SLUG_KEYED_LABELS: tuple[LiteralString, ...] = (
+    "SubTerritory",
+    "Partner",
+    "Person",
+    "Contract",
+    "Axis",
+    "Action",
+    "Theme",
+    "Funding",
+    "Body",
+    "Source",
+    "ReferenceData",
+)
+
+#: The full-text index over display names, titles and aliases. ``standard-folding``
+#: folds accents and case, so "ecuisses" finds "Écuisses".
+NAME_INDEX = "name_search"
+
+_STATEMENTS: tuple[LiteralString, ...] = (
+    *(
+        "CREATE CONSTRAINT " + label.lower() + "_code IF NOT EXISTS "
+        "FOR (n:" + label + ") REQUIRE n.code IS UNIQUE"
+        for label in CODE_KEYED_LABELS
+    ),
+    *(
+        "CREATE CONSTRAINT " + label.lower() + "_key IF NOT EXISTS "
+        "FOR (n:" + label + ") REQUIRE n.key IS UNIQUE"
+        for label in SLUG_KEYED_LABELS
+    ),
+    # territory(code) looks a code up across kinds
+    "CREATE INDEX territory_code IF NOT EXISTS FOR (n:Territory) ON (n.code)",
+    # scoped reference loads and per-département aggregates
+    "CREATE INDEX commune_departement IF NOT EXISTS FOR (n:Commune) ON (n.departement)",
+    # "active on a date" filters
+    "CREATE INDEX contract_period IF NOT EXISTS FOR (n:Contract) ON (n.start, n.end)",
+    "CREATE FULLTEXT INDEX " + NAME_INDEX + " IF NOT EXISTS "
+    "FOR (n:Territory|Partner|Person|Contract|Action|Axis|Theme|Body) "
+    "ON EACH [n.name, n.title, n.aliases] "
+    "OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-folding'}}",
+)
+
+
+def schema_statements() -> tuple[LiteralString, ...]:
+    """The Cypher statements :func:`migrate` runs, in order."""
+    return _STATEMENTS
+
+
+def migrate(driver: Driver, database: str) -> int:
+    """Create every constraint and index that is missing, then wait until all are online.
+
+    Returns the number of statements run (all of them; existing objects are kept).
+    """
+    with driver.session(database=database) as session:
+        for statement in _STATEMENTS:
+            session.run(statement).consume()
+        session.run("CALL db.awaitIndexes(300)").consume()
+    return len(_STATEMENTS)

@@ -1,0 +1,70 @@
+"""The API's read access to Neo4j: one :class:`GraphReader` per process, opened and
+closed by the app lifespan, shared by every request (the driver is a connection pool).
+
+Driver failures become :class:`graph.errors.DatabaseUnavailableError` with a message safe
+to show to API clients; other errors propagate (the API masks them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, LiteralString
+
+from neo4j import AsyncDriver, RoutingControl
+from neo4j.exceptions import DriverError, Neo4jError, ServiceUnavailable, SessionExpired
+
+from graph.driver import open_async_driver
+from graph.errors import DatabaseUnavailableError
+from graph.settings import Neo4jConnection
+
+Row = dict[str, Any]
+
+
+class GraphReader:
+    """Runs read queries (routed to readers in a cluster) and returns plain dicts."""
+
+    def __init__(self, driver: AsyncDriver, database: str) -> None:
+        self._driver = driver
+        self.database = database
+        #: Cypher queries run through this reader (tests use it to catch N+1 patterns).
+        self.queries_run = 0
+
+    @classmethod
+    def open(cls, connection: Neo4jConnection) -> GraphReader:
+        """A reader over a new async driver; nothing is contacted until the first query."""
+        return cls(open_async_driver(connection), connection.database)
+
+    async def close(self) -> None:
+        """Close the driver and its connections."""
+        await self._driver.close()
+
+    async def read(self, query: LiteralString, params: dict[str, Any] | None = None) -> list[Row]:
+        """Run one read query; each record as a dict of its columns."""
+        self.queries_run += 1
+        try:
+            result = await self._driver.execute_query(
+                query, params or {}, database_=self.database, routing_=RoutingControl.READ
+            )
+        except (ServiceUnavailable, SessionExpired, OSError) as error:
+            raise DatabaseUnavailableError(
+                "The graph database does not answer right now; try again shortly."
+            ) from error
+        except (Neo4jError, DriverError) as error:
+            if isinstance(error, Neo4jError) and error.is_retryable():
+                raise DatabaseUnavailableError(
+                    "The graph database is busy or restarting; try again shortly."
+                ) from error
+            raise
+        return [record.data() for record in result.records]
+
+    async def grouped(self, query: LiteralString, keys: Sequence[str]) -> dict[str, list[Row]]:
+        """Run a ``UNWIND $codes AS code ... RETURN code AS key, x {...} AS node`` query and
+        group the ``node`` dicts by key (every key present, maybe with an empty list)."""
+        grouped: dict[str, list[Row]] = {key: [] for key in keys}
+        for record in await self.read(query, {"codes": list(grouped)}):
+            grouped[record["key"]].append(dict(record["node"]))
+        return grouped
+
+    async def ping(self) -> None:
+        """Raise :class:`DatabaseUnavailableError` unless Neo4j answers a query."""
+        await self.read("RETURN 1 AS ok")

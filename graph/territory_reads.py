@@ -1,0 +1,110 @@
+"""Reading territories for the API, batched by key so that a GraphQL request costs one
+Cypher query per nesting level whatever the number of objects (see
+``schema/dataloaders.py``).
+
+Every function takes a list of codes and returns, per code, plain dicts of node
+properties (the ``kind`` property says which kind of territory a dict is).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import LiteralString
+
+from graph.reader import GraphReader, Row
+
+_TERRITORIES_BY_CODE: LiteralString = """
+UNWIND $codes AS code
+MATCH (t:Territory {code: code})
+RETURN code AS key, t {.*} AS node
+ORDER BY t.kind
+"""
+
+_DEPARTEMENTS_BY_CODE: LiteralString = """
+UNWIND $codes AS code
+MATCH (t:Departement {code: code})
+RETURN code AS key, t {.*} AS node
+"""
+
+_REGIONS_BY_CODE: LiteralString = """
+UNWIND $codes AS code
+MATCH (t:Region {code: code})
+RETURN code AS key, t {.*} AS node
+"""
+
+_EPCI_OF_COMMUNES: LiteralString = """
+UNWIND $codes AS code
+MATCH (:Commune {code: code})-[:MEMBER_OF]->(e:EPCI)
+RETURN code AS key, e {.*} AS node
+"""
+
+_MEMBERS_OF_EPCIS: LiteralString = """
+UNWIND $codes AS code
+MATCH (c:Commune)-[:MEMBER_OF]->(:EPCI {code: code})
+RETURN code AS key, c {.*} AS node
+ORDER BY c.sortName, c.code
+"""
+
+_DEPARTEMENTS_OF_EPCIS: LiteralString = """
+UNWIND $codes AS code
+MATCH (:EPCI {code: code})-[r:IN]->(d:Departement)
+RETURN code AS key, d {.*, memberCommunes: r.communes} AS node
+ORDER BY r.communes DESC, d.code
+"""
+
+_DEPARTEMENTS_OF_REGIONS: LiteralString = """
+UNWIND $codes AS code
+MATCH (d:Departement)-[:IN]->(:Region {code: code})
+RETURN code AS key, d {.*} AS node
+ORDER BY d.code
+"""
+
+_REFERENCE_INFO: LiteralString = """
+MATCH (s:ReferenceData)
+RETURN s {.*} AS node
+ORDER BY s.key
+"""
+
+
+async def territories_by_code(reader: GraphReader, codes: Sequence[str]) -> dict[str, list[Row]]:
+    """Every territory with each code (a région and a département may share one)."""
+    return await reader.grouped(_TERRITORIES_BY_CODE, codes)
+
+
+async def departements_by_code(reader: GraphReader, codes: Sequence[str]) -> dict[str, list[Row]]:
+    """The département with each code."""
+    return await reader.grouped(_DEPARTEMENTS_BY_CODE, codes)
+
+
+async def regions_by_code(reader: GraphReader, codes: Sequence[str]) -> dict[str, list[Row]]:
+    """The région with each code."""
+    return await reader.grouped(_REGIONS_BY_CODE, codes)
+
+
+async def epci_of_communes(reader: GraphReader, codes: Sequence[str]) -> dict[str, list[Row]]:
+    """The EPCI each commune (INSEE code) is a member of (none for a few islands)."""
+    return await reader.grouped(_EPCI_OF_COMMUNES, codes)
+
+
+async def members_of_epcis(reader: GraphReader, codes: Sequence[str]) -> dict[str, list[Row]]:
+    """The member communes of each EPCI (SIREN), by name."""
+    return await reader.grouped(_MEMBERS_OF_EPCIS, codes)
+
+
+async def departements_of_epcis(reader: GraphReader, codes: Sequence[str]) -> dict[str, list[Row]]:
+    """The départements each EPCI's members lie in, most members first; each dict also
+    carries ``memberCommunes``, the number of its members in that département."""
+    return await reader.grouped(_DEPARTEMENTS_OF_EPCIS, codes)
+
+
+async def departements_of_regions(
+    reader: GraphReader, codes: Sequence[str]
+) -> dict[str, list[Row]]:
+    """The départements of each région, by code."""
+    return await reader.grouped(_DEPARTEMENTS_OF_REGIONS, codes)
+
+
+async def reference_info(reader: GraphReader) -> list[Row]:
+    """The reference data sets loaded (package, version, vintage, départements)."""
+    records = await reader.read(_REFERENCE_INFO)
+    return [dict(r["node"]) for r in records]

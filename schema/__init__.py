@@ -1,0 +1,41 @@
+"""The GraphQL schema of ctg-graph: strawberry types, inputs and thin resolvers.
+
+No Cypher here: resolvers ask :mod:`graph` through the per-request loaders of
+:class:`schema.context.Context`. Each domain has a sub-package (``territories/``…) with
+its ``types.py`` and ``queries.py``; this module merges them.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+import strawberry
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+
+from schema.errors import mask_errors
+from schema.territories.queries import TerritoryQueries
+from schema.territories.types import Commune, Departement, Epci, Region
+
+#: Deeper queries are refused before they run. Lists are not paginated yet, so depth is
+#: what bounds fan-out (an EPCI's members' EPCI's members… grows as 53^depth): 7 allows
+#: commune → EPCI → members → département → région → départements, and no more.
+MAX_DEPTH = 7
+MAX_ALIASES = 30
+MAX_TOKENS = 5000
+
+
+@strawberry.type(description="Read the territorial partnership graph.")
+class Query(TerritoryQueries):
+    pass
+
+
+schema = strawberry.Schema(
+    query=Query,
+    types=[Commune, Epci, Departement, Region],
+    extensions=[
+        partial(QueryDepthLimiter, max_depth=MAX_DEPTH),
+        partial(MaxAliasesLimiter, max_alias_count=MAX_ALIASES),
+        partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
+        mask_errors,
+    ],
+)

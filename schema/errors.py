@@ -1,0 +1,25 @@
+"""Which errors a client sees: our own user-facing messages and GraphQL validation errors
+pass through; anything unexpected is masked so no internals (Cypher, hosts, stack traces)
+leak. The full error is still logged by the server."""
+
+from __future__ import annotations
+
+from graphql import GraphQLError
+from strawberry.extensions import MaskErrors
+
+from graph.errors import DatabaseUnavailableError, UserFacingError
+
+UNEXPECTED = "Unexpected server error; it has been logged."
+
+
+def should_mask(error: GraphQLError) -> bool:
+    """Mask every error but validation errors and the ones we raise on purpose."""
+    original = error.original_error
+    if original is None:  # syntax and validation errors describe the client's query
+        return False
+    return not isinstance(original, UserFacingError | DatabaseUnavailableError)
+
+
+def mask_errors() -> MaskErrors:
+    """The schema extension that applies :func:`should_mask`."""
+    return MaskErrors(should_mask_error=should_mask, error_message=UNEXPECTED)

@@ -1,0 +1,1 @@
+"""The territorial reference in GraphQL: types and queries."""
