@@ -114,6 +114,8 @@ def read_reference(
             (named by file, position and field), or the files disagree.
         InputError: an unknown département code was asked for, or the vintage is unknown.
     """
+    if not data_dir.is_dir():
+        raise ReferenceDataError(f"{data_dir} does not exist or is not a folder. {_SETUP_HINT}")
     version = package_version(data_dir) or "unknown"
     if vintage is None:
         vintage = VINTAGE_BY_VERSION.get(version)

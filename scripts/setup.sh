@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Idempotent set-up of everything ctg-graph needs, on a fresh machine or an old one:
+#   1. a Python 3.11 virtualenv in .venv with the pinned dependencies (requirements.lock);
+#   2. the npm packages of package-lock.json in node_modules (the territorial reference);
+#   3. the Neo4j 5.26 jars from Maven Central in .local/neo4j (first time only).
+# Each step is skipped when its inputs have not changed since it last succeeded.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+fail() { echo "setup: $*" >&2; exit 1; }
+
+PYTHON=${PYTHON:-}
+if [ -z "$PYTHON" ]; then
+  for candidate in python3.11 python3; do
+    if command -v "$candidate" >/dev/null 2>&1 &&
+       "$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null; then
+      PYTHON=$candidate; break
+    fi
+  done
+fi
+[ -n "$PYTHON" ] || fail "Python 3.11 is required (python3.11 or python3 on PATH); set PYTHON=/path/to/python3.11."
+command -v npm >/dev/null 2>&1 || fail "npm (Node.js 18+) is required to install the territorial reference; install Node.js."
+if [ -z "${NEO4J_URI:-}" ]; then
+  command -v java >/dev/null 2>&1 || fail "Java 17 or 21 is required for the local Neo4j (or set NEO4J_URI to use your own Neo4j)."
+  command -v mvn >/dev/null 2>&1 || fail "Maven is required to fetch the Neo4j jars (or set NEO4J_URI to use your own Neo4j)."
+fi
+
+mkdir -p .setup-stamps
+changed() {  # changed NAME FILE... : true when the files differ from the last success
+  local sum; sum=$(cat "${@:2}" | sha256sum | cut -d' ' -f1)
+  [ "$(cat ".setup-stamps/$1" 2>/dev/null)" != "$sum" ] && echo "$sum" > ".setup-stamps/$1.pending"
+}
+done_step() { mv ".setup-stamps/$1.pending" ".setup-stamps/$1"; }
+
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv with $PYTHON"
+  "$PYTHON" -m venv .venv
+  rm -f .setup-stamps/python
+fi
+if changed python pyproject.toml requirements.lock || ! .venv/bin/python -c 'import cli' 2>/dev/null; then
+  echo "setup: installing Python dependencies"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
+  if [ -f .setup-stamps/python.pending ]; then done_step python; fi
+fi
+
+if changed npm package.json package-lock.json || [ ! -d node_modules/@etalab/decoupage-administratif ]; then
+  echo "setup: installing npm packages"
+  npm ci --no-audit --no-fund --loglevel=error
+  if [ -f .setup-stamps/npm.pending ]; then done_step npm; fi
+fi
+
+if [ -z "${NEO4J_URI:-}" ]; then
+  .venv/bin/ctg db install
+fi
+echo "setup: ready"

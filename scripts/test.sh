@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The whole test suite: set up, lint and type-check, then pytest (unit, integration
+# against a real throwaway Neo4j, end-to-end over HTTP). tests/conftest.py starts that
+# Neo4j on a free port with its own data folder and stops it; the trap below makes sure
+# it is stopped even if pytest itself is killed. Extra arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+bash scripts/setup.sh
+
+CTG_TEST_NEO4J_DIR=$(mktemp -d -t ctg-test-neo4j.XXXXXX)
+export CTG_TEST_NEO4J_DIR
+cleanup() {
+  if [ -f "$CTG_TEST_NEO4J_DIR/instance/run/ctg-neo4j.pid" ]; then
+    env -u NEO4J_URI CTG_NEO4J_DIR="$CTG_TEST_NEO4J_DIR/instance" .venv/bin/ctg db stop || true
+  fi
+  rm -rf "$CTG_TEST_NEO4J_DIR"
+}
+trap cleanup EXIT
+
+echo "test: ruff, mypy"
+.venv/bin/ruff format --check .
+.venv/bin/ruff check .
+.venv/bin/mypy .
+echo "test: pytest"
+.venv/bin/python -m pytest "$@"

@@ -1,0 +1,49 @@
+"""The local server's configuration and pre-flight checks (nothing is started here)."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+
+from graph.errors import PortInUseError
+from graph.local_server import LocalNeo4j, _ensure_port_free, free_port
+from graph.settings import local_server_settings
+
+
+def test_the_configuration_listens_on_loopback_only_with_http_off(tmp_path: Path) -> None:
+    settings = local_server_settings(
+        {"CTG_NEO4J_DIR": str(tmp_path), "CTG_NEO4J_PORT": "7799", "CTG_NEO4J_HEAP": "768m"}
+    )
+    conf = LocalNeo4j(settings)._conf_text()
+    lines = dict(line.split("=", 1) for line in conf.splitlines() if "=" in line)
+    assert lines["server.bolt.listen_address"] == "127.0.0.1:7799"
+    assert lines["server.default_listen_address"] == "127.0.0.1"
+    assert lines["server.http.enabled"] == "false"
+    assert lines["server.https.enabled"] == "false"
+    assert lines["dbms.security.auth_enabled"] == "true"
+    assert lines["dbms.usage_report.enabled"] == "false"
+    assert lines["server.memory.heap.max_size"] == "768m"
+    assert all(
+        value.startswith(str(tmp_path))
+        for key, value in lines.items()
+        if key.startswith("server.directories.") and key != "server.directories.lib"
+    )
+
+
+def test_a_taken_port_is_reported_with_how_to_choose_another() -> None:
+    port = free_port()
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", port))
+        squatter.listen()
+        with pytest.raises(PortInUseError, match=rf"Port {port}.*CTG_NEO4J_PORT"):
+            _ensure_port_free(port)
+
+
+def test_a_stale_pid_file_does_not_pass_for_a_running_server(tmp_path: Path) -> None:
+    server = LocalNeo4j(local_server_settings({"CTG_NEO4J_DIR": str(tmp_path)}))
+    server.pid_file.parent.mkdir(parents=True)
+    server.pid_file.write_text("1\n")  # pid 1 is alive but is not our JVM
+    assert server.pid() is None
+    assert server.stop() is False
