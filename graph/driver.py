@@ -61,8 +61,11 @@ def open_async_driver(connection: Neo4jConnection) -> AsyncDriver:
     return AsyncGraphDatabase.driver(
         connection.uri,
         auth=(connection.user, connection.password),
-        connection_acquisition_timeout=10.0,
-        connection_timeout=5.0,
+        # A person is waiting on each request: give up on an unreachable server in
+        # seconds (the driver's default retries for 30 s) and say so.
+        connection_acquisition_timeout=5.0,
+        connection_timeout=3.0,
+        max_transaction_retry_time=5.0,
         notifications_min_severity=NotificationMinimumSeverity.OFF,
     )
 

@@ -7,10 +7,11 @@ to show to API clients; other errors propagate (the API masks them).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from typing import Any, LiteralString
 
-from neo4j import AsyncDriver, RoutingControl
+from neo4j import READ_ACCESS, AsyncDriver, RoutingControl
 from neo4j.exceptions import DriverError, Neo4jError, ServiceUnavailable, SessionExpired
 
 from graph.driver import open_async_driver
@@ -65,6 +66,19 @@ class GraphReader:
             grouped[record["key"]].append(dict(record["node"]))
         return grouped
 
-    async def ping(self) -> None:
-        """Raise :class:`DatabaseUnavailableError` unless Neo4j answers a query."""
-        await self.read("RETURN 1 AS ok")
+    async def ping(self, timeout: float = 3.0) -> None:
+        """Raise :class:`DatabaseUnavailableError` unless Neo4j answers within ``timeout``.
+
+        Runs one auto-commit query without the driver's retries, for health checks.
+        """
+        self.queries_run += 1
+        try:
+            async with asyncio.timeout(timeout):
+                async with self._driver.session(
+                    database=self.database, default_access_mode=READ_ACCESS
+                ) as session:
+                    await (await session.run("RETURN 1 AS ok")).consume()
+        except (TimeoutError, ServiceUnavailable, SessionExpired, OSError) as error:
+            raise DatabaseUnavailableError(
+                "The graph database does not answer right now; try again shortly."
+            ) from error

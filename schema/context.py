@@ -2,12 +2,34 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import strawberry
 
+from graph.errors import UserFacingError
 from graph.reader import GraphReader
 from schema.dataloaders import TerritoryLoaders
+
+#: Most list items one request may resolve. Depth limits alone do not bound fan-out (an
+#: EPCI's members' EPCI's members… is 53^n objects); this does, whatever the fragments.
+MAX_OBJECTS = 10_000
+
+
+class ObjectBudget:
+    """Counts the list items a request resolves and stops it past :data:`MAX_OBJECTS`."""
+
+    def __init__(self, limit: int = MAX_OBJECTS) -> None:
+        self.limit = limit
+        self.used = 0
+
+    def spend(self, count: int) -> None:
+        """Account for ``count`` more objects; raise once the request asks for too many."""
+        self.used += count
+        if self.used > self.limit:
+            raise UserFacingError(
+                f"This request asks for more than {self.limit:,} objects; it was stopped. "
+                "Ask for fewer nested lists (e.g. not an EPCI's members' EPCI's members)."
+            )
 
 
 @dataclass(frozen=True)
@@ -16,6 +38,7 @@ class Context:
 
     reader: GraphReader
     territories: TerritoryLoaders
+    budget: ObjectBudget = field(default_factory=ObjectBudget)
 
     @classmethod
     def create(cls, reader: GraphReader) -> Context:

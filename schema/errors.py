@@ -20,6 +20,20 @@ def should_mask(error: GraphQLError) -> bool:
     return not isinstance(original, UserFacingError | DatabaseUnavailableError)
 
 
+class ErrorPolicy(MaskErrors):
+    """Mask unexpected errors, and report each distinct message once: a request stopped
+    by its object budget fails in many sibling fields, and one message says it all."""
+
+    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        seen: set[str] = set()
+        kept: list[GraphQLError] = []
+        for error in super()._process_errors(errors):
+            if error.message not in seen:
+                seen.add(error.message)
+                kept.append(error)
+        return kept
+
+
 def mask_errors() -> MaskErrors:
-    """The schema extension that applies :func:`should_mask`."""
-    return MaskErrors(should_mask_error=should_mask, error_message=UNEXPECTED)
+    """The schema extension that applies :func:`should_mask` and de-duplicates errors."""
+    return ErrorPolicy(should_mask_error=should_mask, error_message=UNEXPECTED)

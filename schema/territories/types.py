@@ -96,11 +96,13 @@ class Epci(Territory):
     @strawberry.field(description="Member communes loaded in the graph, by name.")
     async def members(self, info: Info) -> list[Commune]:
         rows = await info.context.territories.members_of_epci.load(self.code)
+        info.context.budget.spend(len(rows))
         return [Commune.from_row(row) for row in rows]
 
     @strawberry.field(description="Départements its member communes lie in, most members first.")
     async def departements(self, info: Info) -> list[Departement]:
         rows = await info.context.territories.departements_of_epci.load(self.code)
+        info.context.budget.spend(len(rows))
         return [Departement.from_row(row) for row in rows]
 
     @classmethod
@@ -132,6 +134,7 @@ class Region(Territory):
     @strawberry.field(description="Départements of the région, by code.")
     async def departements(self, info: Info) -> list[Departement]:
         rows = await info.context.territories.departements_of_region.load(self.code)
+        info.context.budget.spend(len(rows))
         return [Departement.from_row(row) for row in rows]
 
     @classmethod
