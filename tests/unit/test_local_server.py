@@ -7,8 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from graph.errors import PortInUseError
-from graph.local_server import LocalNeo4j, _ensure_port_free, free_port
+from graph.errors import MissingToolError, PortInUseError
+from graph.local_server import (
+    LocalNeo4j,
+    _ensure_port_free,
+    free_port,
+    install,
+    is_installed,
+    java_major_version,
+)
 from graph.settings import local_server_settings
 
 
@@ -47,3 +54,31 @@ def test_a_stale_pid_file_does_not_pass_for_a_running_server(tmp_path: Path) -> 
     server.pid_file.write_text("1\n")  # pid 1 is alive but is not our JVM
     assert server.pid() is None
     assert server.stop() is False
+
+
+def test_missing_java_is_reported_with_how_to_install_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(MissingToolError, match=r"Java is not installed.*NEO4J_URI"):
+        java_major_version()
+
+
+def test_an_old_java_is_refused(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    fake = tmp_path / "java"
+    fake.write_text("#!/bin/sh\necho 'openjdk version \"11.0.2\" 2019-01-15' >&2\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(MissingToolError, match=r"Java 11; Neo4j 5\.26 needs Java 17"):
+        java_major_version()
+
+
+def test_missing_maven_is_reported_before_anything_is_written(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    settings = local_server_settings({"CTG_LOCAL_DIR": str(tmp_path / "local")})
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(MissingToolError, match=r"Maven is not installed.*NEO4J_URI"):
+        install(settings)
+    assert not is_installed(settings)
+    assert not (tmp_path / "local").exists()
