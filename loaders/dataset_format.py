@@ -1,0 +1,328 @@
+"""The partnership dataset format, version 1 (``format: ctg-graph/dataset@1``).
+
+A dataset is one YAML file (or several merged, see :mod:`loaders.datasets`) describing
+partners, people and their posts, sub-territories, contracts with their signatories,
+covered territories, relations, axes and fiches actions, governance bodies, funding
+facts and the sources they come from. docs/dataset-format.md explains every field with
+a worked example; docs/dataset.schema.json is generated from these models
+(``ctg validate --print-schema``).
+
+Every *fact* may say where it comes from (``source``, default: the dataset's
+``default_source``) and how sure it is (``certainty: stated`` by the source, the
+default, or ``inferred`` by the dataset's author, then with a ``reason``).
+
+These models check the shape of one file. Cross-references (ids, territory codes,
+vocabulary codes, dates) are checked by :mod:`loaders.datasets`, which reports every
+error of every file at once, each with its file, line and field path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+FORMAT = "ctg-graph/dataset@1"
+
+Slug = Annotated[
+    str,
+    Field(
+        pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$",
+        max_length=120,
+        description="A readable identifier: lower-case letters, digits and single hyphens.",
+    ),
+]
+Siren = Annotated[str, Field(pattern=r"^\d{9}$", description="A SIREN: 9 digits.")]
+InseeCode = Annotated[
+    str, Field(pattern=r"^[0-9][0-9AB]\d{3}$", description="An INSEE commune code.")
+]
+DepartementCode = Annotated[
+    str, Field(pattern=r"^(\d{2}|2[AB]|\d{3})$", description="A département code.")
+]
+RegionCode = Annotated[str, Field(pattern=r"^\d{2,3}$", description="A région code.")]
+Text = Annotated[str, Field(min_length=1, max_length=2000)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Certainty(StrEnum):
+    STATED = "stated"
+    INFERRED = "inferred"
+
+
+class _Fact(_Model):
+    """Provenance shared by every fact."""
+
+    source: Slug | None = Field(
+        default=None, description="Key of the source stating this fact (default: default_source)."
+    )
+    certainty: Certainty = Field(
+        default=Certainty.STATED,
+        description="stated by the source, or inferred by the dataset's author.",
+    )
+    reason: Text | None = Field(
+        default=None, description="Why an inferred fact was inferred (required when inferred)."
+    )
+    inferred_fields: dict[str, Text] = Field(
+        default_factory=dict,
+        description="Fields of a stated fact whose value the author inferred, each with the "
+        "reason (e.g. {signed_on: 'the article gives the day, not the year'}).",
+    )
+
+    @model_validator(mode="after")
+    def _inferred_needs_reason(self) -> _Fact:
+        if self.certainty is Certainty.INFERRED and not self.reason:
+            raise ValueError("an inferred fact needs a `reason` saying why it was inferred")
+        unknown = sorted(set(self.inferred_fields) - set(type(self).model_fields))
+        if unknown:
+            raise ValueError(f"inferred_fields names unknown field(s): {', '.join(unknown)}")
+        return self
+
+
+class TerritoryRef(_Model):
+    """Exactly one of: a commune, an EPCI, a département, a région, or a sub-territory."""
+
+    commune: InseeCode | None = None
+    epci: Siren | None = None
+    departement: DepartementCode | None = None
+    region: RegionCode | None = None
+    sub_territory: Slug | None = Field(
+        default=None, description="Key of a sub-territory defined in the dataset."
+    )
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> TerritoryRef:
+        given = [name for name, value in self.__dict__.items() if value is not None]
+        if len(given) != 1:
+            raise ValueError(
+                "name exactly one territory: commune, epci, departement, region or "
+                f"sub_territory (got {', '.join(given) or 'none'})"
+            )
+        return self
+
+    @property
+    def kind(self) -> str:
+        return next(name for name, value in self.__dict__.items() if value is not None)
+
+    @property
+    def code(self) -> str:
+        return str(getattr(self, self.kind))
+
+
+class Source(_Model):
+    key: Slug
+    title: Text
+    publisher: Text | None = None
+    date: dt.date | None = Field(default=None, description="Publication date.")
+    url: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
+    file: Text | None = Field(default=None, description="Path of a local copy.")
+    note: Text | None = None
+
+
+class PartnerKind(StrEnum):
+    CAF = "caf"
+    CNAF = "cnaf"
+    EPCI = "epci"
+    COMMUNE = "commune"
+    CONSEIL_DEPARTEMENTAL = "conseil-departemental"
+    CONSEIL_REGIONAL = "conseil-regional"
+    ETAT = "etat"
+    MSA = "msa"
+    CPAM = "cpam"
+    FRANCE_TRAVAIL = "france-travail"
+    ASSOCIATION = "association"
+    CONSULTANCY = "consultancy"
+    OTHER = "other"
+
+
+class TerritoryLink(_Fact):
+    territory: TerritoryRef
+
+
+class Partner(_Fact):
+    key: Slug
+    kind: PartnerKind
+    name: Text
+    siren: Siren | None = None
+    aliases: list[Text] = Field(default_factory=list, description="Other names, as written.")
+    governs: list[TerritoryLink] = Field(
+        default_factory=list, description="Territories this organisation governs."
+    )
+    serves: list[TerritoryLink] = Field(
+        default_factory=list, description="Territories this organisation serves."
+    )
+
+
+class Post(_Fact):
+    title: Text = Field(
+        description="As the source words it, e.g. « Vice-président en charge de la jeunesse »."
+    )
+    role: Literal[
+        "president", "director", "vice-president", "referent", "elected", "staff", "other"
+    ] = Field(description="Normalised role.")
+    organisation: Slug = Field(description="Key of the partner holding the post.")
+    as_of: dt.date | None = Field(default=None, description="Date the source shows the post held.")
+
+
+class Person(_Fact):
+    key: Slug
+    name: Text
+    posts: list[Post] = Field(default_factory=list)
+
+
+class SubTerritory(_Fact):
+    key: Slug
+    name: Text
+    aliases: list[Text] = Field(default_factory=list)
+    part_of: TerritoryRef = Field(description="The EPCI (or other territory) it is part of.")
+    communes: list[InseeCode] = Field(min_length=1, description="INSEE codes of its communes.")
+
+
+class Signatory(_Fact):
+    partner: Slug
+    role: Text | None = Field(default=None, description="E.g. « chef de file », « signataire ».")
+    signed_on: dt.date | None = None
+    people: list[Slug] = Field(default_factory=list, description="People who signed for it.")
+
+
+class ContractStatus(StrEnum):
+    IN_PREPARATION = "in-preparation"
+    SIGNED = "signed"
+    ENDED = "ended"
+
+
+class RelationType(StrEnum):
+    SUCCEEDS = "succeeds"
+    DECLINES = "declines"
+    AMENDS = "amends"
+
+
+class Relation(_Fact):
+    type: RelationType = Field(
+        description="succeeds (replaces), declines (implements) or amends the target."
+    )
+    target: Slug = Field(description="Key of the other contract (in any loaded dataset).")
+
+
+class Action(_Fact):
+    key: Slug | None = Field(default=None, description="Default: <contract>-fa-<number>.")
+    number: int | None = Field(default=None, ge=0, description="Fiche action number.")
+    title: Text
+    themes: list[Slug] = Field(default_factory=list, description="Theme codes.")
+    lead: Slug | None = Field(default=None, description="Key of the lead partner.")
+    funders: list[Slug] = Field(default_factory=list)
+
+
+class Axis(_Fact):
+    number: int = Field(ge=0)
+    title: Text
+    actions: list[Action] = Field(default_factory=list)
+
+
+class Contract(_Fact):
+    key: Slug
+    kind: Slug = Field(description="A contract-kind code (data/vocabularies/contract-kinds.yaml).")
+    title: Text
+    aliases: list[Text] = Field(default_factory=list)
+    status: ContractStatus | None = None
+    status_as_of: dt.date | None = Field(
+        default=None, description="Date the source shows that status."
+    )
+    signed_on: dt.date | None = None
+    start: dt.date | None = None
+    end: dt.date | None = Field(default=None, description="Last day (inclusive).")
+    duration_years: int | None = Field(default=None, ge=1, le=20)
+    signatories: list[Signatory] = Field(default_factory=list)
+    covers: list[TerritoryLink] = Field(default_factory=list)
+    relations: list[Relation] = Field(default_factory=list)
+    axes: list[Axis] = Field(default_factory=list)
+    actions: list[Action] = Field(
+        default_factory=list, description="Fiches actions not attached to an axis."
+    )
+    leads: list[Slug] = Field(default_factory=list, description="Partners leading it.")
+    funders: list[Slug] = Field(default_factory=list, description="Partners funding it.")
+
+    @model_validator(mode="after")
+    def _period(self) -> Contract:
+        if self.start and self.end and self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+
+class BodyMember(_Fact):
+    partner: Slug | None = None
+    person: Slug | None = None
+    body: Slug | None = None
+    role: Text | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> BodyMember:
+        given = [n for n in ("partner", "person", "body") if getattr(self, n) is not None]
+        if len(given) != 1:
+            raise ValueError("a member is exactly one of: partner, person, body")
+        return self
+
+
+class Body(_Fact):
+    key: Slug
+    kind: Literal["comite-de-pilotage", "groupe-technique", "commission", "conseil", "other"]
+    name: Text
+    organisation: Slug | None = Field(default=None, description="Partner the body belongs to.")
+    members: list[BodyMember] = Field(default_factory=list)
+    steers: list[Slug] = Field(default_factory=list, description="Keys of contracts it steers.")
+    mission: Text | None = None
+
+
+class Qualifier(StrEnum):
+    EXACTLY = "exactly"
+    AT_MOST = "at-most"
+    MORE_THAN = "more-than"
+    ABOUT = "about"
+
+
+class Funding(_Fact):
+    key: Slug
+    payer: Slug | None = Field(default=None, description="Key of the paying partner.")
+    payee: Slug | None = Field(default=None, description="Key of the receiving partner.")
+    amount: float | None = Field(default=None, ge=0)
+    amount_qualifier: Qualifier = Qualifier.EXACTLY
+    currency: Literal["EUR"] = "EUR"
+    tax: Literal["HT", "TTC"] | None = None
+    year: int | None = Field(default=None, ge=1945, le=2100)
+    start: dt.date | None = None
+    end: dt.date | None = None
+    share: float | None = Field(default=None, ge=0, le=1, description="Share as a fraction.")
+    share_qualifier: Qualifier = Qualifier.EXACTLY
+    share_of: Slug | None = Field(default=None, description="Key of the funding it is a share of.")
+    purpose: Text | None = None
+    territory: TerritoryRef | None = None
+    contracts: list[Slug] = Field(default_factory=list, description="Contracts it relates to.")
+
+
+class DatasetInfo(_Model):
+    key: Slug
+    title: Text
+    description: Text | None = None
+    authors: list[Text] = Field(default_factory=list)
+    updated: dt.date | None = None
+
+
+class DatasetFile(_Model):
+    """One YAML file of a dataset."""
+
+    format: Literal["ctg-graph/dataset@1"] = Field(description="Format and version.")
+    dataset: DatasetInfo
+    default_source: Slug | None = Field(
+        default=None, description="Source of every fact that names none."
+    )
+    sources: list[Source] = Field(default_factory=list)
+    partners: list[Partner] = Field(default_factory=list)
+    people: list[Person] = Field(default_factory=list)
+    sub_territories: list[SubTerritory] = Field(default_factory=list)
+    contracts: list[Contract] = Field(default_factory=list)
+    bodies: list[Body] = Field(default_factory=list)
+    fundings: list[Funding] = Field(default_factory=list)
