@@ -212,7 +212,9 @@ class Action(_Fact):
     key: Slug | None = Field(default=None, description="Default: <contract>-fa-<number>.")
     number: int | None = Field(default=None, ge=0, description="Fiche action number.")
     title: Text
-    themes: list[Slug] = Field(default_factory=list, description="Theme codes.")
+    themes: list[Annotated[str, Field(min_length=1, max_length=60)]] = Field(
+        default_factory=list, description="Theme codes (data/vocabularies/themes.yaml)."
+    )
     lead: Slug | None = Field(default=None, description="Key of the lead partner.")
     funders: list[Slug] = Field(default_factory=list)
 
@@ -225,7 +227,9 @@ class Axis(_Fact):
 
 class Contract(_Fact):
     key: Slug
-    kind: Slug = Field(description="A contract-kind code (data/vocabularies/contract-kinds.yaml).")
+    kind: Annotated[str, Field(min_length=1, max_length=60)] = Field(
+        description="A contract-kind code (data/vocabularies/contract-kinds.yaml)."
+    )
     title: Text
     aliases: list[Text] = Field(default_factory=list)
     status: ContractStatus | None = None

@@ -1,0 +1,437 @@
+"""Reading and validating partnership datasets (``ctg validate``, ``ctg load partnerships``).
+
+:func:`read_datasets` reads every YAML file given (folders are searched for ``*.yaml``),
+checks each file's shape against :mod:`loaders.dataset_format`, merges the files of one
+dataset, then cross-checks everything: unique keys, references that resolve, territory
+codes that exist in the reference (with the closest codes suggested), theme and
+contract-kind codes from the vocabularies, coherent dates. It reports **every** problem of
+**every** file at once, each with its file, line and field path, and raises before
+anything could be written.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from graph.errors import InputError
+from graph.reference_store import ReferenceRecords
+from graph.settings import PROJECT_ROOT
+from loaders.dataset_format import DatasetFile, TerritoryRef
+from loaders.yaml_lines import Path as DataPath
+from loaders.yaml_lines import YamlSyntaxError, line_of, load_with_lines
+
+VOCABULARIES = PROJECT_ROOT / "data" / "vocabularies"
+DEFAULT_DATASETS = PROJECT_ROOT / "data" / "partnerships"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a dataset file."""
+
+    file: Path
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else str(self.file)
+        return f"{where}: {self.field or '(file)'}: {self.message}"
+
+
+class DatasetError(InputError):
+    """Datasets with problems; nothing was written."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        listing = "\n".join(f"  {p}" for p in self.problems)
+        super().__init__(
+            f"{len(self.problems)} problem(s) in the dataset files; nothing was written. Fix "
+            f"them and run `ctg validate` again (docs/dataset-format.md describes the format):"
+            f"\n{listing}"
+        )
+
+
+@dataclass(frozen=True)
+class Vocabularies:
+    """Theme and contract-kind codes with their labels."""
+
+    themes: dict[str, dict[str, Any]]
+    contract_kinds: dict[str, dict[str, Any]]
+
+    @classmethod
+    def load(cls, folder: Path = VOCABULARIES) -> Vocabularies:
+        themes = yaml.safe_load((folder / "themes.yaml").read_text(encoding="utf-8"))["themes"]
+        kinds = yaml.safe_load((folder / "contract-kinds.yaml").read_text(encoding="utf-8"))
+        return cls(
+            themes={t["code"]: t for t in themes},
+            contract_kinds={k["code"]: k for k in kinds["contract_kinds"]},
+        )
+
+
+@dataclass(frozen=True)
+class TerritoryIndex:
+    """The territory codes a dataset may name, from the territorial reference."""
+
+    communes: dict[str, str]  # INSEE code -> name
+    epcis: dict[str, str]  # SIREN -> name
+    departements: dict[str, str]
+    regions: dict[str, str]
+    epci_members: dict[str, frozenset[str]]
+
+    @classmethod
+    def from_reference(cls, records: ReferenceRecords) -> TerritoryIndex:
+        members: defaultdict[str, set[str]] = defaultdict(set)
+        for commune in records.communes:
+            if commune.epci:
+                members[commune.epci].add(commune.code)
+        return cls(
+            communes={c.code: c.name for c in records.communes},
+            epcis={e.code: e.name for e in records.epcis},
+            departements={d.code: d.name for d in records.departements},
+            regions={r.code: r.name for r in records.regions},
+            epci_members={k: frozenset(v) for k, v in members.items()},
+        )
+
+    def codes(self, kind: str) -> dict[str, str]:
+        return {
+            "commune": self.communes,
+            "epci": self.epcis,
+            "departement": self.departements,
+            "region": self.regions,
+        }[kind]
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A validated dataset: its merged content, the files it came from, a checksum."""
+
+    key: str
+    files: tuple[Path, ...]
+    content: DatasetFile
+    checksum: str
+
+
+@dataclass
+class _Where:
+    path: Path
+    lines: dict[DataPath, int]
+
+
+@dataclass
+class _File(_Where):
+    model: DatasetFile
+
+
+@dataclass
+class _Checker:
+    territories: TerritoryIndex
+    vocabularies: Vocabularies
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, file: _Where, path: DataPath, message: str) -> None:
+        self.problems.append(Problem(file.path, line_of(file.lines, path), _dotted(path), message))
+
+
+def dataset_files(paths: Iterable[Path]) -> list[Path]:
+    """The YAML files named by ``paths`` (folders searched recursively), sorted."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted([*path.rglob("*.yaml"), *path.rglob("*.yml")]))
+        else:
+            found.append(path)
+    return found
+
+
+def read_datasets(
+    paths: Sequence[Path],
+    territories: TerritoryIndex,
+    vocabularies: Vocabularies | None = None,
+) -> list[Dataset]:
+    """Read, validate and cross-check the dataset files; return one :class:`Dataset` each.
+
+    Raises:
+        DatasetError: listing every problem found, each with file, line and field.
+        InputError: no file was found.
+    """
+    vocabularies = vocabularies or Vocabularies.load()
+    files = dataset_files(paths)
+    if not files:
+        raise InputError(
+            f"No dataset file (*.yaml) in {', '.join(map(str, paths))}; pass files or folders "
+            "holding partnership datasets (see docs/dataset-format.md)."
+        )
+    checker = _Checker(territories, vocabularies)
+    parsed = [f for f in (_parse(path, checker) for path in files) if f is not None]
+    by_dataset: defaultdict[str, list[_File]] = defaultdict(list)
+    for parsed_file in parsed:
+        by_dataset[parsed_file.model.dataset.key].append(parsed_file)
+    for group in by_dataset.values():
+        first = group[0].model.dataset
+        for other in group[1:]:
+            if other.model.dataset != first:
+                checker.add(
+                    other, ("dataset",), f"differs from the `dataset` block of {group[0].path}"
+                )
+    _check_all(parsed, checker)
+    if checker.problems:
+        raise DatasetError(checker.problems)
+    return [_merge(key, group) for key, group in sorted(by_dataset.items())]
+
+
+def _parse(path: Path, checker: _Checker) -> _File | None:
+    empty = _Where(path, {})
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        checker.add(empty, (), "the file does not exist")
+        return None
+    except UnicodeDecodeError as error:
+        checker.add(empty, (), f"not UTF-8 text (byte {error.start})")
+        return None
+    try:
+        data, lines = load_with_lines(text)
+    except YamlSyntaxError as error:
+        checker.problems.append(Problem(path, error.line, "", f"not valid YAML: {error}"))
+        return None
+    shell = _Where(path, lines)
+    if not isinstance(data, dict):
+        checker.add(shell, (), "a dataset file is a YAML mapping starting with `format:`")
+        return None
+    try:
+        model = DatasetFile.model_validate(data)
+    except ValidationError as error:
+        for item in error.errors():
+            location = tuple(p for p in item["loc"] if isinstance(p, str | int))
+            message = item["msg"].removeprefix("Value error, ")
+            if item["type"] == "extra_forbidden":
+                message = "unknown field (check its spelling in docs/dataset-format.md)"
+            checker.add(shell, location, message)
+        return None
+    return _File(path, lines, model)
+
+
+def _check_all(files: list[_File], checker: _Checker) -> None:
+    """Cross-file checks: unique keys, resolvable references, codes, dates."""
+    defined: dict[str, dict[str, tuple[_File, DataPath]]] = defaultdict(dict)
+
+    def define(kind: str, key: str, file: _File, path: DataPath) -> None:
+        if key in defined[kind]:
+            other_file, other_path = defined[kind][key]
+            checker.add(
+                file,
+                path,
+                f"{kind} key {key!r} is already defined at {other_file.path}:"
+                f"{line_of(other_file.lines, other_path)}",
+            )
+        else:
+            defined[kind][key] = (file, path)
+
+    for f in files:
+        m = f.model
+        for i, source in enumerate(m.sources):
+            define("source", source.key, f, ("sources", i, "key"))
+        for i, partner in enumerate(m.partners):
+            define("partner", partner.key, f, ("partners", i, "key"))
+        for i, person in enumerate(m.people):
+            define("person", person.key, f, ("people", i, "key"))
+        for i, sub in enumerate(m.sub_territories):
+            define("sub_territory", sub.key, f, ("sub_territories", i, "key"))
+        for i, c in enumerate(m.contracts):
+            define("contract", c.key, f, ("contracts", i, "key"))
+            for path, action in _actions_of(c, ("contracts", i)):
+                define("action", action_key(c.key, action.key, action.number, path), f, path)
+        for i, b in enumerate(m.bodies):
+            define("body", b.key, f, ("bodies", i, "key"))
+        for i, g in enumerate(m.fundings):
+            define("funding", g.key, f, ("fundings", i, "key"))
+
+    for f in files:
+        _check_references(f, checker, defined)
+
+
+def _check_references(
+    f: _File, checker: _Checker, defined: dict[str, dict[str, tuple[_File, DataPath]]]
+) -> None:
+    m = f.model
+
+    def ref(kind: str, key: str | None, path: DataPath) -> None:
+        if key is not None and key not in defined[kind]:
+            close = difflib.get_close_matches(key, list(defined[kind]), n=3)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            checker.add(f, path, f"no {kind} has key {key!r}{hint}")
+
+    def territory(t: TerritoryRef, path: DataPath) -> None:
+        kind = t.kind
+        if kind == "sub_territory":
+            ref("sub_territory", t.sub_territory, (*path, kind))
+            return
+        codes = checker.territories.codes(kind)
+        if t.code not in codes:
+            close = difflib.get_close_matches(t.code, list(codes), n=3, cutoff=0.6)
+            hint = "; closest: " + ", ".join(f"{c} ({codes[c]})" for c in close) if close else ""
+            checker.add(
+                f,
+                (*path, kind),
+                f"{kind} code {t.code!r} is not in the territorial reference{hint}",
+            )
+
+    def facts(path: DataPath, fact: Any) -> None:
+        ref("source", fact.source, (*path, "source"))
+        if fact.source is None and m.default_source is None:
+            checker.add(
+                f, path, "no source: give this fact a `source`, or the file a `default_source`"
+            )
+
+    ref("source", m.default_source, ("default_source",))
+    for i, p in enumerate(m.partners):
+        facts(("partners", i), p)
+        for group in ("governs", "serves"):
+            for j, link in enumerate(getattr(p, group)):
+                territory(link.territory, ("partners", i, group, j, "territory"))
+    for i, person in enumerate(m.people):
+        facts(("people", i), person)
+        for j, post in enumerate(person.posts):
+            ref("partner", post.organisation, ("people", i, "posts", j, "organisation"))
+    for i, s in enumerate(m.sub_territories):
+        facts(("sub_territories", i), s)
+        territory(s.part_of, ("sub_territories", i, "part_of"))
+        members = checker.territories.epci_members.get(s.part_of.code) if s.part_of.epci else None
+        for j, code in enumerate(s.communes):
+            if code not in checker.territories.communes:
+                close = difflib.get_close_matches(code, list(checker.territories.communes), n=3)
+                checker.add(
+                    f, ("sub_territories", i, "communes", j),
+                    f"commune code {code!r} is not in the territorial reference"
+                    + (f"; closest: {', '.join(close)}" if close else ""),
+                )  # fmt: skip
+            elif members is not None and code not in members:
+                checker.add(
+                    f, ("sub_territories", i, "communes", j),
+                    f"commune {code} ({checker.territories.communes[code]}) is not a member of "
+                    f"EPCI {s.part_of.code}, which the sub-territory is part of",
+                )  # fmt: skip
+    for i, c in enumerate(m.contracts):
+        base = ("contracts", i)
+        facts(base, c)
+        if c.kind not in checker.vocabularies.contract_kinds:
+            close = difflib.get_close_matches(c.kind, list(checker.vocabularies.contract_kinds))
+            checker.add(
+                f, (*base, "kind"),
+                f"unknown contract kind {c.kind!r}"
+                + (f"; did you mean {', '.join(close)}?" if close else "")
+                + " (data/vocabularies/contract-kinds.yaml)",
+            )  # fmt: skip
+        if c.start and c.end and c.duration_years:
+            years = ((c.end - c.start).days + 1) / 365.25
+            if abs(years - c.duration_years) > 0.5:
+                checker.add(
+                    f, (*base, "duration_years"),
+                    f"{c.duration_years} years does not match {c.start} to {c.end}",
+                )  # fmt: skip
+        for j, signatory in enumerate(c.signatories):
+            ref("partner", signatory.partner, (*base, "signatories", j, "partner"))
+            for k, person_key in enumerate(signatory.people):
+                ref("person", person_key, (*base, "signatories", j, "people", k))
+        for j, link in enumerate(c.covers):
+            territory(link.territory, (*base, "covers", j, "territory"))
+        for j, relation in enumerate(c.relations):
+            ref("contract", relation.target, (*base, "relations", j, "target"))
+            if relation.target == c.key:
+                checker.add(
+                    f, (*base, "relations", j, "target"), "a contract cannot relate to itself"
+                )
+        for j, key in enumerate(c.leads):
+            ref("partner", key, (*base, "leads", j))
+        for j, key in enumerate(c.funders):
+            ref("partner", key, (*base, "funders", j))
+        for path, action in _actions_of(c, base):
+            ref("partner", action.lead, (*path, "lead"))
+            for k, key in enumerate(action.funders):
+                ref("partner", key, (*path, "funders", k))
+            for k, theme in enumerate(action.themes):
+                if theme not in checker.vocabularies.themes:
+                    close = difflib.get_close_matches(theme, list(checker.vocabularies.themes))
+                    checker.add(
+                        f, (*path, "themes", k),
+                        f"unknown theme {theme!r}"
+                        + (f"; did you mean {', '.join(close)}?" if close else "")
+                        + " (data/vocabularies/themes.yaml)",
+                    )  # fmt: skip
+    for i, b in enumerate(m.bodies):
+        facts(("bodies", i), b)
+        ref("partner", b.organisation, ("bodies", i, "organisation"))
+        for j, member in enumerate(b.members):
+            ref("partner", member.partner, ("bodies", i, "members", j, "partner"))
+            ref("person", member.person, ("bodies", i, "members", j, "person"))
+            ref("body", member.body, ("bodies", i, "members", j, "body"))
+        for j, key in enumerate(b.steers):
+            ref("contract", key, ("bodies", i, "steers", j))
+    for i, g in enumerate(m.fundings):
+        facts(("fundings", i), g)
+        ref("partner", g.payer, ("fundings", i, "payer"))
+        ref("partner", g.payee, ("fundings", i, "payee"))
+        ref("funding", g.share_of, ("fundings", i, "share_of"))
+        for j, key in enumerate(g.contracts):
+            ref("contract", key, ("fundings", i, "contracts", j))
+        if g.territory is not None:
+            territory(g.territory, ("fundings", i, "territory"))
+        if g.start and g.end and g.end < g.start:
+            checker.add(f, ("fundings", i, "end"), f"end {g.end} is before start {g.start}")
+
+
+def _actions_of(contract: Any, base: DataPath) -> list[tuple[DataPath, Any]]:
+    found: list[tuple[DataPath, Any]] = [
+        ((*base, "actions", j), a) for j, a in enumerate(contract.actions)
+    ]
+    for i, axis in enumerate(contract.axes):
+        found.extend(((*base, "axes", i, "actions", j), a) for j, a in enumerate(axis.actions))
+    return found
+
+
+def action_key(contract: str, key: str | None, number: int | None, path: DataPath) -> str:
+    """The key of a fiche action: its own, else ``<contract>-fa-<number>``, else by position."""
+    if key:
+        return key
+    if number is not None:
+        return f"{contract}-fa-{number}"
+    return f"{contract}-action-{'-'.join(str(p) for p in path[2:])}"
+
+
+def _merge(key: str, group: list[_File]) -> Dataset:
+    merged: dict[str, Any] = {"format": group[0].model.format, "dataset": group[0].model.dataset}
+    for name in (
+        "sources",
+        "partners",
+        "people",
+        "sub_territories",
+        "contracts",
+        "bodies",
+        "fundings",
+    ):
+        merged[name] = [item for f in group for item in getattr(f.model, name)]
+    merged["default_source"] = next(
+        (f.model.default_source for f in group if f.model.default_source), None
+    )
+    content = DatasetFile.model_validate(merged)
+    digest = hashlib.sha256(
+        json.dumps(content.model_dump(mode="json"), sort_keys=True).encode()
+    ).hexdigest()
+    return Dataset(key, tuple(f.path for f in group), content, digest)
+
+
+def _dotted(path: DataPath) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text

@@ -1,0 +1,84 @@
+"""Read YAML while remembering the line of every value, so that an error about
+``contracts[2].axes[0].actions[1].themes`` can say ``file.yaml:57``.
+
+>>> data, lines = load_with_lines("a:\\n  - x: 1\\n  - x: two\\n")
+>>> data
+{'a': [{'x': 1}, {'x': 'two'}]}
+>>> lines[("a", 1, "x")]
+3
+>>> load_with_lines("d: 2022-02-30")[0]
+{'d': '2022-02-30'}
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+Path = tuple[str | int, ...]
+
+
+class YamlSyntaxError(ValueError):
+    """The text is not valid YAML; ``line`` is 1-based."""
+
+    def __init__(self, message: str, line: int | None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def load_with_lines(text: str) -> tuple[Any, dict[Path, int]]:
+    """Parse ``text`` (safe YAML: no tags, no objects); return the data and a map from
+    each value's path to its 1-based line."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        problem = error.problem or error.context or "invalid YAML"
+        raise YamlSyntaxError(problem, mark.line + 1 if mark else None) from None
+    except yaml.YAMLError as error:
+        raise YamlSyntaxError(str(error), None) from None
+    lines: dict[Path, int] = {}
+    if node is None:
+        return None, lines
+    constructor = yaml.SafeLoader(text)
+    try:
+        return _build(node, (), lines, constructor), lines
+    except yaml.constructor.ConstructorError as error:
+        mark = error.problem_mark
+        line = mark.line + 1 if mark else None
+        raise YamlSyntaxError(error.problem or "invalid value", line) from None
+    finally:
+        constructor.dispose()
+
+
+def _build(node: yaml.Node, path: Path, lines: dict[Path, int], loader: yaml.SafeLoader) -> Any:
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            if not isinstance(key, str | int):
+                raise YamlSyntaxError(
+                    f"a key must be text, not {key!r}", key_node.start_mark.line + 1
+                )
+            if key in result:
+                raise YamlSyntaxError(f"key {key!r} appears twice", key_node.start_mark.line + 1)
+            result[key] = _build(value_node, (*path, key), lines, loader)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_build(item, (*path, i), lines, loader) for i, item in enumerate(node.value)]
+    if node.tag == "tag:yaml.org,2002:timestamp":
+        # Dates stay text: the format's models parse them, and report an impossible date
+        # (2022-02-30) by its field path instead of crashing the YAML reader.
+        return node.value
+    return loader.construct_object(node, deep=True)
+
+
+def line_of(lines: dict[Path, int], path: Path) -> int | None:
+    """The line of ``path``, or of its nearest ancestor that has one."""
+    for end in range(len(path), -1, -1):
+        found = lines.get(path[:end])
+        if found is not None:
+            return found
+    return None
