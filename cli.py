@@ -12,6 +12,7 @@ they use that server and never provision one.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sys
 import time
@@ -28,8 +29,11 @@ from graph import local_server
 from graph.driver import open_driver, resolve_connection
 from graph.errors import CtgError, InputError
 from graph.migrations import migrate
+from graph.partnership_store import write_dataset
 from graph.reference_store import graph_counts, write_reference
 from graph.settings import Neo4jConnection, external_connection, local_server_settings
+from loaders.dataset_graph import dataset_graph
+from loaders.datasets import DEFAULT_DATASETS, TerritoryIndex, load_partnerships
 from loaders.reference import DEFAULT_DATA_DIR, read_reference
 
 app = typer.Typer(
@@ -217,6 +221,65 @@ def run_reference_load(
     )
 
 
+@load_app.command("partnerships")
+def load_partnerships_command(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Dataset files or folders (default: data/partnerships)."),
+    ] = None,
+) -> None:
+    """Validate every dataset, then write each in its own transaction (all or nothing)."""
+    run_partnership_load(resolve_connection(), paths or [DEFAULT_DATASETS])
+
+
+def run_partnership_load(connection: Neo4jConnection, paths: list[Path]) -> None:
+    """Validate the datasets against the reference, then write them one by one."""
+    started = time.perf_counter()
+    territories = TerritoryIndex.from_reference(read_reference(DEFAULT_DATA_DIR))
+    datasets, vocabularies = load_partnerships(paths, territories)
+    driver = open_driver(connection)
+    with driver:
+        migrate(driver, connection.database)
+        for dataset in datasets:
+            summary = write_dataset(
+                driver, connection.database, dataset_graph(dataset, vocabularies)
+            )
+            verb = "loaded" if summary.changed else "unchanged, nothing written"
+            console.print(
+                f"Dataset {summary.key}: {summary.nodes} nodes, {summary.edges} relationships "
+                f"({verb}; +{summary.nodes_created}/-{summary.nodes_deleted} nodes, "
+                f"+{summary.relationships_created}/-{summary.relationships_deleted} relationships)"
+            )
+    console.print(f"{len(datasets)} dataset(s) in {time.perf_counter() - started:.1f}s")
+
+
+@app.command("validate")
+def validate(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Dataset files or folders (default: data/partnerships)."),
+    ] = None,
+    print_schema: Annotated[
+        bool, typer.Option("--print-schema", help="Print the format's JSON Schema and exit.")
+    ] = False,
+) -> None:
+    """Check datasets without writing anything: every problem, with file, line and field."""
+    if print_schema:
+        from loaders.dataset_format import DatasetFile
+
+        print(json.dumps(DatasetFile.model_json_schema(), ensure_ascii=False, indent=2))
+        return
+    territories = TerritoryIndex.from_reference(read_reference(DEFAULT_DATA_DIR))
+    datasets, _ = load_partnerships(paths or [DEFAULT_DATASETS], territories)
+    for dataset in datasets:
+        c = dataset.content
+        console.print(
+            f"{dataset.key}: valid ({len(c.contracts)} contracts, {len(c.partners)} partners, "
+            f"{len(c.people)} people, {len(c.bodies)} bodies, {len(c.fundings)} fundings) "
+            f"from {', '.join(map(str, dataset.files))}"
+        )
+
+
 @contextlib.contextmanager
 def _progress() -> Iterator[Progress]:
     with Progress(
@@ -272,6 +335,8 @@ def run(
     try:
         codes = None if all_france else _parse_departements(departements)
         run_reference_load(connection, codes)
+        if any(DEFAULT_DATASETS.glob("*.yaml")):
+            run_partnership_load(connection, [DEFAULT_DATASETS])
         serve(host=host, port=port, workers=1)
     finally:
         if started_here:

@@ -29,6 +29,21 @@ SLUG_KEYED_LABELS: tuple[LiteralString, ...] = (
     "Body",
     "Source",
     "ReferenceData",
+    "Dataset",
+    "ContractKind",
+)
+#: Labels whose nodes belong to a partnership dataset (``dataset`` property), indexed so a
+#: re-load finds the facts it replaces without scanning the graph.
+DATASET_OWNED_LABELS: tuple[LiteralString, ...] = (
+    "Source",
+    "Partner",
+    "Person",
+    "SubTerritory",
+    "Contract",
+    "Axis",
+    "Action",
+    "Body",
+    "Funding",
 )
 
 #: The full-text index over display names, titles and aliases. ``standard-folding``
@@ -45,6 +60,11 @@ _STATEMENTS: tuple[LiteralString, ...] = (
         "CREATE CONSTRAINT " + label.lower() + "_key IF NOT EXISTS "
         "FOR (n:" + label + ") REQUIRE n.key IS UNIQUE"
         for label in SLUG_KEYED_LABELS
+    ),
+    *(
+        "CREATE INDEX " + label.lower() + "_dataset IF NOT EXISTS "
+        "FOR (n:" + label + ") ON (n.dataset)"
+        for label in DATASET_OWNED_LABELS
     ),
     # territory(code) looks a code up across kinds
     "CREATE INDEX territory_code IF NOT EXISTS FOR (n:Territory) ON (n.code)",

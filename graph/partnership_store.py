@@ -1,0 +1,254 @@
+"""Writing partnership datasets: one dataset, one transaction, replacing its own facts.
+
+:mod:`loaders.dataset_graph` turns a validated dataset into a :class:`DatasetGraph`
+(plain node and edge rows); :func:`write_dataset` writes it:
+
+* unchanged (same checksum as the ``(:Dataset)`` node) → nothing is touched;
+* otherwise, in **one** write transaction: the dataset's nodes are MERGEd by key (so the
+  links other datasets have to them survive) and their properties replaced; its
+  relationships are deleted and created anew; its nodes that the new version no longer
+  has are deleted; the ``(:Dataset)`` node records the new checksum.
+
+Every node and relationship written carries ``dataset`` (its owner), and the
+provenance of its fact: ``sources``/``source``, ``certainty``, ``reason``,
+``inferredFields``; nodes also link ``-[:SOURCED_FROM]->(:Source)``.
+
+Labels and relationship types come only from the fixed tuples below, never from input.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, LiteralString
+
+from neo4j import Driver, ManagedTransaction
+
+from graph.errors import InputError
+
+#: Labels a dataset owns, keyed by ``key``.
+OWNED_LABELS: tuple[LiteralString, ...] = (
+    "Source",
+    "Partner",
+    "Person",
+    "SubTerritory",
+    "Contract",
+    "Axis",
+    "Action",
+    "Body",
+    "Funding",
+)
+#: Shared labels a dataset may point to: vocabularies (by ``key``), territories (by ``code``).
+SHARED_LABELS: tuple[LiteralString, ...] = ("Theme", "ContractKind")
+TERRITORY_LABELS: tuple[LiteralString, ...] = ("Commune", "EPCI", "Departement", "Region")
+EDGE_TYPES: tuple[LiteralString, ...] = (
+    "SOURCED_FROM",
+    "GOVERNS",
+    "SERVES",
+    "HOLDS_POST",
+    "INCLUDES",
+    "PART_OF",
+    "SIGNED",
+    "COVERS",
+    "SUCCEEDS",
+    "DECLINES",
+    "AMENDS",
+    "HAS_AXIS",
+    "HAS_ACTION",
+    "ADDRESSES",
+    "LEADS",
+    "FUNDS",
+    "MEMBER_OF",
+    "STEERS",
+    "BELONGS_TO",
+    "PAID_BY",
+    "PAID_TO",
+    "SHARE_OF",
+    "CONCERNS",
+    "ON_TERRITORY",
+    "OF_KIND",
+)
+
+
+@dataclass(frozen=True)
+class NodeRow:
+    label: str
+    key: str
+    props: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class EdgeRow:
+    type: str
+    start_label: str
+    start_key: str
+    end_label: str
+    end_key: str
+    props: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class DatasetGraph:
+    """A dataset as rows ready to write (built by ``loaders.dataset_graph``)."""
+
+    key: str
+    checksum: str
+    props: dict[str, Any]
+    nodes: tuple[NodeRow, ...]
+    edges: tuple[EdgeRow, ...]
+    #: vocabulary nodes (themes, contract kinds) to MERGE, shared by every dataset
+    shared: tuple[NodeRow, ...] = ()
+
+
+@dataclass(frozen=True)
+class DatasetWriteSummary:
+    key: str
+    changed: bool
+    nodes: int
+    edges: int
+    nodes_created: int
+    nodes_deleted: int
+    relationships_created: int
+    relationships_deleted: int
+
+
+def _pick(name: str, allowed: Sequence[LiteralString], what: str) -> LiteralString:
+    for literal in allowed:
+        if literal == name:
+            return literal
+    raise ValueError(f"{what} {name!r} is not one the graph knows")
+
+
+def _key_property(label: LiteralString) -> LiteralString:
+    return "code" if label in TERRITORY_LABELS else "key"
+
+
+_READ_CHECKSUM: LiteralString = (
+    "OPTIONAL MATCH (d:Dataset {key: $key}) RETURN d.checksum AS checksum"
+)
+
+
+def write_dataset(driver: Driver, database: str, graph: DatasetGraph) -> DatasetWriteSummary:
+    """Write ``graph`` in one transaction, replacing the dataset's previous facts.
+
+    Raises:
+        InputError: a territory the dataset names is not in the graph (load the reference
+            of its département first); nothing is written.
+    """
+
+    def work(tx: ManagedTransaction) -> DatasetWriteSummary:
+        record = tx.run(_READ_CHECKSUM, key=graph.key).single()
+        if record is not None and record["checksum"] == graph.checksum:
+            return DatasetWriteSummary(
+                graph.key, False, len(graph.nodes), len(graph.edges), 0, 0, 0, 0
+            )
+        _check_territories(tx, graph)
+        totals: defaultdict[str, int] = defaultdict(int)
+
+        def count(query: LiteralString, **params: Any) -> None:
+            counters = tx.run(query, **params).consume().counters
+            totals["nodes_created"] += counters.nodes_created
+            totals["nodes_deleted"] += counters.nodes_deleted
+            totals["relationships_created"] += counters.relationships_created
+            totals["relationships_deleted"] += counters.relationships_deleted
+
+        for label_name, rows in _group_nodes(graph.shared).items():
+            label = _pick(label_name, SHARED_LABELS, "label")
+            count(
+                "UNWIND $rows AS row MERGE (n:" + label + " {key: row.key}) SET n += row.props",
+                rows=rows,
+            )
+        for label in OWNED_LABELS:
+            # relationships first: every edge of a dataset touches a node it owns
+            count(
+                "MATCH (n:" + label + " {dataset: $key})-[r]-() WHERE r.dataset = $key DELETE r",
+                key=graph.key,
+            )
+        grouped = _group_nodes(graph.nodes)
+        for label in OWNED_LABELS:
+            rows = grouped.get(label, [])
+            count(
+                "MATCH (n:" + label + " {dataset: $key}) WHERE NOT n.key IN $keys DETACH DELETE n",
+                key=graph.key,
+                keys=[row["key"] for row in rows],
+            )
+            if rows:
+                count(
+                    "UNWIND $rows AS row MERGE (n:" + label + " {key: row.key}) "
+                    "SET n = row.props, n.key = row.key, n.dataset = $key",
+                    rows=rows,
+                    key=graph.key,
+                )
+        for (start_name, type_name, end_name), rows in _group_edges(graph.edges).items():
+            start = _pick(start_name, (*OWNED_LABELS, *SHARED_LABELS, *TERRITORY_LABELS), "label")
+            end = _pick(end_name, (*OWNED_LABELS, *SHARED_LABELS, *TERRITORY_LABELS), "label")
+            rel = _pick(type_name, EDGE_TYPES, "relationship type")
+            count(
+                "UNWIND $rows AS row "
+                "MATCH (a:" + start + " {" + _key_property(start) + ": row.start}) "
+                "MATCH (b:" + end + " {" + _key_property(end) + ": row.end}) "
+                "CREATE (a)-[r:" + rel + "]->(b) SET r = row.props, r.dataset = $key",
+                rows=rows,
+                key=graph.key,
+            )
+        count("MATCH (n:SubTerritory {dataset: $key}) SET n:Territory", key=graph.key)
+        count(
+            "MERGE (d:Dataset {key: $key}) SET d = $props, d.key = $key, d.checksum = $checksum",
+            key=graph.key,
+            props=graph.props,
+            checksum=graph.checksum,
+        )
+        return DatasetWriteSummary(
+            graph.key,
+            True,
+            len(graph.nodes),
+            len(graph.edges),
+            totals["nodes_created"],
+            totals["nodes_deleted"],
+            totals["relationships_created"],
+            totals["relationships_deleted"],
+        )
+
+    with driver.session(database=database) as session:
+        return session.execute_write(work)
+
+
+def _check_territories(tx: ManagedTransaction, graph: DatasetGraph) -> None:
+    wanted: defaultdict[str, set[str]] = defaultdict(set)
+    for edge in graph.edges:
+        if edge.end_label in TERRITORY_LABELS:
+            wanted[edge.end_label].add(edge.end_key)
+    missing: list[str] = []
+    for label_name, codes in sorted(wanted.items()):
+        label = _pick(label_name, TERRITORY_LABELS, "label")
+        found = tx.run(
+            "UNWIND $codes AS code MATCH (t:"
+            + label
+            + " {code: code}) RETURN collect(t.code) AS c",
+            codes=sorted(codes),
+        ).single(strict=True)["c"]
+        missing.extend(f"{label_name} {code}" for code in sorted(codes - set(found)))
+    if missing:
+        raise InputError(
+            f"Dataset {graph.key!r} names territories that are not in the graph: "
+            f"{', '.join(missing[:10])}{' …' if len(missing) > 10 else ''}. Load the territorial "
+            "reference of their départements first (ctg load reference --departements …); "
+            "nothing was written."
+        )
+
+
+def _group_nodes(rows: Sequence[NodeRow]) -> dict[str, list[dict[str, Any]]]:
+    grouped: defaultdict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        grouped[row.label].append({"key": row.key, "props": row.props})
+    return grouped
+
+
+def _group_edges(rows: Sequence[EdgeRow]) -> dict[tuple[str, str, str], list[dict[str, Any]]]:
+    grouped: defaultdict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        grouped[(row.start_label, row.type, row.end_label)].append(
+            {"start": row.start_key, "end": row.end_key, "props": row.props}
+        )
+    return grouped
