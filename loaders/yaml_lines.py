@@ -17,6 +17,8 @@ from typing import Any
 import yaml
 
 Path = tuple[str | int, ...]
+#: libyaml's loader when PyYAML was built with it (10x faster on France-scale files).
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class YamlSyntaxError(ValueError):
@@ -31,7 +33,7 @@ def load_with_lines(text: str) -> tuple[Any, dict[Path, int]]:
     """Parse ``text`` (safe YAML: no tags, no objects); return the data and a map from
     each value's path to its 1-based line."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problem = error.problem or error.context or "invalid YAML"
@@ -41,7 +43,7 @@ def load_with_lines(text: str) -> tuple[Any, dict[Path, int]]:
     lines: dict[Path, int] = {}
     if node is None:
         return None, lines
-    constructor = yaml.SafeLoader(text)
+    constructor = _Loader(text)
     try:
         return _build(node, (), lines, constructor), lines
     except yaml.constructor.ConstructorError as error:
