@@ -28,8 +28,9 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,7 +38,7 @@ from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError, ServiceUnavailable
 
 from graph.errors import LocalServerError, MissingToolError, PortInUseError
-from graph.settings import LocalServerSettings, Neo4jConnection
+from graph.settings import LocalServerSettings, Neo4jConnection, local_server_settings
 
 POM = Path(__file__).with_name("neo4j-server-pom.xml")
 MIN_JAVA = 17
@@ -437,6 +438,32 @@ class LocalNeo4j:
             f"(last error: {last_error}). Last lines of {self.console_log}:\n"
             + _tail(self.console_log)
         )
+
+
+@contextlib.contextmanager
+def throwaway_server(
+    base: Path | None = None, heap: str = "1g", pagecache: str = "512m"
+) -> Iterator[Neo4jConnection]:
+    """A fresh local Neo4j on a free port, for tests and benchmarks; always stopped after.
+
+    Its instance lives in ``base/instance`` (a temporary folder, deleted afterwards, when
+    ``base`` is None).
+    """
+    folder = base or Path(tempfile.mkdtemp(prefix="ctg-neo4j-"))
+    env = {
+        **os.environ,
+        "CTG_NEO4J_DIR": str(folder / "instance"),
+        "CTG_NEO4J_PORT": str(free_port()),
+        "CTG_NEO4J_HEAP": heap,
+        "CTG_NEO4J_PAGECACHE": pagecache,
+    }
+    server = LocalNeo4j(local_server_settings(env))
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+        if base is None:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _ensure_port_free(port: int) -> None:

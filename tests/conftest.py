@@ -21,10 +21,10 @@ import pytest
 from neo4j import Driver
 
 from graph.driver import open_driver
-from graph.local_server import LocalNeo4j, free_port
+from graph.local_server import throwaway_server
 from graph.maintenance import clear_graph
 from graph.migrations import migrate
-from graph.settings import Neo4jConnection, external_connection, local_server_settings
+from graph.settings import Neo4jConnection, external_connection
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REFERENCE_EXTRACT = FIXTURES / "decoupage-administratif" / "data"
@@ -54,18 +54,12 @@ def neo4j_connection(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Neo4j
         return
     root = os.environ.get("CTG_TEST_NEO4J_DIR")
     base = Path(root) if root else tmp_path_factory.mktemp("neo4j")
-    env = {
-        **os.environ,
-        "CTG_NEO4J_DIR": str(base / "instance"),
-        "CTG_NEO4J_PORT": str(free_port()),
-        "CTG_NEO4J_HEAP": os.environ.get("CTG_TEST_NEO4J_HEAP", "1g"),
-        "CTG_NEO4J_PAGECACHE": os.environ.get("CTG_TEST_NEO4J_PAGECACHE", "256m"),
-    }
-    server = LocalNeo4j(local_server_settings(env))
-    try:
-        yield server.start()
-    finally:
-        server.stop()
+    with throwaway_server(
+        base,
+        heap=os.environ.get("CTG_TEST_NEO4J_HEAP", "1g"),
+        pagecache=os.environ.get("CTG_TEST_NEO4J_PAGECACHE", "256m"),
+    ) as connection:
+        yield connection
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from loaders.datasets import DatasetError, TerritoryIndex, read_datasets
+from loaders.datasets import DEFAULT_DATASETS, DatasetError, TerritoryIndex, read_datasets
 from loaders.reference import read_reference
 from tests.conftest import REFERENCE_EXTRACT
 
@@ -192,3 +192,11 @@ def test_files_that_are_not_datasets(tmp_path: Path, text: str, expected: str) -
 def test_an_empty_folder_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(Exception, match=r"No dataset file \(\*\.yaml\)"):
         read_datasets([tmp_path], TERRITORIES)
+
+
+def test_both_seed_datasets_are_valid() -> None:
+    datasets = {d.key: d for d in read_datasets([DEFAULT_DATASETS], TERRITORIES)}
+    assert set(datasets) == {"saint-flour-ctg-2017", "creusot-montceau-ctg-2021"}
+    creusot = datasets["creusot-montceau-ctg-2021"].content
+    assert sum(1 for c in creusot.contracts if c.kind == "cej") == 13
+    assert {s.key for s in creusot.sub_territories} == {"cucm-bassin-nord", "cucm-bassin-sud"}
