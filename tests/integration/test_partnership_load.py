@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from neo4j import Driver
+from neo4j.exceptions import Neo4jError
 
 from graph.errors import InputError
 from graph.partnership_store import DatasetWriteSummary, write_dataset
@@ -138,3 +139,21 @@ def test_a_dataset_naming_unloaded_territories_writes_nothing(empty_graph: Drive
     with pytest.raises(InputError, match=r"EPCI 241501139.*nothing was written"):
         load(empty_graph)
     assert snapshot(empty_graph) == before
+
+
+def test_an_edit_failing_midway_leaves_the_previous_version_intact(
+    reference_graph: Driver,
+) -> None:
+    load(reference_graph)
+    before = snapshot(reference_graph)
+    (dataset,) = read_datasets([EXAMPLE], TERRITORIES, VOCABULARIES)
+    graph = dataset_graph(dataset, VOCABULARIES)
+    # a changed checksum makes it a replacement: relationships are deleted and nodes
+    # rewritten before the last node, which Neo4j refuses (a map is no property value)
+    *rest, last = graph.nodes
+    broken_last = type(last)(last.label, last.key, {**last.props, "title": {"not": "allowed"}})
+    broken = type(graph)(graph.key, "changed", graph.props, (*rest, broken_last), graph.edges,
+                         graph.shared)  # fmt: skip
+    with pytest.raises(Neo4jError):
+        write_dataset(reference_graph, DB, broken)
+    assert snapshot(reference_graph) == before

@@ -1,0 +1,68 @@
+"""`ctg validate` and `ctg load partnerships` as a researcher runs them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from neo4j import Driver
+
+from graph.reference_store import graph_counts
+from graph.settings import PROJECT_ROOT, Neo4jConnection
+from tests.conftest import REFERENCE_EXTRACT
+
+EXAMPLE = PROJECT_ROOT / "docs" / "examples" / "dataset-example.yaml"
+
+
+def ctg(*args: str, connection: Neo4jConnection | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": "200"}
+    if connection is not None:
+        env["NEO4J_URI"] = connection.uri
+        env["NEO4J_USER"] = connection.user
+        env["NEO4J_PASSWORD"] = connection.password
+        env["NEO4J_DATABASE"] = connection.database
+    return subprocess.run(
+        [sys.executable, "-m", "cli", *args], capture_output=True, text=True, env=env,
+        cwd=PROJECT_ROOT, timeout=300, check=False,
+    )  # fmt: skip
+
+
+def test_validate_lists_every_problem_with_its_line_and_fails(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(
+        EXAMPLE.read_text(encoding="utf-8")
+        .replace("themes: [parentalite]", "themes: [parentalité]")
+        .replace("lead: cc-pays-de-salers", "lead: cc-salers"),
+        encoding="utf-8",
+    )
+    result = ctg("validate", str(broken))
+    assert result.returncode == 1
+    output = " ".join(result.stderr.split())
+    assert "2 problem(s)" in output
+    assert f"{broken}:" in output
+    assert "did you mean parentalite?" in output
+    assert "did you mean cc-pays-de-salers?" in output
+
+
+def test_validate_accepts_the_seeds() -> None:
+    result = ctg("validate")
+    assert result.returncode == 0, result.stderr
+    assert "saint-flour-ctg-2017: valid" in " ".join(result.stderr.split())
+
+
+def test_load_partnerships_writes_then_recognises_an_unchanged_dataset(
+    empty_graph: Driver, neo4j_connection: Neo4jConnection
+) -> None:
+    reference = ctg("load", "reference", "--departements", "15", "--data-dir",
+                    str(REFERENCE_EXTRACT), connection=neo4j_connection)  # fmt: skip
+    assert reference.returncode == 0, reference.stderr
+    first = ctg("load", "partnerships", str(EXAMPLE), connection=neo4j_connection)
+    assert first.returncode == 0, first.stderr
+    assert "(loaded;" in " ".join(first.stderr.split())
+    counts = graph_counts(empty_graph, "neo4j")
+    assert counts["Contract"] == 2
+    second = ctg("load", "partnerships", str(EXAMPLE), connection=neo4j_connection)
+    assert "unchanged, nothing written" in " ".join(second.stderr.split())
+    assert graph_counts(empty_graph, "neo4j") == counts
