@@ -184,14 +184,26 @@ def write_dataset(driver: Driver, database: str, graph: DatasetGraph) -> Dataset
             start = _pick(start_name, (*OWNED_LABELS, *SHARED_LABELS, *TERRITORY_LABELS), "label")
             end = _pick(end_name, (*OWNED_LABELS, *SHARED_LABELS, *TERRITORY_LABELS), "label")
             rel = _pick(type_name, EDGE_TYPES, "relationship type")
-            count(
-                "UNWIND $rows AS row "
-                "MATCH (a:" + start + " {" + _key_property(start) + ": row.start}) "
-                "MATCH (b:" + end + " {" + _key_property(end) + ": row.end}) "
-                "CREATE (a)-[r:" + rel + "]->(b) SET r = row.props, r.dataset = $key",
-                rows=rows,
-                key=graph.key,
+            created = (
+                tx.run(
+                    "UNWIND $rows AS row "
+                    "MATCH (a:" + start + " {" + _key_property(start) + ": row.start}) "
+                    "MATCH (b:" + end + " {" + _key_property(end) + ": row.end}) "
+                    "CREATE (a)-[r:" + rel + "]->(b) SET r = row.props, r.dataset = $key",
+                    rows=rows,
+                    key=graph.key,
+                )
+                .consume()
+                .counters.relationships_created
             )
+            totals["relationships_created"] += created
+            if created != len(rows):
+                # an endpoint is missing: never drop a stated fact silently
+                raise InputError(
+                    f"Dataset {graph.key!r}: {len(rows) - created} of its {start_name} "
+                    f"{type_name} {end_name} relationships point to nodes that are not in the "
+                    "graph (a key defined in a dataset that is not loaded?); nothing was written."
+                )
         count("MATCH (n:SubTerritory {dataset: $key}) SET n:Territory", key=graph.key)
         count(
             "MERGE (d:Dataset {key: $key}) SET d = $props, d.key = $key, d.checksum = $checksum",
@@ -212,6 +224,37 @@ def write_dataset(driver: Driver, database: str, graph: DatasetGraph) -> Dataset
 
     with driver.session(database=database) as session:
         return session.execute_write(work)
+
+
+def write_order(graphs: Sequence[DatasetGraph]) -> list[DatasetGraph]:
+    """Order datasets so each is written after the datasets whose nodes it links to.
+
+    Raises:
+        InputError: two datasets link to each other's nodes (neither can go first).
+    """
+    owner = {(node.label, node.key): graph.key for graph in graphs for node in graph.nodes}
+    needs: dict[str, set[str]] = {graph.key: set() for graph in graphs}
+    for graph in graphs:
+        for edge in graph.edges:
+            for endpoint in ((edge.start_label, edge.start_key), (edge.end_label, edge.end_key)):
+                other = owner.get(endpoint)
+                if other is not None and other != graph.key:
+                    needs[graph.key].add(other)
+    by_key = {graph.key: graph for graph in graphs}
+    ordered: list[DatasetGraph] = []
+    done: set[str] = set()
+    while len(ordered) < len(graphs):
+        ready = sorted(k for k in needs if k not in done and needs[k] <= done)
+        if not ready:
+            stuck = sorted(k for k in needs if k not in done)
+            raise InputError(
+                f"Datasets {', '.join(stuck)} link to each other's facts in a cycle, so none can "
+                "be written first. Move the shared facts into one of them."
+            )
+        for key in ready:
+            ordered.append(by_key[key])
+            done.add(key)
+    return ordered
 
 
 def _check_territories(tx: ManagedTransaction, graph: DatasetGraph) -> None:

@@ -11,7 +11,7 @@ from neo4j import Driver
 from neo4j.exceptions import Neo4jError
 
 from graph.errors import InputError
-from graph.partnership_store import DatasetWriteSummary, write_dataset
+from graph.partnership_store import DatasetWriteSummary, write_dataset, write_order
 from graph.reference_store import graph_counts, write_reference
 from loaders.dataset_graph import dataset_graph
 from loaders.datasets import TerritoryIndex, Vocabularies, read_datasets
@@ -156,4 +156,68 @@ def test_an_edit_failing_midway_leaves_the_previous_version_intact(
                          graph.shared)  # fmt: skip
     with pytest.raises(Neo4jError):
         write_dataset(reference_graph, DB, broken)
+    assert snapshot(reference_graph) == before
+
+
+def test_editing_one_dataset_leaves_the_others_and_their_links_untouched(
+    reference_graph: Driver, tmp_path: Path
+) -> None:
+    other = tmp_path / "other.yaml"
+    other.write_text(
+        "format: ctg-graph/dataset@1\n"
+        "dataset: {key: autre-jeu, title: Autre}\n"
+        "default_source: autre-source\n"
+        "sources: [{key: autre-source, title: Autre source}]\n"
+        "partners: [{key: msa-auvergne, kind: msa, name: MSA Auvergne}]\n"
+        "contracts:\n"
+        "  - key: avenant-salers\n"
+        "    kind: other\n"
+        "    title: Avenant\n"
+        "    signatories: [{partner: msa-auvergne}]\n"
+        "    relations: [{type: amends, target: ctg-pays-de-salers-2022}]\n",
+        encoding="utf-8",
+    )
+    datasets = read_datasets([EXAMPLE, other], TERRITORIES, VOCABULARIES)
+    graphs = write_order([dataset_graph(dataset, VOCABULARIES) for dataset in datasets])
+    assert [g.key for g in graphs] == ["exemple-ctg-pays-de-salers", "autre-jeu"]
+    for graph in graphs:
+        write_dataset(reference_graph, DB, graph)
+
+    def other_facts() -> list[str]:
+        records, _, _ = reference_graph.execute_query(
+            "MATCH (n {dataset: 'autre-jeu'})-[r]->(m) "
+            "RETURN n.key + ' ' + type(r) + ' ' + coalesce(m.key, m.code) AS fact ORDER BY fact"
+        )
+        return [r["fact"] for r in records]
+
+    before = other_facts()
+    assert "avenant-salers AMENDS ctg-pays-de-salers-2022" in before
+    edited = tmp_path / "edited.yaml"
+    edited.write_text(
+        EXAMPLE.read_text(encoding="utf-8").replace("amount: 20000", "amount: 25000"),
+        encoding="utf-8",
+    )
+    (changed,) = read_datasets([edited], TERRITORIES, VOCABULARIES)
+    assert write_dataset(reference_graph, DB, dataset_graph(changed, VOCABULARIES)).changed
+    assert other_facts() == before
+
+
+def test_a_link_to_a_fact_of_an_unloaded_dataset_is_refused_not_dropped(
+    reference_graph: Driver, tmp_path: Path
+) -> None:
+    other = tmp_path / "other.yaml"
+    other.write_text(
+        "format: ctg-graph/dataset@1\n"
+        "dataset: {key: autre-jeu, title: Autre}\n"
+        "default_source: autre-source\n"
+        "sources: [{key: autre-source, title: Autre source}]\n"
+        "contracts:\n"
+        "  - {key: avenant-salers, kind: other, title: Avenant,\n"
+        "     relations: [{type: amends, target: ctg-pays-de-salers-2022}]}\n",
+        encoding="utf-8",
+    )
+    datasets = {d.key: d for d in read_datasets([EXAMPLE, other], TERRITORIES, VOCABULARIES)}
+    before = snapshot(reference_graph)
+    with pytest.raises(InputError, match=r"1 of its Contract AMENDS Contract relationships"):
+        write_dataset(reference_graph, DB, dataset_graph(datasets["autre-jeu"], VOCABULARIES))
     assert snapshot(reference_graph) == before
