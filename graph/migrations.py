@@ -14,6 +14,8 @@ from typing import LiteralString
 
 from neo4j import Driver
 
+from graph.partnership_store import OWNED_LABELS
+
 #: Node labels keyed by ``code`` (official identifiers of territories).
 CODE_KEYED_LABELS: tuple[LiteralString, ...] = ("Region", "Departement", "EPCI", "Commune")
 #: Node labels keyed by ``key`` (readable slugs, or a SIREN for known organisations).
@@ -31,19 +33,6 @@ SLUG_KEYED_LABELS: tuple[LiteralString, ...] = (
     "ReferenceData",
     "Dataset",
     "ContractKind",
-)
-#: Labels whose nodes belong to a partnership dataset (``dataset`` property), indexed so a
-#: re-load finds the facts it replaces without scanning the graph.
-DATASET_OWNED_LABELS: tuple[LiteralString, ...] = (
-    "Source",
-    "Partner",
-    "Person",
-    "SubTerritory",
-    "Contract",
-    "Axis",
-    "Action",
-    "Body",
-    "Funding",
 )
 
 #: The full-text index over display names, titles and aliases. ``standard-folding``
@@ -64,7 +53,7 @@ _STATEMENTS: tuple[LiteralString, ...] = (
     *(
         "CREATE INDEX " + label.lower() + "_dataset IF NOT EXISTS "
         "FOR (n:" + label + ") ON (n.dataset)"
-        for label in DATASET_OWNED_LABELS
+        for label in OWNED_LABELS  # a re-load finds the facts it replaces by this index
     ),
     # territory(code) looks a code up across kinds
     "CREATE INDEX territory_code IF NOT EXISTS FOR (n:Territory) ON (n.code)",
