@@ -135,11 +135,19 @@ MERGE (n)-[:IN]->(d)
 """
 
 # A commune that changed EPCI between vintages must not stay a member of the old one.
+# The expansion sits in a subquery anchored on the commune already found, so its plan
+# cannot depend on statistics: planned on an empty graph (a first load), a flat MATCH
+# was cached as "scan every EPCI, join back to the commune", which a re-load seconds
+# later ran on a full graph at 35k rows x 1,255 EPCI (three minutes instead of one
+# second). See docs/performance.md.
 _DELETE_STALE_MEMBERSHIPS: LiteralString = """
 UNWIND $rows AS row
-MATCH (c:Commune {code: row.commune})-[m:MEMBER_OF]->(e:EPCI)
-WHERE e.code <> coalesce(row.epci, '')
-DELETE m
+MATCH (c:Commune {code: row.commune})
+CALL (c, row) {
+  MATCH (c)-[m:MEMBER_OF]->(e)
+  WHERE e.code <> coalesce(row.epci, '')
+  DELETE m
+}
 """
 
 _MERGE_MEMBERSHIPS: LiteralString = """
