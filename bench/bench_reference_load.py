@@ -66,6 +66,8 @@ from graph.names import fold
 from graph.reference_store import (
     ReferenceRecords,
     WriteSummary,
+    commune_properties,
+    epci_properties,
     graph_counts,
     write_reference,
 )
@@ -191,28 +193,9 @@ def baseline_rows(records: ReferenceRecords) -> list[dict[str, Any]]:
         node(dataclasses.asdict(d), "departement", d.name)
         link("IN", d.code, d.region)
     for e in records.epcis:
-        props = {
-            "code": e.code,
-            "siren": e.code,
-            "name": e.name,
-            "epciType": e.epci_type,
-            "financing": e.financing,
-            "population": e.population,
-            "populationMunicipale": e.population_municipale,
-            "memberCount": e.member_count,
-        }
-        node(props, "epci", e.name)
+        rows.append({"props": epci_properties(e, vintage)})
     for c in records.communes:
-        props = {
-            "code": c.code,
-            "name": c.name,
-            "siren": c.siren,
-            "population": c.population,
-            "postalCodes": list(c.postal_codes),
-            "departement": c.departement,
-            "region": c.region,
-        }
-        node(props, "commune", c.name)
+        rows.append({"props": commune_properties(c, vintage)})
         link("IN", c.code, c.departement)
         if c.epci:
             link("MEMBER_OF", c.code, c.epci)

@@ -224,6 +224,39 @@ def write_reference(
         return session.execute_write(work)
 
 
+def epci_properties(epci: EpciRecord, vintage: int) -> dict[str, Any]:
+    """The properties an EPCI node gets."""
+    return {
+        "code": epci.code,
+        "siren": epci.code,
+        "name": epci.name,
+        "epciType": epci.epci_type,
+        "financing": epci.financing,
+        "population": epci.population,
+        "populationMunicipale": epci.population_municipale,
+        "memberCount": epci.member_count,
+        "sortName": fold(epci.name),
+        "kind": "epci",
+        "vintage": vintage,
+    }
+
+
+def commune_properties(commune: CommuneRecord, vintage: int) -> dict[str, Any]:
+    """The properties a commune node gets."""
+    return {
+        "code": commune.code,
+        "name": commune.name,
+        "siren": commune.siren,
+        "population": commune.population,
+        "postalCodes": list(commune.postal_codes),
+        "departement": commune.departement,
+        "region": commune.region,
+        "sortName": fold(commune.name),
+        "kind": "commune",
+        "vintage": vintage,
+    }
+
+
 def _batches(
     records: ReferenceRecords, size: int
 ) -> Iterator[tuple[LiteralString, list[dict[str, Any]], int]]:
@@ -257,42 +290,9 @@ def _batches(
         }
         for d in records.departements
     ]
-    epcis = [
-        {
-            "code": e.code,
-            "props": {
-                "code": e.code,
-                "siren": e.code,
-                "name": e.name,
-                "epciType": e.epci_type,
-                "financing": e.financing,
-                "population": e.population,
-                "populationMunicipale": e.population_municipale,
-                "memberCount": e.member_count,
-                "sortName": fold(e.name),
-                "kind": "epci",
-                "vintage": vintage,
-            },
-        }
-        for e in records.epcis
-    ]
+    epcis = [{"code": e.code, "props": epci_properties(e, vintage)} for e in records.epcis]
     communes = [
-        {
-            "code": c.code,
-            "departement": c.departement,
-            "props": {
-                "code": c.code,
-                "name": c.name,
-                "siren": c.siren,
-                "population": c.population,
-                "postalCodes": list(c.postal_codes),
-                "departement": c.departement,
-                "region": c.region,
-                "sortName": fold(c.name),
-                "kind": "commune",
-                "vintage": vintage,
-            },
-        }
+        {"code": c.code, "departement": c.departement, "props": commune_properties(c, vintage)}
         for c in records.communes
     ]
     memberships = [{"commune": c.code, "epci": c.epci} for c in records.communes]
