@@ -29,7 +29,7 @@ from graph import local_server
 from graph.driver import open_driver, resolve_connection
 from graph.errors import CtgError, InputError
 from graph.migrations import migrate
-from graph.partnership_store import write_dataset
+from graph.partnership_store import write_dataset, write_order
 from graph.reference_store import graph_counts, write_reference
 from graph.settings import Neo4jConnection, external_connection, local_server_settings
 from loaders.dataset_graph import dataset_graph
@@ -240,10 +240,10 @@ def run_partnership_load(connection: Neo4jConnection, paths: list[Path]) -> None
     driver = open_driver(connection)
     with driver:
         migrate(driver, connection.database)
-        for dataset in datasets:
-            summary = write_dataset(
-                driver, connection.database, dataset_graph(dataset, vocabularies)
-            )
+        # datasets that link to others' facts go after them
+        graphs = write_order([dataset_graph(dataset, vocabularies) for dataset in datasets])
+        for graph in graphs:
+            summary = write_dataset(driver, connection.database, graph)
             verb = "loaded" if summary.changed else "unchanged, nothing written"
             console.print(
                 f"Dataset {summary.key}: {summary.nodes} nodes, {summary.edges} relationships "

@@ -66,3 +66,29 @@ def test_load_partnerships_writes_then_recognises_an_unchanged_dataset(
     second = ctg("load", "partnerships", str(EXAMPLE), connection=neo4j_connection)
     assert "unchanged, nothing written" in " ".join(second.stderr.split())
     assert graph_counts(empty_graph, "neo4j") == counts
+
+
+def test_load_partnerships_writes_a_dataset_after_the_one_it_links_to(
+    empty_graph: Driver, neo4j_connection: Neo4jConnection, tmp_path: Path
+) -> None:
+    # "autre-jeu" sorts before "exemple-…" but amends one of its contracts
+    amendment = tmp_path / "amendment.yaml"
+    amendment.write_text(
+        "format: ctg-graph/dataset@1\n"
+        "dataset: {key: autre-jeu, title: Autre}\n"
+        "default_source: autre-source\n"
+        "sources: [{key: autre-source, title: Autre source}]\n"
+        "contracts:\n"
+        "  - {key: avenant-salers, kind: other, title: Avenant,\n"
+        "     relations: [{type: amends, target: ctg-pays-de-salers-2022}]}\n",
+        encoding="utf-8",
+    )
+    reference = ctg("load", "reference", "--departements", "15", "--data-dir",
+                    str(REFERENCE_EXTRACT), connection=neo4j_connection)  # fmt: skip
+    assert reference.returncode == 0, reference.stderr
+    result = ctg("load", "partnerships", str(amendment), str(EXAMPLE), connection=neo4j_connection)
+    assert result.returncode == 0, result.stderr
+    records, _, _ = empty_graph.execute_query(
+        "MATCH (:Contract {key: 'avenant-salers'})-[:AMENDS]->(c:Contract) RETURN c.key AS key"
+    )
+    assert [r["key"] for r in records] == ["ctg-pays-de-salers-2022"]
