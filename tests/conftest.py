@@ -14,6 +14,8 @@ Unit tests (``tests/unit``) never start it.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,10 +26,47 @@ from graph.driver import open_driver
 from graph.local_server import throwaway_server
 from graph.maintenance import clear_graph
 from graph.migrations import migrate
-from graph.settings import Neo4jConnection, external_connection
+from graph.settings import PROJECT_ROOT, Neo4jConnection, external_connection
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REFERENCE_EXTRACT = FIXTURES / "decoupage-administratif" / "data"
+EXAMPLE_DATASET = PROJECT_ROOT / "docs" / "examples" / "dataset-example.yaml"
+#: A second dataset whose contract amends one of the worked example's; its key sorts
+#: before the example's, so a loader writing in key order would get it wrong.
+AMENDMENT_DATASET = (
+    "format: ctg-graph/dataset@1\n"
+    "dataset: {key: autre-jeu, title: Autre}\n"
+    "default_source: autre-source\n"
+    "sources: [{key: autre-source, title: Autre source}]\n"
+    "partners: [{key: msa-auvergne, kind: msa, name: MSA Auvergne}]\n"
+    "contracts:\n"
+    "  - key: avenant-salers\n"
+    "    kind: other\n"
+    "    title: Avenant\n"
+    "    signatories: [{partner: msa-auvergne}]\n"
+    "    relations: [{type: amends, target: ctg-pays-de-salers-2022}]\n"
+)
+
+
+def run_ctg(
+    *args: str, connection: Neo4jConnection | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the `ctg` command line as a user would, against ``connection`` if given."""
+    env = {**os.environ, "COLUMNS": "200"}
+    if connection is not None:
+        env["NEO4J_URI"] = connection.uri
+        env["NEO4J_USER"] = connection.user
+        env["NEO4J_PASSWORD"] = connection.password
+        env["NEO4J_DATABASE"] = connection.database
+    return subprocess.run(
+        [sys.executable, "-m", "cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=PROJECT_ROOT,
+        timeout=300,
+        check=False,
+    )
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

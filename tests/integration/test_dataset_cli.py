@@ -2,31 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from neo4j import Driver
 
 from graph.reference_store import graph_counts
-from graph.settings import PROJECT_ROOT, Neo4jConnection
-from tests.conftest import REFERENCE_EXTRACT
+from graph.settings import Neo4jConnection
+from tests.conftest import AMENDMENT_DATASET, EXAMPLE_DATASET, REFERENCE_EXTRACT, run_ctg
 
-EXAMPLE = PROJECT_ROOT / "docs" / "examples" / "dataset-example.yaml"
-
-
-def ctg(*args: str, connection: Neo4jConnection | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "COLUMNS": "200"}
-    if connection is not None:
-        env["NEO4J_URI"] = connection.uri
-        env["NEO4J_USER"] = connection.user
-        env["NEO4J_PASSWORD"] = connection.password
-        env["NEO4J_DATABASE"] = connection.database
-    return subprocess.run(
-        [sys.executable, "-m", "cli", *args], capture_output=True, text=True, env=env,
-        cwd=PROJECT_ROOT, timeout=300, check=False,
-    )  # fmt: skip
+EXAMPLE = EXAMPLE_DATASET
 
 
 def test_validate_lists_every_problem_with_its_line_and_fails(tmp_path: Path) -> None:
@@ -37,7 +21,7 @@ def test_validate_lists_every_problem_with_its_line_and_fails(tmp_path: Path) ->
         .replace("lead: cc-pays-de-salers", "lead: cc-salers"),
         encoding="utf-8",
     )
-    result = ctg("validate", str(broken))
+    result = run_ctg("validate", str(broken))
     assert result.returncode == 1
     output = " ".join(result.stderr.split())
     assert "2 problem(s)" in output
@@ -47,7 +31,7 @@ def test_validate_lists_every_problem_with_its_line_and_fails(tmp_path: Path) ->
 
 
 def test_validate_accepts_the_seeds() -> None:
-    result = ctg("validate")
+    result = run_ctg("validate")
     assert result.returncode == 0, result.stderr
     assert "saint-flour-ctg-2017: valid" in " ".join(result.stderr.split())
 
@@ -55,15 +39,15 @@ def test_validate_accepts_the_seeds() -> None:
 def test_load_partnerships_writes_then_recognises_an_unchanged_dataset(
     empty_graph: Driver, neo4j_connection: Neo4jConnection
 ) -> None:
-    reference = ctg("load", "reference", "--departements", "15", "--data-dir",
+    reference = run_ctg("load", "reference", "--departements", "15", "--data-dir",
                     str(REFERENCE_EXTRACT), connection=neo4j_connection)  # fmt: skip
     assert reference.returncode == 0, reference.stderr
-    first = ctg("load", "partnerships", str(EXAMPLE), connection=neo4j_connection)
+    first = run_ctg("load", "partnerships", str(EXAMPLE), connection=neo4j_connection)
     assert first.returncode == 0, first.stderr
     assert "(loaded;" in " ".join(first.stderr.split())
     counts = graph_counts(empty_graph, "neo4j")
     assert counts["Contract"] == 2
-    second = ctg("load", "partnerships", str(EXAMPLE), connection=neo4j_connection)
+    second = run_ctg("load", "partnerships", str(EXAMPLE), connection=neo4j_connection)
     assert "unchanged, nothing written" in " ".join(second.stderr.split())
     assert graph_counts(empty_graph, "neo4j") == counts
 
@@ -73,20 +57,13 @@ def test_load_partnerships_writes_a_dataset_after_the_one_it_links_to(
 ) -> None:
     # "autre-jeu" sorts before "exemple-…" but amends one of its contracts
     amendment = tmp_path / "amendment.yaml"
-    amendment.write_text(
-        "format: ctg-graph/dataset@1\n"
-        "dataset: {key: autre-jeu, title: Autre}\n"
-        "default_source: autre-source\n"
-        "sources: [{key: autre-source, title: Autre source}]\n"
-        "contracts:\n"
-        "  - {key: avenant-salers, kind: other, title: Avenant,\n"
-        "     relations: [{type: amends, target: ctg-pays-de-salers-2022}]}\n",
-        encoding="utf-8",
-    )
-    reference = ctg("load", "reference", "--departements", "15", "--data-dir",
+    amendment.write_text(AMENDMENT_DATASET, encoding="utf-8")
+    reference = run_ctg("load", "reference", "--departements", "15", "--data-dir",
                     str(REFERENCE_EXTRACT), connection=neo4j_connection)  # fmt: skip
     assert reference.returncode == 0, reference.stderr
-    result = ctg("load", "partnerships", str(amendment), str(EXAMPLE), connection=neo4j_connection)
+    result = run_ctg(
+        "load", "partnerships", str(amendment), str(EXAMPLE), connection=neo4j_connection
+    )
     assert result.returncode == 0, result.stderr
     records, _, _ = empty_graph.execute_query(
         "MATCH (:Contract {key: 'avenant-salers'})-[:AMENDS]->(c:Contract) RETURN c.key AS key"

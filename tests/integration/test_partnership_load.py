@@ -16,7 +16,7 @@ from graph.reference_store import graph_counts, write_reference
 from loaders.dataset_graph import dataset_graph
 from loaders.datasets import TerritoryIndex, Vocabularies, read_datasets
 from loaders.reference import read_reference
-from tests.conftest import REFERENCE_EXTRACT
+from tests.conftest import AMENDMENT_DATASET, REFERENCE_EXTRACT
 
 EXAMPLE = Path(__file__).parents[2] / "docs" / "examples" / "dataset-example.yaml"
 DB = "neo4j"
@@ -163,20 +163,7 @@ def test_editing_one_dataset_leaves_the_others_and_their_links_untouched(
     reference_graph: Driver, tmp_path: Path
 ) -> None:
     other = tmp_path / "other.yaml"
-    other.write_text(
-        "format: ctg-graph/dataset@1\n"
-        "dataset: {key: autre-jeu, title: Autre}\n"
-        "default_source: autre-source\n"
-        "sources: [{key: autre-source, title: Autre source}]\n"
-        "partners: [{key: msa-auvergne, kind: msa, name: MSA Auvergne}]\n"
-        "contracts:\n"
-        "  - key: avenant-salers\n"
-        "    kind: other\n"
-        "    title: Avenant\n"
-        "    signatories: [{partner: msa-auvergne}]\n"
-        "    relations: [{type: amends, target: ctg-pays-de-salers-2022}]\n",
-        encoding="utf-8",
-    )
+    other.write_text(AMENDMENT_DATASET, encoding="utf-8")
     datasets = read_datasets([EXAMPLE, other], TERRITORIES, VOCABULARIES)
     graphs = write_order([dataset_graph(dataset, VOCABULARIES) for dataset in datasets])
     assert [g.key for g in graphs] == ["exemple-ctg-pays-de-salers", "autre-jeu"]
@@ -206,16 +193,7 @@ def test_a_link_to_a_fact_of_an_unloaded_dataset_is_refused_not_dropped(
     reference_graph: Driver, tmp_path: Path
 ) -> None:
     other = tmp_path / "other.yaml"
-    other.write_text(
-        "format: ctg-graph/dataset@1\n"
-        "dataset: {key: autre-jeu, title: Autre}\n"
-        "default_source: autre-source\n"
-        "sources: [{key: autre-source, title: Autre source}]\n"
-        "contracts:\n"
-        "  - {key: avenant-salers, kind: other, title: Avenant,\n"
-        "     relations: [{type: amends, target: ctg-pays-de-salers-2022}]}\n",
-        encoding="utf-8",
-    )
+    other.write_text(AMENDMENT_DATASET, encoding="utf-8")
     datasets = {d.key: d for d in read_datasets([EXAMPLE, other], TERRITORIES, VOCABULARIES)}
     before = snapshot(reference_graph)
     with pytest.raises(InputError, match=r"1 of its Contract AMENDS Contract relationships"):

@@ -4,10 +4,7 @@ all-or-nothing on bad input."""
 from __future__ import annotations
 
 import dataclasses
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,9 +13,9 @@ from neo4j.exceptions import Neo4jError
 
 from graph.errors import ReferenceDataError
 from graph.reference_store import WriteSummary, graph_counts, write_reference
-from graph.settings import PROJECT_ROOT, Neo4jConnection
+from graph.settings import Neo4jConnection
 from loaders.reference import read_reference
-from tests.conftest import REFERENCE_EXTRACT
+from tests.conftest import REFERENCE_EXTRACT, run_ctg
 
 DB = "neo4j"
 
@@ -129,54 +126,27 @@ def test_a_write_failing_midway_rolls_back_every_batch(empty_graph: Driver) -> N
 def test_the_cli_refuses_an_unknown_departement_and_writes_nothing(
     empty_graph: Driver, neo4j_connection: Neo4jConnection
 ) -> None:
-    env = {
-        **os.environ,
-        "NEO4J_URI": neo4j_connection.uri,
-        "NEO4J_USER": neo4j_connection.user,
-        "NEO4J_PASSWORD": neo4j_connection.password,
-        "NEO4J_DATABASE": neo4j_connection.database,
-    }
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "cli",
-            "load",
-            "reference",
-            "--departements",
-            "15,99",
-            "--data-dir",
-            str(REFERENCE_EXTRACT),
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=PROJECT_ROOT,
-        timeout=120,
-        check=False,
+    result = run_ctg(
+        "load",
+        "reference",
+        "--departements",
+        "15,99",
+        "--data-dir",
+        str(REFERENCE_EXTRACT),
+        connection=neo4j_connection,
     )
     assert result.returncode == 1
     assert "Unknown département code '99'" in result.stderr
     assert sum(graph_counts(empty_graph, DB).values()) == 0
 
-    ok = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "cli",
-            "load",
-            "reference",
-            "--departements",
-            "15",
-            "--data-dir",
-            str(REFERENCE_EXTRACT),
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=PROJECT_ROOT,
-        timeout=120,
-        check=False,
+    ok = run_ctg(
+        "load",
+        "reference",
+        "--departements",
+        "15",
+        "--data-dir",
+        str(REFERENCE_EXTRACT),
+        connection=neo4j_connection,
     )
     assert ok.returncode == 0, ok.stderr
     assert "Loaded 250 communes" in " ".join(ok.stderr.split())
