@@ -33,7 +33,13 @@ from graph.partnership_store import write_dataset, write_order
 from graph.reference_store import graph_counts, write_reference
 from graph.settings import Neo4jConnection, external_connection, local_server_settings
 from loaders.dataset_graph import dataset_graph
-from loaders.datasets import DEFAULT_DATASETS, TerritoryIndex, load_partnerships
+from loaders.datasets import (
+    DEFAULT_DATASETS,
+    Dataset,
+    TerritoryIndex,
+    Vocabularies,
+    load_partnerships,
+)
 from loaders.reference import DEFAULT_DATA_DIR, read_reference
 
 app = typer.Typer(
@@ -221,12 +227,21 @@ def run_reference_load(
     )
 
 
+DatasetPaths = Annotated[
+    list[Path] | None,
+    typer.Argument(help="Dataset files or folders (default: data/partnerships)."),
+]
+
+
+def _validated_datasets(paths: list[Path]) -> tuple[list[Dataset], Vocabularies]:
+    """Validate ``paths`` against the French reference files (no database needed)."""
+    territories = TerritoryIndex.from_reference(read_reference(DEFAULT_DATA_DIR))
+    return load_partnerships(paths, territories)
+
+
 @load_app.command("partnerships")
 def load_partnerships_command(
-    paths: Annotated[
-        list[Path] | None,
-        typer.Argument(help="Dataset files or folders (default: data/partnerships)."),
-    ] = None,
+    paths: DatasetPaths = None,
 ) -> None:
     """Validate every dataset, then write each in its own transaction (all or nothing)."""
     run_partnership_load(resolve_connection(), paths or [DEFAULT_DATASETS])
@@ -235,8 +250,7 @@ def load_partnerships_command(
 def run_partnership_load(connection: Neo4jConnection, paths: list[Path]) -> None:
     """Validate the datasets against the reference, then write them one by one."""
     started = time.perf_counter()
-    territories = TerritoryIndex.from_reference(read_reference(DEFAULT_DATA_DIR))
-    datasets, vocabularies = load_partnerships(paths, territories)
+    datasets, vocabularies = _validated_datasets(paths)
     driver = open_driver(connection)
     with driver:
         migrate(driver, connection.database)
@@ -255,10 +269,7 @@ def run_partnership_load(connection: Neo4jConnection, paths: list[Path]) -> None
 
 @app.command("validate")
 def validate(
-    paths: Annotated[
-        list[Path] | None,
-        typer.Argument(help="Dataset files or folders (default: data/partnerships)."),
-    ] = None,
+    paths: DatasetPaths = None,
     print_schema: Annotated[
         bool, typer.Option("--print-schema", help="Print the format's JSON Schema and exit.")
     ] = False,
@@ -269,8 +280,7 @@ def validate(
 
         print(json.dumps(DatasetFile.model_json_schema(), ensure_ascii=False, indent=2))
         return
-    territories = TerritoryIndex.from_reference(read_reference(DEFAULT_DATA_DIR))
-    datasets, _ = load_partnerships(paths or [DEFAULT_DATASETS], territories)
+    datasets, _ = _validated_datasets(paths or [DEFAULT_DATASETS])
     for dataset in datasets:
         c = dataset.content
         console.print(
