@@ -27,6 +27,7 @@ import secrets
 import shutil
 import signal
 import socket
+import string
 import subprocess
 import tempfile
 import time
@@ -229,7 +230,7 @@ class LocalNeo4j:
         (self.conf_dir / "neo4j.conf").write_text(self._conf_text())
         if self.password_file.is_file():
             return
-        password = secrets.token_urlsafe(18)
+        password = new_password()
         result = subprocess.run(
             [
                 self._java(),
@@ -477,6 +478,18 @@ def _ensure_port_free(port: int) -> None:
                 "Neo4j cannot listen there. Stop whatever uses it, or choose another port "
                 "with CTG_NEO4J_PORT=7688 (or `ctg db start --port 7688`)."
             ) from error
+
+
+_PASSWORD_ALPHABET = string.ascii_letters + string.digits
+
+
+def new_password(length: int = 24) -> str:
+    """A random password of letters and digits.
+
+    ``secrets.token_urlsafe`` may start with ``-``, which neo4j-admin then reads
+    as an option and refuses (a CI run failed on exactly that).
+    """
+    return "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(length))
 
 
 def free_port() -> int:

@@ -15,6 +15,7 @@ from graph.local_server import (
     install,
     is_installed,
     java_major_version,
+    new_password,
 )
 from graph.settings import local_server_settings
 
@@ -82,3 +83,10 @@ def test_missing_maven_is_reported_before_anything_is_written(
         install(settings)
     assert not is_installed(settings)
     assert not (tmp_path / "local").exists()
+
+
+def test_generated_passwords_never_look_like_a_command_line_option() -> None:
+    # neo4j-admin refused a password starting with "-" and CI failed once in 64 runs.
+    passwords = [new_password() for _ in range(2000)]
+    assert all(p.isalnum() and len(p) == 24 for p in passwords)
+    assert len(set(passwords)) == len(passwords)
