@@ -39,11 +39,14 @@ class Context:
     reader: GraphReader
     territories: TerritoryLoaders
     budget: ObjectBudget = field(default_factory=ObjectBudget)
+    #: Name of the API token the request presented (``None``: no valid token). Curation
+    #: mutations record it as who made the change.
+    caller: str | None = None
 
     @classmethod
-    def create(cls, reader: GraphReader) -> Context:
+    def create(cls, reader: GraphReader, caller: str | None = None) -> Context:
         """A context with fresh DataLoaders (their caches live for one request only)."""
-        return cls(reader=reader, territories=TerritoryLoaders.create(reader))
+        return cls(reader=reader, territories=TerritoryLoaders.create(reader), caller=caller)
 
 
 Info = strawberry.Info[Context, None]
