@@ -1,0 +1,118 @@
+"""One Cypher query per list field and nesting level, however many parents ask.
+
+A :class:`ListQuery` says how to reach the items of a list from a parent key (its
+``body``, a Cypher fragment that uses ``k`` and ends with ``RETURN n, edge``) and which
+filters it accepts (``filter``, over ``n`` and ``edge``, written so that a ``null``
+parameter disables it). :func:`fetch_pages` reads one page per parent key in one query::
+
+    UNWIND $keys AS k
+    CALL (k) { CALL (k) { <body> } WITH n, edge WHERE <filter> … ORDER BY … LIMIT … }
+    [CALL (k) { … count(*) AS total }]      only when the client asked for totalCount
+
+Only fixed fragments from this package are ever put into query text; every value a
+client sends is a parameter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, LiteralString
+
+from graph.paging import Page, Window, page_of
+from graph.reader import GraphReader, Row
+
+#: A unique id for any node: its key, or ``kind:code`` for a territory of the reference.
+UID: LiteralString = "coalesce(n.key, n.kind + ':' + n.code)"
+#: Sort value of a node's name: the accent- and case-folded name.
+BY_NAME: LiteralString = "coalesce(n.nameKey, n.sortName, '')"
+
+
+@dataclass(frozen=True)
+class Sort:
+    """One way to order a list: ``expr`` (over ``n``) must never be null."""
+
+    name: str
+    expr: LiteralString
+    descending: bool = False
+
+
+NAME = Sort("NAME", BY_NAME)
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """How to read one list field (see the module docstring)."""
+
+    name: str
+    body: LiteralString
+    filter: LiteralString = "true"
+
+
+def _query(list_query: ListQuery, sort: Sort, backward: bool, with_total: bool) -> LiteralString:
+    ascending = sort.descending == backward  # direction of reading
+    order: LiteralString = "ASC" if ascending else "DESC"
+    # after = later in list order; before = earlier (list order is the sort's own).
+    later: LiteralString = "<" if sort.descending else ">"
+    earlier: LiteralString = ">" if sort.descending else "<"
+    query: LiteralString = (
+        "UNWIND $keys AS k\nCALL (k) {\n  CALL (k) {\n"
+        + list_query.body
+        + "\n  }\n  WITH n, edge WHERE "
+        + list_query.filter
+        + "\n  WITH n, edge, "
+        + sort.expr
+        + " AS s, "
+        + UID
+        + " AS u\n  WHERE ($afterU IS NULL OR s "
+        + later
+        + " $afterS OR (s = $afterS AND u "
+        + later
+        + " $afterU))\n    AND ($beforeU IS NULL OR s "
+        + earlier
+        + " $beforeS OR (s = $beforeS AND u "
+        + earlier
+        + " $beforeU))\n  WITH n, edge, s, u ORDER BY s "
+        + order
+        + ", u "
+        + order
+        + " LIMIT $limit\n"
+        + "  RETURN collect({node: n {.*, labels: labels(n)}, edge: edge, s: s, u: u})"
+        + " AS items\n}\n"
+    )
+    if with_total:
+        query += (
+            "CALL (k) {\n  CALL (k) {\n"
+            + list_query.body
+            + "\n  }\n  WITH n, edge WHERE "
+            + list_query.filter
+            + "\n  RETURN count(*) AS total\n}\nRETURN k AS key, items, total"
+        )
+    else:
+        query += "RETURN k AS key, items, null AS total"
+    return query
+
+
+async def fetch_pages(
+    reader: GraphReader,
+    list_query: ListQuery,
+    keys: Sequence[str],
+    sort: Sort,
+    win: Window,
+    params: Mapping[str, Any],
+    with_total: bool,
+) -> dict[str, Page]:
+    """One page of ``list_query`` for each parent key, read in one Cypher query."""
+    records = await reader.read(
+        _query(list_query, sort, win.backward, with_total),
+        {**params, **win.params(), "keys": list(dict.fromkeys(keys))},
+    )
+    pages: dict[str, Page] = {}
+    for record in records:
+        pages[record["key"]] = page_of(list(record["items"]), win, record["total"])
+    return pages
+
+
+def item_node(item: Row) -> Row:
+    """The node properties of a fetched item (with ``labels``)."""
+    return dict(item["node"])

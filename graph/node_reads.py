@@ -1,0 +1,150 @@
+"""Reading nodes by key, full-text search and the counts researchers ask for.
+
+Node labels only come from :data:`NODE_QUERIES` (fixed text); keys are parameters.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any, LiteralString
+
+from graph.names import fold
+from graph.reader import GraphReader, Row
+
+_NODE: LiteralString = "n {.*, labels: labels(n)} AS n"
+_BY_KEY: dict[str, LiteralString] = {
+    "Partner": "UNWIND $keys AS k MATCH (n:Partner {key: k}) RETURN k AS key, " + _NODE,
+    "Person": "UNWIND $keys AS k MATCH (n:Person {key: k}) RETURN k AS key, " + _NODE,
+    "Contract": "UNWIND $keys AS k MATCH (n:Contract {key: k}) RETURN k AS key, " + _NODE,
+    "Axis": "UNWIND $keys AS k MATCH (n:Axis {key: k}) RETURN k AS key, " + _NODE,
+    "Action": "UNWIND $keys AS k MATCH (n:Action {key: k}) RETURN k AS key, " + _NODE,
+    "Theme": "UNWIND $keys AS k MATCH (n:Theme {key: k}) RETURN k AS key, " + _NODE,
+    "ContractKind": "UNWIND $keys AS k MATCH (n:ContractKind {key: k}) RETURN k AS key, " + _NODE,
+    "Funding": "UNWIND $keys AS k MATCH (n:Funding {key: k}) RETURN k AS key, " + _NODE,
+    "Body": "UNWIND $keys AS k MATCH (n:Body {key: k}) RETURN k AS key, " + _NODE,
+    "Source": "UNWIND $keys AS k MATCH (n:Source {key: k}) RETURN k AS key, " + _NODE,
+    "SubTerritory": "UNWIND $keys AS k MATCH (n:SubTerritory {key: k}) RETURN k AS key, " + _NODE,
+    "Commune": "UNWIND $keys AS k MATCH (n:Commune {code: k}) RETURN k AS key, " + _NODE,
+    "EPCI": "UNWIND $keys AS k MATCH (n:EPCI {code: k}) RETURN k AS key, " + _NODE,
+    "Departement": "UNWIND $keys AS k MATCH (n:Departement {code: k}) RETURN k AS key, " + _NODE,
+    "Region": "UNWIND $keys AS k MATCH (n:Region {code: k}) RETURN k AS key, " + _NODE,
+}
+#: Labels :func:`nodes_by_key` can read (territories by ``code``, the others by ``key``).
+NODE_LABELS = frozenset(_BY_KEY)
+
+
+async def nodes_by_key(reader: GraphReader, label: str, keys: Sequence[str]) -> dict[str, Row]:
+    """The node of ``label`` with each key (absent keys are left out)."""
+    query = _BY_KEY[label]
+    records = await reader.read(query, {"keys": list(dict.fromkeys(keys))})
+    return {record["key"]: dict(record["n"]) for record in records}
+
+
+#: Labels :func:`search` may be restricted to.
+SEARCHABLE_LABELS = (
+    "Commune",
+    "EPCI",
+    "Departement",
+    "Region",
+    "SubTerritory",
+    "Partner",
+    "Person",
+    "Contract",
+    "Axis",
+    "Action",
+    "Theme",
+    "Body",
+)
+
+_SEARCH: LiteralString = """
+CALL db.index.fulltext.queryNodes('name_search', $lucene, {limit: $scan})
+YIELD node AS n, score
+WHERE $labels IS NULL OR any(label IN labels(n) WHERE label IN $labels)
+RETURN n {.*, labels: labels(n)} AS node, score
+ORDER BY score DESC, coalesce(n.nameKey, n.sortName), coalesce(n.key, n.code)
+LIMIT $limit
+"""
+
+
+def lucene_query(text: str) -> str | None:
+    """A Lucene query for what a person typed: every word must match, the last one as a
+    prefix (so suggestions work while typing); exact words rank first. ``None`` when the
+    text has no word. Words are folded and reduced to letters and digits, so no Lucene
+    syntax from the client reaches the parser."""
+    words = re.findall(r"[0-9a-z]+", fold(text))
+    if not words:
+        return None
+    exact = " AND ".join(words)
+    prefix = " AND ".join([*words[:-1], words[-1] + "*"])
+    return f"({exact})^2 OR ({prefix})"
+
+
+async def search(
+    reader: GraphReader, text: str, labels: Sequence[str] | None, limit: int
+) -> list[tuple[Row, float]]:
+    """Nodes whose name, title or aliases match ``text``, best first, with their score."""
+    lucene = lucene_query(text)
+    if lucene is None:
+        return []
+    records = await reader.read(
+        _SEARCH,
+        {
+            "lucene": lucene,
+            "labels": list(labels) if labels else None,
+            "limit": limit,
+            # the index ranks before the label filter: read more when filtering by label
+            "scan": limit if not labels else max(limit * 20, 1000),
+        },
+    )
+    return [(dict(record["node"]), float(record["score"])) for record in records]
+
+
+def _counts_by_kind(where: LiteralString) -> LiteralString:
+    return (
+        "MATCH (n:Contract) WHERE "
+        + where
+        + "\nRETURN n.kind AS key, count(n) AS contracts, 0 AS actions ORDER BY contracts DESC, key"
+    )
+
+
+def _counts_by_theme(where: LiteralString) -> LiteralString:
+    return (
+        "MATCH (th:Theme)\nOPTIONAL MATCH (n:Contract)-[:HAS_ACTION]->(a:Action)-[:ADDRESSES]->(th)"
+        " WHERE "
+        + where
+        + "\nRETURN th.key AS key, count(DISTINCT n) AS contracts, count(DISTINCT a) AS actions"
+        " ORDER BY contracts DESC, actions DESC, key"
+    )
+
+
+def _counts_by_departement(where: LiteralString) -> LiteralString:
+    return (
+        "MATCH (n:Contract) WHERE "
+        + where
+        + """
+CALL (n) {
+  MATCH (n)-[:COVERS]->(d:Departement) RETURN d
+  UNION MATCH (n)-[:COVERS]->(:Commune)-[:IN]->(d:Departement) RETURN d
+  UNION MATCH (n)-[:COVERS]->(:EPCI)-[:IN]->(d:Departement) RETURN d
+  UNION MATCH (n)-[:COVERS]->(:SubTerritory)-[:INCLUDES]->(:Commune)-[:IN]->(d:Departement)
+        RETURN d
+}
+RETURN d.code AS key, count(DISTINCT n) AS contracts, 0 AS actions
+ORDER BY contracts DESC, key"""
+    )
+
+
+_COUNTS = {
+    "kind": _counts_by_kind,
+    "theme": _counts_by_theme,
+    "departement": _counts_by_departement,
+}
+
+
+async def contract_counts(
+    reader: GraphReader, by: str, contract_filter: LiteralString, params: dict[str, Any]
+) -> list[Row]:
+    """Contracts (and, per theme, actions) counted by ``by`` (kind, theme, département)
+    among the contracts passing ``contract_filter``."""
+    return await reader.read(_COUNTS[by](contract_filter), params)

@@ -1,0 +1,428 @@
+"""The lists and single links of the partnership graph, as :class:`ListQuery` specs.
+
+Each spec reaches items ``n`` (with an ``edge`` map of what the link says) from a parent
+key ``k``: a dataset key (``ctg-saint-flour-2017``), or for a territory its *territory
+uid* — ``commune:15187``, ``epci:200066660``, ``departement:15``, ``region:84``, or a
+sub-territory's key. :mod:`graph.list_reads` turns a spec into one batched query.
+
+Filters are written so that a ``null`` parameter switches them off; the parameters of
+each filter family are listed with it (the schema passes all of them).
+"""
+
+from __future__ import annotations
+
+from typing import LiteralString
+
+from graph.list_reads import ListQuery, Sort
+
+# -- sorts --------------------------------------------------------------------------
+BY_NUMBER = Sort("NUMBER", "coalesce(n.number, 0)")
+BY_START = Sort("START", "coalesce(toString(n.start), '')")
+BY_START_DESC = Sort("START_DESC", "coalesce(toString(n.start), '')", descending=True)
+BY_SIGNED = Sort("SIGNED", "coalesce(toString(n.signedOn), '')")
+BY_CODE = Sort("CODE", "coalesce(n.code, n.key)")
+BY_POPULATION_DESC = Sort("POPULATION_DESC", "coalesce(n.population, -1)", descending=True)
+BY_AMOUNT_DESC = Sort("AMOUNT_DESC", "coalesce(n.amount, -1.0)", descending=True)
+
+# -- reaching a territory -------------------------------------------------------------
+#: Binds ``t``, the territory of uid ``k``.
+_TERRITORY: LiteralString = """
+    CALL (k) {
+      MATCH (t:Territory {code: split(k, ':')[1]}) WHERE t.kind = split(k, ':')[0] RETURN t
+      UNION
+      MATCH (t:SubTerritory {key: k}) RETURN t
+    }"""
+
+#: From ``t``: ``communes``, the communes it is made of (itself for a commune).
+_COMMUNES_OF_T: LiteralString = """
+    CALL (t) {
+      MATCH (c:Commune) WHERE c = t RETURN c
+      UNION MATCH (c:Commune)-[:MEMBER_OF]->(t) RETURN c
+      UNION MATCH (c:Commune)-[:IN]->(t) RETURN c
+      UNION MATCH (c:Commune)-[:IN]->(:Departement)-[:IN]->(t) RETURN c
+      UNION MATCH (t)-[:INCLUDES]->(c:Commune) RETURN c
+    }
+    WITH t, collect(c) AS communes"""
+
+#: From ``t`` and ``communes``: ``x``, every territory whose contracts cover part of
+#: ``t`` — itself, its communes, their EPCI and the sub-territories including them.
+_COVERABLE: LiteralString = """
+    CALL (t, communes) {
+      RETURN t AS x
+      UNION UNWIND communes AS c RETURN c AS x
+      UNION UNWIND communes AS c MATCH (c)-[:MEMBER_OF]->(x:EPCI) RETURN x
+      UNION UNWIND communes AS c MATCH (x:SubTerritory)-[:INCLUDES]->(c) RETURN x
+    }"""
+
+#: How a contract covering ``x`` reaches ``t`` (see ``CoverageReach`` in the schema).
+_REACH: LiteralString = """CASE
+        WHEN x = t THEN 'DIRECT'
+        WHEN x:EPCI AND t.kind IN ['commune', 'sub_territory']
+             AND EXISTS { (t)-[:MEMBER_OF|PART_OF]->(x) } THEN 'THROUGH_EPCI'
+        WHEN x:SubTerritory AND t:Commune THEN 'THROUGH_SUB_TERRITORY'
+        ELSE 'PART' END"""
+
+#: ``$covering``: a territory uid; binds ``t`` and ``x`` (as in ``_COVERABLE``).
+_COVERING_ROOT: LiteralString = """
+    MATCH (t:Territory) WHERE t.key = $covering
+       OR (t.code = split($covering, ':')[1] AND t.kind = split($covering, ':')[0])"""
+
+# -- filters ---------------------------------------------------------------------------
+#: Parameters: kinds, statuses, activeOn, themes, signedBy, text (folded).
+CONTRACT_FILTER: LiteralString = """($kinds IS NULL OR n.kind IN $kinds)
+    AND ($statuses IS NULL OR n.status IN $statuses)
+    AND ($activeOn IS NULL OR (n.start <= $activeOn AND $activeOn <= n.end))
+    AND ($themes IS NULL OR EXISTS {
+      MATCH (n)-[:HAS_ACTION]->(:Action)-[:ADDRESSES]->(th:Theme) WHERE th.key IN $themes })
+    AND ($signedBy IS NULL OR EXISTS {
+      MATCH (sp:Partner)-[:SIGNED]->(n) WHERE sp.key IN $signedBy })
+    AND ($text IS NULL OR n.nameKey CONTAINS $text)"""
+
+#: Parameters: themes, text.
+ACTION_FILTER: LiteralString = """($themes IS NULL OR EXISTS {
+      MATCH (n)-[:ADDRESSES]->(th:Theme) WHERE th.key IN $themes })
+    AND ($text IS NULL OR n.nameKey CONTAINS $text)"""
+
+#: Parameters: partnerKinds, text.
+PARTNER_FILTER: LiteralString = """($partnerKinds IS NULL OR n.kind IN $partnerKinds)
+    AND ($text IS NULL OR n.nameKey CONTAINS $text)"""
+
+#: Parameters: territoryKinds, text.
+TERRITORY_FILTER: LiteralString = """($territoryKinds IS NULL OR n.kind IN $territoryKinds)
+    AND ($text IS NULL OR coalesce(n.sortName, n.nameKey) CONTAINS $text)"""
+
+#: Parameter: text.
+TEXT_FILTER: LiteralString = "($text IS NULL OR n.nameKey CONTAINS $text)"
+
+_EDGE: LiteralString = "r {.*, relation: type(r)}"
+
+# -- territories -----------------------------------------------------------------------
+TERRITORY_CONTRACTS = ListQuery(
+    "territory.contracts",
+    _TERRITORY
+    + _COMMUNES_OF_T
+    + _COVERABLE
+    + """
+    MATCH (n:Contract)-[r:COVERS]->(x)
+    WITH n, collect(DISTINCT {territory: x {.*, labels: labels(x)}, reach: """
+    + _REACH
+    + """, certainty: r.certainty, reason: r.reason}) AS via
+    RETURN n, {via: via} AS edge""",
+    CONTRACT_FILTER,
+)
+
+TERRITORY_PARTNERS = ListQuery(
+    "territory.partners",
+    _TERRITORY
+    + """
+    CALL (t) {
+      MATCH (t)-[:MEMBER_OF|IN|PART_OF*0..3]->(x:Territory) RETURN x
+      UNION MATCH (x:SubTerritory)-[:INCLUDES]->(t) RETURN x
+    }
+    MATCH (n:Partner)-[r:GOVERNS|SERVES]->(x)
+    WITH n, collect(DISTINCT {territory: x {.*, labels: labels(x)}, relation: type(r),
+                              direct: x = t, certainty: r.certainty, reason: r.reason}) AS via
+    RETURN n, {via: via} AS edge""",
+    PARTNER_FILTER,
+)
+
+EPCI_SUB_TERRITORIES = ListQuery(
+    "epci.subTerritories",
+    "MATCH (n:SubTerritory)-[r:PART_OF]->(:EPCI {code: split(k, ':')[1]}) RETURN n, "
+    + _EDGE
+    + " AS edge",
+    TEXT_FILTER,
+)
+
+SUB_TERRITORY_COMMUNES = ListQuery(
+    "subTerritory.communes",
+    "MATCH (:SubTerritory {key: k})-[r:INCLUDES]->(n:Commune) RETURN n, " + _EDGE + " AS edge",
+    TERRITORY_FILTER,
+)
+
+SUB_TERRITORY_EPCI = ListQuery(
+    "subTerritory.epci",
+    "MATCH (:SubTerritory {key: k})-[r:PART_OF]->(n:EPCI) RETURN n, " + _EDGE + " AS edge",
+)
+
+#: Top level: every territory, or those within ``$within`` (a territory uid).
+TERRITORIES = ListQuery(
+    "territories",
+    """
+    CALL (k) {
+      WITH k WHERE $within IS NULL
+      MATCH (n:Territory) RETURN n
+      UNION
+      WITH k WHERE $within IS NOT NULL
+      MATCH (t:Territory) WHERE t.key = $within
+         OR (t.code = split($within, ':')[1] AND t.kind = split($within, ':')[0])
+      CALL (t) {
+        MATCH (n:Commune)-[:MEMBER_OF|IN]->(t) RETURN n
+        UNION MATCH (t)-[:INCLUDES]->(n:Commune) RETURN n
+        UNION MATCH (n:Commune)-[:IN]->(:Departement)-[:IN]->(t) RETURN n
+        UNION MATCH (n:Departement|EPCI)-[:IN]->(t) RETURN n
+        UNION MATCH (n:EPCI)-[:IN]->(:Departement)-[:IN]->(t) RETURN DISTINCT n
+        UNION MATCH (n:SubTerritory)-[:PART_OF]->(t) RETURN n
+        UNION MATCH (n:SubTerritory)-[:INCLUDES]->(:Commune)-[:IN]->(t) RETURN DISTINCT n
+      }
+      RETURN n
+    }
+    RETURN n, null AS edge""",
+    TERRITORY_FILTER,
+)
+
+# -- contracts -------------------------------------------------------------------------
+CONTRACTS = ListQuery(
+    "contracts",
+    """
+    CALL (k) {
+      WITH k WHERE $covering IS NULL
+      MATCH (n:Contract) RETURN n
+      UNION
+      WITH k WHERE $covering IS NOT NULL"""
+    + _COVERING_ROOT
+    + _COMMUNES_OF_T
+    + _COVERABLE
+    + """
+      MATCH (n:Contract)-[:COVERS]->(x) RETURN DISTINCT n
+    }
+    RETURN n, null AS edge""",
+    CONTRACT_FILTER,
+)
+
+CONTRACT_SIGNATORIES = ListQuery(
+    "contract.signatories",
+    """
+    MATCH (n:Partner)-[r:SIGNED]->(c:Contract {key: k})
+    OPTIONAL MATCH (person:Person)-[pr:SIGNED {onBehalfOf: n.key}]->(c)
+    WITH n, r, collect(person {.*, labels: labels(person)}) AS people
+    RETURN n, r {.*, people: people} AS edge""",
+    PARTNER_FILTER,
+)
+
+CONTRACT_TERRITORIES = ListQuery(
+    "contract.territories",
+    "MATCH (:Contract {key: k})-[r:COVERS]->(n) RETURN n, " + _EDGE + " AS edge",
+    TERRITORY_FILTER,
+)
+
+CONTRACT_AXES = ListQuery(
+    "contract.axes",
+    "MATCH (:Contract {key: k})-[r:HAS_AXIS]->(n:Axis) RETURN n, " + _EDGE + " AS edge",
+    TEXT_FILTER,
+)
+
+CONTRACT_ACTIONS = ListQuery(
+    "contract.actions",
+    "MATCH (:Contract {key: k})-[r:HAS_ACTION]->(n:Action) RETURN n, " + _EDGE + " AS edge",
+    ACTION_FILTER,
+)
+
+#: Parameter: relation (SUCCEEDS, DECLINES or AMENDS), from this contract to ``n``.
+CONTRACT_RELATED_OUT = ListQuery(
+    "contract.relatedOut",
+    "MATCH (:Contract {key: k})-[r:SUCCEEDS|DECLINES|AMENDS]->(n:Contract) "
+    "WHERE type(r) = $relation RETURN n, " + _EDGE + " AS edge",
+    CONTRACT_FILTER,
+)
+
+#: Parameter: relation, from ``n`` to this contract.
+CONTRACT_RELATED_IN = ListQuery(
+    "contract.relatedIn",
+    "MATCH (n:Contract)-[r:SUCCEEDS|DECLINES|AMENDS]->(:Contract {key: k}) "
+    "WHERE type(r) = $relation RETURN n, " + _EDGE + " AS edge",
+    CONTRACT_FILTER,
+)
+
+#: Parameter: relation (LEADS or FUNDS).
+CONTRACT_PARTNERS = ListQuery(
+    "contract.partners",
+    "MATCH (n:Partner)-[r:LEADS|FUNDS]->(:Contract {key: k}) "
+    "WHERE type(r) = $relation RETURN n, " + _EDGE + " AS edge",
+    PARTNER_FILTER,
+)
+
+CONTRACT_BODIES = ListQuery(
+    "contract.bodies",
+    "MATCH (n:Body)-[r:STEERS]->(:Contract {key: k}) RETURN n, " + _EDGE + " AS edge",
+    TEXT_FILTER,
+)
+
+CONTRACT_FUNDINGS = ListQuery(
+    "contract.fundings",
+    "MATCH (n:Funding)-[r:CONCERNS]->(:Contract {key: k}) RETURN n, " + _EDGE + " AS edge",
+    TEXT_FILTER,
+)
+
+CONTRACT_KIND = ListQuery(
+    "contract.kind",
+    "MATCH (:Contract {key: k})-[r:OF_KIND]->(n:ContractKind) RETURN n, " + _EDGE + " AS edge",
+)
+
+# -- axes and actions ------------------------------------------------------------------
+AXIS_CONTRACT = ListQuery(
+    "axis.contract",
+    "MATCH (n:Contract)-[r:HAS_AXIS]->(:Axis {key: k}) RETURN n, " + _EDGE + " AS edge",
+)
+
+AXIS_ACTIONS = ListQuery(
+    "axis.actions",
+    "MATCH (:Axis {key: k})-[r:HAS_ACTION]->(n:Action) RETURN n, " + _EDGE + " AS edge",
+    ACTION_FILTER,
+)
+
+ACTION_CONTRACT = ListQuery(
+    "action.contract",
+    "MATCH (n:Contract)-[r:HAS_ACTION]->(:Action {key: k}) RETURN n, " + _EDGE + " AS edge",
+)
+
+ACTION_AXIS = ListQuery(
+    "action.axis",
+    "MATCH (n:Axis)-[r:HAS_ACTION]->(:Action {key: k}) RETURN n, " + _EDGE + " AS edge",
+)
+
+ACTION_THEMES = ListQuery(
+    "action.themes",
+    "MATCH (:Action {key: k})-[r:ADDRESSES]->(n:Theme) RETURN n, " + _EDGE + " AS edge",
+    TEXT_FILTER,
+)
+
+#: Parameter: relation (LEADS or FUNDS).
+ACTION_PARTNERS = ListQuery(
+    "action.partners",
+    "MATCH (n:Partner)-[r:LEADS|FUNDS]->(:Action {key: k}) "
+    "WHERE type(r) = $relation RETURN n, " + _EDGE + " AS edge",
+    PARTNER_FILTER,
+)
+
+ACTIONS = ListQuery("actions", "MATCH (n:Action) RETURN n, null AS edge", ACTION_FILTER)
+
+# -- themes -----------------------------------------------------------------------------
+THEME_ACTIONS = ListQuery(
+    "theme.actions",
+    "MATCH (n:Action)-[r:ADDRESSES]->(:Theme {key: k}) RETURN n, " + _EDGE + " AS edge",
+    ACTION_FILTER,
+)
+
+THEME_CONTRACTS = ListQuery(
+    "theme.contracts",
+    """
+    MATCH (n:Contract)-[:HAS_ACTION]->(a:Action)-[:ADDRESSES]->(:Theme {key: k})
+    WITH n, count(DISTINCT a) AS actions
+    RETURN n, {actions: actions} AS edge""",
+    CONTRACT_FILTER,
+)
+
+THEMES = ListQuery("themes", "MATCH (n:Theme) RETURN n, null AS edge", TEXT_FILTER)
+CONTRACT_KINDS = ListQuery("contractKinds", "MATCH (n:ContractKind) RETURN n, null AS edge")
+
+# -- partners and people ----------------------------------------------------------------
+PARTNERS = ListQuery("partners", "MATCH (n:Partner) RETURN n, null AS edge", PARTNER_FILTER)
+
+PARTNER_CONTRACTS = ListQuery(
+    "partner.contracts",
+    "MATCH (:Partner {key: k})-[r:SIGNED]->(n:Contract) RETURN n, " + _EDGE + " AS edge",
+    CONTRACT_FILTER,
+)
+
+PARTNER_TERRITORIES = ListQuery(
+    "partner.territories",
+    "MATCH (:Partner {key: k})-[r:GOVERNS|SERVES]->(n:Territory) RETURN n, " + _EDGE + " AS edge",
+    TERRITORY_FILTER,
+)
+
+PARTNER_PEOPLE = ListQuery(
+    "partner.people",
+    "MATCH (n:Person)-[r:HOLDS_POST]->(:Partner {key: k}) RETURN n, " + _EDGE + " AS edge",
+    TEXT_FILTER,
+)
+
+PARTNER_ACTIONS = ListQuery(
+    "partner.actions",
+    "MATCH (:Partner {key: k})-[r:LEADS|FUNDS]->(n:Action) RETURN n, " + _EDGE + " AS edge",
+    ACTION_FILTER,
+)
+
+#: Parameter: relation (PAID_BY: fundings it pays; PAID_TO: fundings it receives).
+PARTNER_FUNDINGS = ListQuery(
+    "partner.fundings",
+    "MATCH (n:Funding)-[r:PAID_BY|PAID_TO]->(:Partner {key: k}) "
+    "WHERE $relation IS NULL OR type(r) = $relation RETURN n, " + _EDGE + " AS edge",
+    TEXT_FILTER,
+)
+
+#: Bodies a partner, person or body sits on.
+MEMBERSHIPS = ListQuery(
+    "memberships",
+    "MATCH (m {key: k})-[r:MEMBER_OF]->(n:Body) WHERE m:Partner OR m:Person OR m:Body "
+    "RETURN n, " + _EDGE + " AS edge",
+    TEXT_FILTER,
+)
+
+PEOPLE = ListQuery("people", "MATCH (n:Person) RETURN n, null AS edge", TEXT_FILTER)
+
+PERSON_POSTS = ListQuery(
+    "person.posts",
+    "MATCH (:Person {key: k})-[r:HOLDS_POST]->(n:Partner) RETURN n, " + _EDGE + " AS edge",
+    PARTNER_FILTER,
+)
+
+PERSON_CONTRACTS = ListQuery(
+    "person.contracts",
+    "MATCH (:Person {key: k})-[r:SIGNED]->(n:Contract) RETURN n, " + _EDGE + " AS edge",
+    CONTRACT_FILTER,
+)
+
+# -- bodies, fundings, sources ----------------------------------------------------------
+BODIES = ListQuery("bodies", "MATCH (n:Body) RETURN n, null AS edge", TEXT_FILTER)
+
+BODY_MEMBERS = ListQuery(
+    "body.members",
+    "MATCH (n)-[r:MEMBER_OF]->(:Body {key: k}) WHERE n:Partner OR n:Person OR n:Body "
+    "RETURN n, " + _EDGE + " AS edge",
+    TEXT_FILTER,
+)
+
+BODY_CONTRACTS = ListQuery(
+    "body.contracts",
+    "MATCH (:Body {key: k})-[r:STEERS]->(n:Contract) RETURN n, " + _EDGE + " AS edge",
+    CONTRACT_FILTER,
+)
+
+BODY_ORGANISATION = ListQuery(
+    "body.organisation",
+    "MATCH (:Body {key: k})-[r:BELONGS_TO]->(n:Partner) RETURN n, " + _EDGE + " AS edge",
+)
+
+FUNDINGS = ListQuery("fundings", "MATCH (n:Funding) RETURN n, null AS edge", TEXT_FILTER)
+
+#: Parameter: relation (PAID_BY, PAID_TO, SHARE_OF, ON_TERRITORY): the one linked node.
+FUNDING_LINK = ListQuery(
+    "funding.link",
+    "MATCH (:Funding {key: k})-[r:PAID_BY|PAID_TO|SHARE_OF|ON_TERRITORY]->(n) "
+    "WHERE type(r) = $relation RETURN n, " + _EDGE + " AS edge",
+)
+
+FUNDING_CONTRACTS = ListQuery(
+    "funding.contracts",
+    "MATCH (:Funding {key: k})-[r:CONCERNS]->(n:Contract) RETURN n, " + _EDGE + " AS edge",
+    CONTRACT_FILTER,
+)
+
+FUNDING_SHARES = ListQuery(
+    "funding.shares",
+    "MATCH (n:Funding)-[r:SHARE_OF]->(:Funding {key: k}) RETURN n, " + _EDGE + " AS edge",
+    TEXT_FILTER,
+)
+
+SOURCES = ListQuery(
+    "sources",
+    "MATCH (n:Source) RETURN n, null AS edge",
+    "($text IS NULL OR n.nameKey CONTAINS $text)",
+)
+
+SOURCE_FACTS = ListQuery(
+    "source.nodes",
+    "MATCH (n)-[r:SOURCED_FROM]->(:Source {key: k}) RETURN n, " + _EDGE + " AS edge",
+    TEXT_FILTER,
+)
