@@ -426,3 +426,21 @@ SOURCE_FACTS = ListQuery(
     "MATCH (n)-[r:SOURCED_FROM]->(:Source {key: k}) RETURN n, " + _EDGE + " AS edge",
     TEXT_FILTER,
 )
+
+EPCI_MEMBERS = ListQuery(
+    "epci.members",
+    "MATCH (n:Commune)-[r:MEMBER_OF]->(:EPCI {code: split(k, ':')[1]}) RETURN n, null AS edge",
+    TERRITORY_FILTER,
+)
+
+EPCI_DEPARTEMENTS = ListQuery(
+    "epci.departements",
+    "MATCH (:EPCI {code: split(k, ':')[1]})-[r:IN]->(n:Departement) "
+    "RETURN n, {communes: r.communes} AS edge",
+)
+
+REGION_DEPARTEMENTS = ListQuery(
+    "region.departements",
+    "MATCH (n:Departement)-[:IN]->(:Region {code: split(k, ':')[1]}) RETURN n, null AS edge",
+    TERRITORY_FILTER,
+)

@@ -38,27 +38,6 @@ MATCH (:Commune {code: code})-[:MEMBER_OF]->(e:EPCI)
 RETURN code AS key, e {.*} AS node
 """
 
-_MEMBERS_OF_EPCIS: LiteralString = """
-UNWIND $codes AS code
-MATCH (c:Commune)-[:MEMBER_OF]->(:EPCI {code: code})
-RETURN code AS key, c {.*} AS node
-ORDER BY c.sortName, c.code
-"""
-
-_DEPARTEMENTS_OF_EPCIS: LiteralString = """
-UNWIND $codes AS code
-MATCH (:EPCI {code: code})-[r:IN]->(d:Departement)
-RETURN code AS key, d {.*, memberCommunes: r.communes} AS node
-ORDER BY r.communes DESC, d.code
-"""
-
-_DEPARTEMENTS_OF_REGIONS: LiteralString = """
-UNWIND $codes AS code
-MATCH (d:Departement)-[:IN]->(:Region {code: code})
-RETURN code AS key, d {.*} AS node
-ORDER BY d.code
-"""
-
 _REFERENCE_INFO: LiteralString = """
 MATCH (s:ReferenceData)
 RETURN s {.*} AS node
@@ -84,24 +63,6 @@ async def regions_by_code(reader: GraphReader, codes: Sequence[str]) -> dict[str
 async def epci_of_communes(reader: GraphReader, codes: Sequence[str]) -> dict[str, list[Row]]:
     """The EPCI each commune (INSEE code) is a member of (none for a few islands)."""
     return await reader.grouped(_EPCI_OF_COMMUNES, codes)
-
-
-async def members_of_epcis(reader: GraphReader, codes: Sequence[str]) -> dict[str, list[Row]]:
-    """The member communes of each EPCI (SIREN), by name."""
-    return await reader.grouped(_MEMBERS_OF_EPCIS, codes)
-
-
-async def departements_of_epcis(reader: GraphReader, codes: Sequence[str]) -> dict[str, list[Row]]:
-    """The départements each EPCI's members lie in, most members first; each dict also
-    carries ``memberCommunes``, the number of its members in that département."""
-    return await reader.grouped(_DEPARTEMENTS_OF_EPCIS, codes)
-
-
-async def departements_of_regions(
-    reader: GraphReader, codes: Sequence[str]
-) -> dict[str, list[Row]]:
-    """The départements of each région, by code."""
-    return await reader.grouped(_DEPARTEMENTS_OF_REGIONS, codes)
 
 
 async def reference_info(reader: GraphReader) -> list[Row]:

@@ -10,29 +10,55 @@ from __future__ import annotations
 from functools import partial
 
 import strawberry
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
 
 from schema.errors import mask_errors
+from schema.partnerships import types as partnership_types
+from schema.partnerships.queries import PartnershipQueries
 from schema.territories.queries import TerritoryQueries
-from schema.territories.types import Commune, Departement, Epci, Region
+from schema.territories.types import Commune, Departement, Epci, Region, SubTerritory
 
 #: Deeper queries are refused before they run. Lists are not paginated yet, so depth is
 #: what bounds fan-out (an EPCI's members' EPCI's members… grows as 53^depth): 7 allows
 #: commune → EPCI → members → département → région → départements, and no more.
-MAX_DEPTH = 7
+MAX_DEPTH = 15
 MAX_ALIASES = 30
 MAX_TOKENS = 5000
 
 
 @strawberry.type(description="Read the territorial partnership graph.")
-class Query(TerritoryQueries):
+class Query(PartnershipQueries, TerritoryQueries):
     pass
 
 
 schema = strawberry.Schema(
     query=Query,
-    types=[Commune, Epci, Departement, Region],
+    types=[
+        Commune,
+        Epci,
+        Departement,
+        Region,
+        SubTerritory,
+        partnership_types.Source,
+        partnership_types.Theme,
+        partnership_types.ContractKind,
+        partnership_types.Partner,
+        partnership_types.Person,
+        partnership_types.Contract,
+        partnership_types.Axis,
+        partnership_types.Action,
+        partnership_types.Body,
+        partnership_types.Funding,
+    ],
     extensions=[
+        partial(ParserCache, maxsize=256),
+        partial(ValidationCache, maxsize=256),
         partial(QueryDepthLimiter, max_depth=MAX_DEPTH),
         partial(MaxAliasesLimiter, max_alias_count=MAX_ALIASES),
         partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),

@@ -8,7 +8,7 @@ import strawberry
 
 from graph.errors import UserFacingError
 from graph.reader import GraphReader
-from schema.dataloaders import TerritoryLoaders
+from schema.dataloaders import ListLoaders, NodeLoaders, TerritoryLoaders
 
 #: Most list items one request may resolve. Depth limits alone do not bound fan-out (an
 #: EPCI's members' EPCI's members… is 53^n objects); this does, whatever the fragments.
@@ -38,6 +38,8 @@ class Context:
 
     reader: GraphReader
     territories: TerritoryLoaders
+    lists: ListLoaders
+    nodes: NodeLoaders
     budget: ObjectBudget = field(default_factory=ObjectBudget)
     #: Name of the API token the request presented (``None``: no valid token). Curation
     #: mutations record it as who made the change.
@@ -46,7 +48,13 @@ class Context:
     @classmethod
     def create(cls, reader: GraphReader, caller: str | None = None) -> Context:
         """A context with fresh DataLoaders (their caches live for one request only)."""
-        return cls(reader=reader, territories=TerritoryLoaders.create(reader), caller=caller)
+        return cls(
+            reader=reader,
+            territories=TerritoryLoaders.create(reader),
+            lists=ListLoaders(reader),
+            nodes=NodeLoaders(reader),
+            caller=caller,
+        )
 
 
 Info = strawberry.Info[Context, None]

@@ -3,13 +3,16 @@ one Cypher query (``UNWIND $codes``), so nested fields never cost one query per 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 from strawberry.dataloader import DataLoader
 
-from graph import territory_reads
+from graph import node_reads, territory_reads
+from graph.list_reads import ListQuery, Sort, fetch_pages
+from graph.paging import Page, Window, page_of
 from graph.reader import GraphReader, Row
 
 _Fetch = Callable[[GraphReader, Sequence[str]], Awaitable[dict[str, list[Row]]]]
@@ -33,9 +36,6 @@ class TerritoryLoaders:
     departement: RowsLoader
     region: RowsLoader
     epci_of_commune: RowsLoader
-    members_of_epci: RowsLoader
-    departements_of_epci: RowsLoader
-    departements_of_region: RowsLoader
 
     @classmethod
     def create(cls, reader: GraphReader) -> TerritoryLoaders:
@@ -45,7 +45,96 @@ class TerritoryLoaders:
             departement=_loader(territory_reads.departements_by_code, reader),
             region=_loader(territory_reads.regions_by_code, reader),
             epci_of_commune=_loader(territory_reads.epci_of_communes, reader),
-            members_of_epci=_loader(territory_reads.members_of_epcis, reader),
-            departements_of_epci=_loader(territory_reads.departements_of_epcis, reader),
-            departements_of_region=_loader(territory_reads.departements_of_regions, reader),
         )
+
+
+#: Every filter parameter of :mod:`graph.partnership_reads`, off by default.
+FILTER_DEFAULTS: dict[str, Any] = {
+    "kinds": None,
+    "statuses": None,
+    "activeOn": None,
+    "themes": None,
+    "signedBy": None,
+    "text": None,
+    "partnerKinds": None,
+    "territoryKinds": None,
+    "covering": None,
+    "within": None,
+    "relation": None,
+}
+
+_PageKey = tuple[str, tuple[Any, ...]]
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, list | tuple):
+        return tuple(_freeze(v) for v in value)
+    return value
+
+
+class ListLoaders:
+    """Pages of lists, batched: every page asked for at one level with the same list,
+    sort, window and filters (one per parent) is read by one Cypher query."""
+
+    def __init__(self, reader: GraphReader) -> None:
+        self._reader = reader
+        self._requests: dict[tuple[Any, ...], tuple[ListQuery, Sort, Window, dict[str, Any], bool]]
+        self._requests = {}
+        self._loader: DataLoader[_PageKey, Page] = DataLoader(load_fn=self._load)
+
+    async def page(
+        self,
+        list_query: ListQuery,
+        parent: str,
+        sort: Sort,
+        win: Window,
+        params: Mapping[str, Any],
+        with_total: bool,
+    ) -> Page:
+        """The page of ``list_query`` under ``parent``."""
+        merged = {**FILTER_DEFAULTS, **params}
+        group = (
+            list_query.name,
+            sort.name,
+            win.key(),
+            tuple(sorted((k, _freeze(v)) for k, v in merged.items())),
+            with_total,
+        )
+        self._requests[group] = (list_query, sort, win, merged, with_total)
+        return await self._loader.load((parent, group))
+
+    async def _load(self, keys: list[_PageKey]) -> list[Page]:
+        parents: dict[tuple[Any, ...], list[str]] = {}
+        for parent, group in keys:
+            parents.setdefault(group, []).append(parent)
+        results: dict[_PageKey, Page] = {}
+        for group, group_parents in parents.items():
+            list_query, sort, win, params, with_total = self._requests[group]
+            pages = await fetch_pages(
+                self._reader, list_query, group_parents, sort, win, params, with_total
+            )
+            for parent in group_parents:
+                results[(parent, group)] = pages.get(parent) or page_of([], win, 0)
+        return [results[key] for key in keys]
+
+
+class NodeLoaders:
+    """Nodes by label and key (territories by code), batched per label."""
+
+    def __init__(self, reader: GraphReader) -> None:
+        self._reader = reader
+        self._loaders: dict[str, DataLoader[str, Row | None]] = {}
+
+    async def load(self, label: str, key: str) -> Row | None:
+        """The node of ``label`` with ``key``, or ``None``."""
+        if label not in node_reads.NODE_LABELS:
+            return None
+        loader = self._loaders.get(label)
+        if loader is None:
+            loader = DataLoader(load_fn=partial(self._load, label))
+            self._loaders[label] = loader
+        return await loader.load(key)
+
+    async def _load(self, label: str, keys: list[str]) -> list[Row | None]:
+        found = await node_reads.nodes_by_key(self._reader, label, keys)
+        return [found.get(key) for key in keys]

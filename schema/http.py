@@ -1,21 +1,366 @@
-"""The strawberry ASGI view, wired to the per-request :class:`schema.context.Context`."""
+"""``/graphql`` as the GraphQL-over-HTTP spec describes it, on top of strawberry's view.
+
+Strawberry parses, validates and executes; this module adds only what it lacks:
+
+* **Media types.** ``application/graphql-response+json`` when the ``Accept`` header
+  prefers it (or is missing, as the spec says since 2025): a request that fails before
+  execution is then a 400 with no ``data`` entry. ``application/json`` otherwise (curl's
+  ``*/*``), with 200 for every well-formed request. 406 when ``Accept`` allows neither.
+* **Refusals as GraphQL errors.** Strawberry answers plain text; here every refusal is a
+  ``{"errors": [{"message": …}]}`` body with the status the spec names: 415 for a body
+  that is not JSON, 400 for malformed JSON, 405 (``Allow: POST``) for a mutation sent by
+  GET, 401 (``WWW-Authenticate: Bearer``) for a missing or wrong token.
+* **Tokens.** A present but unknown token is refused for every request; a mutation (or,
+  with ``CTG_API_READ_REQUIRES_TOKEN=1``, any request) needs a valid one; the caller's
+  name goes into :class:`schema.context.Context`. A refused request runs nothing.
+* **GraphiQL** only for a browser (``Accept: text/html``), not for curl's ``*/*``.
+* :class:`RequestBodyLimit`: 413 for a body over the limit, without reading it all.
+"""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from graphql import GraphQLError, OperationType, parse
+from graphql.language import OperationDefinitionNode
+from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.http.base import BaseRequestProtocol
+from strawberry.http.parse_content_type import parse_content_type
+from strawberry.schema.base import BaseSchema
+from strawberry.types import ExecutionResult, SubscriptionExecutionResult
 
+from graph.api_settings import TOKENS_VARIABLE, ApiTokens
 from graph.reader import GraphReader
+from schema import MAX_TOKENS
 from schema.context import Context
+
+JSON = "application/json"
+GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
+REALM = 'Bearer realm="ctg-graph"'
+
+
+class Refusal(HTTPException):
+    """A request turned down before anything runs, with the headers its status calls for."""
+
+    def __init__(
+        self, status_code: int, reason: str, headers: Mapping[str, str] | None = None
+    ) -> None:
+        super().__init__(status_code, reason)
+        self.headers = dict(headers or {})
 
 
 class GraphQLView(GraphQL[Context, None]):
-    """``/graphql``: POST and GET queries, GraphiQL for browsers."""
+    """``/graphql``: POST and GET queries, GraphiQL for browsers, tokens for mutations."""
+
+    def __init__(
+        self, schema: BaseSchema, *, tokens: ApiTokens, read_requires_token: bool = False
+    ) -> None:
+        super().__init__(
+            schema,
+            graphql_ide="graphiql",
+            allow_queries_via_get=True,
+            multipart_uploads_enabled=False,
+        )
+        self.tokens = tokens
+        self.read_requires_token = read_requires_token
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        media_type = response_media_type(request.headers.get("accept"))
+        try:
+            if media_type is None and not self.should_render_graphql_ide(
+                self.request_adapter_class(request)
+            ):
+                raise Refusal(
+                    406,
+                    f"Accept {request.headers['accept']!r} allows no media type this API "
+                    f"answers in; accept {GRAPHQL_RESPONSE_JSON} or {JSON}.",
+                )
+            response = await self.run(request)
+        except HTTPException as refusal:
+            response = refusal_response(refusal, media_type or JSON)
+        await response(scope, receive, send)
+
+    def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
+        # strawberry also serves the page for */*, so `curl /graphql` would get HTML
+        return (
+            request.method == "GET"
+            and request.query_params.get("query") is None
+            and "text/html" in request.headers.get("accept", "")
+        )
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
+        caller = None
+        authorization = request.headers.get("authorization")
+        if authorization is not None:
+            caller = self.tokens.caller(bearer_token(authorization))
+            if caller is None:
+                raise Refusal(
+                    401,
+                    "The Authorization header does not carry a valid API token. Send "
+                    "'Authorization: Bearer <token>' with a token from the API's operator, "
+                    "or no Authorization header at all.",
+                    {"WWW-Authenticate": f'{REALM}, error="invalid_token"'},
+                )
         reader: GraphReader = request.state.reader
-        return Context.create(reader)
+        return Context.create(reader, caller=caller)
+
+    async def parse_http_body(
+        self, request: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        if request.method == "POST":
+            sent = request.content_type
+            media_type, _ = parse_content_type(sent or "")
+            if media_type.lower() != JSON:
+                what = f"Content-Type {sent!r}" if sent else "No Content-Type"
+                raise Refusal(
+                    415,
+                    f"{what}: send the GraphQL request as a JSON object with "
+                    f"'Content-Type: {JSON}', e.g. "
+                    '{"query": "{ territory(code: \\"15\\") { name } }"}.',
+                    {"Accept-Post": JSON},
+                )
+            # strawberry reads the body as a mapping: a JSON string or number would be a 500
+            if not isinstance(self.parse_json(await request.get_body()), dict | list):
+                raise Refusal(400, 'The body must be a JSON object such as {"query": "…"}.')
+        return await super().parse_http_body(request)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        # strawberry says only "Unable to parse", and a non-UTF-8 body would be a 500
+        try:
+            return self.decode_json(data)
+        except json.JSONDecodeError as error:
+            where = f"line {error.lineno}, column {error.colno}"
+            raise Refusal(400, f"The JSON is malformed: {error.msg} at {where}.") from error
+        except UnicodeDecodeError as error:
+            raise Refusal(400, "The JSON is not UTF-8 text.") from error
+
+    async def execute_operation(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        request_data: GraphQLRequestData | list[GraphQLRequestData],
+        context: Context,
+        root_value: None,
+        sub_response: Response,
+    ) -> ExecutionResult | list[ExecutionResult] | SubscriptionExecutionResult:
+        operations = request_data if isinstance(request_data, list) else [request_data]
+        mutation = any(requests_mutation(op.query, op.operation_name) for op in operations)
+        if mutation and request_adapter.method == "GET":
+            raise Refusal(
+                405,
+                "Mutations cannot be sent with GET (a link or a prefetch could run them); "
+                f"send them with POST and 'Content-Type: {JSON}'.",
+                {"Allow": "POST"},
+            )
+        if context.caller is None and (mutation or self.read_requires_token):
+            raise Refusal(401, self._token_needed(mutation), {"WWW-Authenticate": REALM})
+        return await super().execute_operation(
+            request, request_adapter, request_data, context, root_value, sub_response
+        )
+
+    def _token_needed(self, mutation: bool) -> str:
+        if mutation and not self.tokens:
+            return (
+                "This server accepts no changes: it has no API tokens. Its operator can "
+                f"allow them by setting {TOKENS_VARIABLE}=name=<token>,… (see docs/api.md) "
+                "and restarting it."
+            )
+        what = "Changes need" if mutation else "This server needs"
+        return f"{what} an API token: send 'Authorization: Bearer <token>'."
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        response = await super().process_result(request, result)
+        if response_media_type(
+            request.headers.get("accept")
+        ) == GRAPHQL_RESPONSE_JSON and is_request_error(result):
+            # nothing ran, so there is no data entry; create_response makes it a 400
+            response.pop("data", None)
+        return response
+
+    async def get_sub_response(self, request: Request | WebSocket) -> Response:
+        sub_response = await super().get_sub_response(request)
+        sub_response.media_type = response_media_type(request.headers.get("accept")) or JSON
+        return sub_response
+
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        response = super().create_response(response_data, sub_response)
+        response.headers["content-type"] = f"{sub_response.media_type}; charset=utf-8"
+        if isinstance(response_data, dict) and "data" not in response_data:
+            response.status_code = sub_response.status_code or 400
+        return response
+
+
+def refusal_response(refusal: HTTPException, media_type: str) -> Response:
+    """A GraphQL-shaped error body for a request refused before execution."""
+    headers = dict(getattr(refusal, "headers", {}))
+    if refusal.status_code == 405:
+        headers.setdefault("Allow", "GET, POST")
+    return Response(
+        json.dumps({"errors": [{"message": refusal.reason}]}, separators=(",", ":")),
+        status_code=refusal.status_code,
+        headers=headers,
+        media_type=f"{media_type}; charset=utf-8",
+    )
+
+
+def response_media_type(accept: str | None) -> str | None:
+    """The media type to answer in for this ``Accept`` header, or None (406).
+
+    The highest quality wins, then the most specific range, then the one listed first;
+    ``*/*`` alone gives ``application/json``, which every client reads.
+
+    Examples
+    --------
+    >>> response_media_type("application/graphql-response+json, application/json;q=0.9")
+    'application/graphql-response+json'
+    >>> response_media_type("*/*")
+    'application/json'
+    >>> response_media_type(None)
+    'application/graphql-response+json'
+    >>> response_media_type("text/html") is None
+    True
+    """
+    if accept is None or not accept.strip():
+        return GRAPHQL_RESPONSE_JSON
+    ranges = []
+    for position, part in enumerate(accept.split(",")):
+        media_range, params = parse_content_type(part.strip())
+        try:
+            quality = float(params.get("q", "1"))
+        except ValueError:
+            continue
+        ranges.append((media_range.lower(), quality, position))
+    best, best_key = None, (0.0, 0, 0)
+    for candidate in (JSON, GRAPHQL_RESPONSE_JSON):
+        kind = candidate.split("/")[0]
+        matches = [
+            (specificity, quality, position)
+            for media_range, quality, position in ranges
+            for specificity, pattern in ((3, candidate), (2, f"{kind}/*"), (1, "*/*"))
+            if media_range == pattern
+        ]
+        if not matches:
+            continue
+        specificity, quality, position = max(matches)  # the most specific range rules
+        key = (quality, specificity, -position)
+        if quality > 0 and key > best_key:
+            best, best_key = candidate, key
+    return best
+
+
+def bearer_token(authorization: str) -> str:
+    """The token of ``Bearer <token>`` (any case of "Bearer"), or "" for another scheme."""
+    scheme, _, token = authorization.strip().partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
+def requests_mutation(query: str | None, operation_name: str | None) -> bool:
+    """Whether the request could run a mutation.
+
+    The named operation decides; without a name that matches, any mutation in the
+    document counts, since strawberry runs the first operation of a document that has
+    several. A document that does not parse runs nothing: strawberry reports the error.
+
+    Examples
+    --------
+    >>> requests_mutation("query Q { a } mutation M { b }", "Q")
+    False
+    >>> requests_mutation("query Q { a } mutation M { b }", None)
+    True
+    >>> requests_mutation("mutation {", None)
+    False
+    """
+    if not query:
+        return False
+    try:
+        document = parse(query, no_location=True, max_tokens=MAX_TOKENS)
+    except GraphQLError:
+        return False
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    named = [op for op in operations if op.name and op.name.value == operation_name]
+    return any(op.operation == OperationType.MUTATION for op in named or operations)
+
+
+def is_request_error(result: ExecutionResult) -> bool:
+    """Whether the request failed before execution (parse, validation, variables): no
+    data, and errors that belong to no field."""
+    return result.data is None and all(error.path is None for error in result.errors or ())
+
+
+class RequestBodyLimit:
+    """413 for a request body over ``max_bytes``, without reading it all.
+
+    A declared ``Content-Length`` over the limit is refused before a byte is read; a
+    chunked body is counted as it arrives and refused as soon as it goes past.
+    (Starlette's own limit answers in plain text, and replaces any response with it.)
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = Headers(scope=scope).get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            await self._refuse(scope, receive, send)
+            return
+        received = 0
+        response_started = False
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise _BodyTooLarge
+            return message
+
+        async def watching_send(message: Message) -> None:
+            nonlocal response_started
+            response_started = response_started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, watching_send)
+        except _BodyTooLarge:
+            if response_started:
+                raise
+            await self._refuse(scope, receive, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        refusal = Refusal(
+            413,
+            f"The request body is larger than {self.max_bytes:,} bytes, the most this API "
+            "accepts; send a smaller request.",
+        )
+        media_type = response_media_type(Headers(scope=scope).get("accept")) or JSON
+        await refusal_response(refusal, media_type)(scope, receive, send)
+
+
+class _BodyTooLarge(Exception):
+    """Raised from ``receive`` past the limit; caught by :class:`RequestBodyLimit`."""

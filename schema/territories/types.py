@@ -2,15 +2,40 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
+from graph import partnership_reads as reads
 from graph.errors import UserFacingError
+from graph.list_reads import NAME, Sort
 from graph.reader import Row
+from loaders.dataset_format import PartnerKind
+from schema.common import (
+    After,
+    Before,
+    Certainty,
+    First,
+    Last,
+    Text,
+    folded_text,
+    kind_codes,
+    provenance_fields,
+)
 from schema.context import Info
+from schema.contract_filter import CONTRACT_SORTS, ContractFilter, ContractSort, contract_params
+from schema.partnerships.types import Provenance
+from schema.registry import register
+from schema.relay import Connection, Node, connect, first_linked, global_id
+
+if TYPE_CHECKING:
+    from schema.partnerships.types import Contract, Partner
+
+ContractRef = Annotated["Contract", strawberry.lazy("schema.partnerships.types")]
+PartnerRef = Annotated["Partner", strawberry.lazy("schema.partnerships.types")]
 
 
 @strawberry.enum(description="The kinds of territory in the graph.")
@@ -19,6 +44,21 @@ class TerritoryKind(Enum):
     EPCI = "epci"
     DEPARTEMENT = "departement"
     REGION = "region"
+    SUB_TERRITORY = "sub_territory"
+
+
+@strawberry.enum(description="Orders of territory lists.")
+class TerritorySort(Enum):
+    NAME = "NAME"
+    CODE = "CODE"
+    POPULATION_DESC = "POPULATION_DESC"
+
+
+TERRITORY_SORTS = {
+    TerritorySort.NAME: NAME,
+    TerritorySort.CODE: reads.BY_CODE,
+    TerritorySort.POPULATION_DESC: reads.BY_POPULATION_DESC,
+}
 
 
 @strawberry.interface(
@@ -27,8 +67,11 @@ class TerritoryKind(Enum):
         "a commune, SIREN for an EPCI, code for a département or région."
     )
 )
-class Territory:
-    code: str = strawberry.field(description="Official code (INSEE, SIREN, département or région).")
+class Territory(Node):
+    code: str = strawberry.field(
+        description="Official code (INSEE, SIREN, département or région); the key of a "
+        "sub-territory."
+    )
     name: str = strawberry.field(description="Official name in the reference.")
     kind: TerritoryKind = strawberry.field(description="Which kind of territory this is.")
     population: int | None = strawberry.field(
@@ -38,8 +81,82 @@ class Territory:
     vintage: int | None = strawberry.field(
         description="Year of the territorial reference this territory comes from."
     )
+    uid: strawberry.Private[str]
+
+    @strawberry.field(
+        description="Contracts covering this territory or part of it, with how each reaches "
+        "it: a commune is reached by contracts covering it, its EPCI or a sub-territory "
+        "including it; a larger territory also by contracts covering any part of it."
+    )
+    async def contracts(
+        self,
+        info: Info,
+        active_on: Annotated[
+            datetime.date | None,
+            strawberry.argument(description="Only contracts applying on this date."),
+        ] = None,
+        kinds: Annotated[
+            list[str] | None,
+            strawberry.argument(description="Only these contract kinds (`ctg`, `cej`…)."),
+        ] = None,
+        filter: ContractFilter | None = None,
+        sort: ContractSort = ContractSort.NAME,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> TerritoryContractConnection:
+        params = contract_params(filter)
+        if active_on is not None:
+            params["activeOn"] = active_on
+        if kinds is not None:
+            params["kinds"] = kind_codes(kinds)
+        return await connect(
+            info,
+            TerritoryContractConnection,
+            reads.TERRITORY_CONTRACTS,
+            self.uid,
+            CONTRACT_SORTS[sort],
+            _territory_contract_edge,
+            params=params,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+        )
+
+    @strawberry.field(
+        description="Partners governing or serving this territory or a territory containing "
+        "it (its EPCI, sub-territories, département, région), with through which."
+    )
+    async def partners(
+        self,
+        info: Info,
+        kinds: Annotated[
+            list[PartnerKind] | None,
+            strawberry.argument(description="Only these kinds of partner."),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> TerritoryPartnerConnection:
+        return await connect(
+            info,
+            TerritoryPartnerConnection,
+            reads.TERRITORY_PARTNERS,
+            self.uid,
+            NAME,
+            _territory_partner_edge,
+            params={"partnerKinds": [k.value for k in kinds] if kinds is not None else None},
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+        )
 
 
+@register("Commune")
 @strawberry.type(description="A current commune (commune actuelle).")
 class Commune(Territory):
     siren: str | None = strawberry.field(description="SIREN of the commune as an organisation.")
@@ -76,6 +193,7 @@ class Commune(Territory):
         )
 
 
+@register("EPCI")
 @strawberry.type(
     name="EPCI",
     description=(
@@ -94,16 +212,65 @@ class Epci(Territory):
     )
 
     @strawberry.field(description="Member communes loaded in the graph, by name.")
-    async def members(self, info: Info) -> list[Commune]:
-        rows = await info.context.territories.members_of_epci.load(self.code)
-        info.context.budget.spend(len(rows))
-        return [Commune.from_row(row) for row in rows]
+    async def members(
+        self,
+        info: Info,
+        text: Text = None,
+        sort: TerritorySort = TerritorySort.NAME,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> CommuneConnection:
+        return await connect(
+            info,
+            CommuneConnection,
+            reads.EPCI_MEMBERS,
+            self.uid,
+            TERRITORY_SORTS[sort],
+            _commune_edge,
+            params={"text": folded_text(text)},
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+        )
 
     @strawberry.field(description="Départements its member communes lie in, most members first.")
-    async def departements(self, info: Info) -> list[Departement]:
-        rows = await info.context.territories.departements_of_epci.load(self.code)
-        info.context.budget.spend(len(rows))
-        return [Departement.from_row(row) for row in rows]
+    async def departements(
+        self, info: Info, first: First = None, after: After = None
+    ) -> EpciDepartementConnection:
+        return await connect(
+            info,
+            EpciDepartementConnection,
+            reads.EPCI_DEPARTEMENTS,
+            self.uid,
+            _BY_MEMBERS,
+            lambda cursor, item: EpciDepartementEdge(
+                cursor=cursor,
+                node=Departement.from_row(item["node"]),
+                member_communes=int(item["edge"].get("communes") or 0),
+            ),
+            first=first,
+            after=after,
+        )
+
+    @strawberry.field(description="Sub-territories (bassins de vie…) defined inside it.")
+    async def sub_territories(
+        self, info: Info, first: First = None, after: After = None
+    ) -> TerritoryConnection:
+        return await connect(
+            info,
+            TerritoryConnection,
+            reads.EPCI_SUB_TERRITORIES,
+            self.uid,
+            NAME,
+            lambda cursor, item: TerritoryEdge(
+                cursor=cursor, node=territory_from_row(item["node"])
+            ),
+            first=first,
+            after=after,
+        )
 
     @classmethod
     def from_row(cls, row: Row) -> Epci:
@@ -115,6 +282,7 @@ class Epci(Territory):
         )
 
 
+@register("Departement")
 @strawberry.type(description="A département.")
 class Departement(Territory):
     region_code: strawberry.Private[str]
@@ -129,17 +297,226 @@ class Departement(Territory):
         return cls(**_common(row), region_code=row["region"])
 
 
+@register("Region")
 @strawberry.type(description="A région.")
 class Region(Territory):
     @strawberry.field(description="Départements of the région, by code.")
-    async def departements(self, info: Info) -> list[Departement]:
-        rows = await info.context.territories.departements_of_region.load(self.code)
-        info.context.budget.spend(len(rows))
-        return [Departement.from_row(row) for row in rows]
+    async def departements(
+        self, info: Info, first: First = None, after: After = None
+    ) -> DepartementConnection:
+        return await connect(
+            info,
+            DepartementConnection,
+            reads.REGION_DEPARTEMENTS,
+            self.uid,
+            reads.BY_CODE,
+            lambda cursor, item: DepartementEdge(
+                cursor=cursor, node=Departement.from_row(item["node"])
+            ),
+            first=first,
+            after=after,
+        )
 
     @classmethod
     def from_row(cls, row: Row) -> Region:
         return cls(**_common(row))
+
+
+@register("SubTerritory")
+@strawberry.type(
+    description="A territory defined by a dataset as a set of communes, e.g. a bassin de "
+    "vie of an intercommunality; keyed by its dataset key."
+)
+class SubTerritory(Territory):
+    aliases: list[str] = strawberry.field(description="Other names it goes by.")
+    provenance: Provenance = strawberry.field(
+        description="Where its definition (and list of communes) comes from."
+    )
+
+    @strawberry.field(description="Its communes.")
+    async def communes(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> CommuneConnection:
+        return await connect(
+            info,
+            CommuneConnection,
+            reads.SUB_TERRITORY_COMMUNES,
+            self.uid,
+            NAME,
+            lambda cursor, item: CommuneEdge(cursor=cursor, node=Commune.from_row(item["node"])),
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+        )
+
+    @strawberry.field(description="The EPCI it is part of.")
+    async def epci(self, info: Info) -> Epci | None:
+        row = await first_linked(info, reads.SUB_TERRITORY_EPCI, self.uid)
+        return Epci.from_row(row) if row else None
+
+    @classmethod
+    def from_row(cls, row: Row) -> SubTerritory:
+        return cls(
+            **_common(row),
+            aliases=list(row.get("aliases") or []),
+            provenance=Provenance(**provenance_fields(row)),
+        )
+
+
+def _commune_edge(cursor: str, item: Row) -> CommuneEdge:
+    return CommuneEdge(cursor=cursor, node=Commune.from_row(item["node"]))
+
+
+@strawberry.type(description="A département in a list.")
+class DepartementEdge:
+    cursor: str = strawberry.field(description="Cursor of this item.")
+    node: Departement = strawberry.field(description="The département.")
+
+
+@strawberry.type(description="A page of départements.")
+class DepartementConnection(Connection[DepartementEdge]):
+    pass
+
+
+@strawberry.type(description="A département an EPCI's members lie in.")
+class EpciDepartementEdge:
+    cursor: str = strawberry.field(description="Cursor of this item.")
+    node: Departement = strawberry.field(description="The département.")
+    member_communes: int = strawberry.field(
+        description="How many of the EPCI's communes lie in it."
+    )
+
+
+@strawberry.type(description="A page of an EPCI's départements.")
+class EpciDepartementConnection(Connection[EpciDepartementEdge]):
+    pass
+
+
+_BY_MEMBERS = Sort("MEMBERS_DESC", "coalesce(edge.communes, 0)", descending=True)
+
+
+@strawberry.type(description="A commune in a list.")
+class CommuneEdge:
+    cursor: str = strawberry.field(description="Cursor of this item.")
+    node: Commune = strawberry.field(description="The commune.")
+
+
+@strawberry.type(description="A page of communes.")
+class CommuneConnection(Connection[CommuneEdge]):
+    pass
+
+
+@strawberry.type(description="A territory in a list.")
+class TerritoryEdge:
+    cursor: str = strawberry.field(description="Cursor of this item.")
+    node: Territory = strawberry.field(description="The territory.")
+
+
+@strawberry.type(description="A page of territories.")
+class TerritoryConnection(Connection[TerritoryEdge]):
+    pass
+
+
+@strawberry.enum(description="How a contract reaches a territory.")
+class CoverageReach(Enum):
+    DIRECT = strawberry.enum_value("DIRECT", description="It covers this territory itself.")
+    THROUGH_EPCI = strawberry.enum_value(
+        "THROUGH_EPCI", description="It covers the EPCI this commune or sub-territory is in."
+    )
+    THROUGH_SUB_TERRITORY = strawberry.enum_value(
+        "THROUGH_SUB_TERRITORY", description="It covers a sub-territory including this commune."
+    )
+    PART = strawberry.enum_value(
+        "PART", description="It covers a part of this territory (communes, an EPCI…)."
+    )
+
+
+@strawberry.type(description="One covered territory through which a contract reaches another.")
+class CoverageLink:
+    territory: Territory = strawberry.field(description="The territory the contract covers.")
+    reach: CoverageReach = strawberry.field(description="How that reaches the asked territory.")
+    certainty: Certainty | None = strawberry.field(description="Stated or inferred coverage.")
+    reason: str | None = strawberry.field(description="Why it was inferred.")
+
+
+@strawberry.type(description="A contract reaching a territory, and how.")
+class TerritoryContractEdge:
+    cursor: str = strawberry.field(description="Cursor of this item.")
+    node: ContractRef = strawberry.field(description="The contract.")
+    via: list[CoverageLink] = strawberry.field(
+        description="The territories it covers that reach the asked one."
+    )
+
+    @strawberry.field(description="The distinct ways it reaches the asked territory.")
+    def reach(self) -> list[CoverageReach]:
+        return sorted({link.reach for link in self.via}, key=lambda r: r.name)
+
+
+@strawberry.type(description="A page of contracts reaching a territory.")
+class TerritoryContractConnection(Connection[TerritoryContractEdge]):
+    pass
+
+
+def _territory_contract_edge(cursor: str, item: Row) -> TerritoryContractEdge:
+    from schema.partnerships.types import Contract
+
+    return TerritoryContractEdge(
+        cursor=cursor,
+        node=Contract.from_row(item["node"]),
+        via=[
+            CoverageLink(
+                territory=territory_from_row(link["territory"]),
+                reach=CoverageReach(link["reach"]),
+                certainty=Certainty(link["certainty"]) if link.get("certainty") else None,
+                reason=link.get("reason"),
+            )
+            for link in item["edge"]["via"]
+        ],
+    )
+
+
+@strawberry.type(description="A partner of a territory and through which territory.")
+class PartnerLink:
+    territory: Territory = strawberry.field(description="The territory it governs or serves.")
+    relation: str = strawberry.field(description="GOVERNS or SERVES.")
+    direct: bool = strawberry.field(description="Whether that is the asked territory itself.")
+
+
+@strawberry.type(description="A partner of a territory.")
+class TerritoryPartnerEdge:
+    cursor: str = strawberry.field(description="Cursor of this item.")
+    node: PartnerRef = strawberry.field(description="The partner.")
+    via: list[PartnerLink] = strawberry.field(
+        description="Which territories (this one or one containing it) it governs or serves."
+    )
+
+
+@strawberry.type(description="A page of partners of a territory.")
+class TerritoryPartnerConnection(Connection[TerritoryPartnerEdge]):
+    pass
+
+
+def _territory_partner_edge(cursor: str, item: Row) -> TerritoryPartnerEdge:
+    from schema.partnerships.types import Partner
+
+    return TerritoryPartnerEdge(
+        cursor=cursor,
+        node=Partner.from_row(item["node"]),
+        via=[
+            PartnerLink(
+                territory=territory_from_row(link["territory"]),
+                relation=link["relation"],
+                direct=bool(link["direct"]),
+            )
+            for link in item["edge"]["via"]
+        ],
+    )
 
 
 _BUILDERS = {
@@ -147,6 +524,7 @@ _BUILDERS = {
     "epci": Epci.from_row,
     "departement": Departement.from_row,
     "region": Region.from_row,
+    "sub_territory": SubTerritory.from_row,
 }
 _CODE = re.compile(r"^(\d{2,3}|2[AB]|[0-9][0-9AB]\d{3}|\d{9})$")
 
@@ -183,9 +561,28 @@ def pick_territory(code: str, rows: list[Row], kind: TerritoryKind | None) -> Te
     return territory_from_row(rows[0])
 
 
+def territory_uid(row: Row) -> str:
+    """The uid lists use for a territory: ``kind:code``, or a sub-territory's key."""
+    if row.get("key"):
+        return str(row["key"])
+    return f"{row['kind']}:{row['code']}"
+
+
+_TYPE_NAMES = {
+    "commune": "Commune",
+    "epci": "EPCI",
+    "departement": "Departement",
+    "region": "Region",
+    "sub_territory": "SubTerritory",
+}
+
+
 def _common(row: Row) -> dict[str, Any]:
+    code = row.get("code") or row["key"]
     return {
-        "code": row["code"],
+        "id": global_id(_TYPE_NAMES[row["kind"]], code),
+        "uid": territory_uid(row),
+        "code": code,
         "name": row["name"],
         "kind": TerritoryKind(row["kind"]),
         "population": row.get("population"),

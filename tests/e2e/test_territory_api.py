@@ -15,18 +15,25 @@ query ($code: String!, $kind: TerritoryKind) {
       siren postalCodes
       departement { code name region { code name } }
       region { code name }
-      epci { code name epciType memberCount members { code name } }
+      epci {
+        code name epciType memberCount
+        members(first: 100) { totalCount edges { node { code name } } }
+      }
     }
     ... on EPCI {
       epciType memberCount
-      members { code name }
-      departements { code name }
+      members(first: 100) { edges { node { code name } } }
+      departements { edges { node { code name } memberCommunes } }
     }
     ... on Departement { region { code name } }
-    ... on Region { departements { code } }
+    ... on Region { departements(first: 100) { edges { node { code } } } }
   }
 }
 """
+
+
+def nodes(connection: dict[str, Any]) -> list[Any]:
+    return [edge["node"] for edge in connection["edges"]]
 
 
 def graphql(api: httpx.Client, query: str, **variables: Any) -> dict[str, Any]:
@@ -51,8 +58,8 @@ def test_saint_flour_with_its_departement_region_and_community(api: httpx.Client
     assert commune["region"]["code"] == "84"
     epci = commune["epci"]
     assert (epci["code"], epci["epciType"], epci["memberCount"]) == ("200066660", "CC", 53)
-    assert len(epci["members"]) == 53
-    assert {"code": "15187", "name": "Saint-Flour"} in epci["members"]
+    assert len(nodes(epci["members"])) == epci["members"]["totalCount"] == 53
+    assert {"code": "15187", "name": "Saint-Flour"} in nodes(epci["members"])
 
 
 def test_the_creusot_montceau_urban_community_has_34_members_sorted_by_name(
@@ -60,11 +67,13 @@ def test_the_creusot_montceau_urban_community_has_34_members_sorted_by_name(
 ) -> None:
     epci = graphql(api, TERRITORY, code="247100290")["data"]["territory"]
     assert (epci["kind"], epci["epciType"], epci["memberCount"]) == ("EPCI", "CU", 34)
-    names = [m["name"] for m in epci["members"]]
+    names = [m["name"] for m in nodes(epci["members"])]
     assert len(names) == 34
     # accents do not push Écuisses to the end: it sorts as "ecuisses"
     assert names.index("Écuisses") < names.index("Génelard") < names.index("Le Creusot")
-    assert epci["departements"] == [{"code": "71", "name": "Saône-et-Loire"}]
+    assert epci["departements"]["edges"] == [
+        {"node": {"code": "71", "name": "Saône-et-Loire"}, "memberCommunes": 34}
+    ]
 
 
 def test_a_code_shared_by_a_region_and_a_departement_asks_for_a_kind(api: httpx.Client) -> None:
@@ -73,7 +82,7 @@ def test_a_code_shared_by_a_region_and_a_departement_asks_for_a_kind(api: httpx.
     assert "pass kind: DEPARTEMENT or REGION" in body["errors"][0]["message"]
     region = graphql(api, TERRITORY, code="84", kind="REGION")["data"]["territory"]
     assert region["name"] == "Auvergne-Rhône-Alpes"
-    assert {"code": "15"} in region["departements"]
+    assert {"code": "15"} in nodes(region["departements"])
 
 
 def test_unknown_and_malformed_codes(api: httpx.Client) -> None:
@@ -97,8 +106,11 @@ def test_healthz_reports_neo4j_up(api: httpx.Client) -> None:
 
 def test_a_fan_out_bomb_is_stopped_with_one_clear_error(api: httpx.Client) -> None:
     # 53 members, each with the same 53 members, each with them again: 148 877 objects
-    bomb = '{ territory(code: "15187") { ... on Commune { epci { members { epci { members {'
-    bomb += " epci { members { name } } } } } } } } }"
+    members = "members(first: 100) { edges { node { epci { %s } } } }"
+    inner = "members(first: 100) { edges { node { name } } }"
+    bomb = '{ territory(code: "15187") { ... on Commune { epci { %s } } } }' % (
+        members % (members % inner)
+    )
     body = graphql(api, bomb)
     assert len(body["errors"]) == 1
     # what came back before the stop (branches past it are null) stays within the budget
@@ -107,8 +119,9 @@ def test_a_fan_out_bomb_is_stopped_with_one_clear_error(api: httpx.Client) -> No
 
 
 def test_deeper_queries_are_refused_before_they_run(api: httpx.Client) -> None:
-    deep = '{ territory(code: "15187") { ... on Commune { epci { members { epci { members {'
-    deep += " epci { members { epci { name } } } } } } } } } }"
+    deep = '{ territory(code: "15187") { ... on Commune { epci { %s } } } }' % (
+        "members { edges { node { epci { " * 4 + "name" + " } } } }" * 4
+    )
     body = graphql(api, deep)
     assert body.get("data") is None
     assert "exceeds maximum operation depth" in body["errors"][0]["message"]

@@ -17,7 +17,9 @@ from tests.conftest import REFERENCE_EXTRACT
 
 NESTED = """
 { territory(code: "247100290") { ... on EPCI {
-    members { name departement { name region { name } } epci { code } }
+    members(first: 100) { edges { node {
+      name departement { name region { name } } epci { code }
+    } } }
 } } }
 """
 
@@ -41,7 +43,7 @@ def test_34_members_with_their_departement_region_and_epci_cost_5_queries(
 ) -> None:
     write_reference(empty_graph, "neo4j", read_reference(REFERENCE_EXTRACT, ["71"]))
     data, queries = run(neo4j_connection, NESTED)
-    members = data["territory"]["members"]
+    members = [edge["node"] for edge in data["territory"]["members"]["edges"]]
     assert len(members) == 34
     assert {m["departement"]["region"]["name"] for m in members} == {"Bourgogne-Franche-Comté"}
     assert {m["epci"]["code"] for m in members} == {"247100290"}

@@ -1,0 +1,206 @@
+"""How the GraphQL API is exposed, read from the environment once at start-up.
+
+==============================  =======================================  ==============
+Variable                        Meaning                                  Default
+==============================  =======================================  ==============
+``CTG_API_TOKENS``              ``name=token`` pairs, comma-separated;   none: no one
+                                the name is recorded as who made a       may change
+                                change                                   anything
+``CTG_API_READ_REQUIRES_TOKEN`` ``1``: queries need a token too          ``0``
+``CTG_API_MAX_BODY_BYTES``      largest request body accepted            1 MiB
+``CTG_API_CORS_ORIGINS``        origins whose pages may call the API,    none: same
+                                comma-separated                          origin only
+==============================  =======================================  ==============
+
+A value that cannot work stops the server with a :class:`ConfigurationError` that names
+the variable (never a token's value, which would end up in logs).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from graph.errors import ConfigurationError
+
+TOKENS_VARIABLE = "CTG_API_TOKENS"
+READ_REQUIRES_TOKEN_VARIABLE = "CTG_API_READ_REQUIRES_TOKEN"  # noqa: S105 (a name, no secret)
+MAX_BODY_VARIABLE = "CTG_API_MAX_BODY_BYTES"
+CORS_VARIABLE = "CTG_API_CORS_ORIGINS"
+
+DEFAULT_MAX_BODY_BYTES = 1024 * 1024
+#: Long enough that guessing is hopeless even without rate limiting.
+MIN_TOKEN_LENGTH = 16
+
+#: Caller names end up in the graph as who made a change: readable, no spaces.
+_CALLER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
+#: What an HTTP header carries after "Bearer " without quoting: visible ASCII.
+_TOKEN = re.compile(r"^[\x21-\x7e]+$")
+_ORIGIN = re.compile(r"^https?://[^/\s?#]+$")
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("", "0", "false", "no", "off")
+
+_GENERATE_HINT = "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+
+
+class ApiTokens:
+    """The configured API tokens, checked in constant time.
+
+    Tokens are kept as SHA-256 digests only, so that the comparison does not depend on
+    the presented token's length and no token shows up in a repr or a traceback.
+
+    Examples
+    --------
+    >>> tokens = ApiTokens.parse("alice=correct-horse-battery,bob=staple-staple-staple")
+    >>> tokens.caller("staple-staple-staple")
+    'bob'
+    >>> tokens.caller("staple") is None
+    True
+    >>> tokens
+    ApiTokens(names=['alice', 'bob'])
+    """
+
+    def __init__(self, tokens: Mapping[str, str]) -> None:
+        self._digests = tuple((name, _digest(token)) for name, token in tokens.items())
+
+    @classmethod
+    def parse(cls, value: str, variable: str = TOKENS_VARIABLE) -> ApiTokens:
+        """Read ``name=token,name=token``; blank means no token at all.
+
+        Raises:
+            ConfigurationError: an entry is malformed, a name or a token is repeated, or a
+                token is shorter than :data:`MIN_TOKEN_LENGTH`; the entry is named by its
+                position and caller name, never by its token.
+        """
+        tokens: dict[str, str] = {}
+        for position, entry in enumerate(value.split(","), start=1):
+            if not entry.strip():
+                continue  # a trailing or doubled comma
+            where = f"{variable}, entry {position}"
+            name, equals, token = entry.partition("=")
+            name, token = name.strip(), token.strip()
+            if not equals or not name or not token:
+                raise ConfigurationError(
+                    f"{where} is not name=token. Write comma-separated pairs such as "
+                    f"{variable}=alice=<token>,caf-cantal=<token>."
+                )
+            if not _CALLER_NAME.match(name):
+                # not echoed: a bare token with '=' in it would show up here
+                raise ConfigurationError(
+                    f"{where}: the name before '=' is not usable; use up to 64 letters, "
+                    "digits and . _ @ - (it is recorded as who made a change)."
+                )
+            if name in tokens:
+                raise ConfigurationError(f"{where}: the name {name!r} is given twice.")
+            if len(token) < MIN_TOKEN_LENGTH or not _TOKEN.match(token):
+                raise ConfigurationError(
+                    f"{where}: the token of {name!r} must be at least {MIN_TOKEN_LENGTH} "
+                    "characters of visible ASCII (no spaces or commas). Generate one "
+                    f"with {_GENERATE_HINT}"
+                )
+            if token in tokens.values():
+                raise ConfigurationError(
+                    f"{where}: {name!r} has the same token as another name; give each "
+                    "caller its own token so that changes are recorded under the right name."
+                )
+            tokens[name] = token
+        return cls(tokens)
+
+    @property
+    def names(self) -> list[str]:
+        """Who may call with a token, in the configured order."""
+        return [name for name, _ in self._digests]
+
+    def __bool__(self) -> bool:
+        return bool(self._digests)
+
+    def __repr__(self) -> str:
+        return f"ApiTokens(names={self.names!r})"
+
+    def caller(self, presented: str) -> str | None:
+        """The name whose token is ``presented``, or None.
+
+        Every configured token is compared, whatever matched first, so that the time taken
+        says nothing about which token came close.
+        """
+        presented_digest = _digest(presented)
+        caller = None
+        for name, digest in self._digests:
+            if hmac.compare_digest(presented_digest, digest):
+                caller = name
+        return caller
+
+
+@dataclass(frozen=True)
+class ApiSettings:
+    """Who may call the API and what it accepts."""
+
+    tokens: ApiTokens
+    read_requires_token: bool = False
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    cors_origins: tuple[str, ...] = ()
+
+
+def api_settings(env: Mapping[str, str] | None = None) -> ApiSettings:
+    """Read the ``CTG_API_*`` variables (see the module docstring).
+
+    Raises:
+        ConfigurationError: a variable has a value that cannot work, named with the fix.
+    """
+    env = os.environ if env is None else env
+    tokens = ApiTokens.parse(env.get(TOKENS_VARIABLE, ""))
+    read_requires_token = _flag(
+        env.get(READ_REQUIRES_TOKEN_VARIABLE, ""), READ_REQUIRES_TOKEN_VARIABLE
+    )
+    if read_requires_token and not tokens:
+        raise ConfigurationError(
+            f"{READ_REQUIRES_TOKEN_VARIABLE}=1 but {TOKENS_VARIABLE} is empty, so no one "
+            f"could use the API. Set {TOKENS_VARIABLE}=name=<token>,… or unset "
+            f"{READ_REQUIRES_TOKEN_VARIABLE}."
+        )
+    return ApiSettings(
+        tokens=tokens,
+        read_requires_token=read_requires_token,
+        max_body_bytes=_byte_count(env.get(MAX_BODY_VARIABLE, ""), MAX_BODY_VARIABLE),
+        cors_origins=_origins(env.get(CORS_VARIABLE, ""), CORS_VARIABLE),
+    )
+
+
+def _digest(token: str) -> bytes:
+    return hashlib.sha256(token.encode()).digest()
+
+
+def _flag(value: str, name: str) -> bool:
+    normalized = value.strip().lower()
+    if normalized in _TRUE:
+        return True
+    if normalized in _FALSE:
+        return False
+    raise ConfigurationError(f"{name}={value!r} is not a yes/no value; use 1 or 0.")
+
+
+def _byte_count(value: str, name: str) -> int:
+    value = value.strip().replace("_", "")
+    if not value:
+        return DEFAULT_MAX_BODY_BYTES
+    if not value.isdigit() or int(value) < 1024:
+        raise ConfigurationError(
+            f"{name}={value!r} is not a number of bytes of at least 1024; write e.g. "
+            f"{DEFAULT_MAX_BODY_BYTES} for 1 MiB."
+        )
+    return int(value)
+
+
+def _origins(value: str, name: str) -> tuple[str, ...]:
+    origins = tuple(origin.strip() for origin in value.split(",") if origin.strip())
+    for origin in origins:
+        if origin != "*" and not _ORIGIN.match(origin):
+            raise ConfigurationError(
+                f"{name}: {origin!r} is not an origin; write scheme://host[:port] with no "
+                "path or trailing slash, e.g. https://carto.example.org."
+            )
+    return origins

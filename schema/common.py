@@ -1,0 +1,126 @@
+"""Arguments, enums and helpers shared by every part of the schema."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Sequence
+from enum import Enum
+from functools import cache
+from typing import Annotated, Any
+
+import strawberry
+
+from graph.errors import UserFacingError
+from graph.names import fold
+from graph.reader import Row
+from loaders.dataset_format import PartnerKind
+from loaders.datasets import Vocabularies
+
+First = Annotated[
+    int | None,
+    strawberry.argument(description="Page size, from the start (default 20, at most 100)."),
+]
+After = Annotated[str | None, strawberry.argument(description="Read the items after this cursor.")]
+Last = Annotated[
+    int | None,
+    strawberry.argument(description="Page size, from the end (at most 100)."),
+]
+Before = Annotated[
+    str | None, strawberry.argument(description="Read the items before this cursor.")
+]
+Text = Annotated[
+    str | None,
+    strawberry.argument(
+        description="Keep items whose name, title or aliases contain this text "
+        "(accents and case ignored)."
+    ),
+]
+
+strawberry.enum(description="What kind of organisation a partner is.")(PartnerKind)
+
+
+@strawberry.enum(description="Whether the source states a fact or the dataset author inferred it.")
+class Certainty(Enum):
+    STATED = "stated"
+    INFERRED = "inferred"
+
+
+@strawberry.enum(description="Where a contract stands.")
+class ContractStatus(Enum):
+    IN_PREPARATION = "in-preparation"
+    SIGNED = "signed"
+    ENDED = "ended"
+
+
+@strawberry.enum(description="Qualifies an amount or share as the source gives it.")
+class Qualifier(Enum):
+    EXACTLY = "exactly"
+    AT_MOST = "at-most"
+    MORE_THAN = "more-than"
+    ABOUT = "about"
+
+
+def as_date(value: Any) -> datetime.date | None:
+    """A Neo4j ``Date`` (or ISO text) as a Python date."""
+    if value is None:
+        return None
+    if isinstance(value, datetime.date):
+        return value
+    if hasattr(value, "to_native"):
+        native: datetime.date = value.to_native()
+        return native
+    return datetime.date.fromisoformat(str(value))
+
+
+def folded_text(text: str | None) -> str | None:
+    """The folded form of a "contains" filter, ``None`` when empty."""
+    if text is None:
+        return None
+    folded = fold(text)
+    return folded or None
+
+
+@cache
+def vocabularies() -> Vocabularies:
+    """The theme and contract-kind vocabularies (data/vocabularies), read once."""
+    return Vocabularies.load()
+
+
+def checked_codes(
+    codes: Sequence[str] | None, known: Callable[[], dict[str, Any]], what: str, argument: str
+) -> list[str] | None:
+    """``codes`` if all are known; otherwise a clear error listing the valid ones."""
+    if codes is None:
+        return None
+    valid = known()
+    unknown = [code for code in codes if code not in valid]
+    if unknown:
+        raise UserFacingError(
+            f"`{argument}`: unknown {what} {', '.join(map(repr, unknown))}. "
+            f"Known {what}s: {', '.join(sorted(valid))}."
+        )
+    return list(codes)
+
+
+def theme_codes(codes: Sequence[str] | None, argument: str = "themes") -> list[str] | None:
+    """Checked theme codes (``petite-enfance``, ``jeunesse``…)."""
+    return checked_codes(codes, lambda: vocabularies().themes, "theme", argument)
+
+
+def kind_codes(codes: Sequence[str] | None, argument: str = "kinds") -> list[str] | None:
+    """Checked contract-kind codes (``ctg``, ``cej``…)."""
+    return checked_codes(codes, lambda: vocabularies().contract_kinds, "contract kind", argument)
+
+
+def provenance_fields(row: Row) -> dict[str, Any]:
+    """Constructor arguments of :class:`schema.provenance.Provenance` from a node or
+    relationship's properties."""
+    certainty = row.get("certainty")
+    return {
+        "certainty": Certainty(certainty) if certainty else None,
+        "reason": row.get("reason"),
+        "inferred_fields": list(row.get("inferredFields") or []),
+        "source_keys": [k for k in [*(row.get("sources") or []), row.get("source")] if k],
+        "dataset": row.get("dataset"),
+        "curated_by": row.get("curatedBy"),
+    }

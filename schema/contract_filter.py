@@ -1,0 +1,66 @@
+"""The filter and sort every contract list accepts, turned into query parameters."""
+
+from __future__ import annotations
+
+import datetime
+from enum import Enum
+from typing import Any
+
+import strawberry
+
+from graph import partnership_reads as reads
+from graph.list_reads import NAME, Sort
+from schema.common import ContractStatus, folded_text, kind_codes, theme_codes
+
+
+@strawberry.enum(description="Orders of contract lists.")
+class ContractSort(Enum):
+    NAME = "NAME"
+    START = "START"
+    START_DESC = "START_DESC"
+    SIGNED = "SIGNED"
+
+
+CONTRACT_SORTS: dict[ContractSort, Sort] = {
+    ContractSort.NAME: NAME,
+    ContractSort.START: reads.BY_START,
+    ContractSort.START_DESC: reads.BY_START_DESC,
+    ContractSort.SIGNED: reads.BY_SIGNED,
+}
+
+
+@strawberry.input(description="Conditions on contracts; all given conditions must hold.")
+class ContractFilter:
+    kinds: list[str] | None = strawberry.field(
+        default=None, description="Contract kind codes (`ctg`, `cej`…): any of them."
+    )
+    statuses: list[ContractStatus] | None = strawberry.field(
+        default=None, description="Any of these statuses."
+    )
+    active_on: datetime.date | None = strawberry.field(
+        default=None, description="Applies on this date (start ≤ date ≤ end)."
+    )
+    themes: list[str] | None = strawberry.field(
+        default=None,
+        description="Has a fiche action on any of these theme codes (`jeunesse`…).",
+    )
+    signed_by: list[str] | None = strawberry.field(
+        default=None, description="Signed by any of these partners (keys, e.g. `caf-15`)."
+    )
+    text: str | None = strawberry.field(
+        default=None, description="Title or aliases contain this text (accents ignored)."
+    )
+
+
+def contract_params(f: ContractFilter | None) -> dict[str, Any]:
+    """Query parameters of :data:`graph.partnership_reads.CONTRACT_FILTER`."""
+    if f is None:
+        return {}
+    return {
+        "kinds": kind_codes(f.kinds, "filter.kinds"),
+        "statuses": [s.value for s in f.statuses] if f.statuses is not None else None,
+        "activeOn": f.active_on,
+        "themes": theme_codes(f.themes, "filter.themes"),
+        "signedBy": list(f.signed_by) if f.signed_by is not None else None,
+        "text": folded_text(f.text),
+    }

@@ -1,0 +1,496 @@
+"""Root query fields over the partnership graph: look-ups by id or key, filtered lists,
+full-text search and the counts researchers ask for."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated, Any
+
+import strawberry
+
+from graph import node_reads
+from graph import partnership_reads as reads
+from graph.errors import UserFacingError
+from graph.list_reads import NAME
+from graph.paging import MAX_PAGE_SIZE
+from loaders.dataset_format import PartnerKind
+from schema.common import (
+    After,
+    Before,
+    First,
+    Last,
+    Text,
+    folded_text,
+    theme_codes,
+    vocabularies,
+)
+from schema.context import Info
+from schema.contract_filter import CONTRACT_SORTS, ContractFilter, ContractSort, contract_params
+from schema.partnerships.types import (
+    ActionConnection,
+    BodyConnection,
+    Contract,
+    ContractConnection,
+    ContractKind,
+    ContractKindConnection,
+    ContractKindEdge,
+    FundingConnection,
+    Partner,
+    PartnerConnection,
+    PeopleConnection,
+    Person,
+    PersonEdge,
+    Source,
+    SourceConnection,
+    SourceEdge,
+    Theme,
+    ThemeConnection,
+    _action_edge,
+    _body_edge,
+    _contract_edge,
+    _funding_edge,
+    _partner_edge,
+    _theme_edge,
+)
+from schema.registry import LABEL_OF_TYPE, node_from_row
+from schema.relay import Node, connect, parse_global_id
+from schema.territories.types import (
+    TERRITORY_SORTS,
+    TerritoryConnection,
+    TerritoryEdge,
+    TerritoryKind,
+    TerritorySort,
+    normalise_code,
+    territory_from_row,
+)
+
+
+@strawberry.enum(description="Kinds of node `search` can be limited to.")
+class SearchKind(Enum):
+    COMMUNE = "Commune"
+    EPCI = "EPCI"
+    DEPARTEMENT = "Departement"
+    REGION = "Region"
+    SUB_TERRITORY = "SubTerritory"
+    PARTNER = "Partner"
+    PERSON = "Person"
+    CONTRACT = "Contract"
+    AXIS = "Axis"
+    ACTION = "Action"
+    THEME = "Theme"
+    BODY = "Body"
+
+
+@strawberry.type(description="A search result.")
+class SearchHit:
+    node: Node = strawberry.field(description="The matching node.")
+    score: float = strawberry.field(description="Relevance (higher is better).")
+
+
+@strawberry.type(description="How many contracts (and fiches actions) fall in one group.")
+class CountBucket:
+    key: str = strawberry.field(
+        description="The group: a contract kind code, a theme code or a département code."
+    )
+    label: str | None = strawberry.field(description="Its name.")
+    contracts: int = strawberry.field(description="Number of contracts in the group.")
+    actions: int = strawberry.field(
+        description="Per theme: fiches actions addressing it (0 for other groupings)."
+    )
+
+
+@strawberry.type(description="Counts of the contracts matching a filter.")
+class ContractStatistics:
+    filter_params: strawberry.Private[dict[str, Any]]
+
+    async def _counts(self, info: Info, by: str) -> list[CountBucket]:
+        rows = await node_reads.contract_counts(
+            info.context.reader, by, reads.CONTRACT_FILTER, self.filter_params
+        )
+        labels = _labels(by)
+        return [
+            CountBucket(
+                key=row["key"],
+                label=labels.get(row["key"]),
+                contracts=row["contracts"],
+                actions=row["actions"],
+            )
+            for row in rows
+        ]
+
+    @strawberry.field(description="Contracts per kind, most first.")
+    async def by_kind(self, info: Info) -> list[CountBucket]:
+        return await self._counts(info, "kind")
+
+    @strawberry.field(
+        description="Contracts with a fiche action on each theme, and those fiches; every "
+        "theme of the vocabulary is listed, with 0 when none."
+    )
+    async def by_theme(self, info: Info) -> list[CountBucket]:
+        return await self._counts(info, "theme")
+
+    @strawberry.field(
+        description="Contracts per département: a contract counts in every département where "
+        "it covers a commune (directly, through an EPCI or a sub-territory)."
+    )
+    async def by_departement(self, info: Info) -> list[CountBucket]:
+        buckets = await self._counts(info, "departement")
+        names = await info.context.reader.read(
+            "UNWIND $codes AS code MATCH (d:Departement {code: code}) RETURN d.code AS code, "
+            "d.name AS name",
+            {"codes": [b.key for b in buckets]},
+        )
+        by_code = {row["code"]: row["name"] for row in names}
+        for bucket in buckets:
+            bucket.label = by_code.get(bucket.key)
+        return buckets
+
+
+def _labels(by: str) -> dict[str, str]:
+    if by == "theme":
+        return {code: t["fr"] for code, t in vocabularies().themes.items()}
+    if by == "kind":
+        return {code: k["fr"] for code, k in vocabularies().contract_kinds.items()}
+    return {}
+
+
+def _pages(
+    first: int | None, after: str | None, last: int | None, before: str | None
+) -> dict[str, Any]:
+    return {"first": first, "after": after, "last": last, "before": before}
+
+
+async def _node(info: Info, global_id: str) -> Node | None:
+    type_name, key = parse_global_id(global_id)
+    label = LABEL_OF_TYPE.get(type_name)
+    if label is None:
+        return None
+    row = await info.context.nodes.load(label, key)
+    return node_from_row(row) if row else None
+
+
+def _covering_uid(code: str | None, kind: TerritoryKind | None) -> str | None:
+    """The territory uid of a `covering`/`within` argument (a code, or a sub-territory key
+    with `kind: SUB_TERRITORY`)."""
+    if code is None:
+        return None
+    if kind is TerritoryKind.SUB_TERRITORY:
+        return code.strip()
+    cleaned = normalise_code(code)
+    if kind is None:
+        kind = (
+            TerritoryKind.EPCI
+            if len(cleaned) == 9
+            else TerritoryKind.COMMUNE
+            if len(cleaned) == 5
+            else TerritoryKind.DEPARTEMENT
+        )
+    return f"{kind.value}:{cleaned}"
+
+
+@strawberry.type
+class PartnershipQueries:
+    @strawberry.field(description="The object with this global id, or null.")
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+        return await _node(info, id)
+
+    @strawberry.field(
+        description=f"The objects with these global ids, in order (null where none); at "
+        f"most {MAX_PAGE_SIZE}."
+    )
+    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
+        if len(ids) > MAX_PAGE_SIZE:
+            raise UserFacingError(f"Ask for at most {MAX_PAGE_SIZE} ids at once.")
+        info.context.budget.spend(len(ids))
+        return [await _node(info, value) for value in ids]
+
+    @strawberry.field(description="The contract with this key (`ctg-saint-flour-2017`), or null.")
+    async def contract(self, info: Info, key: str) -> Contract | None:
+        row = await info.context.nodes.load("Contract", key)
+        return Contract.from_row(row) if row else None
+
+    @strawberry.field(description="The partner with this key (`caf-15`), or null.")
+    async def partner(self, info: Info, key: str) -> Partner | None:
+        row = await info.context.nodes.load("Partner", key)
+        return Partner.from_row(row) if row else None
+
+    @strawberry.field(description="The theme with this code (`jeunesse`), or null.")
+    async def theme(self, info: Info, code: str) -> Theme | None:
+        row = await info.context.nodes.load("Theme", code)
+        return Theme.from_row(row) if row else None
+
+    @strawberry.field(
+        description="Contracts, filtered and sorted. `covering` is hierarchy-aware: a "
+        "département, région or EPCI code finds the contracts covering any of its "
+        "communes (directly, through their EPCI or a sub-territory), a commune code those "
+        "reaching that commune."
+    )
+    async def contracts(
+        self,
+        info: Info,
+        filter: ContractFilter | None = None,
+        covering: Annotated[
+            str | None,
+            strawberry.argument(
+                description="A territory code (INSEE, SIREN, département), or a "
+                "sub-territory key with `coveringKind: SUB_TERRITORY`."
+            ),
+        ] = None,
+        covering_kind: Annotated[
+            TerritoryKind | None,
+            strawberry.argument(
+                description="Kind of the `covering` territory when its code is ambiguous "
+                "(REGION for a région code; a 2–3 character code is a département otherwise)."
+            ),
+        ] = None,
+        sort: ContractSort = ContractSort.NAME,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> ContractConnection:
+        params = contract_params(filter)
+        params["covering"] = _covering_uid(covering, covering_kind)
+        return await connect(
+            info,
+            ContractConnection,
+            reads.CONTRACTS,
+            "*",
+            CONTRACT_SORTS[sort],
+            _contract_edge,
+            params=params,
+            **_pages(first, after, last, before),
+        )
+
+    @strawberry.field(description="Partners (organisations), by name.")
+    async def partners(
+        self,
+        info: Info,
+        kinds: list[PartnerKind] | None = None,
+        text: Text = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> PartnerConnection:
+        return await connect(
+            info,
+            PartnerConnection,
+            reads.PARTNERS,
+            "*",
+            NAME,
+            _partner_edge,
+            params={
+                "partnerKinds": [k.value for k in kinds] if kinds is not None else None,
+                "text": folded_text(text),
+            },
+            **_pages(first, after, last, before),
+        )
+
+    @strawberry.field(
+        description="Territories, by name (or code, or population): all of them, or those "
+        'within a territory (`within: "15"` lists the Cantal\'s communes and EPCI).'
+    )
+    async def territories(
+        self,
+        info: Info,
+        kinds: list[TerritoryKind] | None = None,
+        within: Annotated[
+            str | None,
+            strawberry.argument(description="Code of the containing territory."),
+        ] = None,
+        within_kind: Annotated[
+            TerritoryKind | None,
+            strawberry.argument(description="Kind of `within` when its code is ambiguous."),
+        ] = None,
+        text: Text = None,
+        sort: TerritorySort = TerritorySort.NAME,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> TerritoryConnection:
+        return await connect(
+            info,
+            TerritoryConnection,
+            reads.TERRITORIES,
+            "*",
+            TERRITORY_SORTS[sort],
+            lambda cursor, item: TerritoryEdge(
+                cursor=cursor, node=territory_from_row(item["node"])
+            ),
+            params={
+                "territoryKinds": [k.value for k in kinds] if kinds is not None else None,
+                "within": _covering_uid(within, within_kind),
+                "text": folded_text(text),
+            },
+            **_pages(first, after, last, before),
+        )
+
+    @strawberry.field(description="Fiches actions, by title.")
+    async def actions(
+        self,
+        info: Info,
+        themes: list[str] | None = None,
+        text: Text = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> ActionConnection:
+        return await connect(
+            info,
+            ActionConnection,
+            reads.ACTIONS,
+            "*",
+            NAME,
+            _action_edge,
+            params={"themes": theme_codes(themes), "text": folded_text(text)},
+            **_pages(first, after, last, before),
+        )
+
+    @strawberry.field(description="The themes of the vocabulary, by name.")
+    async def themes(
+        self,
+        info: Info,
+        text: Text = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> ThemeConnection:
+        return await connect(
+            info,
+            ThemeConnection,
+            reads.THEMES,
+            "*",
+            NAME,
+            _theme_edge,
+            params={"text": folded_text(text)},
+            **_pages(first, after, last, before),
+        )
+
+    @strawberry.field(description="The contract kinds of the vocabulary.")
+    async def contract_kinds(
+        self, info: Info, first: First = None, after: After = None
+    ) -> ContractKindConnection:
+        return await connect(
+            info,
+            ContractKindConnection,
+            reads.CONTRACT_KINDS,
+            "*",
+            NAME,
+            lambda cursor, item: ContractKindEdge(
+                cursor=cursor, node=ContractKind.from_row(item["node"])
+            ),
+            **_pages(first, after, None, None),
+        )
+
+    @strawberry.field(description="People, by name, with their posts.")
+    async def people(
+        self,
+        info: Info,
+        text: Text = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> PeopleConnection:
+        return await connect(
+            info,
+            PeopleConnection,
+            reads.PEOPLE,
+            "*",
+            NAME,
+            lambda cursor, item: PersonEdge(cursor=cursor, node=Person.from_row(item["node"])),
+            params={"text": folded_text(text)},
+            **_pages(first, after, last, before),
+        )
+
+    @strawberry.field(description="Governance bodies, by name.")
+    async def bodies(
+        self, info: Info, text: Text = None, first: First = None, after: After = None
+    ) -> BodyConnection:
+        return await connect(
+            info,
+            BodyConnection,
+            reads.BODIES,
+            "*",
+            NAME,
+            _body_edge,
+            params={"text": folded_text(text)},
+            **_pages(first, after, None, None),
+        )
+
+    @strawberry.field(description="Funding facts, largest amount first.")
+    async def fundings(
+        self, info: Info, text: Text = None, first: First = None, after: After = None
+    ) -> FundingConnection:
+        return await connect(
+            info,
+            FundingConnection,
+            reads.FUNDINGS,
+            "*",
+            reads.BY_AMOUNT_DESC,
+            _funding_edge,
+            params={"text": folded_text(text)},
+            **_pages(first, after, None, None),
+        )
+
+    @strawberry.field(description="The sources facts come from, by title.")
+    async def sources(
+        self, info: Info, text: Text = None, first: First = None, after: After = None
+    ) -> SourceConnection:
+        return await connect(
+            info,
+            SourceConnection,
+            reads.SOURCES,
+            "*",
+            NAME,
+            lambda cursor, item: SourceEdge(cursor=cursor, node=Source.from_row(item["node"])),
+            params={"text": folded_text(text)},
+            **_pages(first, after, None, None),
+        )
+
+    @strawberry.field(
+        description="Full-text search over the names, titles and aliases of territories, "
+        "partners, people, contracts, axes, actions, themes and bodies; accents and case "
+        "are ignored and the last word may be incomplete (`ecuis` finds Écuisses). Best "
+        "first."
+    )
+    async def search(
+        self,
+        info: Info,
+        text: str,
+        kinds: list[SearchKind] | None = None,
+        first: Annotated[
+            int, strawberry.argument(description=f"How many results (at most {MAX_PAGE_SIZE}).")
+        ] = 10,
+    ) -> list[SearchHit]:
+        if not 1 <= first <= MAX_PAGE_SIZE:
+            raise UserFacingError(f"`first` must be between 1 and {MAX_PAGE_SIZE}.")
+        if len(text) > 200:
+            raise UserFacingError("Search text is limited to 200 characters.")
+        hits = await node_reads.search(
+            info.context.reader, text, [k.value for k in kinds] if kinds else None, first
+        )
+        info.context.budget.spend(len(hits))
+        return [SearchHit(node=node_from_row(row), score=score) for row, score in hits]
+
+    @strawberry.field(
+        description="Counts of the contracts matching `filter` (all contracts by default) "
+        "per kind, per theme and per département."
+    )
+    def statistics(self, filter: ContractFilter | None = None) -> ContractStatistics:
+        params = {**_FILTER_OFF, **contract_params(filter)}
+        return ContractStatistics(filter_params=params)
+
+
+_FILTER_OFF: dict[str, Any] = {
+    "kinds": None,
+    "statuses": None,
+    "activeOn": None,
+    "themes": None,
+    "signedBy": None,
+    "text": None,
+}
