@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any, LiteralString
 
 from graph.names import fold
+from graph.partnership_reads import COMMUNES_OF_T, COVERABLE, TERRITORY_OF_K
 from graph.reader import GraphReader, Row
 
 _NODE: LiteralString = "n {.*, labels: labels(n)} AS n"
@@ -98,6 +99,17 @@ async def search(
         },
     )
     return [(dict(record["node"]), float(record["score"])) for record in records]
+
+
+_CONTRACTS_COVERING: LiteralString = (
+    "WITH $covering AS k" + TERRITORY_OF_K + COMMUNES_OF_T + COVERABLE
+    + "\nMATCH (n:Contract)-[:COVERS]->(x) RETURN DISTINCT n.key AS key"
+)  # fmt: skip
+
+
+async def contracts_covering(reader: GraphReader, uid: str) -> list[str]:
+    """Keys of the contracts covering any part of the territory ``uid`` (hierarchy-aware)."""
+    return [row["key"] for row in await reader.read(_CONTRACTS_COVERING, {"covering": uid})]
 
 
 def _counts_by_kind(where: LiteralString) -> LiteralString:

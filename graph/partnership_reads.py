@@ -26,7 +26,7 @@ BY_AMOUNT_DESC = Sort("AMOUNT_DESC", "coalesce(n.amount, -1.0)", descending=True
 
 # -- reaching a territory -------------------------------------------------------------
 #: Binds ``t``, the territory of uid ``k``.
-_TERRITORY: LiteralString = """
+TERRITORY_OF_K: LiteralString = """
     CALL (k) {
       MATCH (t:Territory {code: split(k, ':')[1]}) WHERE t.kind = split(k, ':')[0] RETURN t
       UNION
@@ -34,7 +34,7 @@ _TERRITORY: LiteralString = """
     }"""
 
 #: From ``t``: ``communes``, the communes it is made of (itself for a commune).
-_COMMUNES_OF_T: LiteralString = """
+COMMUNES_OF_T: LiteralString = """
     CALL (t) {
       MATCH (c:Commune) WHERE c = t RETURN c
       UNION MATCH (c:Commune)-[:MEMBER_OF]->(t) RETURN c
@@ -46,7 +46,7 @@ _COMMUNES_OF_T: LiteralString = """
 
 #: From ``t`` and ``communes``: ``x``, every territory whose contracts cover part of
 #: ``t`` — itself, its communes, their EPCI and the sub-territories including them.
-_COVERABLE: LiteralString = """
+COVERABLE: LiteralString = """
     CALL (t, communes) {
       RETURN t AS x
       UNION UNWIND communes AS c RETURN c AS x
@@ -62,7 +62,7 @@ _REACH: LiteralString = """CASE
         WHEN x:SubTerritory AND t:Commune THEN 'THROUGH_SUB_TERRITORY'
         ELSE 'PART' END"""
 
-#: ``$covering``: a territory uid; binds ``t`` and ``x`` (as in ``_COVERABLE``).
+#: ``$covering``: a territory uid; binds ``t`` and ``x`` (as in ``COVERABLE``).
 _COVERING_ROOT: LiteralString = """
     MATCH (t:Territory) WHERE t.key = $covering
        OR (t.code = split($covering, ':')[1] AND t.kind = split($covering, ':')[0])"""
@@ -77,6 +77,11 @@ CONTRACT_FILTER: LiteralString = """($kinds IS NULL OR n.kind IN $kinds)
     AND ($signedBy IS NULL OR EXISTS {
       MATCH (sp:Partner)-[:SIGNED]->(n) WHERE sp.key IN $signedBy })
     AND ($text IS NULL OR n.nameKey CONTAINS $text)"""
+
+#: CONTRACT_FILTER plus ``contractKeys`` (null: any contract).
+CONTRACT_FILTER_IN_KEYS: LiteralString = (
+    CONTRACT_FILTER + "\n    AND ($contractKeys IS NULL OR n.key IN $contractKeys)"
+)
 
 #: Parameters: themes, text.
 ACTION_FILTER: LiteralString = """($themes IS NULL OR EXISTS {
@@ -99,9 +104,9 @@ _EDGE: LiteralString = "r {.*, relation: type(r)}"
 # -- territories -----------------------------------------------------------------------
 TERRITORY_CONTRACTS = ListQuery(
     "territory.contracts",
-    _TERRITORY
-    + _COMMUNES_OF_T
-    + _COVERABLE
+    TERRITORY_OF_K
+    + COMMUNES_OF_T
+    + COVERABLE
     + """
     MATCH (n:Contract)-[r:COVERS]->(x)
     WITH n, collect(DISTINCT {territory: x {.*, labels: labels(x)}, reach: """
@@ -113,7 +118,7 @@ TERRITORY_CONTRACTS = ListQuery(
 
 TERRITORY_PARTNERS = ListQuery(
     "territory.partners",
-    _TERRITORY
+    TERRITORY_OF_K
     + """
     CALL (t) {
       MATCH (t)-[:MEMBER_OF|IN|PART_OF*0..3]->(x:Territory) RETURN x
@@ -181,8 +186,8 @@ CONTRACTS = ListQuery(
       UNION
       WITH k WHERE $covering IS NOT NULL"""
     + _COVERING_ROOT
-    + _COMMUNES_OF_T
-    + _COVERABLE
+    + COMMUNES_OF_T
+    + COVERABLE
     + """
       MATCH (n:Contract)-[:COVERS]->(x) RETURN DISTINCT n
     }
@@ -444,3 +449,15 @@ REGION_DEPARTEMENTS = ListQuery(
     "MATCH (n:Departement)-[:IN]->(:Region {code: split(k, ':')[1]}) RETURN n, null AS edge",
     TERRITORY_FILTER,
 )
+
+PARTNER_COPARTNERS = ListQuery(
+    "partner.copartners",
+    """
+    MATCH (p:Partner {key: k})-[:SIGNED]->(c:Contract)<-[:SIGNED]-(n:Partner)
+    WHERE n <> p
+    WITH n, collect(DISTINCT c.key) AS contracts
+    RETURN n, {contracts: contracts} AS edge""",
+    PARTNER_FILTER,
+)
+#: Shared contracts first, then by name.
+BY_SHARED_CONTRACTS = Sort("SHARED_DESC", "size(edge.contracts)", descending=True)

@@ -104,8 +104,13 @@ class ContractStatistics:
     filter_params: strawberry.Private[dict[str, Any]]
 
     async def _counts(self, info: Info, by: str) -> list[CountBucket]:
+        params = dict(self.filter_params)
+        covering = params.pop("covering")
+        params["contractKeys"] = (
+            await node_reads.contracts_covering(info.context.reader, covering) if covering else None
+        )
         rows = await node_reads.contract_counts(
-            info.context.reader, by, reads.CONTRACT_FILTER, self.filter_params
+            info.context.reader, by, reads.CONTRACT_FILTER_IN_KEYS, params
         )
         labels = _labels(by)
         return [
@@ -478,11 +483,23 @@ class PartnershipQueries:
         return [SearchHit(node=node_from_row(row), score=score) for row, score in hits]
 
     @strawberry.field(
-        description="Counts of the contracts matching `filter` (all contracts by default) "
-        "per kind, per theme and per département."
+        description="Counts of the contracts matching `filter` and `covering` (all "
+        "contracts by default) per kind, per theme and per département."
     )
-    def statistics(self, filter: ContractFilter | None = None) -> ContractStatistics:
+    def statistics(
+        self,
+        filter: ContractFilter | None = None,
+        covering: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Only contracts covering (part of) this territory, as in "
+                "`contracts(covering:)`."
+            ),
+        ] = None,
+        covering_kind: TerritoryKind | None = None,
+    ) -> ContractStatistics:
         params = {**_FILTER_OFF, **contract_params(filter)}
+        params["covering"] = _covering_uid(covering, covering_kind)
         return ContractStatistics(filter_params=params)
 
 

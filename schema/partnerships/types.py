@@ -316,6 +316,34 @@ class Partner(Node):
             **_pages(first, after, last, before),
         )
 
+    @strawberry.field(
+        description="Its partners: organisations that signed at least one contract with it, "
+        "most shared contracts first."
+    )
+    async def partners(
+        self,
+        info: Info,
+        kinds: list[PartnerKind] | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> CopartnerConnection:
+        return await connect(
+            info,
+            CopartnerConnection,
+            reads.PARTNER_COPARTNERS,
+            self.key,
+            reads.BY_SHARED_CONTRACTS,
+            lambda cursor, item: CopartnerEdge(
+                cursor=cursor,
+                node=Partner.from_row(item["node"]),
+                contract_keys=list(item["edge"]["contracts"]),
+            ),
+            params={"partnerKinds": [k.value for k in kinds] if kinds is not None else None},
+            **_pages(first, after, last, before),
+        )
+
     @strawberry.field(description="Territories the partner governs or serves.")
     async def territories(
         self,
@@ -474,6 +502,22 @@ def _partner_edge(cursor: str, item: Row) -> PartnerEdge:
         node=Partner.from_row(item["node"]),
         provenance=_provenance(edge) if edge else None,
     )
+
+
+@strawberry.type(description="An organisation that signed contracts with another.")
+class CopartnerEdge:
+    cursor: str = strawberry.field(description="Cursor of this item.")
+    node: Partner = strawberry.field(description="The partner.")
+    contract_keys: list[str] = strawberry.field(description="Keys of the contracts both signed.")
+
+    @strawberry.field(description="How many contracts both signed.")
+    def shared_contracts(self) -> int:
+        return len(self.contract_keys)
+
+
+@strawberry.type(description="A page of partners of a partner.")
+class CopartnerConnection(Connection[CopartnerEdge]):
+    pass
 
 
 @strawberry.type(description="A partner that signed a contract.")
