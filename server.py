@@ -5,7 +5,9 @@
 The lifespan opens one :class:`graph.reader.GraphReader` (an async driver pool) for the
 process, from ``NEO4J_URI``… or the running project-local Neo4j, and closes it on exit.
 The app starts even when Neo4j is down: ``/healthz`` says so and GraphQL answers a clear
-error until it is back, without a restart.
+error until it is back, without a restart. Tokens, the body limit and CORS come from
+``CTG_API_*`` (:mod:`graph.api_settings`), read once at import: a wrong value stops the
+server before it listens.
 """
 
 from __future__ import annotations
@@ -17,16 +19,18 @@ from typing import TypedDict
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Route
 
+from graph.api_settings import ApiSettings, api_settings
 from graph.driver import resolve_connection
 from graph.errors import DatabaseUnavailableError
 from graph.reader import GraphReader
 from schema import schema
-from schema.http import GraphQLView
+from schema.http import GraphQLView, RequestBodyLimit
 
 logger = logging.getLogger("ctg.server")
 
@@ -60,14 +64,33 @@ async def home(_request: Request) -> RedirectResponse:
     return RedirectResponse("/graphql")
 
 
-graphql = GraphQLView(schema, graphql_ide="graphiql", allow_queries_via_get=True)
+def create_app(settings: ApiSettings) -> Starlette:
+    """The API with these settings (``app`` below reads them from the environment)."""
+    graphql = GraphQLView(
+        schema, tokens=settings.tokens, read_requires_token=settings.read_requires_token
+    )
+    # Without origins, no CORS headers at all: browsers keep other sites' pages out.
+    cors = [
+        Middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
+    ]
+    return Starlette(
+        routes=[
+            Route("/", home),
+            Route("/healthz", healthz),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+        ],
+        middleware=[
+            *(cors if settings.cors_origins else []),  # outermost, so refusals carry CORS
+            Middleware(RequestBodyLimit, max_bytes=settings.max_body_bytes),
+            Middleware(GZipMiddleware, minimum_size=1024),
+        ],
+        lifespan=lifespan,
+    )
 
-app = Starlette(
-    routes=[
-        Route("/", home),
-        Route("/healthz", healthz),
-        Route("/graphql", graphql, methods=["GET", "POST"]),
-    ],
-    middleware=[Middleware(GZipMiddleware, minimum_size=1024)],
-    lifespan=lifespan,
-)
+
+app = create_app(api_settings())

@@ -187,9 +187,8 @@ class GraphQLView(GraphQL[Context, None]):
         self, request: Request, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
         response = await super().process_result(request, result)
-        if response_media_type(
-            request.headers.get("accept")
-        ) == GRAPHQL_RESPONSE_JSON and is_request_error(result):
+        negotiated = response_media_type(request.headers.get("accept"))
+        if negotiated == GRAPHQL_RESPONSE_JSON and is_request_error(result):
             # nothing ran, so there is no data entry; create_response makes it a 400
             response.pop("data", None)
         return response
