@@ -1,0 +1,124 @@
+"""CTG_API_* settings: what a deployment can write, and the errors it gets otherwise."""
+
+from __future__ import annotations
+
+import hmac
+
+import pytest
+
+from graph.api_settings import DEFAULT_MAX_BODY_BYTES, ApiTokens, api_settings
+from graph.errors import ConfigurationError
+
+ALICE = "alice-token-0123456789"
+BOB = "bob+token/with=equals=="
+
+
+def test_nothing_set_means_no_tokens_open_reads_1_mib_and_no_cors() -> None:
+    settings = api_settings({})
+    assert not settings.tokens
+    assert settings.read_requires_token is False
+    assert settings.max_body_bytes == DEFAULT_MAX_BODY_BYTES == 1_048_576
+    assert settings.cors_origins == ()
+
+
+def test_tokens_are_name_token_pairs_and_a_token_may_contain_equals() -> None:
+    tokens = api_settings({"CTG_API_TOKENS": f" alice={ALICE} , caf-cantal={BOB} ,"}).tokens
+    assert tokens.names == ["alice", "caf-cantal"]
+    assert tokens.caller(ALICE) == "alice"
+    assert tokens.caller(BOB) == "caf-cantal"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (ALICE, r"entry 1 is not name=token"),
+        (f"alice={ALICE},{ALICE}", r"entry 2 is not name=token"),
+        (f"alice={ALICE},{BOB}", r"entry 2: the name before '=' is not usable"),
+        (f"alice={ALICE},bob=", r"entry 2 is not name=token"),
+        (f"=={ALICE}", r"entry 1 is not name=token"),
+        (f"alice smith={ALICE}", r"entry 1: the name before '=' is not usable"),
+        (f"alice={ALICE},alice={BOB}", r"the name 'alice' is given twice"),
+        ("alice=short", r"the token of 'alice' must be at least 16 characters"),
+        ("alice=has a space in it ok", r"the token of 'alice' must be"),
+        (f"alice={ALICE},bob={ALICE}", r"'bob' has the same token as another name"),
+    ],
+)
+def test_a_bad_token_list_is_refused_naming_the_variable_and_the_entry(
+    value: str, expected: str
+) -> None:
+    with pytest.raises(ConfigurationError, match=r"^CTG_API_TOKENS") as error:
+        api_settings({"CTG_API_TOKENS": value})
+    assert error.match(expected)
+
+
+def test_a_refused_token_list_never_shows_a_token() -> None:
+    for value in (ALICE, f"alice={ALICE},bob={ALICE}", "alice=short", BOB):
+        with pytest.raises(ConfigurationError) as error:
+            api_settings({"CTG_API_TOKENS": value})
+        for secret in (ALICE, "short", "bob+token"):
+            assert secret not in str(error.value)
+
+
+def test_a_short_token_is_refused_with_a_way_to_generate_one() -> None:
+    with pytest.raises(ConfigurationError, match=r"secrets\.token_urlsafe"):
+        ApiTokens.parse("alice=0123456789abcde")  # 15 characters
+    assert ApiTokens.parse("alice=0123456789abcdef").names == ["alice"]  # 16
+
+
+def test_reads_can_require_a_token_but_not_without_tokens() -> None:
+    settings = api_settings(
+        {"CTG_API_TOKENS": f"alice={ALICE}", "CTG_API_READ_REQUIRES_TOKEN": "1"}
+    )
+    assert settings.read_requires_token is True
+    with pytest.raises(ConfigurationError, match=r"CTG_API_READ_REQUIRES_TOKEN=1 but"):
+        api_settings({"CTG_API_READ_REQUIRES_TOKEN": "1"})
+    with pytest.raises(ConfigurationError, match=r"CTG_API_READ_REQUIRES_TOKEN='maybe'"):
+        api_settings({"CTG_API_READ_REQUIRES_TOKEN": "maybe"})
+
+
+def test_the_body_limit_is_a_plain_number_of_bytes() -> None:
+    assert api_settings({"CTG_API_MAX_BODY_BYTES": "65_536"}).max_body_bytes == 65_536
+    for value in ("1m", "-5", "100"):
+        with pytest.raises(ConfigurationError, match=r"CTG_API_MAX_BODY_BYTES"):
+            api_settings({"CTG_API_MAX_BODY_BYTES": value})
+
+
+def test_cors_origins_are_origins_without_paths() -> None:
+    settings = api_settings(
+        {"CTG_API_CORS_ORIGINS": "https://carto.example.org, http://localhost:5173"}
+    )
+    assert settings.cors_origins == ("https://carto.example.org", "http://localhost:5173")
+    for value in ("https://carto.example.org/", "carto.example.org", "https://a.org/app"):
+        with pytest.raises(ConfigurationError, match=r"CTG_API_CORS_ORIGINS: .* not an origin"):
+            api_settings({"CTG_API_CORS_ORIGINS": value})
+
+
+def test_a_token_identifies_its_caller_and_nothing_else_does() -> None:
+    tokens = ApiTokens({"alice": ALICE, "bob": BOB})
+    assert tokens.caller(ALICE) == "alice"
+    assert tokens.caller(BOB) == "bob"
+    for wrong in ("", ALICE[:-1], ALICE + "x", ALICE.upper(), f"Bearer {ALICE}"):
+        assert tokens.caller(wrong) is None
+    assert ApiTokens({}).caller("") is None
+
+
+def test_every_configured_token_is_compared_whatever_matched_first(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    compared: list[bytes] = []
+    real = hmac.compare_digest
+
+    def counting(a: bytes, b: bytes) -> bool:
+        compared.append(b)
+        return real(a, b)
+
+    monkeypatch.setattr(hmac, "compare_digest", counting)
+    tokens = ApiTokens({"alice": ALICE, "bob": BOB, "carol": "carol-token-0123456789"})
+    assert tokens.caller(ALICE) == "alice"
+    assert len(compared) == 3
+
+
+def test_tokens_never_show_in_a_repr() -> None:
+    settings = api_settings({"CTG_API_TOKENS": f"alice={ALICE}"})
+    assert ALICE not in repr(settings)
+    assert "alice" in repr(settings)
