@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -24,7 +25,9 @@ from tests.conftest import REFERENCE_EXTRACT
 def start_api(env_overrides: dict[str, str], log: Path) -> tuple[subprocess.Popen[bytes], str]:
     """Start uvicorn on a free loopback port; return the process and its base URL."""
     port = free_port()
-    env = {**os.environ, **env_overrides}
+    # the API's own settings come from the test, never from the developer's shell
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith("CTG_API_")}
+    env = {**inherited, **env_overrides}
     with log.open("wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "server:app", "--host", "127.0.0.1",
@@ -52,6 +55,17 @@ def stop_api(process: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+@contextlib.contextmanager
+def running_api(env_overrides: dict[str, str], log: Path) -> Iterator[httpx.Client]:
+    """An HTTP client on an API started with ``env_overrides``, stopped on exit."""
+    process, base = start_api(env_overrides, log)
+    try:
+        with httpx.Client(base_url=base, timeout=30) as client:
+            yield client
+    finally:
+        stop_api(process)
 
 
 def connection_env(connection: Neo4jConnection) -> dict[str, str]:
