@@ -3,6 +3,7 @@
     ctg db install | start | stop | status | migrate   the project-local Neo4j
     ctg load reference [--departements 15,71]         the French territorial reference
     ctg serve                                          the GraphQL API and explorer
+    ctg schema [--output schema.graphql]               the API's GraphQL schema (SDL)
     ctg run                                            all of the above, then serve
 
 Without ``NEO4J_URI``, commands use the project-local Neo4j (``ctg db start``); with it,
@@ -288,6 +289,31 @@ def validate(
             f"{len(c.people)} people, {len(c.bodies)} bodies, {len(c.fundings)} fundings) "
             f"from {', '.join(map(str, dataset.files))}"
         )
+
+
+@app.command("schema")
+def schema_command(
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the SDL to this file instead of stdout."),
+    ] = None,
+) -> None:
+    """Print the GraphQL schema (SDL) the API serves, or write it to a file."""
+    sdl = schema_sdl()
+    if output is None:
+        sys.stdout.write(sdl)
+        return
+    output.write_text(sdl, encoding="utf-8")
+    console.print(f"Wrote the GraphQL schema to {output}")
+
+
+def schema_sdl() -> str:
+    """The live schema in SDL, as committed in schema.graphql."""
+    from strawberry.printer import print_schema
+
+    from schema import schema
+
+    return print_schema(schema) + "\n"
 
 
 @contextlib.contextmanager
