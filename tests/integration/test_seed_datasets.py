@@ -8,12 +8,7 @@ from typing import Any
 import pytest
 from neo4j import Driver
 
-from graph.partnership_store import write_dataset
-from graph.reference_store import write_reference
-from loaders.dataset_graph import dataset_graph
-from loaders.datasets import DEFAULT_DATASETS, TerritoryIndex, Vocabularies, read_datasets
-from loaders.reference import read_reference
-from tests.conftest import REFERENCE_EXTRACT
+from tests.conftest import load_seed_graph
 
 DB = "neo4j"
 CEJ_COMMUNES = {
@@ -25,18 +20,7 @@ CEJ_COMMUNES = {
 
 @pytest.fixture(scope="module")
 def seeded(driver: Driver) -> Driver:
-    from graph.maintenance import clear_graph
-
-    clear_graph(driver, DB)
-    reference = read_reference(REFERENCE_EXTRACT, ["15", "71"])
-    write_reference(driver, DB, reference)
-    vocabularies = Vocabularies.load()
-    datasets = read_datasets(
-        [DEFAULT_DATASETS], TerritoryIndex.from_reference(reference), vocabularies
-    )
-    assert {d.key for d in datasets} == {"saint-flour-ctg-2017", "creusot-montceau-ctg-2021"}
-    for dataset in datasets:
-        write_dataset(driver, DB, dataset_graph(dataset, vocabularies))
+    load_seed_graph(driver, DB)
     return driver
 
 
