@@ -11,12 +11,13 @@ import asyncio
 from collections.abc import Sequence
 from typing import Any, LiteralString
 
-from neo4j import READ_ACCESS, AsyncDriver, RoutingControl
+from neo4j import READ_ACCESS, AsyncDriver, Query, RoutingControl
 from neo4j.exceptions import DriverError, Neo4jError, ServiceUnavailable, SessionExpired
 
 from graph.driver import open_async_driver
 from graph.errors import DatabaseUnavailableError
 from graph.settings import Neo4jConnection
+from graph.writer import GraphWriter
 
 Row = dict[str, Any]
 
@@ -24,16 +25,22 @@ Row = dict[str, Any]
 class GraphReader:
     """Runs read queries (routed to readers in a cluster) and returns plain dicts."""
 
-    def __init__(self, driver: AsyncDriver, database: str) -> None:
+    def __init__(self, driver: AsyncDriver, database: str, timeout: float = 10.0) -> None:
         self._driver = driver
         self.database = database
+        #: Seconds a query may run before Neo4j stops it.
+        self.timeout = timeout
         #: Cypher queries run through this reader (tests use it to catch N+1 patterns).
         self.queries_run = 0
 
     @classmethod
-    def open(cls, connection: Neo4jConnection) -> GraphReader:
+    def open(cls, connection: Neo4jConnection, timeout: float = 10.0) -> GraphReader:
         """A reader over a new async driver; nothing is contacted until the first query."""
-        return cls(open_async_driver(connection), connection.database)
+        return cls(open_async_driver(connection), connection.database, timeout)
+
+    def writer(self) -> GraphWriter:
+        """A :class:`GraphWriter` on the same driver (connection pool) and database."""
+        return GraphWriter(self._driver, self.database, self.timeout)
 
     async def close(self) -> None:
         """Close the driver and its connections."""
@@ -44,7 +51,10 @@ class GraphReader:
         self.queries_run += 1
         try:
             result = await self._driver.execute_query(
-                query, params or {}, database_=self.database, routing_=RoutingControl.READ
+                Query(query, timeout=self.timeout),
+                params or {},
+                database_=self.database,
+                routing_=RoutingControl.READ,
             )
         except (ServiceUnavailable, SessionExpired, OSError) as error:
             raise DatabaseUnavailableError(

@@ -69,3 +69,20 @@ async def reference_info(reader: GraphReader) -> list[Row]:
     """The reference data sets loaded (package, version, vintage, départements)."""
     records = await reader.read(_REFERENCE_INFO)
     return [dict(r["node"]) for r in records]
+
+
+_INDEX: LiteralString = """
+CALL () { MATCH (c:Commune) OPTIONAL MATCH (c)-[:MEMBER_OF]->(e:EPCI)
+          RETURN collect([c.code, c.name, e.code]) AS communes }
+CALL () { MATCH (e:EPCI) RETURN collect([e.code, e.name]) AS epcis }
+CALL () { MATCH (d:Departement) RETURN collect([d.code, d.name]) AS departements }
+CALL () { MATCH (r:Region) RETURN collect([r.code, r.name]) AS regions }
+RETURN communes, epcis, departements, regions
+"""
+
+
+async def territory_codes(reader: GraphReader) -> Row:
+    """Every territory code and name in the graph (communes with their EPCI), for
+    checking the codes curation mutations name."""
+    (row,) = await reader.read(_INDEX)
+    return row

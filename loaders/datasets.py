@@ -208,6 +208,11 @@ def _parse(path: Path, checker: _Checker) -> _File | None:
     if not isinstance(data, dict):
         checker.add(shell, (), "a dataset file is a YAML mapping starting with `format:`")
         return None
+    return _validate(data, shell, checker)
+
+
+def _validate(data: dict[str, Any], shell: _Where, checker: _Checker) -> _File | None:
+    path, lines = shell.path, shell.lines
     try:
         model = DatasetFile.model_validate(data)
     except ValidationError as error:
@@ -221,19 +226,45 @@ def _parse(path: Path, checker: _Checker) -> _File | None:
     return _File(path, lines, model)
 
 
-def _check_all(files: list[_File], checker: _Checker) -> None:
+def check_fragment(
+    data: dict[str, Any],
+    territories: TerritoryIndex,
+    vocabularies: Vocabularies,
+    existing: dict[str, set[str]],
+    where: str = "<request>",
+) -> tuple[DatasetFile | None, list[Problem]]:
+    """Check a dataset fragment (the shape of one dataset file) exactly as a file is
+    checked, except that its references may also name the keys in ``existing`` (kind →
+    keys, e.g. ``{"partner": {"caf-15"}}``: facts already in the graph). Keys the
+    fragment defines must not be in ``existing``. Used by the API's curation mutations.
+
+    Returns the validated model (``None`` when invalid) and every problem found.
+    """
+    checker = _Checker(territories, vocabularies)
+    parsed = _validate(data, _Where(Path(where), {}), checker)
+    if parsed is not None:
+        _check_all([parsed], checker, existing)
+    return (parsed.model if parsed is not None and not checker.problems else None), list(
+        checker.problems
+    )
+
+
+def _check_all(
+    files: list[_File], checker: _Checker, existing: dict[str, set[str]] | None = None
+) -> None:
     """Cross-file checks: unique keys, resolvable references, codes, dates."""
-    defined: dict[str, dict[str, tuple[_File, DataPath]]] = defaultdict(dict)
+    defined: dict[str, dict[str, tuple[_Where, DataPath]]] = defaultdict(dict)
+    if existing:
+        graph = _Where(Path("the graph"), {})
+        for kind, keys in existing.items():
+            defined[kind].update((key, (graph, ())) for key in keys)
 
     def define(kind: str, key: str, file: _File, path: DataPath) -> None:
         if key in defined[kind]:
             other_file, other_path = defined[kind][key]
-            checker.add(
-                file,
-                path,
-                f"{kind} key {key!r} is already defined at {other_file.path}:"
-                f"{line_of(other_file.lines, other_path)}",
-            )
+            line = line_of(other_file.lines, other_path)
+            at = f"{other_file.path}:{line}" if line else str(other_file.path)
+            checker.add(file, path, f"{kind} key {key!r} is already defined at {at}")
         else:
             defined[kind][key] = (file, path)
 
@@ -261,7 +292,7 @@ def _check_all(files: list[_File], checker: _Checker) -> None:
 
 
 def _check_references(
-    f: _File, checker: _Checker, defined: dict[str, dict[str, tuple[_File, DataPath]]]
+    f: _File, checker: _Checker, defined: dict[str, dict[str, tuple[_Where, DataPath]]]
 ) -> None:
     m = f.model
 

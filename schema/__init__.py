@@ -18,15 +18,16 @@ from strawberry.extensions import (
     ValidationCache,
 )
 
+from schema.curation.mutations import Mutation
 from schema.errors import mask_errors
 from schema.partnerships import types as partnership_types
 from schema.partnerships.queries import PartnershipQueries
 from schema.territories.queries import TerritoryQueries
 from schema.territories.types import Commune, Departement, Epci, Region, SubTerritory
 
-#: Deeper queries are refused before they run. Lists are not paginated yet, so depth is
-#: what bounds fan-out (an EPCI's members' EPCI's members… grows as 53^depth): 7 allows
-#: commune → EPCI → members → département → région → départements, and no more.
+#: Deeper queries are refused before they run. Fan-out is bounded by page sizes (at most
+#: 100 per connection) and the per-request object budget; depth 15 allows a contract's
+#: axes' actions' themes (each connection costs two levels: edges, node) and little more.
 MAX_DEPTH = 15
 MAX_ALIASES = 30
 MAX_TOKENS = 5000
@@ -39,6 +40,7 @@ class Query(PartnershipQueries, TerritoryQueries):
 
 schema = strawberry.Schema(
     query=Query,
+    mutation=Mutation,
     types=[
         Commune,
         Epci,

@@ -82,6 +82,10 @@ class ListLoaders:
         self._requests = {}
         self._loader: DataLoader[_PageKey, Page] = DataLoader(load_fn=self._load)
 
+    def clear(self) -> None:
+        """Forget every page read so far (after a write in the same request)."""
+        self._loader.clear_all()
+
     async def page(
         self,
         list_query: ListQuery,
@@ -124,6 +128,10 @@ class NodeLoaders:
     def __init__(self, reader: GraphReader) -> None:
         self._reader = reader
         self._loaders: dict[str, DataLoader[str, Row | None]] = {}
+
+    def clear(self) -> None:
+        """Forget every node read so far (after a write in the same request)."""
+        self._loaders.clear()
 
     async def load(self, label: str, key: str) -> Row | None:
         """The node of ``label`` with ``key``, or ``None``."""
