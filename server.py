@@ -40,9 +40,9 @@ class State(TypedDict):
 
 
 @asynccontextmanager
-async def lifespan(_app: Starlette) -> AsyncIterator[State]:
+async def lifespan(app: Starlette) -> AsyncIterator[State]:
     connection = resolve_connection()
-    reader = GraphReader.open(connection)
+    reader = GraphReader.open(connection, timeout=app.state.settings.query_timeout)
     logger.info("GraphQL API reading %s (database %s)", connection.uri, connection.database)
     try:
         yield {"reader": reader}
@@ -78,7 +78,7 @@ def create_app(settings: ApiSettings) -> Starlette:
             allow_headers=["Authorization", "Content-Type"],
         )
     ]
-    return Starlette(
+    application = Starlette(
         routes=[
             Route("/", home),
             Route("/healthz", healthz),
@@ -91,6 +91,8 @@ def create_app(settings: ApiSettings) -> Starlette:
         ],
         lifespan=lifespan,
     )
+    application.state.settings = settings
+    return application
 
 
 app = create_app(api_settings())

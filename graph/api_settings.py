@@ -10,6 +10,8 @@ Variable                        Meaning                                  Default
 ``CTG_API_MAX_BODY_BYTES``      largest request body accepted            1 MiB
 ``CTG_API_CORS_ORIGINS``        origins whose pages may call the API,    none: same
                                 comma-separated                          origin only
+``CTG_API_QUERY_TIMEOUT``       seconds a Cypher transaction may run     10
+                                before Neo4j stops it
 ==============================  =======================================  ==============
 
 A value that cannot work stops the server with a :class:`ConfigurationError` that names
@@ -31,6 +33,8 @@ TOKENS_VARIABLE = "CTG_API_TOKENS"
 READ_REQUIRES_TOKEN_VARIABLE = "CTG_API_READ_REQUIRES_TOKEN"  # noqa: S105 (a name, no secret)
 MAX_BODY_VARIABLE = "CTG_API_MAX_BODY_BYTES"
 CORS_VARIABLE = "CTG_API_CORS_ORIGINS"
+TIMEOUT_VARIABLE = "CTG_API_QUERY_TIMEOUT"
+DEFAULT_QUERY_TIMEOUT = 10.0
 
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 #: Long enough that guessing is hopeless even without rate limiting.
@@ -143,6 +147,7 @@ class ApiSettings:
     read_requires_token: bool = False
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     cors_origins: tuple[str, ...] = ()
+    query_timeout: float = DEFAULT_QUERY_TIMEOUT
 
 
 def api_settings(env: Mapping[str, str] | None = None) -> ApiSettings:
@@ -167,7 +172,23 @@ def api_settings(env: Mapping[str, str] | None = None) -> ApiSettings:
         read_requires_token=read_requires_token,
         max_body_bytes=_byte_count(env.get(MAX_BODY_VARIABLE, ""), MAX_BODY_VARIABLE),
         cors_origins=_origins(env.get(CORS_VARIABLE, ""), CORS_VARIABLE),
+        query_timeout=_seconds(env.get(TIMEOUT_VARIABLE, ""), TIMEOUT_VARIABLE),
     )
+
+
+def _seconds(value: str, name: str) -> float:
+    value = value.strip()
+    if not value:
+        return DEFAULT_QUERY_TIMEOUT
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0.1 <= seconds <= 3600:
+        raise ConfigurationError(
+            f"{name}={value!r} is not a number of seconds between 0.1 and 3600; e.g. 10."
+        )
+    return seconds
 
 
 def _digest(token: str) -> bytes:

@@ -122,3 +122,11 @@ def test_tokens_never_show_in_a_repr() -> None:
     settings = api_settings({"CTG_API_TOKENS": f"alice={ALICE}"})
     assert ALICE not in repr(settings)
     assert "alice" in repr(settings)
+
+
+def test_the_query_timeout_is_seconds_within_reason() -> None:
+    assert api_settings({}).query_timeout == 10.0
+    assert api_settings({"CTG_API_QUERY_TIMEOUT": "2.5"}).query_timeout == 2.5
+    for wrong in ("0", "ten", "-1", "99999"):
+        with pytest.raises(ConfigurationError, match="CTG_API_QUERY_TIMEOUT"):
+            api_settings({"CTG_API_QUERY_TIMEOUT": wrong})
