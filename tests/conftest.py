@@ -13,6 +13,7 @@ Unit tests (``tests/unit``) never start it.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -131,3 +132,16 @@ def load_seed_graph(driver: Driver, database: str) -> None:
     index = TerritoryIndex.from_reference(reference)
     for dataset in read_datasets([DEFAULT_DATASETS], index, vocabularies):
         write_dataset(driver, database, dataset_graph(dataset, vocabularies))
+
+
+def graph_snapshot(driver: Driver) -> str:
+    """A checksum of every node's labels and properties and every relationship."""
+    records, _, _ = driver.execute_query(
+        "MATCH (n) OPTIONAL MATCH (n)-[r]->(m) "
+        "WITH n, collect([type(r), properties(r), elementId(m)]) AS out "
+        "RETURN elementId(n) AS id, labels(n) AS labels, properties(n) AS props, out "
+        "ORDER BY id"
+    )
+    text = repr([(r["id"], sorted(r["labels"]), sorted(r["props"].items()),
+                  sorted(map(repr, r["out"]))) for r in records])  # fmt: skip
+    return hashlib.sha256(text.encode()).hexdigest()

@@ -1,9 +1,8 @@
 """Who may change the graph: a mutation needs a token from CTG_API_TOKENS, a wrong token
 is refused for everything, and reads can be closed with CTG_API_READ_REQUIRES_TOKEN.
 
-The schema has no mutation yet: a request that gets past the token check is answered by
-strawberry ("not supported by the schema"), which is what these tests look for. Tests of
-real curation mutations add to this file.
+The mutation used here adds a source; tests/e2e/test_curation_api.py covers every
+curation mutation.
 """
 
 from __future__ import annotations
@@ -22,7 +21,10 @@ from tests.e2e.conftest import connection_env, running_api, start_api
 CURATOR_TOKEN = "curator-e2e-token-0123456789"
 ANALYST_TOKEN = "analyst-e2e-token-9876543210"
 TOKENS = f"curator={CURATOR_TOKEN},analyst={ANALYST_TOKEN}"
-MUTATION = {"query": 'mutation { renameContract(key: "ctg-x", title: "Pwned") { key } }'}
+MUTATION = {
+    "query": 'mutation { createSource(input: {key: "pwned", title: "Pwned"}) { __typename '
+    "... on SourceSaved { source { key } } } }"
+}
 QUERY = {"query": "{ __typename }"}
 
 
@@ -87,12 +89,21 @@ def test_a_wrong_token_is_401_for_mutations_and_queries_alike(
     assert node_count(driver, neo4j_connection) == before
 
 
-def test_a_valid_token_gets_a_mutation_past_the_check(guarded: httpx.Client) -> None:
-    for token in (CURATOR_TOKEN, ANALYST_TOKEN):
-        response = guarded.post("/graphql", json=MUTATION, headers=bearer(token))
-        # no mutation exists yet: strawberry, not the token check, answers
-        assert response.status_code == 200, response.text
-        assert "mutation operation is not supported" in response.json()["errors"][0]["message"]
+def test_a_valid_token_gets_a_mutation_written_in_its_name(
+    guarded: httpx.Client, driver: Driver, neo4j_connection: Neo4jConnection
+) -> None:
+    driver.execute_query("MATCH (s:Source {key: 'pwned'}) DETACH DELETE s")
+    response = guarded.post("/graphql", json=MUTATION, headers=bearer(CURATOR_TOKEN))
+    assert response.status_code == 200, response.text
+    assert response.json()["data"]["createSource"]["source"] == {"key": "pwned"}
+    again = guarded.post("/graphql", json=MUTATION, headers=bearer(ANALYST_TOKEN))
+    assert again.json()["data"]["createSource"]["__typename"] == "AlreadyExists"
+    records, _, _ = driver.execute_query(
+        "MATCH (s:Source {key: 'pwned'}) RETURN s.curatedBy AS by, s.dataset AS ds",
+        database_=neo4j_connection.database,
+    )
+    assert [r.data() for r in records] == [{"by": "curator", "ds": "curation"}]
+    driver.execute_query("MATCH (s:Source {key: 'pwned'}) DETACH DELETE s")
 
 
 def test_queries_need_no_token_by_default(guarded: httpx.Client) -> None:

@@ -3,7 +3,6 @@ replacement of an edited dataset, and all-or-nothing on failure."""
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ from loaders.dataset_graph import dataset_graph
 from loaders.datasets import TerritoryIndex, Vocabularies, read_datasets
 from loaders.reference import read_reference
 from tests.conftest import AMENDMENT_DATASET, REFERENCE_EXTRACT
+from tests.conftest import graph_snapshot as snapshot
 
 EXAMPLE = Path(__file__).parents[2] / "docs" / "examples" / "dataset-example.yaml"
 DB = "neo4j"
@@ -28,19 +28,6 @@ VOCABULARIES = Vocabularies.load()
 def load(driver: Driver, path: Path = EXAMPLE) -> DatasetWriteSummary:
     (dataset,) = read_datasets([path], TERRITORIES, VOCABULARIES)
     return write_dataset(driver, DB, dataset_graph(dataset, VOCABULARIES))
-
-
-def snapshot(driver: Driver) -> str:
-    """A checksum of every node's labels and properties and every relationship."""
-    records, _, _ = driver.execute_query(
-        "MATCH (n) OPTIONAL MATCH (n)-[r]->(m) "
-        "WITH n, collect([type(r), properties(r), elementId(m)]) AS out "
-        "RETURN elementId(n) AS id, labels(n) AS labels, properties(n) AS props, out "
-        "ORDER BY id"
-    )
-    text = repr([(r["id"], sorted(r["labels"]), sorted(r["props"].items()),
-                  sorted(map(repr, r["out"]))) for r in records])  # fmt: skip
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 @pytest.fixture
