@@ -19,6 +19,7 @@ from strawberry.extensions import (
 )
 
 from schema.curation.mutations import Mutation
+from schema.descriptions import describe
 from schema.errors import mask_errors
 from schema.partnerships import types as partnership_types
 from schema.partnerships.queries import PartnershipQueries
@@ -67,3 +68,4 @@ schema = strawberry.Schema(
         mask_errors,
     ],
 )
+describe(schema._schema)
