@@ -62,11 +62,6 @@ _REACH: LiteralString = """CASE
         WHEN x:SubTerritory AND t:Commune THEN 'THROUGH_SUB_TERRITORY'
         ELSE 'PART' END"""
 
-#: ``$covering``: a territory uid; binds ``t`` and ``x`` (as in ``COVERABLE``).
-_COVERING_ROOT: LiteralString = """
-    MATCH (t:Territory) WHERE t.key = $covering
-       OR (t.code = split($covering, ':')[1] AND t.kind = split($covering, ':')[0])"""
-
 # -- filters ---------------------------------------------------------------------------
 #: Parameters: kinds, statuses, activeOn, themes, signedBy, text (folded).
 CONTRACT_FILTER: LiteralString = """($kinds IS NULL OR n.kind IN $kinds)
@@ -154,13 +149,13 @@ SUB_TERRITORY_EPCI = ListQuery(
 TERRITORIES = ListQuery(
     "territories",
     """
-    CALL (k) {
-      WITH k WHERE $within IS NULL
+    CALL () {
+      WITH 1 AS everything WHERE $within IS NULL
       MATCH (n:Territory) RETURN n
       UNION
-      WITH k WHERE $within IS NOT NULL
-      MATCH (t:Territory) WHERE t.key = $within
-         OR (t.code = split($within, ':')[1] AND t.kind = split($within, ':')[0])
+      WITH $within AS k WHERE k IS NOT NULL"""
+    + TERRITORY_OF_K
+    + """
       CALL (t) {
         MATCH (n:Commune)-[:MEMBER_OF|IN]->(t) RETURN n
         UNION MATCH (t)-[:INCLUDES]->(n:Commune) RETURN n
@@ -180,12 +175,12 @@ TERRITORIES = ListQuery(
 CONTRACTS = ListQuery(
     "contracts",
     """
-    CALL (k) {
-      WITH k WHERE $covering IS NULL
+    CALL () {
+      WITH 1 AS everything WHERE $covering IS NULL
       MATCH (n:Contract) RETURN n
       UNION
-      WITH k WHERE $covering IS NOT NULL"""
-    + _COVERING_ROOT
+      WITH $covering AS k WHERE k IS NOT NULL"""
+    + TERRITORY_OF_K
     + COMMUNES_OF_T
     + COVERABLE
     + """
