@@ -1,0 +1,210 @@
+"""The in-memory partnership graph that coverage analyses work on (a networkx
+``MultiDiGraph``), and the helpers that build it node by node.
+
+Both the projection from Neo4j (:mod:`graph.coverage_projection`) and the hand-made
+graphs of the unit tests build it with these functions, so the analyses
+(:mod:`graph.coverage`) and the exports (:mod:`graph.exports`) see one shape:
+
+Node ids are strings ``"<kind>:<key>"`` (``commune:15187``, ``epci:200066660``,
+``contract:ctg-saint-flour-2017``) so that they survive GEXF/GraphML/CSV as they are.
+Every node has ``kind`` (one of :data:`NODE_KINDS`) and ``label`` (a readable name).
+
+=================  =====================================================================
+kind               other attributes
+=================  =====================================================================
+``commune``        ``code``, ``population`` (int, 0 when unknown), ``departement`` and
+                   ``region`` codes, ``epci`` (SIREN or ``None``)
+``epci``           ``code``, ``population``, ``epci_type``
+``sub_territory``  ``key``
+``departement``    ``code``, ``region``
+``region``         ``code``
+``contract``       ``key``, ``contract_kind`` (``ctg``, ``cej``…), ``status``, ``start``
+                   and ``end`` (:class:`datetime.date` or ``None``), ``signed_on``
+``action``         ``key``, ``number``
+``theme``          ``code``, ``cnaf_minimum`` (bool)
+``partner``        ``key``, ``partner_kind``
+=================  =====================================================================
+
+Edges carry ``rel``:
+
+* ``MEMBER_OF`` commune → epci; ``IN`` commune → departement, departement → region;
+  ``INCLUDES`` sub_territory → commune; ``PART_OF`` sub_territory → epci;
+* ``COVERS`` contract → commune | epci | sub_territory | departement | region;
+* ``HAS_ACTION`` contract → action; ``ADDRESSES`` action → theme;
+* ``SIGNED`` partner → contract (``role``).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from typing import Any
+
+import networkx as nx
+
+NODE_KINDS = (
+    "commune",
+    "epci",
+    "sub_territory",
+    "departement",
+    "region",
+    "contract",
+    "action",
+    "theme",
+    "partner",
+)
+TERRITORY_KINDS = ("commune", "epci", "sub_territory", "departement", "region")
+
+#: Themes every CTG must address (the Cnaf minimum).
+CNAF_MINIMUM = ("petite-enfance", "jeunesse", "parentalite")
+
+
+def node_id(kind: str, key: str) -> str:
+    """The id of a node: ``"<kind>:<key>"``."""
+    return f"{kind}:{key}"
+
+
+def new_graph() -> nx.MultiDiGraph:
+    """An empty coverage graph."""
+    return nx.MultiDiGraph()
+
+
+def add_region(g: nx.MultiDiGraph, code: str, name: str) -> str:
+    n = node_id("region", code)
+    g.add_node(n, kind="region", label=name, code=code)
+    return n
+
+
+def add_departement(g: nx.MultiDiGraph, code: str, name: str, region: str | None = None) -> str:
+    n = node_id("departement", code)
+    g.add_node(n, kind="departement", label=name, code=code, region=region)
+    if region is not None:
+        g.add_edge(n, node_id("region", region), rel="IN")
+    return n
+
+
+def add_epci(
+    g: nx.MultiDiGraph, siren: str, name: str, population: int = 0, epci_type: str = ""
+) -> str:
+    n = node_id("epci", siren)
+    g.add_node(n, kind="epci", label=name, code=siren, population=population, epci_type=epci_type)
+    return n
+
+
+def add_commune(
+    g: nx.MultiDiGraph,
+    code: str,
+    name: str,
+    population: int = 0,
+    departement: str | None = None,
+    region: str | None = None,
+    epci: str | None = None,
+) -> str:
+    n = node_id("commune", code)
+    g.add_node(
+        n,
+        kind="commune",
+        label=name,
+        code=code,
+        population=population or 0,
+        departement=departement,
+        region=region,
+        epci=epci,
+    )
+    if epci is not None:
+        g.add_edge(n, node_id("epci", epci), rel="MEMBER_OF")
+    if departement is not None:
+        g.add_edge(n, node_id("departement", departement), rel="IN")
+    return n
+
+
+def add_sub_territory(
+    g: nx.MultiDiGraph, key: str, name: str, communes: Sequence[str], epci: str | None = None
+) -> str:
+    n = node_id("sub_territory", key)
+    g.add_node(n, kind="sub_territory", label=name, key=key)
+    for code in communes:
+        g.add_edge(n, node_id("commune", code), rel="INCLUDES")
+    if epci is not None:
+        g.add_edge(n, node_id("epci", epci), rel="PART_OF")
+    return n
+
+
+def add_contract(
+    g: nx.MultiDiGraph,
+    key: str,
+    contract_kind: str,
+    start: datetime.date | None,
+    end: datetime.date | None,
+    covers: Sequence[str] = (),
+    title: str | None = None,
+    status: str | None = None,
+    signed_on: datetime.date | None = None,
+) -> str:
+    """A contract covering the territories ``covers`` (node ids)."""
+    n = node_id("contract", key)
+    g.add_node(
+        n,
+        kind="contract",
+        label=title or key,
+        key=key,
+        contract_kind=contract_kind,
+        status=status,
+        start=start,
+        end=end,
+        signed_on=signed_on,
+    )
+    for territory in covers:
+        g.add_edge(n, territory, rel="COVERS")
+    return n
+
+
+def add_theme(g: nx.MultiDiGraph, code: str, name: str | None = None) -> str:
+    n = node_id("theme", code)
+    g.add_node(n, kind="theme", label=name or code, code=code, cnaf_minimum=code in CNAF_MINIMUM)
+    return n
+
+
+def add_action(
+    g: nx.MultiDiGraph,
+    key: str,
+    contract: str,
+    themes: Sequence[str] = (),
+    title: str | None = None,
+    number: int | None = None,
+) -> str:
+    """A fiche action of ``contract`` (a contract key) on ``themes`` (theme codes)."""
+    n = node_id("action", key)
+    g.add_node(n, kind="action", label=title or key, key=key, number=number)
+    g.add_edge(node_id("contract", contract), n, rel="HAS_ACTION")
+    for code in themes:
+        theme = node_id("theme", code)
+        if theme not in g:
+            add_theme(g, code)
+        g.add_edge(n, theme, rel="ADDRESSES")
+    return n
+
+
+def add_partner(
+    g: nx.MultiDiGraph,
+    key: str,
+    name: str,
+    partner_kind: str = "other",
+    signed: Sequence[str] = (),
+) -> str:
+    """A partner that signed the contracts ``signed`` (contract keys)."""
+    n = node_id("partner", key)
+    g.add_node(n, kind="partner", label=name, key=key, partner_kind=partner_kind)
+    for contract in signed:
+        g.add_edge(n, node_id("contract", contract), rel="SIGNED")
+    return n
+
+
+def nodes_of(g: nx.MultiDiGraph, kind: str) -> list[str]:
+    """The ids of the nodes of ``kind``, sorted."""
+    return sorted(n for n, data in g.nodes(data=True) if data.get("kind") == kind)
+
+
+def attributes(g: nx.MultiDiGraph, n: str) -> dict[str, Any]:
+    """The attributes of node ``n``."""
+    return dict(g.nodes[n])
