@@ -387,11 +387,11 @@ def territorial_coverage(
     for commune in communes:
         data = g.nodes[commune]
         covering = sorted(reach.get(commune, ()))
-        epcis, departements = _parents(g, commune)
+        epcis, departements = _parents(g, commune, data)
         row = CommuneCoverage(
             commune=commune,
-            code=_code(g, commune),
-            name=_label(g, commune),
+            code=_code(g, commune, data),
+            name=_label(g, commune, data),
             population=_population(data),
             departement=area_code(departements[0]) if departements else None,
             epci=area_code(epcis[0]) if epcis else None,
@@ -402,14 +402,8 @@ def territorial_coverage(
             epci_rows[epci].append(row)
         for departement in departements:
             departement_rows[departement].append(row)
-        by_kind: dict[str, list[str]] = defaultdict(list)
-        for contract in covering:
-            by_kind[str(g.nodes[contract].get("contract_kind"))].append(_code(g, contract))
-        overlaps.extend(
-            Overlap(row.code, kind, tuple(keys))
-            for kind, keys in sorted(by_kind.items())
-            if len(keys) > 1
-        )
+        if len(covering) > 1:
+            overlaps.extend(_overlaps(g, row.code, covering))
 
     by_epci = _areas(g, epci_rows)
     total, covered, population, covered_population = _totals(rows)
@@ -835,15 +829,16 @@ def _kind_of(g: nx.MultiDiGraph, n: str) -> str:
     return str(kind) if kind is not None else n.partition(":")[0]
 
 
-def _code(g: nx.MultiDiGraph, n: str) -> str:
+def _code(g: nx.MultiDiGraph, n: str, data: dict[str, Any] | None = None) -> str:
     """A node's code or key (INSEE code, SIREN, contract key…), else its id's suffix."""
-    data = g.nodes[n]
+    data = g.nodes[n] if data is None else data
     value = data.get("code") or data.get("key")
     return str(value) if value is not None else n.partition(":")[2]
 
 
-def _label(g: nx.MultiDiGraph, n: str) -> str:
-    return str(g.nodes[n].get("label") or _code(g, n))
+def _label(g: nx.MultiDiGraph, n: str, data: dict[str, Any] | None = None) -> str:
+    data = g.nodes[n] if data is None else data
+    return str(data.get("label") or _code(g, n, data))
 
 
 def _population(data: dict[str, Any]) -> int:
@@ -851,7 +846,9 @@ def _population(data: dict[str, Any]) -> int:
 
 
 def _nodes_of_kind(g: nx.MultiDiGraph, kind: str) -> list[str]:
-    return sorted(n for n in g if _kind_of(g, n) == kind)
+    return sorted(
+        n for n, k in g.nodes(data="kind") if (k if k is not None else n.partition(":")[0]) == kind
+    )
 
 
 def _scope_kind(g: nx.MultiDiGraph, scope: str) -> str:
@@ -903,21 +900,27 @@ def _included(g: nx.MultiDiGraph, sub_territory: str) -> list[str]:
     ]
 
 
-def _parents(g: nx.MultiDiGraph, commune: str) -> tuple[list[str], list[str]]:
-    """The EPCIs and the départements of a commune (ids, sorted), in one look at its edges.
+def _parents(
+    g: nx.MultiDiGraph, commune: str, data: dict[str, Any] | None = None
+) -> tuple[list[str], list[str]]:
+    """The EPCIs and the départements of a commune (ids, sorted).
 
-    Runs once per commune of France, so the kind is read from the id's prefix (the
-    model's ``"<kind>:<key>"`` convention) rather than from each node's attributes.
+    Read from the commune's ``epci`` and ``departement`` attributes, which
+    :func:`graph.coverage_model.add_commune` sets along with the edges: this runs once per
+    commune of France, and walking each commune's edge views costs several times more.
+    A commune lacking either attribute is looked up by its ``MEMBER_OF`` / ``IN`` edges.
     """
+    data = g.nodes[commune] if data is None else data
+    epci, departement = data.get("epci"), data.get("departement")
+    if epci is not None and departement is not None:
+        return [node_id("epci", epci)], [node_id("departement", departement)]
     epcis: set[str] = set()
     departements: set[str] = set()
-    for m, edges in g.succ[commune].items():
-        for data in edges.values():
-            rel = data.get("rel")
-            if rel == "MEMBER_OF" and m.startswith("epci:"):
-                epcis.add(m)
-            elif rel == "IN" and m.startswith("departement:"):
-                departements.add(m)
+    for _, m, rel in g.out_edges(commune, data="rel"):
+        if rel == "MEMBER_OF" and _kind_of(g, m) == "epci":
+            epcis.add(m)
+        elif rel == "IN" and _kind_of(g, m) == "departement":
+            departements.add(m)
     return sorted(epcis), sorted(departements)
 
 
@@ -988,6 +991,16 @@ def _contract_themes(g: nx.MultiDiGraph, contract: str) -> set[str]:
         for _, theme, r2 in g.out_edges(action, data="rel")
         if r2 == "ADDRESSES"
     }
+
+
+def _overlaps(g: nx.MultiDiGraph, code: str, covering: Sequence[str]) -> list[Overlap]:
+    """The kinds of which a commune has several covering contracts (sorted ids)."""
+    by_kind: dict[str, list[str]] = defaultdict(list)
+    for contract in covering:
+        by_kind[str(g.nodes[contract].get("contract_kind"))].append(_code(g, contract))
+    return [
+        Overlap(code, kind, tuple(keys)) for kind, keys in sorted(by_kind.items()) if len(keys) > 1
+    ]
 
 
 def _share(part: int, whole: int) -> float:

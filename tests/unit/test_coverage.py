@@ -287,6 +287,17 @@ def test_a_scope_reports_only_its_areas(g: nx.MultiDiGraph) -> None:
     assert report.uncovered_epcis == ()
 
 
+def test_a_membership_known_only_by_its_edge_counts_in_its_epci() -> None:
+    g = cm.new_graph()
+    cm.add_epci(g, SF, "Saint-Flour Communauté")
+    cm.add_commune(g, "15187", "Saint-Flour", 6600)  # no epci attribute ...
+    g.add_edge("commune:15187", f"epci:{SF}", rel="MEMBER_OF")  # ... but a MEMBER_OF edge
+    cm.add_contract(g, "ctg-sf", "ctg", date(2017, 1, 1), date(2021, 12, 31), [f"epci:{SF}"])
+    report = territorial_coverage(g, None, MID_2020)
+    assert report.communes[0].epci == SF
+    assert [(a.code, a.communes, a.covered_communes) for a in report.by_epci] == [(SF, 1, 1)]
+
+
 def test_coverage_restricted_to_contract_kinds(g: nx.MultiDiGraph) -> None:
     report = territorial_coverage(g, None, date(2015, 6, 1), kinds=["cej", "cej"])
     assert report.kinds == ("cej",)
