@@ -604,8 +604,10 @@ def coverage_timeline(
     ...                     covers=["commune:15187"])
     >>> [(p.on.year, p.communes_covered, p.population_covered)
     ...  for p in coverage_timeline(g, None, date(2016, 1, 1), date(2022, 1, 1))]
-    [(2016, 0, 0), (2017, 1, 6600), (2018, 1, 6600), (2019, 1, 6600), (2020, 1, 6600), (2021, 1, 6600), (2022, 0, 0)]
-    """  # noqa: E501
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [(2016, 0, 0), (2017, 1, 6600), (2018, 1, 6600), (2019, 1, 6600),
+     (2020, 1, 6600), (2021, 1, 6600), (2022, 0, 0)]
+    """
     if step not in TIMELINE_STEPS:
         raise ValueError(f"unknown step {step!r}: use one of {', '.join(TIMELINE_STEPS)}")
     first, last = _day(start), _day(end)
