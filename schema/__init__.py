@@ -18,6 +18,7 @@ from strawberry.extensions import (
     ValidationCache,
 )
 
+from schema.coverage import CoverageQueries
 from schema.curation.mutations import Mutation
 from schema.descriptions import describe
 from schema.errors import mask_errors
@@ -35,7 +36,7 @@ MAX_TOKENS = 5000
 
 
 @strawberry.type(description="Read the territorial partnership graph.")
-class Query(PartnershipQueries, TerritoryQueries):
+class Query(PartnershipQueries, TerritoryQueries, CoverageQueries):
     pass
 
 

@@ -41,6 +41,13 @@ ARGUMENTS = {
     "title": "Title.",
     "action": "Key of the fiche action.",
     "theme": "Theme code (data/vocabularies/themes.yaml).",
+    "start": "First date.",
+    "end": "Last date (included when a step lands on it).",
+    "step": "Step between dates.",
+    "predecessor": "Kind of the contracts replaced (default `cej`).",
+    "successor": "Kind of the contracts replacing them (default `ctg`).",
+    "a": "Key of one partner.",
+    "b": "Key of the other partner.",
 }
 
 #: Input field (and result field) descriptions by name, for every type that has one.

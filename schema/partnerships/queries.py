@@ -60,7 +60,7 @@ from schema.territories.types import (
     TerritoryEdge,
     TerritoryKind,
     TerritorySort,
-    normalise_code,
+    scope_uid,
     territory_from_row,
 )
 
@@ -174,25 +174,6 @@ async def _node(info: Info, global_id: str) -> Node | None:
     return node_from_row(row) if row else None
 
 
-def _covering_uid(code: str | None, kind: TerritoryKind | None) -> str | None:
-    """The territory uid of a `covering`/`within` argument (a code, or a sub-territory key
-    with `kind: SUB_TERRITORY`)."""
-    if code is None:
-        return None
-    if kind is TerritoryKind.SUB_TERRITORY:
-        return code.strip()
-    cleaned = normalise_code(code)
-    if kind is None:
-        kind = (
-            TerritoryKind.EPCI
-            if len(cleaned) == 9
-            else TerritoryKind.COMMUNE
-            if len(cleaned) == 5
-            else TerritoryKind.DEPARTEMENT
-        )
-    return f"{kind.value}:{cleaned}"
-
-
 @strawberry.type
 class PartnershipQueries:
     @strawberry.field(description="The object with this global id, or null.")
@@ -255,7 +236,7 @@ class PartnershipQueries:
         before: Before = None,
     ) -> ContractConnection:
         params = contract_params(filter)
-        params["covering"] = _covering_uid(covering, covering_kind)
+        params["covering"] = scope_uid(covering, covering_kind)
         return await connect(
             info,
             ContractConnection,
@@ -326,7 +307,7 @@ class PartnershipQueries:
             ),
             params={
                 "territoryKinds": [k.value for k in kinds] if kinds is not None else None,
-                "within": _covering_uid(within, within_kind),
+                "within": scope_uid(within, within_kind),
                 "text": folded_text(text),
             },
             **_pages(first, after, last, before),
@@ -499,7 +480,7 @@ class PartnershipQueries:
         covering_kind: TerritoryKind | None = None,
     ) -> ContractStatistics:
         params = {**_FILTER_OFF, **contract_params(filter)}
-        params["covering"] = _covering_uid(covering, covering_kind)
+        params["covering"] = scope_uid(covering, covering_kind)
         return ContractStatistics(filter_params=params)
 
 

@@ -588,3 +588,24 @@ def _common(row: Row) -> dict[str, Any]:
         "population": row.get("population"),
         "vintage": row.get("vintage"),
     }
+
+
+def scope_uid(code: str | None, kind: TerritoryKind | None) -> str | None:
+    """The territory uid (``departement:15``…) of a code given with an optional kind, as
+    the `covering`, `within` and `scope` arguments take them: a 5-character code is a
+    commune, 9 digits an EPCI, 2–3 characters a département unless `kind` says REGION; a
+    sub-territory key needs `kind: SUB_TERRITORY`."""
+    if code is None:
+        return None
+    if kind is TerritoryKind.SUB_TERRITORY:
+        return code.strip()
+    cleaned = normalise_code(code)
+    if kind is None:
+        kind = (
+            TerritoryKind.EPCI
+            if len(cleaned) == 9
+            else TerritoryKind.COMMUNE
+            if len(cleaned) == 5
+            else TerritoryKind.DEPARTEMENT
+        )
+    return f"{kind.value}:{cleaned}"

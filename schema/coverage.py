@@ -1,0 +1,647 @@
+"""GraphQL fields of the coverage analyses: which communes are covered on a date, by
+what, on which themes, since when, and who the partners' brokers are.
+
+Each field projects its scope from Neo4j in one query (:mod:`graph.coverage_projection`)
+and runs the pure analysis of :mod:`graph.coverage` in a worker thread, so a France-wide
+computation never blocks the other requests.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Sequence
+from enum import Enum
+from functools import partial
+from typing import Annotated, Any, TypeVar
+
+import anyio
+import strawberry
+
+from graph import coverage as analyses
+from graph.coverage_model import CNAF_MINIMUM
+from graph.coverage_projection import Scope, project_async
+from graph.errors import UserFacingError
+from graph.paging import encode_cursor, window
+from schema.common import After, Before, First, Last, kind_codes, theme_codes
+from schema.context import Info
+from schema.relay import Connection, PageInfo
+from schema.territories.types import TerritoryKind, scope_uid
+
+ScopeArg = Annotated[
+    str | None,
+    strawberry.argument(
+        description="The territory: a département (`15`), a région (`84` with "
+        "`scopeKind: REGION`), an EPCI SIREN, a commune INSEE code, or a sub-territory key "
+        "(with `scopeKind: SUB_TERRITORY`). Null: all of France."
+    ),
+]
+ScopeKindArg = Annotated[
+    TerritoryKind | None,
+    strawberry.argument(description="Kind of `scope` when its code is ambiguous."),
+]
+KindsArg = Annotated[
+    list[str] | None,
+    strawberry.argument(description="Contract kinds that count (`ctg`, `cej`…); null: all."),
+]
+
+#: Most points a timeline may have.
+MAX_TIMELINE_POINTS = 400
+
+T = TypeVar("T")
+C = TypeVar("C", bound=Connection[Any])
+
+
+async def _graph(
+    info: Info, scope: str | None, kind: TerritoryKind | None, **parts: bool
+) -> tuple[Any, str | None]:
+    projection = Scope(scope_uid(scope, kind), **parts)
+    g = await project_async(info.context.reader, projection)
+    return g, projection.node
+
+
+async def _compute(function: Callable[..., T], *args: Any) -> T:
+    try:
+        return await anyio.to_thread.run_sync(partial(function, *args))
+    except ValueError as error:
+        raise UserFacingError(str(error)) from error
+
+
+def _page(
+    connection: Callable[..., C],
+    items: Sequence[Any],
+    uid: Callable[[Any], str],
+    edge: Callable[[str, Any], Any],
+    sort: str,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+    info: Info,
+) -> C:
+    """A keyset page of an in-memory list: cursors name an item by its id."""
+    win = window(sort, first, after, last, before)
+    position = {uid(item): i for i, item in enumerate(items)}
+
+    def index(cursor: tuple[Any, str], argument: str) -> int:
+        found = position.get(cursor[1])
+        if found is None:
+            raise UserFacingError(f"`{argument}` names an item that is not in this list.")
+        return found
+
+    low = index(win.after, "after") + 1 if win.after else 0
+    high = index(win.before, "before") if win.before else len(items)
+    chosen = items[low:high]
+    if win.backward:
+        page = list(chosen[max(0, len(chosen) - win.limit) :])
+        has_previous, has_next = len(chosen) > win.limit, high < len(items)
+    else:
+        page = list(chosen[: win.limit])
+        has_next, has_previous = len(chosen) > win.limit, low > 0
+    info.context.budget.spend(len(page))
+    cursors = [encode_cursor(sort, 0, uid(item)) for item in page]
+    return connection(
+        edges=[edge(cursor, item) for cursor, item in zip(cursors, page, strict=True)],
+        page_info=PageInfo(
+            has_next_page=has_next,
+            has_previous_page=has_previous,
+            start_cursor=cursors[0] if cursors else None,
+            end_cursor=cursors[-1] if cursors else None,
+        ),
+        total_count=len(items),
+    )
+
+
+# -- territorial coverage --------------------------------------------------------------
+@strawberry.type(description="Coverage of one area (an EPCI or a département) of the scope.")
+class CoverageArea:
+    code: str = strawberry.field(description="SIREN of the EPCI or code of the département.")
+    name: str = strawberry.field(description="Its name.")
+    communes: int = strawberry.field(description="Its communes in the scope.")
+    covered_communes: int = strawberry.field(description="How many of them are covered.")
+    population: int = strawberry.field(description="Their population.")
+    covered_population: int = strawberry.field(description="Population of the covered ones.")
+    share_communes: float = strawberry.field(description="Covered communes / communes (0–1).")
+    share_population: float = strawberry.field(description="Covered population share (0–1).")
+
+    @classmethod
+    def of(cls, area: analyses.AreaCoverage) -> CoverageArea:
+        return cls(
+            code=area.code,
+            name=area.name,
+            communes=area.communes,
+            covered_communes=area.covered_communes,
+            population=area.population,
+            covered_population=area.covered_population,
+            share_communes=area.share_communes,
+            share_population=area.share_population,
+        )
+
+
+@strawberry.type(description="A commune and the contracts covering it on the date.")
+class CommuneCoverage:
+    code: str = strawberry.field(description="INSEE code.")
+    name: str = strawberry.field(description="Name.")
+    population: int = strawberry.field(description="Population (0 when unknown).")
+    departement: str | None = strawberry.field(description="Code of its département.")
+    epci: str | None = strawberry.field(description="SIREN of its EPCI, if any.")
+    covered: bool = strawberry.field(description="Whether a contract covers it on the date.")
+    contracts: list[str] = strawberry.field(description="Keys of the contracts covering it.")
+
+
+@strawberry.type(description="A commune in a coverage list.")
+class CommuneCoverageEdge:
+    cursor: str = strawberry.field(description="Cursor of this item.")
+    node: CommuneCoverage = strawberry.field(description="The commune's coverage.")
+
+
+@strawberry.type(description="A page of communes with their coverage.")
+class CommuneCoverageConnection(Connection[CommuneCoverageEdge]):
+    pass
+
+
+@strawberry.type(description="A commune covered twice by active contracts of one kind.")
+class CoverageOverlap:
+    commune: str = strawberry.field(description="INSEE code of the commune.")
+    contract_kind: str = strawberry.field(description="The contract kind covering it twice.")
+    contracts: list[str] = strawberry.field(description="Keys of those contracts.")
+
+
+@strawberry.type(description="Who is covered on a date: communes and population, with breakdowns.")
+class Coverage:
+    scope: str | None = strawberry.field(description="The scope (null: France).")
+    on: datetime.date = strawberry.field(description="The date.")
+    kinds: list[str] | None = strawberry.field(description="Contract kinds that counted.")
+    communes_total: int = strawberry.field(description="Communes in the scope.")
+    communes_covered: int = strawberry.field(description="Communes covered.")
+    population_total: int = strawberry.field(description="Population of the scope.")
+    population_covered: int = strawberry.field(description="Population of covered communes.")
+    share_communes: float = strawberry.field(description="Covered communes share (0–1).")
+    share_population: float = strawberry.field(description="Covered population share (0–1).")
+    by_epci: list[CoverageArea] = strawberry.field(description="Per EPCI, by SIREN.")
+    by_departement: list[CoverageArea] = strawberry.field(description="Per département.")
+    uncovered_epcis: list[str] = strawberry.field(
+        description="SIRENs of the EPCI none of whose communes (in the scope) is covered."
+    )
+    overlaps: list[CoverageOverlap] = strawberry.field(
+        description="Communes covered by two or more active contracts of the same kind."
+    )
+    report: strawberry.Private[analyses.CoverageReport]
+
+    @strawberry.field(description="The communes of the scope by INSEE code, with what covers them.")
+    def communes(
+        self,
+        info: Info,
+        covered: Annotated[
+            bool | None,
+            strawberry.argument(description="Only covered (true) or uncovered (false) ones."),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> CommuneCoverageConnection:
+        rows = [c for c in self.report.communes if covered is None or c.covered == covered]
+        return _page(
+            CommuneCoverageConnection,
+            rows,
+            lambda c: c.code,
+            lambda cursor, c: CommuneCoverageEdge(
+                cursor=cursor,
+                node=CommuneCoverage(
+                    code=c.code,
+                    name=c.name,
+                    population=c.population,
+                    departement=c.departement,
+                    epci=c.epci,
+                    covered=c.covered,
+                    contracts=list(c.contracts),
+                ),
+            ),
+            "CODE",
+            first,
+            after,
+            last,
+            before,
+            info,
+        )
+
+    @classmethod
+    def of(cls, report: analyses.CoverageReport, info: Info) -> Coverage:
+        info.context.budget.spend(
+            len(report.by_epci) + len(report.by_departement) + len(report.overlaps)
+        )
+        return cls(
+            scope=report.scope,
+            on=report.on,
+            kinds=list(report.kinds) if report.kinds is not None else None,
+            communes_total=report.communes_total,
+            communes_covered=report.communes_covered,
+            population_total=report.population_total,
+            population_covered=report.population_covered,
+            share_communes=report.share_communes,
+            share_population=report.share_population,
+            by_epci=[CoverageArea.of(a) for a in report.by_epci],
+            by_departement=[CoverageArea.of(a) for a in report.by_departement],
+            uncovered_epcis=list(report.uncovered_epcis),
+            overlaps=[
+                CoverageOverlap(
+                    commune=o.commune, contract_kind=o.contract_kind, contracts=list(o.contracts)
+                )
+                for o in report.overlaps
+            ],
+            report=report,
+        )
+
+
+# -- themes ----------------------------------------------------------------------------
+@strawberry.type(description="The themes addressed in a commune on the date.")
+class ThemeRow:
+    commune: str = strawberry.field(description="INSEE code.")
+    name: str = strawberry.field(description="Name.")
+    covered: bool = strawberry.field(description="Whether a contract covers it.")
+    themes: list[str] = strawberry.field(description="Theme codes addressed there.")
+    missing: list[str] = strawberry.field(description="Required themes not addressed.")
+
+
+@strawberry.type(description="A commune's themes in a list.")
+class ThemeRowEdge:
+    cursor: str = strawberry.field(description="Cursor of this item.")
+    node: ThemeRow = strawberry.field(description="The commune's themes.")
+
+
+@strawberry.type(description="A page of communes with their themes.")
+class ThemeRowConnection(Connection[ThemeRowEdge]):
+    pass
+
+
+@strawberry.type(description="The themes addressed in an EPCI's covered communes.")
+class EpciThemes:
+    epci: str = strawberry.field(description="SIREN of the EPCI.")
+    themes: list[str] = strawberry.field(description="Theme codes.")
+
+
+@strawberry.type(description="Territory × theme matrix of a scope on a date, and its gaps.")
+class ThemeCoverage:
+    scope: str | None = strawberry.field(description="The scope (null: France).")
+    on: datetime.date = strawberry.field(description="The date.")
+    required: list[str] = strawberry.field(description="Themes every commune should have.")
+    themes: list[str] = strawberry.field(description="Columns: every theme code in the graph.")
+    by_epci: list[EpciThemes] = strawberry.field(description="Themes per EPCI.")
+    gap_count: int = strawberry.field(description="Communes uncovered or missing a required theme.")
+    report: strawberry.Private[analyses.ThemeReport]
+
+    @strawberry.field(description="The matrix's rows: each commune of the scope, by code.")
+    def rows(
+        self,
+        info: Info,
+        gaps_only: Annotated[
+            bool, strawberry.argument(description="Only the communes with a gap.")
+        ] = False,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> ThemeRowConnection:
+        rows = self.report.gaps if gaps_only else self.report.rows
+        return _page(
+            ThemeRowConnection,
+            rows,
+            lambda r: r.commune,
+            lambda cursor, r: ThemeRowEdge(
+                cursor=cursor,
+                node=ThemeRow(
+                    commune=r.commune,
+                    name=r.name,
+                    covered=r.covered,
+                    themes=list(r.themes),
+                    missing=list(r.missing),
+                ),
+            ),
+            "CODE",
+            first,
+            after,
+            last,
+            before,
+            info,
+        )
+
+
+# -- continuity and timeline -------------------------------------------------------------
+@strawberry.type(description="Whether and when a successor contract followed in a commune.")
+class ContinuityRow:
+    commune: str = strawberry.field(description="INSEE code.")
+    name: str = strawberry.field(description="Name.")
+    predecessor: str = strawberry.field(description="Key of the predecessor (e.g. the CEJ).")
+    predecessor_end: datetime.date | None = strawberry.field(description="When it ended.")
+    successor: str | None = strawberry.field(description="Key of the successor (e.g. the CTG).")
+    successor_start: datetime.date | None = strawberry.field(description="When it started.")
+    gap_days: int | None = strawberry.field(
+        description="Days without either (0: seamless; negative: they overlapped)."
+    )
+    status: str = strawberry.field(
+        description="continuous, gap, overlap, undated (a date is unknown) or none."
+    )
+
+
+@strawberry.type(description="A commune's continuity in a list.")
+class ContinuityEdge:
+    cursor: str = strawberry.field(description="Cursor of this item.")
+    node: ContinuityRow = strawberry.field(description="The commune's continuity.")
+
+
+@strawberry.type(description="A page of communes with their continuity.")
+class ContinuityConnection(Connection[ContinuityEdge]):
+    pass
+
+
+@strawberry.type(description="Coverage of the scope on one date of a timeline.")
+class TimelinePoint:
+    on: datetime.date = strawberry.field(description="The date.")
+    communes_total: int = strawberry.field(description="Communes in the scope.")
+    communes_covered: int = strawberry.field(description="Communes covered on the date.")
+    share_communes: float = strawberry.field(description="Covered communes share (0–1).")
+    population_total: int = strawberry.field(description="Population of the scope.")
+    population_covered: int = strawberry.field(description="Population covered.")
+    share_population: float = strawberry.field(description="Covered population share (0–1).")
+
+
+@strawberry.enum(description="Step between the dates of a timeline.")
+class TimelineStep(Enum):
+    YEAR = "year"
+    QUARTER = "quarter"
+    MONTH = "month"
+
+
+# -- partner network ---------------------------------------------------------------------
+@strawberry.type(description="A partner's place in the partner network.")
+class PartnerCentrality:
+    partner: str = strawberry.field(description="Key of the partner.")
+    name: str = strawberry.field(description="Name.")
+    partner_kind: str = strawberry.field(description="Kind of partner (caf, epci…).")
+    contracts: int = strawberry.field(description="Contracts of the network it signed.")
+    degree: int = strawberry.field(description="Partners it shares a contract with.")
+    weighted_degree: int = strawberry.field(description="Sum of contracts shared with them.")
+    degree_centrality: float = strawberry.field(description="Normalised degree (0–1).")
+    betweenness: float = strawberry.field(
+        description="Betweenness centrality on the projection (normalised, unweighted): how "
+        "much it brokers between other partners."
+    )
+    component: int = strawberry.field(description="Index of its connected component.")
+
+
+@strawberry.type(description="A partner in the network.")
+class PartnerCentralityEdge:
+    cursor: str = strawberry.field(description="Cursor of this item.")
+    node: PartnerCentrality = strawberry.field(description="The partner's figures.")
+
+
+@strawberry.type(description="A page of the network's partners, brokers first.")
+class PartnerCentralityConnection(Connection[PartnerCentralityEdge]):
+    pass
+
+
+@strawberry.type(description="Two partners sharing contracts.")
+class NetworkLink:
+    a: str = strawberry.field(description="Key of one partner.")
+    b: str = strawberry.field(description="Key of the other.")
+    weight: int = strawberry.field(description="Number of contracts both signed.")
+    contracts: list[str] = strawberry.field(description="Keys of those contracts.")
+
+
+@strawberry.type(description="A link in the network.")
+class NetworkLinkEdge:
+    cursor: str = strawberry.field(description="Cursor of this item.")
+    node: NetworkLink = strawberry.field(description="The link.")
+
+
+@strawberry.type(description="A page of the network's links.")
+class NetworkLinkConnection(Connection[NetworkLinkEdge]):
+    pass
+
+
+@strawberry.type(description="Who partners with whom: partners linked by the contracts they share.")
+class PartnerNetwork:
+    scope: str | None = strawberry.field(description="The scope (null: France).")
+    contracts: int = strawberry.field(description="Contracts reaching the scope.")
+    components: list[list[str]] = strawberry.field(
+        description="Connected components (partner keys), largest first."
+    )
+    report: strawberry.Private[analyses.NetworkReport]
+    graph: strawberry.Private[Any]
+
+    @strawberry.field(description="The partners, brokers (highest betweenness) first.")
+    def partners(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> PartnerCentralityConnection:
+        return _page(
+            PartnerCentralityConnection,
+            self.report.partners,
+            lambda p: p.partner,
+            lambda cursor, p: PartnerCentralityEdge(
+                cursor=cursor,
+                node=PartnerCentrality(
+                    partner=p.partner,
+                    name=p.name,
+                    partner_kind=p.partner_kind,
+                    contracts=p.contracts,
+                    degree=p.degree,
+                    weighted_degree=p.weighted_degree,
+                    degree_centrality=p.degree_centrality,
+                    betweenness=p.betweenness,
+                    component=p.component,
+                ),
+            ),
+            "BETWEENNESS_DESC",
+            first,
+            after,
+            last,
+            before,
+            info,
+        )
+
+    @strawberry.field(description="The links, by partner keys.")
+    def links(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> NetworkLinkConnection:
+        return _page(
+            NetworkLinkConnection,
+            self.report.links,
+            lambda link: f"{link.a}|{link.b}",
+            lambda cursor, link: NetworkLinkEdge(
+                cursor=cursor,
+                node=NetworkLink(
+                    a=link.a, b=link.b, weight=link.weight, contracts=list(link.contracts)
+                ),
+            ),
+            "PAIR",
+            first,
+            after,
+            last,
+            before,
+            info,
+        )
+
+    @strawberry.field(description="Partners sharing a contract with both `a` and `b`.")
+    async def common_partners(self, a: str, b: str) -> list[str]:
+        return list(await _compute(analyses.common_partners, self.graph, a, b, self.report.scope))
+
+
+# -- root fields -------------------------------------------------------------------------
+@strawberry.type
+class CoverageQueries:
+    @strawberry.field(
+        description="Territorial coverage on a date: the communes and population covered "
+        "(directly, through their EPCI or a sub-territory) by active contracts of the kinds."
+    )
+    async def coverage(
+        self,
+        info: Info,
+        on: datetime.date,
+        scope: ScopeArg = None,
+        scope_kind: ScopeKindArg = None,
+        kinds: KindsArg = None,
+    ) -> Coverage:
+        g, node = await _graph(info, scope, scope_kind)
+        report = await _compute(analyses.territorial_coverage, g, node, on, kind_codes(kinds))
+        return Coverage.of(report, info)
+
+    @strawberry.field(
+        description="Thematic coverage on a date: each commune's themes, the territory × "
+        "theme matrix and the gaps against required themes (default: the Cnaf minimum, "
+        "petite enfance, jeunesse, parentalité)."
+    )
+    async def theme_coverage(
+        self,
+        info: Info,
+        on: datetime.date,
+        scope: ScopeArg = None,
+        scope_kind: ScopeKindArg = None,
+        required: Annotated[
+            list[str] | None,
+            strawberry.argument(description="Theme codes every commune should have."),
+        ] = None,
+        kinds: KindsArg = None,
+    ) -> ThemeCoverage:
+        needed = theme_codes(required, "required") if required is not None else list(CNAF_MINIMUM)
+        g, node = await _graph(info, scope, scope_kind, actions=True)
+        report = await _compute(analyses.theme_coverage, g, node, on, needed, kind_codes(kinds))
+        info.context.budget.spend(len(report.by_epci))
+        return ThemeCoverage(
+            scope=report.scope,
+            on=report.on,
+            required=list(report.required),
+            themes=list(report.themes),
+            by_epci=[EpciThemes(epci=e, themes=list(t)) for e, t in report.by_epci],
+            gap_count=len(report.gaps),
+            report=report,
+        )
+
+    @strawberry.field(
+        description="Coverage of the scope at each step (year, quarter, month) between two dates."
+    )
+    async def coverage_timeline(
+        self,
+        info: Info,
+        start: datetime.date,
+        end: datetime.date,
+        scope: ScopeArg = None,
+        scope_kind: ScopeKindArg = None,
+        step: TimelineStep = TimelineStep.YEAR,
+        kinds: KindsArg = None,
+    ) -> list[TimelinePoint]:
+        months = {"year": 12, "quarter": 3, "month": 1}[step.value]
+        points = ((end.year - start.year) * 12 + end.month - start.month) // months + 1
+        if points > MAX_TIMELINE_POINTS:
+            raise UserFacingError(
+                f"This timeline has {points} points; ask for at most {MAX_TIMELINE_POINTS} "
+                "(a longer step or a shorter period)."
+            )
+        g, node = await _graph(info, scope, scope_kind)
+        timeline = await _compute(
+            analyses.coverage_timeline, g, node, start, end, step.value, kind_codes(kinds)
+        )
+        info.context.budget.spend(len(timeline))
+        return [
+            TimelinePoint(
+                on=p.on,
+                communes_total=p.communes_total,
+                communes_covered=p.communes_covered,
+                share_communes=p.share_communes,
+                population_total=p.population_total,
+                population_covered=p.population_covered,
+                share_population=p.share_population,
+            )
+            for p in timeline
+        ]
+
+    @strawberry.field(
+        description="For the communes that had a predecessor contract (a CEJ), whether and "
+        "when a successor (a CTG) followed, and the gap."
+    )
+    async def continuity(
+        self,
+        info: Info,
+        scope: ScopeArg = None,
+        scope_kind: ScopeKindArg = None,
+        predecessor: str = "cej",
+        successor: str = "ctg",
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> ContinuityConnection:
+        kind_codes([predecessor, successor], "predecessor/successor")
+        g, node = await _graph(info, scope, scope_kind)
+        rows = await _compute(analyses.continuity, g, node, predecessor, successor)
+        return _page(
+            ContinuityConnection,
+            rows,
+            lambda r: r.commune,
+            lambda cursor, r: ContinuityEdge(
+                cursor=cursor,
+                node=ContinuityRow(
+                    commune=r.commune,
+                    name=r.name,
+                    predecessor=r.predecessor,
+                    predecessor_end=r.predecessor_end,
+                    successor=r.successor,
+                    successor_start=r.successor_start,
+                    gap_days=r.gap_days,
+                    status=r.status,
+                ),
+            ),
+            "CODE",
+            first,
+            after,
+            last,
+            before,
+            info,
+        )
+
+    @strawberry.field(
+        description="The partner network of the contracts reaching the scope: partners "
+        "linked by shared contracts, their centralities and components."
+    )
+    async def partner_network(
+        self, info: Info, scope: ScopeArg = None, scope_kind: ScopeKindArg = None
+    ) -> PartnerNetwork:
+        g, node = await _graph(info, scope, scope_kind, partners=True)
+        report = await _compute(analyses.partner_network, g, node)
+        info.context.budget.spend(sum(len(c) for c in report.components))
+        return PartnerNetwork(
+            scope=report.scope,
+            contracts=len(report.contracts),
+            components=[list(c) for c in report.components],
+            report=report,
+            graph=g,
+        )
