@@ -4,6 +4,8 @@
     ctg load reference [--departements 15,71]         the French territorial reference
     ctg serve                                          the GraphQL API and explorer
     ctg schema [--output schema.graphql]               the API's GraphQL schema (SDL)
+    ctg coverage | themes | continuity | network       coverage analyses (table, csv, json)
+    ctg export --format gexf|graphml|csv --output F    the graph of a scope, for Gephi
     ctg run                                            all of the above, then serve
 
 Without ``NEO4J_URI``, commands use the project-local Neo4j (``ctg db start``); with it,
@@ -26,6 +28,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+import coverage_cli
 from graph import local_server
 from graph.driver import open_driver, resolve_connection
 from graph.errors import CtgError, InputError
@@ -56,6 +59,12 @@ app.add_typer(load_app, name="load")
 
 console = Console(stderr=True)
 DEFAULT_RUN_DEPARTEMENTS = "15,71"
+
+app.command("coverage")(coverage_cli.coverage)
+app.command("themes")(coverage_cli.themes)
+app.command("continuity")(coverage_cli.continuity)
+app.command("network")(coverage_cli.network)
+app.command("export")(coverage_cli.export)
 
 
 def main() -> None:

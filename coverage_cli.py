@@ -1,0 +1,310 @@
+"""``ctg coverage | themes | continuity | network | export``: the coverage analyses of
+:mod:`graph.coverage` from the command line, as a Rich table (default), CSV or JSON on
+standard output, and exports of the graph for Gephi.
+
+A scope is written as the API takes it: ``15`` (a département), ``region:84``,
+``200066660`` (an EPCI), ``15187`` (a commune), ``sub_territory:cucm-bassin-nord``; no
+scope means all of France.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import enum
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from graph import coverage as analyses
+from graph.coverage_model import CNAF_MINIMUM
+from graph.coverage_projection import Scope, project
+from graph.driver import open_driver, resolve_connection
+from graph.errors import InputError
+from graph.exports import EXPORT_FORMATS, export_graph
+from loaders.datasets import Vocabularies
+
+out = Console()
+
+
+class Output(enum.StrEnum):
+    TABLE = "table"
+    CSV = "csv"
+    JSON = "json"
+
+
+class Level(enum.StrEnum):
+    EPCI = "epci"
+    DEPARTEMENT = "departement"
+    COMMUNE = "commune"
+
+
+ScopeOption = Annotated[
+    str | None,
+    typer.Option(
+        help="Territory: 15 (département), region:84, 200066660 (EPCI), 15187 (commune), "
+        "sub_territory:<key>. Default: all of France."
+    ),
+]
+FormatOption = Annotated[Output, typer.Option("--format", help="table, csv or json.")]
+KindsOption = Annotated[
+    str | None, typer.Option(help="Contract kinds that count, comma-separated (ctg,cej).")
+]
+
+
+def scope_uid(text: str | None) -> str | None:
+    """The territory uid of a ``--scope`` value (``None``: France)."""
+    from schema.territories.types import TerritoryKind
+    from schema.territories.types import scope_uid as uid_of
+
+    if text is None or text.strip().lower() in ("", "france", "fr"):
+        return None
+    kind, sep, code = text.strip().partition(":")
+    if not sep:
+        return uid_of(kind, None)
+    try:
+        territory_kind = TerritoryKind(kind.lower())
+    except ValueError:
+        kinds = ", ".join(k.value for k in TerritoryKind)
+        raise InputError(f"--scope {text!r}: unknown kind {kind!r}; use one of {kinds}.") from None
+    return uid_of(code, territory_kind)
+
+
+def _date(text: str, option: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"{option} {text!r} is not a date; write it as 2019-06-01.") from None
+
+
+def _codes(text: str | None, known: dict[str, Any], what: str, option: str) -> list[str] | None:
+    if text is None:
+        return None
+    codes = [c.strip() for c in text.split(",") if c.strip()]
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        raise InputError(
+            f"{option}: unknown {what} {', '.join(unknown)}; known: {', '.join(sorted(known))}."
+        )
+    return codes
+
+
+def _graph(
+    scope: str | None, actions: bool = False, partners: bool = False
+) -> tuple[Any, str | None]:
+    connection = resolve_connection()
+    projection = Scope(scope_uid(scope), actions=actions, partners=partners)
+    with open_driver(connection) as driver:
+        g = project(driver, connection.database, projection)
+    return g, projection.node
+
+
+def _run(function: Any, *args: Any) -> Any:
+    try:
+        return function(*args)
+    except ValueError as error:
+        raise InputError(str(error)) from error
+
+
+def _emit(rows: Sequence[dict[str, Any]], fmt: Output, title: str, extra: dict[str, Any]) -> None:
+    if fmt is Output.JSON:
+        json.dump(
+            {**extra, "rows": list(rows)}, sys.stdout, ensure_ascii=False, indent=2, default=str
+        )
+        sys.stdout.write("\n")
+        return
+    if fmt is Output.CSV:
+        writer = csv.writer(sys.stdout)
+        if rows:
+            writer.writerow(rows[0].keys())
+            for row in rows:
+                writer.writerow(
+                    ";".join(map(str, v)) if isinstance(v, list | tuple) else v
+                    for v in row.values()
+                )
+        return
+    table = Table(title=title, title_justify="left")
+    for column in rows[0].keys() if rows else ["(nothing)"]:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(
+            *(
+                ", ".join(map(str, v))
+                if isinstance(v, list | tuple)
+                else f"{v:.1%}"
+                if isinstance(v, float)
+                else ""
+                if v is None
+                else str(v)
+                for v in row.values()
+            )
+        )
+    out.print(table)
+
+
+def coverage(
+    on: Annotated[str, typer.Option(help="The date, e.g. 2019-06-01.")],
+    scope: ScopeOption = None,
+    kinds: KindsOption = None,
+    by: Annotated[Level, typer.Option(help="Rows per epci, departement or commune.")] = Level.EPCI,
+    fmt: FormatOption = Output.TABLE,
+) -> None:
+    """Which communes (and how much population) active contracts cover on a date."""
+    date = _date(on, "--on")
+    kind_list = _codes(kinds, Vocabularies.load().contract_kinds, "contract kind", "--kinds")
+    g, node = _graph(scope)
+    report: analyses.CoverageReport = _run(analyses.territorial_coverage, g, node, date, kind_list)
+    summary = {
+        "scope": report.scope or "France",
+        "on": report.on.isoformat(),
+        "kinds": list(report.kinds) if report.kinds else None,
+        "communes_total": report.communes_total,
+        "communes_covered": report.communes_covered,
+        "share_communes": report.share_communes,
+        "population_total": report.population_total,
+        "population_covered": report.population_covered,
+        "share_population": report.share_population,
+        "uncovered_epcis": list(report.uncovered_epcis),
+        "overlaps": [asdict(o) for o in report.overlaps],
+    }
+    rows: list[dict[str, Any]]
+    if by is Level.COMMUNE:
+        rows = [
+            {"code": c.code, "name": c.name, "population": c.population, "covered": c.covered,
+             "contracts": list(c.contracts)}
+            for c in report.communes
+        ]  # fmt: skip
+    else:
+        areas = report.by_epci if by is Level.EPCI else report.by_departement
+        rows = [{k: v for k, v in asdict(a).items() if k != "area"} for a in areas]
+    title = (
+        f"Coverage of {summary['scope']} on {summary['on']}: {report.communes_covered}/"
+        f"{report.communes_total} communes ({report.share_communes:.1%}), "
+        f"{report.population_covered:,}/{report.population_total:,} inhabitants "
+        f"({report.share_population:.1%})"
+    )
+    _emit(rows, fmt, title, summary)
+
+
+def themes(
+    on: Annotated[str, typer.Option(help="The date, e.g. 2019-06-01.")],
+    scope: ScopeOption = None,
+    required: Annotated[
+        str | None,
+        typer.Option(help="Themes every commune should have (default: the Cnaf minimum)."),
+    ] = None,
+    gaps_only: Annotated[
+        bool, typer.Option("--gaps-only", help="Only communes with a gap.")
+    ] = False,
+    kinds: KindsOption = None,
+    fmt: FormatOption = Output.TABLE,
+) -> None:
+    """The themes addressed in each commune on a date, and the gaps."""
+    date = _date(on, "--on")
+    vocabularies = Vocabularies.load()
+    needed = _codes(required, vocabularies.themes, "theme", "--required") or list(CNAF_MINIMUM)
+    kind_list = _codes(kinds, vocabularies.contract_kinds, "contract kind", "--kinds")
+    g, node = _graph(scope, actions=True)
+    report: analyses.ThemeReport = _run(analyses.theme_coverage, g, node, date, needed, kind_list)
+    rows = [asdict(r) for r in (report.gaps if gaps_only else report.rows)]
+    extra = {"scope": report.scope or "France", "on": date.isoformat(), "required": needed,
+             "themes": list(report.themes), "gaps": len(report.gaps)}  # fmt: skip
+    title = (
+        f"Themes in {extra['scope']} on {date}: {len(report.gaps)} of {len(report.rows)} "
+        f"communes uncovered or missing {', '.join(needed)}"
+    )
+    _emit(rows, fmt, title, extra)
+
+
+def continuity(
+    scope: ScopeOption = None,
+    predecessor: Annotated[str, typer.Option(help="Kind replaced.")] = "cej",
+    successor: Annotated[str, typer.Option(help="Kind replacing it.")] = "ctg",
+    fmt: FormatOption = Output.TABLE,
+) -> None:
+    """For communes that had a CEJ: whether and when a CTG followed, and the gap."""
+    _codes(f"{predecessor},{successor}", Vocabularies.load().contract_kinds, "kind", "--kinds")
+    g, node = _graph(scope)
+    rows = [asdict(r) for r in _run(analyses.continuity, g, node, predecessor, successor)]
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row["status"]] = counts.get(row["status"], 0) + 1
+    title = f"{predecessor} → {successor}: " + ", ".join(
+        f"{n} {s}" for s, n in sorted(counts.items())
+    )
+    _emit(rows, fmt, title, {"scope": scope or "France", "statuses": counts})
+
+
+def network(
+    scope: ScopeOption = None,
+    common: Annotated[
+        str | None, typer.Option(help="Two partner keys a,b: list the partners they share.")
+    ] = None,
+    fmt: FormatOption = Output.TABLE,
+) -> None:
+    """The partner network: who signs with whom, brokers first, and components."""
+    g, node = _graph(scope, partners=True)
+    if common is not None:
+        pair = [p.strip() for p in common.split(",")]
+        if len(pair) != 2:
+            raise InputError("--common takes two partner keys, e.g. caf-15,cc-saint-flour.")
+        shared = _run(analyses.common_partners, g, pair[0], pair[1], node)
+        _emit(
+            [{"partner": key} for key in shared],
+            fmt,
+            f"Partners of both {pair[0]} and {pair[1]}",
+            {},
+        )
+        return
+    report: analyses.NetworkReport = _run(analyses.partner_network, g, node)
+    rows = [asdict(p) for p in report.partners]
+    title = (
+        f"Partner network of {report.scope or 'France'}: {len(report.partners)} partners, "
+        f"{len(report.links)} links, {len(report.contracts)} contracts, "
+        f"{len(report.components)} component(s)"
+    )
+    extra = {"scope": report.scope or "France", "components": [list(c) for c in report.components],
+             "links": [asdict(link) for link in report.links]}  # fmt: skip
+    _emit(rows, fmt, title, extra)
+
+
+def export(
+    output: Annotated[Path, typer.Option(help="File to write (csv: <stem>-nodes/-edges.csv).")],
+    scope: ScopeOption = None,
+    fmt: Annotated[str, typer.Option("--format", help="gexf, graphml or csv.")] = "gexf",
+    on: Annotated[
+        str | None,
+        typer.Option(help="Add each commune's coverage on this date as node attributes."),
+    ] = None,
+) -> None:
+    """Export a scope's graph (territories, contracts, actions, themes, partners) for Gephi."""
+    if fmt not in EXPORT_FORMATS:
+        raise InputError(f"--format {fmt!r}: use one of {', '.join(EXPORT_FORMATS)}.")
+    date = _date(on, "--on") if on else None
+    g, node = _graph(scope, actions=True, partners=True)
+    attributes: dict[str, dict[str, Any]] = {}
+    if date is not None:
+        report = _run(analyses.theme_coverage, g, node, date, list(CNAF_MINIMUM), None)
+        cover = _run(analyses.territorial_coverage, g, node, date, None)
+        themes_of = {row.commune: row for row in report.rows}
+        for c in cover.communes:
+            row = themes_of[c.code]
+            attributes[c.commune] = {
+                "covered": c.covered,
+                "contracts": ";".join(c.contracts),
+                "themes": ";".join(row.themes),
+                "missing_themes": ";".join(row.missing),
+            }
+    written = export_graph(g, output, fmt, attributes)  # type: ignore[arg-type]
+    names = ", ".join(str(path) for path in written)
+    print(
+        f"Wrote {g.number_of_nodes()} nodes and {g.number_of_edges()} edges to {names}",
+        file=sys.stderr,
+    )
