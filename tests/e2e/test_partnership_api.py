@@ -387,3 +387,63 @@ def test_unknown_and_malformed_ids(api: httpx.Client) -> None:
     assert ask(api, "query ($id: ID!) { node(id: $id) { id } }", id=unknown)["node"] is None
     message = error_of(api, '{ node(id: "%%%") { id } }')
     assert "not a node id" in message
+
+
+# -- coverage analyses ---------------------------------------------------------------------
+COVERAGE = """
+query ($on: Date!) {
+  coverage(scope: "15", on: $on) {
+    communesTotal communesCovered shareCommunes populationCovered sharePopulation
+    byEpci { code coveredCommunes } uncoveredEpcis
+    communes(covered: true, first: 20) { totalCount edges { node { code contracts } } }
+  }
+  themeCoverage(scope: "200066660", on: $on) { gapCount byEpci { epci themes } }
+  coverageTimeline(scope: "15", start: "2016-06-01", end: "2021-06-01") {
+    on communesCovered
+  }
+  partnerNetwork { components partners(first: 100) { edges { node { partner component } } } }
+}
+"""
+
+
+def test_coverage_of_the_cantal_through_graphql(api: httpx.Client) -> None:
+    data = ask(api, COVERAGE, on="2019-06-01")
+    coverage = data["coverage"]
+    assert (coverage["communesTotal"], coverage["communesCovered"]) == (250, 53)
+    assert coverage["shareCommunes"] == pytest.approx(0.212)
+    assert 0 < coverage["sharePopulation"] < 1
+    epcis = {e["code"]: e["coveredCommunes"] for e in coverage["byEpci"]}
+    assert epcis["200066660"] == 53
+    assert "200066660" not in coverage["uncoveredEpcis"]
+    assert coverage["communes"]["totalCount"] == 53
+    assert {tuple(n["contracts"]) for n in nodes(coverage["communes"])} == {
+        ("ctg-saint-flour-2017",)
+    }
+    assert data["themeCoverage"]["gapCount"] == 0
+    assert len(data["themeCoverage"]["byEpci"][0]["themes"]) == 12
+    timeline = {p["on"]: p["communesCovered"] for p in data["coverageTimeline"]}
+    assert timeline == {
+        "2016-06-01": 0, "2017-06-01": 53, "2018-06-01": 53, "2019-06-01": 53,
+        "2020-06-01": 53, "2021-06-01": 0,
+    }  # fmt: skip
+    component = {n["partner"]: n["component"] for n in nodes(data["partnerNetwork"]["partners"])}
+    assert component["caf-15"] != component["caf-71"]
+
+
+def test_coverage_pages_and_refusals(api: httpx.Client) -> None:
+    query = """query ($after: String) { coverage(scope: "15", on: "2019-06-01") {
+                 communes(first: 100, after: $after) {
+                   pageInfo { hasNextPage endCursor } edges { node { code } } } } }"""
+    codes: list[str] = []
+    cursor = None
+    while True:
+        page = ask(api, query, after=cursor)["coverage"]["communes"]
+        codes += [n["code"] for n in nodes(page)]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        cursor = page["pageInfo"]["endCursor"]
+    assert len(codes) == len(set(codes)) == 250
+    assert "No commune in scope" in error_of(api, '{ coverage(scope: "99", on: "2019-06-01") '
+                                                  "{ communesTotal } }")  # fmt: skip
+    long = '{ coverageTimeline(start: "1900-01-01", end: "2100-01-01", step: MONTH) { on } }'
+    assert "at most 400" in error_of(api, long)

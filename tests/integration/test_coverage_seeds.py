@@ -1,0 +1,146 @@
+"""Coverage analyses on the seed data, projected from the real Neo4j, and the CLI that
+prints them: what the two articles say about who was covered, when, and on what."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import json
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from neo4j import Driver
+
+from graph import coverage as analyses
+from graph.coverage_projection import Scope, project
+from graph.settings import Neo4jConnection
+from tests.conftest import load_seed_graph, run_ctg
+
+DB = "neo4j"
+JUNE_2019 = datetime.date(2019, 6, 1)
+SAINT_FLOUR_THEMES = {
+    "mobilite", "acces-aux-droits", "gens-du-voyage", "logement", "aide-alimentaire",
+    "habitat-jeunes", "jeunesse", "petite-enfance", "enfance", "animation-vie-sociale",
+    "parentalite", "coordination",
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def seeded(driver: Driver) -> Driver:
+    load_seed_graph(driver, DB)
+    return driver
+
+
+def graph_of(driver: Driver, scope: Scope) -> nx.MultiDiGraph:
+    return project(driver, DB, scope)
+
+
+def test_on_1_june_2019_the_53_communes_of_saint_flour_communaute_are_covered(
+    seeded: Driver,
+) -> None:
+    g = graph_of(seeded, Scope("departement:15"))
+    report = analyses.territorial_coverage(g, "departement:15", JUNE_2019)
+    covered = {c.code for c in report.communes if c.covered}
+    saint_flour = {
+        c.code for c in report.communes if c.epci == "200066660"
+    }  # the CC's members in the Cantal
+    assert len(saint_flour) == 53
+    assert covered == saint_flour
+    assert report.communes_total == 250
+    assert report.share_communes == pytest.approx(53 / 250)
+    population = {c.code: c.population for c in report.communes}
+    assert report.population_covered == sum(population[c] for c in saint_flour)
+    assert report.share_population == pytest.approx(
+        report.population_covered / report.population_total
+    )
+    assert all(c.contracts == ("ctg-saint-flour-2017",) for c in report.communes if c.covered)
+    assert "200066660" not in report.uncovered_epcis
+    assert len(report.uncovered_epcis) == 9
+
+
+def test_on_1_january_2021_that_ctg_covers_nothing_any_more(seeded: Driver) -> None:
+    g = graph_of(seeded, Scope("departement:15"))
+    report = analyses.territorial_coverage(g, "departement:15", datetime.date(2021, 1, 1))
+    assert report.communes_covered == 0
+    last_day = analyses.territorial_coverage(g, "departement:15", datetime.date(2020, 12, 31))
+    assert last_day.communes_covered == 53
+
+
+def test_the_theme_matrix_of_saint_flour_communaute_lists_its_ten_actions_themes(
+    seeded: Driver,
+) -> None:
+    g = graph_of(seeded, Scope("epci:200066660", actions=True))
+    report = analyses.theme_coverage(g, "epci:200066660", JUNE_2019)
+    assert len(report.rows) == 53
+    assert {frozenset(row.themes) for row in report.rows} == {frozenset(SAINT_FLOUR_THEMES)}
+    assert report.gaps == ()  # petite enfance, jeunesse and parentalité are all there
+    assert dict(report.by_epci) == {"200066660": tuple(sorted(SAINT_FLOUR_THEMES))}
+
+
+def test_the_cafs_of_the_cantal_and_of_saone_et_loire_are_in_separate_components(
+    seeded: Driver,
+) -> None:
+    g = graph_of(seeded, Scope(None, partners=True))
+    report = analyses.partner_network(g)
+    component = {p.partner: p.component for p in report.partners}
+    assert component["caf-15"] != component["caf-71"]
+    assert component["caf-15"] == component["cc-saint-flour"]
+    assert component["caf-71"] == component["cu-creusot-montceau"]
+
+
+def test_the_13_cej_communes_await_an_undated_ctg(seeded: Driver) -> None:
+    g = graph_of(seeded, Scope("departement:71"))
+    rows = analyses.continuity(g, "departement:71")
+    assert len(rows) == 13
+    assert {r.status for r in rows} == {"undated"}
+    assert {r.predecessor_end for r in rows} == {datetime.date(2020, 12, 31)}
+
+
+def test_the_cli_prints_coverage_as_table_csv_and_json(
+    seeded: Driver, neo4j_connection: Neo4jConnection
+) -> None:
+    table = run_ctg("coverage", "--on", "2019-06-01", "--scope", "15", connection=neo4j_connection)
+    assert table.returncode == 0, table.stderr
+    assert "53/250 communes (21.2%)" in table.stdout
+    as_csv = run_ctg("coverage", "--on", "2019-06-01", "--scope", "15", "--by", "commune",
+                     "--format", "csv", connection=neo4j_connection)  # fmt: skip
+    rows = list(csv.DictReader(io.StringIO(as_csv.stdout)))
+    assert len(rows) == 250
+    assert sum(row["covered"] == "True" for row in rows) == 53
+    as_json = run_ctg("themes", "--on", "2019-06-01", "--scope", "200066660", "--format",
+                      "json", connection=neo4j_connection)  # fmt: skip
+    body = json.loads(as_json.stdout)
+    assert body["gaps"] == 0
+    assert set(body["rows"][0]["themes"]) == SAINT_FLOUR_THEMES
+
+
+def test_the_cli_refuses_bad_arguments_clearly(
+    seeded: Driver, neo4j_connection: Neo4jConnection
+) -> None:
+    for args, words in (
+        (("coverage", "--on", "1 June"), "is not a date"),
+        (("coverage", "--on", "2019-06-01", "--kinds", "ctj"), "unknown contract kind ctj"),
+        (("coverage", "--on", "2019-06-01", "--scope", "99"), "No commune in scope"),
+        (("network", "--common", "caf-15"), "two partner keys"),
+        (("export", "--output", "/nonexistent/dir/x.gexf"), "/nonexistent/dir"),
+    ):
+        result = run_ctg(*args, connection=neo4j_connection)
+        assert result.returncode == 1, (args, result.stdout, result.stderr)
+        assert words in " ".join(result.stderr.split()), (args, result.stderr)
+
+
+def test_the_export_opens_with_coverage_attributes(
+    seeded: Driver, neo4j_connection: Neo4jConnection, tmp_path: Path
+) -> None:
+    target = tmp_path / "cantal.graphml"
+    result = run_ctg("export", "--scope", "15", "--on", "2019-06-01", "--format", "graphml",
+                     "--output", str(target), connection=neo4j_connection)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    g = nx.read_graphml(target)
+    saint_flour = g.nodes["commune:15187"]
+    assert saint_flour["label"] == "Saint-Flour"
+    assert saint_flour["covered"] is True
+    assert "petite-enfance" in saint_flour["themes"]
+    assert g.nodes["contract:ctg-saint-flour-2017"]["kind"] == "contract"
