@@ -1,0 +1,184 @@
+"""Benchmark: coverage analyses at the scale of France.
+
+    .venv/bin/python bench/bench_coverage.py [--seed 2026] [--repeat 5] [--json out.json]
+
+On a throwaway local Neo4j holding the full French reference and the synthetic
+France-scale partnerships of ``bench/synthetic_partnerships.py`` (one CTG per EPCI with
+10–30 fiches actions, CEJ for a third of the EPCI), it times, each as the median of
+``--repeat`` runs:
+
+* France-wide territorial coverage on a date — the projection from Neo4j and the
+  computation separately, and end to end;
+* the territory × theme matrix of a région (Auvergne-Rhône-Alpes);
+* a 10-year yearly timeline of France;
+* the partner network of France with its centralities;
+* a **baseline** in the same run: the same France-wide count of covered communes and
+  population as one hand-written Cypher aggregation inside Neo4j (what the database alone
+  takes to answer the headline figure, without fetching anything).
+
+Python's peak memory (RSS) is reported too. Read the ratios, not the absolute times.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import platform
+import resource
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, LiteralString, TypeVar
+
+import typer
+from neo4j import Driver
+from rich.console import Console
+from rich.table import Table
+from synthetic_partnerships import generate, write  # same folder
+
+from graph import coverage as analyses
+from graph.coverage_projection import Scope, project
+from graph.driver import open_driver
+from graph.local_server import throwaway_server
+from graph.migrations import migrate
+from graph.partnership_store import write_dataset
+from graph.reference_store import write_reference
+from graph.settings import NEO4J_VERSION
+from loaders.dataset_graph import dataset_graph
+from loaders.datasets import TerritoryIndex, Vocabularies, read_datasets
+from loaders.reference import read_reference
+
+console = Console()
+T = TypeVar("T")
+ON = datetime.date(2024, 6, 1)
+
+#: Covered communes and population of France on $on, in Cypher alone (the baseline).
+BASELINE: LiteralString = """
+MATCH (k:Contract) WHERE k.start <= $on AND $on <= k.end
+MATCH (k)-[:COVERS]->(t)
+CALL (t) {
+  MATCH (c:Commune) WHERE c = t RETURN c
+  UNION MATCH (c:Commune)-[:MEMBER_OF]->(t) RETURN c
+  UNION MATCH (t)-[:INCLUDES]->(c:Commune) RETURN c
+}
+WITH DISTINCT c
+RETURN count(c) AS communes, sum(coalesce(c.population, 0)) AS population
+"""
+
+
+def median_time(step: Callable[[], T], repeat: int) -> tuple[float, T]:
+    """Median seconds of ``repeat`` runs (after one warm-up run) and the last result."""
+    result = step()
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = step()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), result
+
+
+def load(driver: Driver, seed: int) -> dict[str, Any]:
+    reference = read_reference()
+    vocabularies = Vocabularies.load()
+    with tempfile.TemporaryDirectory(prefix="ctg-synth-") as folder:
+        write(generate(reference, seed), Path(folder))
+        datasets = read_datasets([Path(folder)], TerritoryIndex.from_reference(reference))
+    migrate(driver, "neo4j")
+    write_reference(driver, "neo4j", reference)
+    for dataset in datasets:
+        write_dataset(driver, "neo4j", dataset_graph(dataset, vocabularies))
+    records, _, _ = driver.execute_query(
+        "MATCH (c:Commune) WITH count(c) AS communes "
+        "MATCH (k:Contract) WITH communes, count(k) AS contracts "
+        "MATCH (a:Action) RETURN communes, contracts, count(a) AS actions"
+    )
+    return dict(records[0].data()) | {"datasets": len(datasets)}
+
+
+def main(
+    seed: Annotated[int, typer.Option(help="Seed of the synthetic datasets.")] = 2026,
+    repeat: Annotated[int, typer.Option(help="Timed runs per figure (median).")] = 5,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write figures here.")] = None,
+) -> None:
+    figures: dict[str, Any] = {
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                    "neo4j": NEO4J_VERSION, "heap": "2g", "pagecache": "1g"},
+    }  # fmt: skip
+    with (
+        throwaway_server(heap="2g", pagecache="1g") as connection,
+        open_driver(connection) as driver,
+    ):
+        started = time.perf_counter()
+        figures["data"] = load(driver, seed)
+        figures["data"]["load_s"] = round(time.perf_counter() - started, 1)
+
+        def france(**parts: bool) -> Any:
+            return project(driver, "neo4j", Scope(None, **parts))
+
+        projection_s, g = median_time(france, repeat)
+        compute_s, report = median_time(lambda: analyses.territorial_coverage(g, None, ON), repeat)
+        end_to_end_s, _ = median_time(
+            lambda: analyses.territorial_coverage(france(), None, ON), repeat
+        )
+        baseline_s, counts = median_time(
+            lambda: driver.execute_query(BASELINE, on=ON).records[0].data(), repeat
+        )
+        if (counts["communes"], counts["population"]) != (
+            report.communes_covered,
+            report.population_covered,
+        ):
+            raise SystemExit(f"the baseline disagrees with the analysis: {counts} vs {report}")
+
+        region = Scope("region:84", actions=True)
+        region_projection_s, rg = median_time(lambda: project(driver, "neo4j", region), repeat)
+        matrix_s, matrix = median_time(lambda: analyses.theme_coverage(rg, "region:84", ON), repeat)
+        timeline_s, timeline = median_time(
+            lambda: analyses.coverage_timeline(
+                g, None, datetime.date(2015, 1, 1), datetime.date(2024, 1, 1), "year"
+            ),
+            repeat,
+        )
+        network_projection_s, ng = median_time(lambda: france(partners=True), repeat)
+        network_s, network = median_time(lambda: analyses.partner_network(ng), repeat)
+
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    figures["results"] = {
+        "france_communes_covered": report.communes_covered,
+        "france_share_population": round(report.share_population, 3),
+        "region_84_rows": len(matrix.rows), "region_84_gaps": len(matrix.gaps),
+        "timeline_points": len(timeline),
+        "network_partners": len(network.partners), "network_links": len(network.links),
+    }  # fmt: skip
+    figures["seconds"] = {
+        "france_coverage_projection": round(projection_s, 3),
+        "france_coverage_compute": round(compute_s, 3),
+        "france_coverage_end_to_end": round(end_to_end_s, 3),
+        "baseline_cypher_count": round(baseline_s, 3),
+        "region_matrix_projection": round(region_projection_s, 3),
+        "region_matrix_compute": round(matrix_s, 3),
+        "timeline_10_years_compute": round(timeline_s, 3),
+        "network_projection": round(network_projection_s, 3),
+        "network_compute": round(network_s, 3),
+    }
+    figures["ratios"] = {
+        "france_end_to_end_vs_baseline": round(end_to_end_s / baseline_s, 2),
+    }
+    figures["peak_rss_mib"] = round(peak_mib)
+
+    table = Table("measure", "value", title=f"Coverage analyses, synthetic France (seed {seed})")
+    for group in ("data", "results", "seconds", "ratios"):
+        for key, value in figures[group].items():
+            table.add_row(
+                f"{group}.{key}", f"{value:,}" if isinstance(value, int | float) else str(value)
+            )
+    table.add_row("peak_rss_mib", f"{figures['peak_rss_mib']:,}")
+    console.print(table)
+    if json_out is not None:
+        json_out.write_text(json.dumps(figures, indent=2))
+
+
+if __name__ == "__main__":
+    typer.run(main)
