@@ -60,7 +60,7 @@ BASELINE: LiteralString = """
 MATCH (k:Contract) WHERE k.start <= $on AND $on <= k.end
 MATCH (k)-[:COVERS]->(t)
 CALL (t) {
-  MATCH (c:Commune) WHERE c = t RETURN c
+  WITH t WHERE t:Commune RETURN t AS c
   UNION MATCH (c:Commune)-[:MEMBER_OF]->(t) RETURN c
   UNION MATCH (t)-[:INCLUDES]->(c:Commune) RETURN c
 }

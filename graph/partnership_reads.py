@@ -36,7 +36,7 @@ TERRITORY_OF_K: LiteralString = """
 #: From ``t``: ``communes``, the communes it is made of (itself for a commune).
 COMMUNES_OF_T: LiteralString = """
     CALL (t) {
-      MATCH (c:Commune) WHERE c = t RETURN c
+      WITH t WHERE t:Commune RETURN t AS c
       UNION MATCH (c:Commune)-[:MEMBER_OF]->(t) RETURN c
       UNION MATCH (c:Commune)-[:IN]->(t) RETURN c
       UNION MATCH (c:Commune)-[:IN]->(:Departement)-[:IN]->(t) RETURN c

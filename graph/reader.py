@@ -15,7 +15,7 @@ from neo4j import READ_ACCESS, AsyncDriver, Query, RoutingControl
 from neo4j.exceptions import DriverError, Neo4jError, ServiceUnavailable, SessionExpired
 
 from graph.driver import open_async_driver
-from graph.errors import DatabaseUnavailableError
+from graph.errors import DatabaseUnavailableError, UserFacingError
 from graph.settings import Neo4jConnection
 from graph.writer import GraphWriter
 
@@ -61,6 +61,12 @@ class GraphReader:
                 "The graph database does not answer right now; try again shortly."
             ) from error
         except (Neo4jError, DriverError) as error:
+            if isinstance(error, Neo4jError) and "TransactionTimedOut" in (error.code or ""):
+                raise UserFacingError(
+                    f"The query took longer than {self.timeout:g} s and was stopped; ask for "
+                    "less (smaller pages, fewer nested lists) or try again when the server is "
+                    "less busy."
+                ) from error
             if isinstance(error, Neo4jError) and error.is_retryable():
                 raise DatabaseUnavailableError(
                     "The graph database is busy or restarting; try again shortly."

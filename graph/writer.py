@@ -10,7 +10,7 @@ from typing import TypeVar
 from neo4j import WRITE_ACCESS, AsyncDriver, AsyncManagedTransaction, unit_of_work
 from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired
 
-from graph.errors import DatabaseUnavailableError
+from graph.errors import DatabaseUnavailableError, UserFacingError
 
 T = TypeVar("T")
 
@@ -39,6 +39,11 @@ class GraphWriter:
                 "shortly."
             ) from error
         except Neo4jError as error:
+            if "TransactionTimedOut" in (error.code or ""):
+                raise UserFacingError(
+                    f"The change took longer than {self.timeout:g} s and was rolled back; "
+                    "nothing was written."
+                ) from error
             if error.is_retryable():
                 raise DatabaseUnavailableError(
                     "The graph database is busy or restarting; nothing was written. Try again "
