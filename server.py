@@ -5,9 +5,11 @@
 The lifespan opens one :class:`graph.reader.GraphReader` (an async driver pool) for the
 process, from ``NEO4J_URI``… or the running project-local Neo4j, and closes it on exit.
 The app starts even when Neo4j is down: ``/healthz`` says so and GraphQL answers a clear
-error until it is back, without a restart. Tokens, the body limit and CORS come from
-``CTG_API_*`` (:mod:`graph.api_settings`), read once at import: a wrong value stops the
-server before it listens.
+error until it is back, without a restart. ``/`` is the graph explorer (``explorer/``, plain
+ES modules talking only to ``/graphql``); the npm packages it loads are served read-only
+under ``/vendor/<name>/`` from ``node_modules`` (installed by scripts/setup.sh). Tokens,
+the body limit and CORS come from ``CTG_API_*`` (:mod:`graph.api_settings`), read once at
+import: a wrong value stops the server before it listens.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import TypedDict
 
 from starlette.applications import Starlette
@@ -22,17 +25,27 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse
-from starlette.routing import Route
+from starlette.responses import FileResponse, JSONResponse
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 
 from graph.api_settings import ApiSettings, api_settings
+from graph.coverage_projection import PROJECTIONS
 from graph.driver import resolve_connection
 from graph.errors import DatabaseUnavailableError
 from graph.reader import GraphReader
+from graph.settings import PROJECT_ROOT
 from schema import schema
 from schema.http import GraphQLView, RequestBodyLimit
 
 logger = logging.getLogger("ctg.server")
+
+EXPLORER = PROJECT_ROOT / "explorer"
+#: The only npm files the explorer may load, by URL prefix under /vendor/.
+VENDOR = {
+    "cytoscape": PROJECT_ROOT / "node_modules" / "cytoscape" / "dist",
+    "france-departements": PROJECT_ROOT / "node_modules" / "@svg-maps" / "france.departments",
+}
 
 
 class State(TypedDict):
@@ -60,8 +73,13 @@ async def healthz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok", "neo4j": "up"})
 
 
-async def home(_request: Request) -> RedirectResponse:
-    return RedirectResponse("/graphql")
+async def home(_request: Request) -> FileResponse:
+    return FileResponse(EXPLORER / "index.html", headers={"Cache-Control": "no-cache"})
+
+
+def static(directory: Path) -> StaticFiles:
+    # check_dir=False: without node_modules the API still serves; the page says what is missing
+    return StaticFiles(directory=directory, check_dir=False)
 
 
 def create_app(settings: ApiSettings) -> Starlette:
@@ -83,6 +101,8 @@ def create_app(settings: ApiSettings) -> Starlette:
             Route("/", home),
             Route("/healthz", healthz),
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            Mount("/explorer", static(EXPLORER)),
+            *(Mount(f"/vendor/{name}", static(folder)) for name, folder in VENDOR.items()),
         ],
         middleware=[
             *(cors if settings.cors_origins else []),  # outermost, so refusals carry CORS
@@ -92,6 +112,7 @@ def create_app(settings: ApiSettings) -> Starlette:
         lifespan=lifespan,
     )
     application.state.settings = settings
+    PROJECTIONS.ttl = settings.coverage_cache
     return application
 
 

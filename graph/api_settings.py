@@ -12,6 +12,8 @@ Variable                        Meaning                                  Default
                                 comma-separated                          origin only
 ``CTG_API_QUERY_TIMEOUT``       seconds a Cypher transaction may run     10
                                 before Neo4j stops it
+``CTG_API_COVERAGE_CACHE``      seconds a scope's coverage projection    60
+                                is reused (0: never)
 ==============================  =======================================  ==============
 
 A value that cannot work stops the server with a :class:`ConfigurationError` that names
@@ -34,6 +36,7 @@ READ_REQUIRES_TOKEN_VARIABLE = "CTG_API_READ_REQUIRES_TOKEN"  # noqa: S105 (a na
 MAX_BODY_VARIABLE = "CTG_API_MAX_BODY_BYTES"
 CORS_VARIABLE = "CTG_API_CORS_ORIGINS"
 TIMEOUT_VARIABLE = "CTG_API_QUERY_TIMEOUT"
+CACHE_VARIABLE = "CTG_API_COVERAGE_CACHE"
 DEFAULT_QUERY_TIMEOUT = 10.0
 
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
@@ -148,6 +151,7 @@ class ApiSettings:
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     cors_origins: tuple[str, ...] = ()
     query_timeout: float = DEFAULT_QUERY_TIMEOUT
+    coverage_cache: float = 60.0
 
 
 def api_settings(env: Mapping[str, str] | None = None) -> ApiSettings:
@@ -173,7 +177,23 @@ def api_settings(env: Mapping[str, str] | None = None) -> ApiSettings:
         max_body_bytes=_byte_count(env.get(MAX_BODY_VARIABLE, ""), MAX_BODY_VARIABLE),
         cors_origins=_origins(env.get(CORS_VARIABLE, ""), CORS_VARIABLE),
         query_timeout=_seconds(env.get(TIMEOUT_VARIABLE, ""), TIMEOUT_VARIABLE),
+        coverage_cache=_cache_seconds(env.get(CACHE_VARIABLE, ""), CACHE_VARIABLE),
     )
+
+
+def _cache_seconds(value: str, name: str) -> float:
+    value = value.strip()
+    if not value:
+        return 60.0
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 86_400:
+        raise ConfigurationError(
+            f"{name}={value!r} is not a number of seconds between 0 (no cache) and 86400."
+        )
+    return seconds
 
 
 def _seconds(value: str, name: str) -> float:

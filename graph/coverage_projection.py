@@ -13,7 +13,10 @@ A scope is a territory uid as the API uses them: ``commune:15187``, ``epci:20006
 
 from __future__ import annotations
 
+import asyncio
 import datetime
+import time
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, LiteralString
@@ -55,9 +58,11 @@ CALL () {
 }
 CALL () {
   MATCH (k:Contract)
-  RETURN collect([k.key, k.kind, k.title, k.status, k.start, k.end, k.signedOn,
-                  COLLECT { MATCH (k)-[:COVERS]->(t)
-                            RETURN [t.kind, coalesce(t.code, t.key)] }]) AS contracts
+  RETURN collect([k.key, k.kind, k.title, k.status, k.start, k.end, k.signedOn]) AS contracts
+}
+CALL () {
+  MATCH (k:Contract)-[:COVERS]->(t)
+  RETURN collect([k.key, t.kind, coalesce(t.code, t.key)]) AS covers
 }
 CALL () {
   WITH 1 AS wanted WHERE $withActions
@@ -71,7 +76,8 @@ CALL () {
   RETURN collect([p.key, p.name, p.kind,
                   COLLECT { MATCH (p)-[:SIGNED]->(k:Contract) RETURN k.key }]) AS partners
 }
-RETURN communes, epcis, departements, regions, subTerritories, contracts, actions, partners
+RETURN communes, epcis, departements, regions, subTerritories, contracts, covers, actions,
+       partners
 """
 
 
@@ -112,6 +118,52 @@ async def project_async(reader: GraphReader, scope: Scope) -> nx.MultiDiGraph:
     """The coverage graph of ``scope``, read through the API's reader."""
     (row,) = await reader.read(_PROJECTION, scope.params())
     return build(row, scope)
+
+
+class ProjectionCache:
+    """Recent projections, kept ``ttl`` seconds (at most ``size`` of them, least recently
+    used out first), so that repeated analyses of a scope skip the projection (at the
+    scale of France it costs about a second; the analysis a third of that). Changes
+    made through the API clear it at once; loads from the command line show within
+    ``ttl``. Concurrent requests for the same scope share one projection."""
+
+    def __init__(self, ttl: float = 60.0, size: int = 8) -> None:
+        self.ttl = ttl
+        self.size = size
+        self._entries: OrderedDict[Scope, tuple[float, nx.MultiDiGraph]] = OrderedDict()
+        self._locks: dict[Scope, asyncio.Lock] = {}
+
+    async def get(self, reader: GraphReader, scope: Scope) -> nx.MultiDiGraph:
+        """The coverage graph of ``scope``, from the cache when recent enough."""
+        if self.ttl <= 0:
+            return await project_async(reader, scope)
+        cached = self._fresh(scope)
+        if cached is not None:
+            return cached
+        async with self._locks.setdefault(scope, asyncio.Lock()):
+            cached = self._fresh(scope)
+            if cached is not None:
+                return cached
+            g = await project_async(reader, scope)
+            self._entries[scope] = (time.monotonic(), g)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+            return g
+
+    def clear(self) -> None:
+        """Forget every projection (the graph changed)."""
+        self._entries.clear()
+
+    def _fresh(self, scope: Scope) -> nx.MultiDiGraph | None:
+        entry = self._entries.get(scope)
+        if entry is None or time.monotonic() - entry[0] >= self.ttl:
+            return None
+        self._entries.move_to_end(scope)
+        return entry[1]
+
+
+#: The API process's projections (configured from ``CTG_API_COVERAGE_CACHE``).
+PROJECTIONS = ProjectionCache()
 
 
 def project(driver: Driver, database: str, scope: Scope, timeout: float = 120.0) -> nx.MultiDiGraph:
@@ -158,8 +210,12 @@ def build(row: Row, scope: Scope) -> nx.MultiDiGraph:
         "region": {r for r in (r[4] for r in row["communes"]) if r},
     }
     contracts: set[str] = set()
-    for key, kind, title, status, start, end, signed_on, covers in row["contracts"]:
-        targets = [m.node_id(k, c) for k, c in covers if c in reachable.get(k, ())]
+    covers: dict[str, list[str]] = {}
+    for key, kind, code in row["covers"]:
+        if code in reachable.get(kind, ()):
+            covers.setdefault(key, []).append(m.node_id(kind, code))
+    for key, kind, title, status, start, end, signed_on in row["contracts"]:
+        targets = covers.get(key, [])
         if not targets and scope.uid is not None:
             continue
         contracts.add(key)

@@ -19,7 +19,7 @@ import strawberry
 
 from graph import coverage as analyses
 from graph.coverage_model import CNAF_MINIMUM
-from graph.coverage_projection import Scope, project_async
+from graph.coverage_projection import PROJECTIONS, Scope
 from graph.errors import UserFacingError
 from graph.paging import encode_cursor, window
 from schema.common import After, Before, First, Last, kind_codes, theme_codes
@@ -55,7 +55,7 @@ async def _graph(
     info: Info, scope: str | None, kind: TerritoryKind | None, **parts: bool
 ) -> tuple[Any, str | None]:
     projection = Scope(scope_uid(scope, kind), **parts)
-    g = await project_async(info.context.reader, projection)
+    g = await PROJECTIONS.get(info.context.reader, projection)
     return g, projection.node
 
 

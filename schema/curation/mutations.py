@@ -23,6 +23,7 @@ from neo4j import AsyncManagedTransaction
 
 from graph import curation_store as store
 from graph import territory_reads
+from graph.coverage_projection import PROJECTIONS
 from graph.errors import UserFacingError
 from graph.partnership_store import DatasetGraph, EdgeRow, NodeRow
 from loaders.dataset_graph import dataset_graph
@@ -169,9 +170,10 @@ async def _run(
         return r.OwnedByDataset(message=str(error), key=error.key, dataset=error.dataset)
     except store.NotFound as error:
         return r.NotFound(message=str(error), key=error.key)
-    # what this request read before the write is stale now
+    # what this request (and the coverage analyses) read before the write is stale now
     info.context.nodes.clear()
     info.context.lists.clear()
+    PROJECTIONS.clear()
     return await done(summary)
 
 

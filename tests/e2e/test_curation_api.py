@@ -50,10 +50,15 @@ ERRORS = """__typename ... on MutationError { message }
             ... on OwnedByDataset { dataset }"""
 
 
+COVERED_2024 = '{ coverage(scope: "15", on: "2024-06-01") { communesCovered } }'
+
+
 def test_a_curation_session_lands_reads_back_and_can_be_undone(
     api: httpx.Client, driver: Driver
 ) -> None:
     before = graph_snapshot(driver)
+    # nothing covers the Cantal in 2024 in the seeds (and this projection is now cached)
+    assert read(api, COVERED_2024)["coverage"]["communesCovered"] == 0
     created = mutate(
         api,
         f"""mutation {{
@@ -113,6 +118,8 @@ def test_a_curation_session_lands_reads_back_and_can_be_undone(
         "parentalite",
     }
     assert action["lead"] == {"key": "msa-auvergne"}
+    # the change shows in coverage at once, though the earlier projection was cached
+    assert read(api, COVERED_2024)["coverage"]["communesCovered"] == 1
     assert contract["territory"]["contracts"]["edges"] == [
         {"reach": ["DIRECT"], "node": {"key": "ctg-pays-de-murat-2023"}}
     ]

@@ -130,3 +130,10 @@ def test_the_query_timeout_is_seconds_within_reason() -> None:
     for wrong in ("0", "ten", "-1", "99999"):
         with pytest.raises(ConfigurationError, match="CTG_API_QUERY_TIMEOUT"):
             api_settings({"CTG_API_QUERY_TIMEOUT": wrong})
+
+
+def test_the_coverage_cache_is_seconds_and_zero_turns_it_off() -> None:
+    assert api_settings({}).coverage_cache == 60.0
+    assert api_settings({"CTG_API_COVERAGE_CACHE": "0"}).coverage_cache == 0.0
+    with pytest.raises(ConfigurationError, match="CTG_API_COVERAGE_CACHE"):
+        api_settings({"CTG_API_COVERAGE_CACHE": "soon"})
