@@ -56,25 +56,47 @@ CALL () {
   RETURN collect([s.key, s.name, e.code, COLLECT { MATCH (s)-[:INCLUDES]->(c:Commune)
                                                      RETURN c.code }]) AS subTerritories
 }
-CALL () {
-  MATCH (k:Contract)
+CALL (communes) {
+  // the contracts reaching the scope (every contract for France): covering one of its
+  // communes, their EPCI or a sub-territory including them
+  CALL (communes) {
+    WITH 1 AS everything WHERE $scopeKind IS NULL
+    MATCH (k:Contract) RETURN k
+    UNION
+    WITH communes WHERE $scopeKind IS NOT NULL
+    UNWIND communes AS row
+    MATCH (c:Commune {code: row[0]})
+    CALL (c) {
+      MATCH (c)<-[:COVERS]-(k:Contract) RETURN k
+      UNION MATCH (c)-[:MEMBER_OF]->(:EPCI)<-[:COVERS]-(k:Contract) RETURN k
+      UNION MATCH (c)<-[:INCLUDES]-(:SubTerritory)<-[:COVERS]-(k:Contract) RETURN k
+    }
+    RETURN DISTINCT k
+  }
+  RETURN collect(k) AS reaching
+}
+CALL (reaching) {
+  UNWIND reaching AS k
   RETURN collect([k.key, k.kind, k.title, k.status, k.start, k.end, k.signedOn]) AS contracts
 }
-CALL () {
-  MATCH (k:Contract)-[:COVERS]->(t)
+CALL (reaching) {
+  UNWIND reaching AS k
+  MATCH (k)-[:COVERS]->(t)
   RETURN collect([k.key, t.kind, coalesce(t.code, t.key)]) AS covers
 }
-CALL () {
-  WITH 1 AS wanted WHERE $withActions
-  MATCH (k:Contract)-[:HAS_ACTION]->(a:Action)
+CALL (reaching) {
+  WITH reaching WHERE $withActions
+  UNWIND reaching AS k
+  MATCH (k)-[:HAS_ACTION]->(a:Action)
   RETURN collect([k.key, a.key, a.title, a.number,
                   COLLECT { MATCH (a)-[:ADDRESSES]->(t:Theme) RETURN t.key }]) AS actions
 }
-CALL () {
-  WITH 1 AS wanted WHERE $withPartners
-  MATCH (p:Partner)
-  RETURN collect([p.key, p.name, p.kind,
-                  COLLECT { MATCH (p)-[:SIGNED]->(k:Contract) RETURN k.key }]) AS partners
+CALL (reaching) {
+  WITH reaching WHERE $withPartners
+  UNWIND reaching AS k
+  MATCH (p:Partner)-[:SIGNED]->(k)
+  WITH p, collect(k.key) AS signed
+  RETURN collect([p.key, p.name, p.kind, signed]) AS partners
 }
 RETURN communes, epcis, departements, regions, subTerritories, contracts, covers, actions,
        partners
