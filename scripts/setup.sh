@@ -2,7 +2,9 @@
 # Idempotent set-up of everything ctg-graph needs, on a fresh machine or an old one:
 #   1. a Python 3.11 virtualenv in .venv with the pinned dependencies (requirements.lock);
 #   2. the npm packages of package-lock.json in node_modules (the territorial reference);
-#   3. the Neo4j 5.26 jars from Maven Central in .local/neo4j (first time only).
+#   3. the Neo4j 5.26 jars from Maven Central in .local/neo4j (first time only);
+#   4. Debian's chromium at /usr/bin/chromium, which Playwright drives in the explorer's
+#      browser tests (first time only; Playwright's own browser downloads are not used).
 # Each step is skipped when its inputs have not changed since it last succeeded.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -44,7 +46,8 @@ if changed python pyproject.toml requirements.lock || ! .venv/bin/python -c 'imp
   if [ -f .setup-stamps/python.pending ]; then done_step python; fi
 fi
 
-if changed npm package.json package-lock.json || [ ! -d node_modules/@etalab/decoupage-administratif ]; then
+if changed npm package.json package-lock.json || [ ! -d node_modules/@etalab/decoupage-administratif ] ||
+   [ ! -d node_modules/cytoscape ]; then
   echo "setup: installing npm packages"
   npm ci --no-audit --no-fund --loglevel=error
   if [ -f .setup-stamps/npm.pending ]; then done_step npm; fi
@@ -52,5 +55,20 @@ fi
 
 if [ -z "${NEO4J_URI:-}" ]; then
   .venv/bin/ctg db install
+fi
+
+if [ ! -x /usr/bin/chromium ]; then
+  command -v apt-get >/dev/null 2>&1 ||
+    fail "the explorer's browser tests need Chromium at /usr/bin/chromium and apt-get is not available here; install your system's chromium package."
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null 2>&1 || fail "installing chromium needs root: run 'apt-get install chromium' as root, then this script again."
+    SUDO="sudo"
+  fi
+  echo "setup: installing Debian's chromium (for the explorer's browser tests)"
+  { $SUDO apt-get update -qq && $SUDO env DEBIAN_FRONTEND=noninteractive \
+      apt-get install -y -qq --no-install-recommends chromium; } ||
+    fail "apt-get could not install chromium (see above); install it by hand with 'apt-get install chromium', then run this script again."
+  [ -x /usr/bin/chromium ] || fail "the chromium package did not install /usr/bin/chromium; the browser tests need it there."
 fi
 echo "setup: ready"
