@@ -627,6 +627,7 @@ async function start() {
   buildFilters();
   setLayout(params.get('layout') === 'hierarchy' ? 'hierarchy' : 'force');
   await restore(params);
+  window.explorer.readyAt = performance.now(); // read by bench/bench_explorer.py
   document.body.dataset.ready = 'true';
 }
 
