@@ -128,6 +128,7 @@ const FR = {
   'error.dismiss': 'Fermer',
   'error.library': 'La bibliothèque de graphe n’a pas pu être chargée ({detail}). Lancez scripts/setup.sh pour installer les paquets npm.',
   'error.restore': 'Une partie de la vue partagée n’a pas pu être restaurée : {detail}',
+  'error.missingNode': 'nœud absent du graphe ({id})',
   'yes': 'oui',
   'no': 'non',
 };
@@ -258,6 +259,7 @@ const EN = {
   'error.dismiss': 'Close',
   'error.library': 'The graph library could not be loaded ({detail}). Run scripts/setup.sh to install the npm packages.',
   'error.restore': 'Part of the shared view could not be restored: {detail}',
+  'error.missingNode': 'node not in the graph ({id})',
   'yes': 'yes',
   'no': 'no',
 };

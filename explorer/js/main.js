@@ -108,12 +108,18 @@ async function restore(params) {
     const opened = split(params.get('open'));
     for (let i = 0; i < opened.length; i += 100) {
       await attempt(async () => {
-        const found = await graph.open(opened.slice(i, i + 100));
-        ui.opened.push(...found.map((n) => n.id));
+        const asked = opened.slice(i, i + 100);
+        const found = new Set((await graph.open(asked)).map((n) => n.id));
+        ui.opened.push(...asked.filter((id) => found.has(id)));
+        for (const id of asked.filter((id) => !found.has(id))) problems.push(t('error.missingNode', { id }));
       });
     }
     for (const entry of unruns(split(params.get('x')))) {
       const [id, group] = entry.split('!');
+      if (!graph.node(id)) {
+        problems.push(t('error.missingNode', { id }));
+        continue;
+      }
       await attempt(() => (group ? graph.more(id, group) : graph.expand(id)));
     }
     for (const id of split(params.get('rm'))) graph.remove(id);

@@ -469,3 +469,9 @@ def test_errors_from_the_api_are_shown_to_the_user(
     assert "Une partie de la vue partagée n’a pas pu être restaurée" in alerts
     assert "'bm90LWFuLWlk' is not a node id of this API" in alerts
     shot("restore-error")
+
+    # ... and so does a link naming a node the graph no longer has
+    page.goto(explorer_url + "/?open=Q29udHJhY3Q6bm9wZQ%3D%3D&x=Q29udHJhY3Q6bm9wZQ%3D%3D")
+    wait_idle(page)
+    alerts = page.inner_text("#alerts")
+    assert "nœud absent du graphe (Q29udHJhY3Q6bm9wZQ==)" in alerts
