@@ -10,6 +10,8 @@ import { DETAILS_QUERY, relationResult, relationsOf, relationsQuery, relationsVa
 
 const SKIP = new Set(['__typename', 'id', 'provenance', 'kind', 'bodyKind', 'themes', 'contractKind', 'kindCode']);
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** Only web addresses become links (a `javascript:` one in the data must stay text). */
+const isWebAddress = (url) => /^https?:\/\//i.test(url ?? '');
 const NEIGHBOURS_SHOWN = 40;
 
 function el(tag, attrs = {}, ...children) {
@@ -119,7 +121,8 @@ export class DetailsPanel {
     for (const [key, value] of Object.entries(details)) {
       if (SKIP.has(key) || value === null || value === undefined || (Array.isArray(value) && !value.length)) continue;
       if (typeof value === 'object' && !Array.isArray(value)) continue;
-      const shown = key === 'url' ? el('a', { href: value, target: '_blank', rel: 'noopener' }, value) : formatValue(value);
+      const shown = key === 'url' && isWebAddress(value)
+        ? el('a', { href: value, target: '_blank', rel: 'noopener' }, value) : formatValue(value);
       list.append(el('dt', {}, propertyLabel(key)), el('dd', {}, shown));
     }
     const kind = details.__typename === 'Partner' ? details.kind : details.bodyKind;
@@ -156,7 +159,8 @@ export class DetailsPanel {
       return section;
     }
     section.append(el('ul', { class: 'sources', 'data-testid': 'sources' }, ...provenance.sources.map((source) => el('li', {},
-      source.url ? el('a', { href: source.url, target: '_blank', rel: 'noopener' }, source.title) : el('cite', {}, source.title),
+      isWebAddress(source.url)
+        ? el('a', { href: source.url, target: '_blank', rel: 'noopener' }, source.title) : el('cite', {}, source.title),
       source.publisher ? ` — ${source.publisher}` : '',
       source.date ? ` (${formatDate(source.date)})` : '',
       source.file ? el('div', { class: 'file' }, colon(t('details.file')), el('code', {}, source.file)) : null,

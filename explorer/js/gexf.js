@@ -24,7 +24,7 @@ function escape(text) {
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
 }
 
-export function gexfId(data) {
+function gexfId(data) {
   const kind = KIND[data.kind] ?? data.kind.toLowerCase();
   const key = ['Commune', 'EPCI', 'Departement', 'Region', 'Theme', 'ContractKind'].includes(data.kind) ? data.code : data.key;
   return `${kind}:${key ?? data.id}`;

@@ -3,9 +3,9 @@
 // colours, layouts, pinning, hiding, removing and the shortest path. It emits 'change'
 // whenever what is shown changes, so the list, the details and the URL can follow.
 import { gql } from './api.js';
-import { kindLabel, language, relationLabel, t } from './i18n.js';
+import { language, relationLabel, t } from './i18n.js';
 import {
-  GROUP_SIZE, NODES_QUERY, TERRITORY_KINDS, neighbours, nodeData, relationByGroup, relationResult,
+  NODES_QUERY, TERRITORY_KINDS, neighbours, nodeData, relationByGroup, relationResult,
   relationsOf, relationsQuery, relationsVariables,
 } from './model.js';
 
@@ -466,10 +466,6 @@ export class GraphView extends EventTarget {
   png() {
     return this.cy.png({ output: 'blob-promise', full: true, bg: '#ffffff', scale: 1.5 });
   }
-
-  describe(node) {
-    return `${kindLabel(node.data('kind'))} ${displayLabel(node.data())}`;
-  }
 }
 
 /**
@@ -477,7 +473,7 @@ export class GraphView extends EventTarget {
  * → fiche → theme), nodes ordered by the mean place of their neighbours in earlier rows,
  * long rows wrapped.
  */
-export function layered(nodes) {
+function layered(nodes) {
   const rows = new Map();
   for (const node of nodes) {
     const rank = node.data('kind') === 'More' ? null : RANKS[node.data('kind')] ?? 7;
@@ -510,5 +506,3 @@ export function layered(nodes) {
   }
   return positions;
 }
-
-export { GROUP_SIZE };

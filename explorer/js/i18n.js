@@ -439,7 +439,7 @@ export function colon(label) {
   return current === 'en' ? `${label}: ` : `${label}\u00a0: `;
 }
 
-export function locale() {
+function locale() {
   return current === 'en' ? 'en-GB' : 'fr-FR';
 }
 

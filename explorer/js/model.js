@@ -28,7 +28,7 @@ const SUMMARY = `fragment S on Node {
 }`;
 
 /** A query document with the fragments it spreads (GraphQL refuses unused ones). */
-export function withFragments(body) {
+function withFragments(body) {
   const used = [body];
   if (body.includes('...S')) used.push(SUMMARY);
   if (body.includes('...P')) used.push(PROVENANCE);
@@ -194,7 +194,7 @@ export function relationsOf(kind) {
  * Where a relation's result sits in an answer: under its field name (no GraphQL alias, of
  * which a query may hold 30) unless two reads of one field would clash.
  */
-export function resultKey(relation) {
+function resultKey(relation) {
   if (relation.alias) return relation.alias;
   return relation.field === 'within' ? relation.group : relation.field;
 }
