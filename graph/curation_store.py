@@ -31,6 +31,9 @@ from graph.partnership_store import (
     NodeRow,
 )
 
+#: The transaction a change's plan reads and writes in (given by :class:`graph.writer.GraphWriter`).
+Transaction = AsyncManagedTransaction
+
 #: The ``dataset`` property of every fact written through the API.
 CURATION = "curation"
 
@@ -256,3 +259,65 @@ _LABEL_OF_KIND = {
     "action": "Action",
     "sub_territory": "SubTerritory",
 }
+
+
+async def facts_citing(tx: AsyncManagedTransaction, source: str) -> int:
+    """How many nodes cite the source ``source``."""
+    record = await (
+        await tx.run(
+            "OPTIONAL MATCH (n)-[:SOURCED_FROM]->(:Source {key: $key}) RETURN count(n) AS n",
+            key=source,
+        )
+    ).single(strict=True)
+    return int(record["n"])
+
+
+async def contract_children(tx: AsyncManagedTransaction, contract: str) -> list[tuple[str, str]]:
+    """The fiches actions and axes of ``contract``, as ``(label, key)``."""
+    record = await (
+        await tx.run(
+            "MATCH (c:Contract {key: $key}) "
+            "OPTIONAL MATCH (c)-[:HAS_AXIS]->(x:Axis) "
+            "OPTIONAL MATCH (c)-[:HAS_ACTION]->(a:Action) "
+            "RETURN collect(DISTINCT x.key) AS axes, collect(DISTINCT a.key) AS actions",
+            key=contract,
+        )
+    ).single()
+    if record is None:
+        return []
+    return [*(("Action", a) for a in record["actions"]), *(("Axis", x) for x in record["axes"])]
+
+
+async def axis_actions(tx: AsyncManagedTransaction, axis: str) -> list[str]:
+    """Keys of the fiches actions of the axis ``axis``."""
+    record = await (
+        await tx.run(
+            "OPTIONAL MATCH (:Axis {key: $key})-[:HAS_ACTION]->(a:Action) "
+            "RETURN collect(a.key) AS actions",
+            key=axis,
+        )
+    ).single(strict=True)
+    return list(record["actions"])
+
+
+async def contract_of_action(tx: AsyncManagedTransaction, action: str) -> str | None:
+    """Key of the contract of the fiche action ``action`` (``None`` when there is none)."""
+    record = await (
+        await tx.run(
+            "MATCH (c:Contract)-[:HAS_ACTION]->(:Action {key: $key}) RETURN c.key AS key LIMIT 1",
+            key=action,
+        )
+    ).single()
+    return str(record["key"]) if record is not None else None
+
+
+async def is_tagged(tx: AsyncManagedTransaction, action: str, theme: str) -> bool:
+    """Whether the fiche action ``action`` already addresses the theme ``theme``."""
+    record = await (
+        await tx.run(
+            "RETURN EXISTS { (:Action {key: $a})-[:ADDRESSES]->(:Theme {key: $t}) } AS tagged",
+            a=action,
+            t=theme,
+        )
+    ).single(strict=True)
+    return bool(record["tagged"])

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import strawberry
-from neo4j import AsyncManagedTransaction
 
 from graph import curation_store as store
 from graph import territory_reads
@@ -113,7 +112,7 @@ def _strings(value: Any) -> Iterator[str]:
 
 
 async def _validated(
-    tx: AsyncManagedTransaction, index: TerritoryIndex, fragment: _Fragment
+    tx: store.Transaction, index: TerritoryIndex, fragment: _Fragment
 ) -> DatasetGraph:
     """Check ``fragment`` as the loader checks a file; its rows, or a typed refusal."""
     named = set(_strings(fragment.parts))
@@ -144,7 +143,7 @@ async def _validated(
     return dataset_graph(Dataset("curation", (), model, ""), vocabularies())
 
 
-Plan = Callable[[AsyncManagedTransaction, TerritoryIndex], Awaitable[store.Change]]
+Plan = Callable[[store.Transaction, TerritoryIndex], Awaitable[store.Change]]
 ResultT = TypeVar("ResultT")
 
 
@@ -156,7 +155,7 @@ async def _run(
         raise UserFacingError("Curation needs an API token (Authorization: Bearer <token>).")
     index = await _territory_index(info)
 
-    async def work(tx: AsyncManagedTransaction) -> store.ChangeSummary:
+    async def work(tx: store.Transaction) -> store.ChangeSummary:
         change = await plan(tx, index)
         return await store.apply_change(tx, change)
 
@@ -190,7 +189,7 @@ def _edges(graph: DatasetGraph, *types: str, touching: str | None = None) -> lis
     ]
 
 
-async def _props(tx: AsyncManagedTransaction, label: str, key: str) -> dict[str, Any]:
+async def _props(tx: store.Transaction, label: str, key: str) -> dict[str, Any]:
     props = await store.node_props(tx, label, key)
     if props is None:
         raise _Refused(r.NotFound(message=f"No {label} {key!r} in the graph.", key=key))
@@ -246,7 +245,7 @@ class Mutation:
     # -- sources ----------------------------------------------------------------------
     @strawberry.mutation(description="Add a source document.")
     async def create_source(self, info: Info, input: SourceInput) -> r.SourceResult:
-        async def plan(tx: AsyncManagedTransaction, index: TerritoryIndex) -> store.Change:
+        async def plan(tx: store.Transaction, index: TerritoryIndex) -> store.Change:
             fragment = _Fragment({"sources": [as_data(input)]}, creating={"source": {input.key}})
             graph = await _validated(tx, index, fragment)
             return store.Change(info.context.caller or "", create_nodes=_nodes(graph, "Source"))
@@ -258,18 +257,12 @@ class Mutation:
 
     @strawberry.mutation(description="Delete a source added through the API that no fact cites.")
     async def delete_source(self, info: Info, key: str) -> r.DeleteResult:
-        async def plan(tx: AsyncManagedTransaction, _index: TerritoryIndex) -> store.Change:
-            record = await (
-                await tx.run(
-                    "OPTIONAL MATCH (n)-[:SOURCED_FROM]->(:Source {key: $key}) "
-                    "RETURN count(n) AS citing",
-                    key=key,
-                )
-            ).single(strict=True)
-            if record["citing"]:
+        async def plan(tx: store.Transaction, _index: TerritoryIndex) -> store.Change:
+            citing = await store.facts_citing(tx, key)
+            if citing:
                 raise _Refused(
                     r.InvalidInput(
-                        message=f"Source {key!r} is cited by {record['citing']} fact(s); "
+                        message=f"Source {key!r} is cited by {citing} fact(s); "
                         "delete or re-source them first.",
                         problems=[],
                     )
@@ -291,7 +284,7 @@ class Mutation:
             "serves": links(input.serves, fact),
         }
 
-        async def plan(tx: AsyncManagedTransaction, index: TerritoryIndex) -> store.Change:
+        async def plan(tx: store.Transaction, index: TerritoryIndex) -> store.Change:
             fragment = _Fragment(
                 source=provenance.source,
                 parts={"partners": [partner]},
@@ -310,7 +303,7 @@ class Mutation:
     async def update_partner(
         self, info: Info, key: str, patch: PartnerPatch, provenance: ProvenanceInput
     ) -> r.PartnerResult:
-        async def plan(tx: AsyncManagedTransaction, index: TerritoryIndex) -> store.Change:
+        async def plan(tx: store.Transaction, index: TerritoryIndex) -> store.Change:
             props = await _props(tx, "Partner", key)
             current = {k: props[k] for k in ("kind", "name", "siren", "aliases") if props.get(k)}
             partner = {**current, **as_data(patch), **provenance_data(provenance), "key": key}
@@ -333,7 +326,7 @@ class Mutation:
 
     @strawberry.mutation(description="Delete a partner added through the API, with its links.")
     async def delete_partner(self, info: Info, key: str) -> r.DeleteResult:
-        async def plan(tx: AsyncManagedTransaction, _index: TerritoryIndex) -> store.Change:
+        async def plan(tx: store.Transaction, _index: TerritoryIndex) -> store.Change:
             return store.Change(info.context.caller or "", delete_nodes=[("Partner", key)])
 
         return await _run(info, plan, _deleted(key))
@@ -354,7 +347,7 @@ class Mutation:
             "relations": [{**as_data(x), **fact} for x in input.relations or []],
         }
 
-        async def plan(tx: AsyncManagedTransaction, index: TerritoryIndex) -> store.Change:
+        async def plan(tx: store.Transaction, index: TerritoryIndex) -> store.Change:
             fragment = _Fragment(
                 source=provenance.source,
                 parts={"contracts": [contract]},
@@ -373,7 +366,7 @@ class Mutation:
     async def update_contract(
         self, info: Info, key: str, patch: ContractPatch, provenance: ProvenanceInput
     ) -> r.ContractResult:
-        async def plan(tx: AsyncManagedTransaction, index: TerritoryIndex) -> store.Change:
+        async def plan(tx: store.Transaction, index: TerritoryIndex) -> store.Change:
             props = await _props(tx, "Contract", key)
             fields = ("kind", "title", "aliases", "status", "start", "end", "duration_years")
             current = {f: props.get(_CAMEL.get(f, f)) for f in (*fields, *_CAMEL)}
@@ -404,8 +397,8 @@ class Mutation:
         description="Delete a contract added through the API, with its axes and fiches."
     )
     async def delete_contract(self, info: Info, key: str) -> r.DeleteResult:
-        async def plan(tx: AsyncManagedTransaction, _index: TerritoryIndex) -> store.Change:
-            children = await _children(tx, key)
+        async def plan(tx: store.Transaction, _index: TerritoryIndex) -> store.Change:
+            children = await store.contract_children(tx, key)
             return store.Change(
                 info.context.caller or "", delete_nodes=[("Contract", key), *children]
             )
@@ -416,7 +409,7 @@ class Mutation:
     async def add_signatory(
         self, info: Info, contract: str, signatory: SignatoryInput, provenance: ProvenanceInput
     ) -> r.ContractResult:
-        async def plan(tx: AsyncManagedTransaction, index: TerritoryIndex) -> store.Change:
+        async def plan(tx: store.Transaction, index: TerritoryIndex) -> store.Change:
             shell = _contract_shell(contract, await _props(tx, "Contract", contract))
             shell["signatories"] = [{**as_data(signatory), **provenance_data(provenance)}]
             graph = await _validated(
@@ -434,7 +427,7 @@ class Mutation:
 
     @strawberry.mutation(description="Remove a signature added through the API.")
     async def remove_signatory(self, info: Info, contract: str, partner: str) -> r.ContractResult:
-        async def plan(tx: AsyncManagedTransaction, _index: TerritoryIndex) -> store.Change:
+        async def plan(tx: store.Transaction, _index: TerritoryIndex) -> store.Change:
             edge = store.EdgeRef("SIGNED", "Partner", partner, "Contract", contract)
             return store.Change(info.context.caller or "", delete_edges=[edge])
 
@@ -448,7 +441,7 @@ class Mutation:
         territory: TerritoryInput,
         provenance: ProvenanceInput,
     ) -> r.ContractResult:
-        async def plan(tx: AsyncManagedTransaction, index: TerritoryIndex) -> store.Change:
+        async def plan(tx: store.Transaction, index: TerritoryIndex) -> store.Change:
             shell = _contract_shell(contract, await _props(tx, "Contract", contract))
             shell["covers"] = links([territory], provenance_data(provenance))
             graph = await _validated(
@@ -468,7 +461,7 @@ class Mutation:
     async def remove_coverage(
         self, info: Info, contract: str, territory: TerritoryInput
     ) -> r.ContractResult:
-        async def plan(tx: AsyncManagedTransaction, _index: TerritoryIndex) -> store.Change:
+        async def plan(tx: store.Transaction, _index: TerritoryIndex) -> store.Change:
             edge = _territory_edge_ref("COVERS", "Contract", contract, territory)
             return store.Change(info.context.caller or "", delete_edges=[edge])
 
@@ -481,7 +474,7 @@ class Mutation:
     ) -> r.AxisResult:
         key = f"{contract}-axe-{number}"
 
-        async def plan(tx: AsyncManagedTransaction, index: TerritoryIndex) -> store.Change:
+        async def plan(tx: store.Transaction, index: TerritoryIndex) -> store.Change:
             if await store.node_props(tx, "Axis", key) is not None:
                 raise _Refused(r.AlreadyExists(message=f"Axis {key!r} already exists.", key=key))
             shell = _contract_shell(contract, await _props(tx, "Contract", contract))
@@ -506,8 +499,8 @@ class Mutation:
 
     @strawberry.mutation(description="Delete an axis added through the API, with its fiches.")
     async def delete_axis(self, info: Info, key: str) -> r.DeleteResult:
-        async def plan(tx: AsyncManagedTransaction, _index: TerritoryIndex) -> store.Change:
-            actions = await _axis_actions(tx, key)
+        async def plan(tx: store.Transaction, _index: TerritoryIndex) -> store.Change:
+            actions = await store.axis_actions(tx, key)
             return store.Change(
                 info.context.caller or "",
                 delete_nodes=[*(("Action", a) for a in actions), ("Axis", key)],
@@ -525,7 +518,7 @@ class Mutation:
         path = ("contracts", 0, "actions", 0)
         key = action_key(input.contract, input.key, input.number, path)
 
-        async def plan(tx: AsyncManagedTransaction, index: TerritoryIndex) -> store.Change:
+        async def plan(tx: store.Transaction, index: TerritoryIndex) -> store.Change:
             shell = _contract_shell(input.contract, await _props(tx, "Contract", input.contract))
             if input.axis is None:
                 shell["actions"] = [action]
@@ -557,9 +550,9 @@ class Mutation:
     async def update_action(
         self, info: Info, key: str, patch: ActionPatch, provenance: ProvenanceInput
     ) -> r.ActionResult:
-        async def plan(tx: AsyncManagedTransaction, index: TerritoryIndex) -> store.Change:
+        async def plan(tx: store.Transaction, index: TerritoryIndex) -> store.Change:
             props = await _props(tx, "Action", key)
-            contract = await _action_contract(tx, key)
+            contract = await _contract_of(tx, key)
             current = {k: props[k] for k in ("title", "number") if props.get(k) is not None}
             action = {**current, **as_data(patch), **provenance_data(provenance), "key": key}
             shell = _contract_shell(contract, await _props(tx, "Contract", contract))
@@ -587,7 +580,7 @@ class Mutation:
 
     @strawberry.mutation(description="Delete a fiche action added through the API.")
     async def delete_action(self, info: Info, key: str) -> r.DeleteResult:
-        async def plan(tx: AsyncManagedTransaction, _index: TerritoryIndex) -> store.Change:
+        async def plan(tx: store.Transaction, _index: TerritoryIndex) -> store.Change:
             return store.Change(info.context.caller or "", delete_nodes=[("Action", key)])
 
         return await _run(info, plan, _deleted(key))
@@ -596,9 +589,9 @@ class Mutation:
     async def tag_action(
         self, info: Info, action: str, theme: str, provenance: ProvenanceInput
     ) -> r.ActionResult:
-        async def plan(tx: AsyncManagedTransaction, index: TerritoryIndex) -> store.Change:
+        async def plan(tx: store.Transaction, index: TerritoryIndex) -> store.Change:
             props = await _props(tx, "Action", action)
-            contract = await _action_contract(tx, action)
+            contract = await _contract_of(tx, action)
             shell = _contract_shell(contract, await _props(tx, "Contract", contract))
             shell["actions"] = [
                 {"key": action, "title": props.get("title") or action, "themes": [theme],
@@ -613,7 +606,7 @@ class Mutation:
                     context={"contract": {contract}, "action": {action}},
                 ),
             )
-            if await _tagged(tx, action, theme):
+            if await store.is_tagged(tx, action, theme):
                 raise _Refused(
                     r.AlreadyExists(
                         message=f"{action!r} is already tagged {theme!r}.", key=f"{action}/{theme}"
@@ -625,7 +618,7 @@ class Mutation:
 
     @strawberry.mutation(description="Remove a theme tag added through the API.")
     async def untag_action(self, info: Info, action: str, theme: str) -> r.ActionResult:
-        async def plan(tx: AsyncManagedTransaction, _index: TerritoryIndex) -> store.Change:
+        async def plan(tx: store.Transaction, _index: TerritoryIndex) -> store.Change:
             edge = store.EdgeRef("ADDRESSES", "Action", action, "Theme", theme)
             return store.Change(info.context.caller or "", delete_edges=[edge])
 
@@ -638,7 +631,7 @@ class Mutation:
     ) -> r.FundingResult:
         funding = {**as_data(input), **provenance_data(provenance)}
 
-        async def plan(tx: AsyncManagedTransaction, index: TerritoryIndex) -> store.Change:
+        async def plan(tx: store.Transaction, index: TerritoryIndex) -> store.Change:
             fragment = _Fragment(
                 source=provenance.source,
                 parts={"fundings": [funding]},
@@ -656,7 +649,7 @@ class Mutation:
 
     @strawberry.mutation(description="Delete a funding added through the API.")
     async def delete_funding(self, info: Info, key: str) -> r.DeleteResult:
-        async def plan(tx: AsyncManagedTransaction, _index: TerritoryIndex) -> store.Change:
+        async def plan(tx: store.Transaction, _index: TerritoryIndex) -> store.Change:
             return store.Change(info.context.caller or "", delete_nodes=[("Funding", key)])
 
         return await _run(info, plan, _deleted(key))
@@ -685,48 +678,8 @@ def _action_saved(row: dict[str, Any]) -> r.ActionSaved:
     return r.ActionSaved(action=t.Action.from_row(row))
 
 
-async def _children(tx: AsyncManagedTransaction, contract: str) -> list[tuple[str, str]]:
-    record = await (
-        await tx.run(
-            "MATCH (c:Contract {key: $key}) "
-            "OPTIONAL MATCH (c)-[:HAS_AXIS]->(x:Axis) "
-            "OPTIONAL MATCH (c)-[:HAS_ACTION]->(a:Action) "
-            "RETURN collect(DISTINCT x.key) AS axes, collect(DISTINCT a.key) AS actions",
-            key=contract,
-        )
-    ).single(strict=True)
-    return [*(("Action", a) for a in record["actions"]), *(("Axis", x) for x in record["axes"])]
-
-
-async def _axis_actions(tx: AsyncManagedTransaction, axis: str) -> list[str]:
-    record = await (
-        await tx.run(
-            "OPTIONAL MATCH (:Axis {key: $key})-[:HAS_ACTION]->(a:Action) "
-            "RETURN collect(a.key) AS actions",
-            key=axis,
-        )
-    ).single(strict=True)
-    return list(record["actions"])
-
-
-async def _action_contract(tx: AsyncManagedTransaction, action: str) -> str:
-    record = await (
-        await tx.run(
-            "MATCH (c:Contract)-[:HAS_ACTION]->(:Action {key: $key}) RETURN c.key AS key LIMIT 1",
-            key=action,
-        )
-    ).single()
-    if record is None:
+async def _contract_of(tx: store.Transaction, action: str) -> str:
+    contract = await store.contract_of_action(tx, action)
+    if contract is None:
         raise _Refused(r.NotFound(message=f"No fiche action {action!r} in the graph.", key=action))
-    return str(record["key"])
-
-
-async def _tagged(tx: AsyncManagedTransaction, action: str, theme: str) -> bool:
-    record = await (
-        await tx.run(
-            "RETURN EXISTS { (:Action {key: $a})-[:ADDRESSES]->(:Theme {key: $t}) } AS tagged",
-            a=action,
-            t=theme,
-        )
-    ).single(strict=True)
-    return bool(record["tagged"])
+    return contract

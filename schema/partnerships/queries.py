@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import strawberry
 
-from graph import node_reads
+from graph import node_reads, territory_reads
 from graph import partnership_reads as reads
 from graph.errors import UserFacingError
 from graph.list_reads import NAME
@@ -140,12 +140,10 @@ class ContractStatistics:
     )
     async def by_departement(self, info: Info) -> list[CountBucket]:
         buckets = await self._counts(info, "departement")
-        names = await info.context.reader.read(
-            "UNWIND $codes AS code MATCH (d:Departement {code: code}) RETURN d.code AS code, "
-            "d.name AS name",
-            {"codes": [b.key for b in buckets]},
+        found = await territory_reads.departements_by_code(
+            info.context.reader, [b.key for b in buckets]
         )
-        by_code = {row["code"]: row["name"] for row in names}
+        by_code = {code: rows[0]["name"] for code, rows in found.items() if rows}
         for bucket in buckets:
             bucket.label = by_code.get(bucket.key)
         return buckets
