@@ -63,3 +63,48 @@ def test_a_key_taken_meanwhile_is_refused_by_the_change_itself(
     with pytest.raises(store.AlreadyExists):
         apply(neo4j_connection, change)
     assert graph_snapshot(driver) == before
+
+
+def test_reloading_an_edited_dataset_keeps_the_links_curation_added_to_its_facts(
+    driver: Driver, neo4j_connection: Neo4jConnection
+) -> None:
+    from graph.partnership_store import write_dataset
+    from loaders.dataset_graph import dataset_graph
+    from loaders.datasets import DEFAULT_DATASETS, TerritoryIndex, Vocabularies, read_datasets
+    from loaders.reference import read_reference
+    from tests.conftest import REFERENCE_EXTRACT
+
+    load_seed_graph(driver, neo4j_connection.database)
+    apply(
+        neo4j_connection,
+        store.Change(
+            by="camille",
+            create_nodes=[NodeRow("Partner", "msa-auvergne", {"name": "MSA Auvergne"})],
+            create_edges=[
+                EdgeRow("SIGNED", "Partner", "msa-auvergne", "Contract", "ctg-saint-flour-2017",
+                        {"role": "partenaire"}),
+                EdgeRow("ADDRESSES", "Action", "ctg-saint-flour-2017-fa-2", "Theme", "jeunesse",
+                        {}),
+            ],
+        ),
+    )  # fmt: skip
+    vocabularies = Vocabularies.load()
+    index = TerritoryIndex.from_reference(read_reference(REFERENCE_EXTRACT, ["15", "71"]))
+    (saint_flour,) = [
+        d
+        for d in read_datasets([DEFAULT_DATASETS], index, vocabularies)
+        if d.key == "saint-flour-ctg-2017"
+    ]
+    graph = dataset_graph(saint_flour, vocabularies)
+    # the file was edited: a new checksum makes the load replace the dataset's own facts
+    edited = type(graph)(graph.key, graph.checksum + "-edited", graph.props, graph.nodes,
+                         graph.edges, graph.shared)  # fmt: skip
+    assert write_dataset(driver, neo4j_connection.database, edited).changed
+    records, _, _ = driver.execute_query(
+        "MATCH (:Partner {key: 'msa-auvergne'})-[s:SIGNED]->"
+        "(:Contract {key: 'ctg-saint-flour-2017'}) "
+        "MATCH (:Action {key: 'ctg-saint-flour-2017-fa-2'})-[a:ADDRESSES]->(t:Theme) "
+        "RETURN s.dataset AS signature, collect(t.key) AS themes"
+    )
+    assert records[0]["signature"] == "curation"
+    assert sorted(records[0]["themes"]) == ["jeunesse", "mobilite"]
