@@ -8,7 +8,6 @@ from datetime import date
 import networkx as nx
 import pytest
 
-import graph.coverage
 from graph import coverage_model as cm
 from graph.coverage import (
     AreaCoverage,
@@ -23,8 +22,12 @@ from graph.coverage import (
     contracts_in_scope,
     coverage_timeline,
     covering_contracts,
+    network,
+    on_date,
+    over_time,
     partner_network,
     partner_projection,
+    scope,
     territorial_coverage,
     theme_coverage,
 )
@@ -36,9 +39,11 @@ MID_2020 = date(2020, 6, 1)
 
 
 def test_docstring_examples_run() -> None:
-    result = doctest.testmod(graph.coverage)
-    assert result.attempted > 20
-    assert result.failed == 0
+    modules = (scope, on_date, over_time, network)
+    results = [doctest.testmod(module) for module in modules]
+    assert sum(r.attempted for r in results) > 20
+    assert [r.failed for r in results] == [0, 0, 0, 0]
+    assert all(r.attempted for r in results), "every analysis module has runnable examples"
 
 
 @pytest.fixture

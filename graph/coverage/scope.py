@@ -1,0 +1,138 @@
+"""Scopes and reach: which communes a scope holds, which contracts reach a commune."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Collection
+
+import networkx as nx
+
+from graph.coverage._walk import (
+    _below,
+    _counts,
+    _day,
+    _epcis,
+    _included,
+    _including,
+    _kind_of,
+    _kinds,
+    _members,
+    _nodes_of_kind,
+    _reach,
+    _require_kind,
+    _scope_kind,
+)
+
+# --- scope and reach -------------------------------------------------------------------
+
+
+def communes_in_scope(g: nx.MultiDiGraph, scope: str | None) -> list[str]:
+    """The node ids of the communes of ``scope``, sorted (hence by INSEE code).
+
+    ``scope`` is ``None`` (every commune: France) or the node id of a région,
+    département, EPCI, sub-territory or commune. The hierarchy is read from the edges:
+    commune ``IN`` département ``IN`` région, commune ``MEMBER_OF`` EPCI,
+    sub-territory ``INCLUDES`` commune. An id that is not such a node raises
+    :class:`ValueError`.
+
+    Examples
+    --------
+    >>> from graph import coverage_model as cm
+    >>> g = cm.new_graph()
+    >>> _ = cm.add_region(g, "84", "Auvergne-Rhône-Alpes")
+    >>> _ = cm.add_departement(g, "15", "Cantal", region="84")
+    >>> _ = cm.add_epci(g, "200066660", "Saint-Flour Communauté")
+    >>> _ = cm.add_commune(g, "15187", "Saint-Flour", departement="15", epci="200066660")
+    >>> _ = cm.add_commune(g, "15014", "Aurillac", departement="15")
+    >>> communes_in_scope(g, "region:84")
+    ['commune:15014', 'commune:15187']
+    >>> communes_in_scope(g, "epci:200066660")
+    ['commune:15187']
+    >>> communes_in_scope(g, "15")
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown scope '15': did you mean 'departement:15'?
+    """
+    if scope is None:
+        return _nodes_of_kind(g, "commune")
+    kind = _scope_kind(g, scope)
+    if kind == "commune":
+        return [scope]
+    if kind == "epci":
+        return sorted(_members(g, scope))
+    if kind == "sub_territory":
+        return sorted(_included(g, scope))
+    if kind == "departement":
+        return sorted(_below(g, scope, "IN", "commune"))
+    departements = _below(g, scope, "IN", "departement")
+    return sorted(c for d in departements for c in _below(g, d, "IN", "commune"))
+
+
+def covering_contracts(
+    g: nx.MultiDiGraph,
+    commune: str,
+    on: datetime.date,
+    kinds: Collection[str] | None = None,
+) -> list[str]:
+    """The node ids of the contracts covering ``commune`` (a node id) on ``on``, sorted.
+
+    A contract covers the commune when it is active that day (``start <= on <= end``
+    inclusive; a contract missing either date is never active), is of one of ``kinds``
+    (``contract_kind`` codes; ``None`` = any kind) and ``COVERS`` the commune, an EPCI it
+    is a member of, or a sub-territory including it.
+
+    Examples
+    --------
+    >>> from graph import coverage_model as cm
+    >>> from datetime import date
+    >>> g = cm.new_graph()
+    >>> _ = cm.add_epci(g, "200066660", "Saint-Flour Communauté")
+    >>> sf = cm.add_commune(g, "15187", "Saint-Flour", epci="200066660")
+    >>> _ = cm.add_contract(g, "ctg-sf", "ctg", date(2017, 1, 1), date(2021, 12, 31),
+    ...                     covers=["epci:200066660"])
+    >>> covering_contracts(g, sf, date(2021, 12, 31))
+    ['contract:ctg-sf']
+    >>> covering_contracts(g, sf, date(2022, 1, 1))
+    []
+    >>> covering_contracts(g, sf, date(2018, 6, 1), kinds=["cej"])
+    []
+    """
+    _require_kind(g, commune, "commune")
+    wanted = _kinds(kinds)
+    reachable = [commune, *_epcis(g, commune), *_including(g, commune)]
+    found = {
+        contract
+        for territory in reachable
+        for contract, _, rel in g.in_edges(territory, data="rel")
+        if rel == "COVERS"
+        and _kind_of(g, contract) == "contract"
+        and _counts(g.nodes[contract], _day(on), wanted)
+    }
+    return sorted(found)
+
+
+def contracts_in_scope(g: nx.MultiDiGraph, scope: str | None) -> list[str]:
+    """The node ids of the contracts reaching a commune of ``scope`` at any date, sorted.
+
+    A contract reaches a commune when it ``COVERS`` it, its EPCI or a sub-territory
+    including it, whatever its dates. For ``scope=None`` every contract of the graph is
+    returned, including those covering no commune.
+
+    Examples
+    --------
+    >>> from graph import coverage_model as cm
+    >>> g = cm.new_graph()
+    >>> _ = cm.add_commune(g, "15187", "Saint-Flour")
+    >>> _ = cm.add_commune(g, "15014", "Aurillac")
+    >>> _ = cm.add_contract(g, "cej-sf", "cej", None, None, covers=["commune:15187"])
+    >>> _ = cm.add_contract(g, "cej-au", "cej", None, None, covers=["commune:15014"])
+    >>> contracts_in_scope(g, "commune:15187")
+    ['contract:cej-sf']
+    >>> contracts_in_scope(g, None)
+    ['contract:cej-au', 'contract:cej-sf']
+    """
+    if scope is None:
+        return _nodes_of_kind(g, "contract")
+    communes = set(communes_in_scope(g, scope))
+    reach = _reach(g, _nodes_of_kind(g, "contract"))
+    return sorted({c for commune in communes for c in reach.get(commune, ())})
