@@ -321,3 +321,14 @@ async def is_tagged(tx: AsyncManagedTransaction, action: str, theme: str) -> boo
         )
     ).single(strict=True)
     return bool(record["tagged"])
+
+
+async def contract_of_axis(tx: AsyncManagedTransaction, axis: str) -> str | None:
+    """Key of the contract of the axis ``axis`` (``None`` when there is none)."""
+    record = await (
+        await tx.run(
+            "MATCH (c:Contract)-[:HAS_AXIS]->(:Axis {key: $key}) RETURN c.key AS key LIMIT 1",
+            key=axis,
+        )
+    ).single()
+    return str(record["key"]) if record is not None else None

@@ -157,6 +157,30 @@ class ActionPatch:
     number: int | None = None
 
 
+@strawberry.input(description="Changes to a source; fields left out keep their value.")
+class SourcePatch:
+    title: str | None = None
+    publisher: str | None = None
+    date: datetime.date | None = None
+    url: str | None = None
+    file: str | None = None
+    note: str | None = None
+
+
+@strawberry.input(description="Changes to a funding's figures; fields left out keep their value.")
+class FundingPatch:
+    amount: float | None = None
+    amount_qualifier: Qualifier | None = None
+    currency: str | None = None
+    tax: str | None = None
+    year: int | None = None
+    start: datetime.date | None = None
+    end: datetime.date | None = None
+    share: float | None = None
+    share_qualifier: Qualifier | None = None
+    purpose: str | None = None
+
+
 @strawberry.input(description="A new funding fact.")
 class FundingInput:
     key: str

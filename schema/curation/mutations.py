@@ -36,11 +36,13 @@ from schema.curation.inputs import (
     ContractInput,
     ContractPatch,
     FundingInput,
+    FundingPatch,
     PartnerInput,
     PartnerPatch,
     ProvenanceInput,
     SignatoryInput,
     SourceInput,
+    SourcePatch,
     TerritoryInput,
     as_data,
     links,
@@ -254,6 +256,21 @@ class Mutation:
             info, plan, _saved(info, "Source", input.key, lambda row: r.SourceSaved(
                 source=t.Source.from_row(row)))
         )  # fmt: skip
+
+    @strawberry.mutation(description="Change a source added through the API.")
+    async def update_source(self, info: Info, key: str, patch: SourcePatch) -> r.SourceResult:
+        async def plan(tx: store.Transaction, index: TerritoryIndex) -> store.Change:
+            props = await _props(tx, "Source", key)
+            fields = ("title", "publisher", "date", "url", "file", "note")
+            current = {f: _native(props[f]) for f in fields if props.get(f) is not None}
+            source = {**current, **as_data(patch), "key": key}
+            graph = await _validated(
+                tx, index, _Fragment({"sources": [source]}, context={"source": {key}})
+            )
+            return store.Change(info.context.caller or "", update_nodes=_nodes(graph, "Source"))
+
+        return await _run(info, plan, _saved(info, "Source", key, lambda row: r.SourceSaved(
+            source=t.Source.from_row(row))))  # fmt: skip
 
     @strawberry.mutation(description="Delete a source added through the API that no fact cites.")
     async def delete_source(self, info: Info, key: str) -> r.DeleteResult:
@@ -497,6 +514,41 @@ class Mutation:
         return await _run(info, plan, _saved(info, "Axis", key, lambda row: r.AxisSaved(
             axis=t.Axis.from_row(row))))  # fmt: skip
 
+    @strawberry.mutation(description="Change the title of an axis added through the API.")
+    async def update_axis(
+        self, info: Info, key: str, title: str, provenance: ProvenanceInput
+    ) -> r.AxisResult:
+        async def plan(tx: store.Transaction, index: TerritoryIndex) -> store.Change:
+            props = await _props(tx, "Axis", key)
+            contract = await store.contract_of_axis(tx, key)
+            if contract is None:
+                raise _Refused(r.NotFound(message=f"Axis {key!r} has no contract.", key=key))
+            shell = _contract_shell(contract, await _props(tx, "Contract", contract))
+            shell["axes"] = [
+                {"number": props.get("number") or 0, "title": title, **provenance_data(provenance)}
+            ]
+            graph = await _validated(
+                tx,
+                index,
+                _Fragment(
+                    source=provenance.source,
+                    parts={"contracts": [shell]},
+                    context={"contract": {contract}},
+                ),
+            )
+            return store.Change(
+                info.context.caller or "",
+                update_nodes=_nodes(graph, "Axis"),
+                delete_edges=[
+                    store.EdgeRef("SOURCED_FROM", "Axis", key, "Source", s)
+                    for s in props.get("sources") or []
+                ],
+                create_edges=_edges(graph, "SOURCED_FROM", touching=key),
+            )
+
+        return await _run(info, plan, _saved(info, "Axis", key, lambda row: r.AxisSaved(
+            axis=t.Axis.from_row(row))))  # fmt: skip
+
     @strawberry.mutation(description="Delete an axis added through the API, with its fiches.")
     async def delete_axis(self, info: Info, key: str) -> r.DeleteResult:
         async def plan(tx: store.Transaction, _index: TerritoryIndex) -> store.Change:
@@ -647,6 +699,40 @@ class Mutation:
         return await _run(info, plan, _saved(info, "Funding", input.key, lambda row: (
             r.FundingSaved(funding=t.Funding.from_row(row)))))  # fmt: skip
 
+    @strawberry.mutation(description="Change the figures of a funding added through the API.")
+    async def update_funding(
+        self, info: Info, key: str, patch: FundingPatch, provenance: ProvenanceInput
+    ) -> r.FundingResult:
+        async def plan(tx: store.Transaction, index: TerritoryIndex) -> store.Change:
+            props = await _props(tx, "Funding", key)
+            current = {
+                field: _native(props[name])
+                for field, name in _FUNDING_FIELDS.items()
+                if props.get(name) is not None
+            }
+            funding = {**current, **as_data(patch), **provenance_data(provenance), "key": key}
+            graph = await _validated(
+                tx,
+                index,
+                _Fragment(
+                    source=provenance.source,
+                    parts={"fundings": [funding]},
+                    context={"funding": {key}},
+                ),
+            )
+            return store.Change(
+                info.context.caller or "",
+                update_nodes=_nodes(graph, "Funding"),
+                delete_edges=[
+                    store.EdgeRef("SOURCED_FROM", "Funding", key, "Source", s)
+                    for s in props.get("sources") or []
+                ],
+                create_edges=_edges(graph, "SOURCED_FROM", touching=key),
+            )
+
+        return await _run(info, plan, _saved(info, "Funding", key, lambda row: (
+            r.FundingSaved(funding=t.Funding.from_row(row)))))  # fmt: skip
+
     @strawberry.mutation(description="Delete a funding added through the API.")
     async def delete_funding(self, info: Info, key: str) -> r.DeleteResult:
         async def plan(tx: store.Transaction, _index: TerritoryIndex) -> store.Change:
@@ -654,6 +740,19 @@ class Mutation:
 
         return await _run(info, plan, _deleted(key))
 
+
+_FUNDING_FIELDS = {
+    "amount": "amount",
+    "amount_qualifier": "amountQualifier",
+    "currency": "currency",
+    "tax": "tax",
+    "year": "year",
+    "start": "start",
+    "end": "end",
+    "share": "share",
+    "share_qualifier": "shareQualifier",
+    "purpose": "purpose",
+}
 
 _CAMEL = {
     "status_as_of": "statusAsOf",

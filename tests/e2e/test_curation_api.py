@@ -204,3 +204,53 @@ def test_without_a_token_a_mutation_is_401_and_writes_nothing(
     expired = api.post("/graphql", json={"query": query}, headers={"authorization": "Bearer x"})
     assert expired.status_code == 401
     assert graph_snapshot(driver) == before
+
+
+def test_sources_axes_and_fundings_can_be_changed_and_dataset_ones_cannot(
+    api: httpx.Client, driver: Driver
+) -> None:
+    before = graph_snapshot(driver)
+    made = mutate(
+        api,
+        f"""mutation {{
+          s: createSource(input: {{key: "note-terrain-2024", title: "Note"}}) {{ {ERRORS} }}
+          c: createContract(input: {{key: "cej-murat", kind: "cej", title: "CEJ de Murat"}},
+                            provenance: {SOURCE}) {{ {ERRORS} }}
+          a: createAxis(contract: "cej-murat", number: 1, title: "Axe", provenance: {SOURCE}) {{
+            {ERRORS} }}
+          f: createFunding(input: {{key: "murat-2024", payer: "caf-15", amount: 1000,
+                                   year: 2024, contracts: ["cej-murat"]}},
+                           provenance: {SOURCE}) {{ {ERRORS} }}
+          us: updateSource(key: "note-terrain-2024", patch: {{title: "Note de terrain",
+                           date: "2024-03-01"}}) {{
+            {ERRORS} ... on SourceSaved {{ source {{ title date }} }} }}
+          ua: updateAxis(key: "cej-murat-axe-1", title: "Petite enfance",
+                         provenance: {SOURCE}) {{
+            {ERRORS} ... on AxisSaved {{ axis {{ title }} }} }}
+          uf: updateFunding(key: "murat-2024", patch: {{amount: 40000, amountQualifier: AT_MOST}},
+                            provenance: {SOURCE}) {{
+            {ERRORS} ... on FundingSaved {{ funding {{ amount amountQualifier year
+                                                    payer {{ key }} }} }} }}
+          bad: updateFunding(key: "murat-2024", patch: {{share: 2}}, provenance: {SOURCE}) {{
+            {ERRORS} }}
+          ds: updateSource(key: "article-caf15-ctg-saint-flour", patch: {{title: "X"}}) {{
+            {ERRORS} }}
+        }}""",
+    )
+    assert made["us"]["source"] == {"title": "Note de terrain", "date": "2024-03-01"}
+    assert made["ua"]["axis"] == {"title": "Petite enfance"}
+    assert made["uf"]["funding"] == {
+        "amount": 40000.0, "amountQualifier": "AT_MOST", "year": 2024, "payer": {"key": "caf-15"},
+    }  # fmt: skip
+    assert made["bad"]["__typename"] == "InvalidInput"
+    assert made["ds"]["__typename"] == "OwnedByDataset"
+    undone = mutate(
+        api,
+        f"""mutation {{
+          f: deleteFunding(key: "murat-2024") {{ {ERRORS} }}
+          c: deleteContract(key: "cej-murat") {{ {ERRORS} }}
+          s: deleteSource(key: "note-terrain-2024") {{ {ERRORS} }}
+        }}""",
+    )
+    assert {v["__typename"] for v in undone.values()} == {"Deleted"}
+    assert graph_snapshot(driver) == before
