@@ -176,37 +176,26 @@ def api_settings(env: Mapping[str, str] | None = None) -> ApiSettings:
         read_requires_token=read_requires_token,
         max_body_bytes=_byte_count(env.get(MAX_BODY_VARIABLE, ""), MAX_BODY_VARIABLE),
         cors_origins=_origins(env.get(CORS_VARIABLE, ""), CORS_VARIABLE),
-        query_timeout=_seconds(env.get(TIMEOUT_VARIABLE, ""), TIMEOUT_VARIABLE),
-        coverage_cache=_cache_seconds(env.get(CACHE_VARIABLE, ""), CACHE_VARIABLE),
+        query_timeout=_seconds(
+            env.get(TIMEOUT_VARIABLE, ""), TIMEOUT_VARIABLE, DEFAULT_QUERY_TIMEOUT, 0.1, 3600
+        ),
+        coverage_cache=_seconds(env.get(CACHE_VARIABLE, ""), CACHE_VARIABLE, 60.0, 0, 86_400),
     )
 
 
-def _cache_seconds(value: str, name: str) -> float:
+def _seconds(value: str, name: str, default: float, low: float, high: float) -> float:
+    """A number of seconds within ``[low, high]``, ``default`` when unset."""
     value = value.strip()
     if not value:
-        return 60.0
+        return default
     try:
         seconds = float(value)
     except ValueError:
         seconds = -1.0
-    if not 0 <= seconds <= 86_400:
+    if not low <= seconds <= high:
         raise ConfigurationError(
-            f"{name}={value!r} is not a number of seconds between 0 (no cache) and 86400."
-        )
-    return seconds
-
-
-def _seconds(value: str, name: str) -> float:
-    value = value.strip()
-    if not value:
-        return DEFAULT_QUERY_TIMEOUT
-    try:
-        seconds = float(value)
-    except ValueError:
-        seconds = -1.0
-    if not 0.1 <= seconds <= 3600:
-        raise ConfigurationError(
-            f"{name}={value!r} is not a number of seconds between 0.1 and 3600; e.g. 10."
+            f"{name}={value!r} is not a number of seconds between {low:g} and {high:g} "
+            f"(default {default:g})."
         )
     return seconds
 

@@ -138,3 +138,10 @@ async def first_linked(
 
 
 _BY_UID = Sort("ID", "''")
+
+
+def page_args(
+    first: int | None, after: str | None, last: int | None, before: str | None
+) -> dict[str, Any]:
+    """The Relay page arguments of a resolver, as keyword arguments of :func:`connect`."""
+    return {"first": first, "after": after, "last": last, "before": before}

@@ -53,7 +53,7 @@ from schema.partnerships.types import (
     _theme_edge,
 )
 from schema.registry import LABEL_OF_TYPE, node_from_row
-from schema.relay import Node, connect, parse_global_id
+from schema.relay import Node, connect, page_args, parse_global_id
 from schema.territories.types import (
     TERRITORY_SORTS,
     TerritoryConnection,
@@ -157,12 +157,6 @@ def _labels(by: str) -> dict[str, str]:
     return {}
 
 
-def _pages(
-    first: int | None, after: str | None, last: int | None, before: str | None
-) -> dict[str, Any]:
-    return {"first": first, "after": after, "last": last, "before": before}
-
-
 async def _node(info: Info, global_id: str) -> Node | None:
     type_name, key = parse_global_id(global_id)
     label = LABEL_OF_TYPE.get(type_name)
@@ -243,7 +237,7 @@ class PartnershipQueries:
             CONTRACT_SORTS[sort],
             _contract_edge,
             params=params,
-            **_pages(first, after, last, before),
+            **page_args(first, after, last, before),
         )
 
     @strawberry.field(description="Partners (organisations), by name.")
@@ -268,7 +262,7 @@ class PartnershipQueries:
                 "partnerKinds": [k.value for k in kinds] if kinds is not None else None,
                 "text": folded_text(text),
             },
-            **_pages(first, after, last, before),
+            **page_args(first, after, last, before),
         )
 
     @strawberry.field(
@@ -308,7 +302,7 @@ class PartnershipQueries:
                 "within": scope_uid(within, within_kind),
                 "text": folded_text(text),
             },
-            **_pages(first, after, last, before),
+            **page_args(first, after, last, before),
         )
 
     @strawberry.field(description="Fiches actions, by title.")
@@ -330,7 +324,7 @@ class PartnershipQueries:
             NAME,
             _action_edge,
             params={"themes": theme_codes(themes), "text": folded_text(text)},
-            **_pages(first, after, last, before),
+            **page_args(first, after, last, before),
         )
 
     @strawberry.field(description="The themes of the vocabulary, by name.")
@@ -351,7 +345,7 @@ class PartnershipQueries:
             NAME,
             _theme_edge,
             params={"text": folded_text(text)},
-            **_pages(first, after, last, before),
+            **page_args(first, after, last, before),
         )
 
     @strawberry.field(description="The contract kinds of the vocabulary.")
@@ -367,7 +361,7 @@ class PartnershipQueries:
             lambda cursor, item: ContractKindEdge(
                 cursor=cursor, node=ContractKind.from_row(item["node"])
             ),
-            **_pages(first, after, None, None),
+            **page_args(first, after, None, None),
         )
 
     @strawberry.field(description="People, by name, with their posts.")
@@ -388,7 +382,7 @@ class PartnershipQueries:
             NAME,
             lambda cursor, item: PersonEdge(cursor=cursor, node=Person.from_row(item["node"])),
             params={"text": folded_text(text)},
-            **_pages(first, after, last, before),
+            **page_args(first, after, last, before),
         )
 
     @strawberry.field(description="Governance bodies, by name.")
@@ -403,7 +397,7 @@ class PartnershipQueries:
             NAME,
             _body_edge,
             params={"text": folded_text(text)},
-            **_pages(first, after, None, None),
+            **page_args(first, after, None, None),
         )
 
     @strawberry.field(description="Funding facts, largest amount first.")
@@ -418,7 +412,7 @@ class PartnershipQueries:
             reads.BY_AMOUNT_DESC,
             _funding_edge,
             params={"text": folded_text(text)},
-            **_pages(first, after, None, None),
+            **page_args(first, after, None, None),
         )
 
     @strawberry.field(description="The sources facts come from, by title.")
@@ -433,7 +427,7 @@ class PartnershipQueries:
             NAME,
             lambda cursor, item: SourceEdge(cursor=cursor, node=Source.from_row(item["node"])),
             params={"text": folded_text(text)},
-            **_pages(first, after, None, None),
+            **page_args(first, after, None, None),
         )
 
     @strawberry.field(

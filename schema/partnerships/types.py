@@ -34,7 +34,7 @@ from schema.common import (
 from schema.context import Info
 from schema.contract_filter import CONTRACT_SORTS, ContractFilter, ContractSort, contract_params
 from schema.registry import node_from_row, register
-from schema.relay import Connection, Node, connect, first_linked, global_id
+from schema.relay import Connection, Node, connect, first_linked, global_id, page_args
 
 if TYPE_CHECKING:
     from schema.territories.types import Territory
@@ -68,12 +68,6 @@ class Provenance:
 
 def _provenance(row: Row) -> Provenance:
     return Provenance(**provenance_fields(row))
-
-
-def _pages(
-    first: int | None, after: str | None, last: int | None, before: str | None
-) -> dict[str, Any]:
-    return {"first": first, "after": after, "last": last, "before": before}
 
 
 # -- sources -----------------------------------------------------------------------------
@@ -119,7 +113,7 @@ class Source(Node):
             NAME,
             lambda cursor, item: NodeEdge(cursor=cursor, node=node_from_row(item["node"])),
             params={"text": folded_text(text)},
-            **_pages(first, after, last, before),
+            **page_args(first, after, last, before),
         )
 
 
@@ -189,7 +183,7 @@ class Theme(Node):
             NAME,
             _action_edge,
             params={"text": folded_text(text)},
-            **_pages(first, after, last, before),
+            **page_args(first, after, last, before),
         )
 
     @strawberry.field(description="Contracts with at least one fiche action on this theme.")
@@ -211,7 +205,7 @@ class Theme(Node):
             CONTRACT_SORTS[sort],
             _contract_edge,
             params=contract_params(filter),
-            **_pages(first, after, last, before),
+            **page_args(first, after, last, before),
         )
 
 
@@ -313,7 +307,7 @@ class Partner(Node):
                 provenance=_provenance(item["edge"]),
             ),
             params=contract_params(filter),
-            **_pages(first, after, last, before),
+            **page_args(first, after, last, before),
         )
 
     @strawberry.field(
@@ -341,7 +335,7 @@ class Partner(Node):
                 contract_keys=list(item["edge"]["contracts"]),
             ),
             params={"partnerKinds": [k.value for k in kinds] if kinds is not None else None},
-            **_pages(first, after, last, before),
+            **page_args(first, after, last, before),
         )
 
     @strawberry.field(description="Territories the partner governs or serves.")
@@ -367,7 +361,7 @@ class Partner(Node):
                 relation=TerritoryRelation(item["edge"]["relation"]),
                 provenance=_provenance(item["edge"]),
             ),
-            **_pages(first, after, last, before),
+            **page_args(first, after, last, before),
         )
 
     @strawberry.field(description="People holding a post in this organisation.")
@@ -388,7 +382,7 @@ class Partner(Node):
             NAME,
             lambda cursor, item: _post_edge(cursor, item, Person.from_row(item["node"]), self),
             params={"text": folded_text(text)},
-            **_pages(first, after, last, before),
+            **page_args(first, after, last, before),
         )
 
     @strawberry.field(description="Fiches actions the partner leads or funds.")
@@ -409,7 +403,7 @@ class Partner(Node):
             NAME,
             _action_edge,
             params={"themes": theme_codes(themes)},
-            **_pages(first, after, last, before),
+            **page_args(first, after, last, before),
         )
 
     @strawberry.field(description="Governance bodies the partner sits on.")
@@ -428,7 +422,7 @@ class Partner(Node):
             self.key,
             NAME,
             _membership_edge,
-            **_pages(first, after, last, before),
+            **page_args(first, after, last, before),
         )
 
     @strawberry.field(description="Fundings the partner pays or receives.")
@@ -449,7 +443,7 @@ class Partner(Node):
             NAME,
             _funding_edge,
             params={"relation": direction.value if direction else None},
-            **_pages(first, after, last, before),
+            **page_args(first, after, last, before),
         )
 
 
@@ -572,7 +566,7 @@ class Person(Node):
             self.key,
             NAME,
             lambda cursor, item: _post_edge(cursor, item, self, Partner.from_row(item["node"])),
-            **_pages(first, after, last, before),
+            **page_args(first, after, last, before),
         )
 
     @strawberry.field(description="Contracts the person signed (for an organisation).")
@@ -599,7 +593,7 @@ class Person(Node):
                 provenance=_provenance(item["edge"]),
             ),
             params=contract_params(filter),
-            **_pages(first, after, last, before),
+            **page_args(first, after, last, before),
         )
 
     @strawberry.field(description="Governance bodies the person sits on.")
@@ -618,7 +612,7 @@ class Person(Node):
             self.key,
             NAME,
             _membership_edge,
-            **_pages(first, after, last, before),
+            **page_args(first, after, last, before),
         )
 
 
@@ -738,7 +732,7 @@ class Contract(Node):
                 people=[Person.from_row(p) for p in item["edge"].get("people") or []],
                 provenance=_provenance(item["edge"]),
             ),
-            **_pages(first, after, last, before),
+            **page_args(first, after, last, before),
         )
 
     @strawberry.field(
@@ -765,7 +759,7 @@ class Contract(Node):
                 node=territory_from_row(item["node"]),
                 provenance=_provenance(item["edge"]),
             ),
-            **_pages(first, after, last, before),
+            **page_args(first, after, last, before),
         )
 
     @strawberry.field(description="Its axes, by number.")
@@ -784,7 +778,7 @@ class Contract(Node):
             self.key,
             reads.BY_NUMBER,
             lambda cursor, item: AxisEdge(cursor=cursor, node=Axis.from_row(item["node"])),
-            **_pages(first, after, last, before),
+            **page_args(first, after, last, before),
         )
 
     @strawberry.field(description="Its fiches actions, by number, optionally on some themes.")
@@ -806,7 +800,7 @@ class Contract(Node):
             reads.BY_NUMBER,
             _action_edge,
             params={"themes": theme_codes(themes), "text": folded_text(text)},
-            **_pages(first, after, last, before),
+            **page_args(first, after, last, before),
         )
 
     async def _related(
@@ -828,7 +822,7 @@ class Contract(Node):
         self, info: Info, first: First = None, after: After = None
     ) -> ContractConnection:
         return await self._related(
-            info, False, ContractRelation.SUCCEEDS, _pages(first, after, None, None)
+            info, False, ContractRelation.SUCCEEDS, page_args(first, after, None, None)
         )
 
     @strawberry.field(description="Contracts that take over from this one.")
@@ -836,7 +830,7 @@ class Contract(Node):
         self, info: Info, first: First = None, after: After = None
     ) -> ContractConnection:
         return await self._related(
-            info, True, ContractRelation.SUCCEEDS, _pages(first, after, None, None)
+            info, True, ContractRelation.SUCCEEDS, page_args(first, after, None, None)
         )
 
     @strawberry.field(description="Contracts this one declines (implements locally).")
@@ -844,7 +838,7 @@ class Contract(Node):
         self, info: Info, first: First = None, after: After = None
     ) -> ContractConnection:
         return await self._related(
-            info, False, ContractRelation.DECLINES, _pages(first, after, None, None)
+            info, False, ContractRelation.DECLINES, page_args(first, after, None, None)
         )
 
     @strawberry.field(description="Contracts that decline (implement) this one.")
@@ -852,7 +846,7 @@ class Contract(Node):
         self, info: Info, first: First = None, after: After = None
     ) -> ContractConnection:
         return await self._related(
-            info, True, ContractRelation.DECLINES, _pages(first, after, None, None)
+            info, True, ContractRelation.DECLINES, page_args(first, after, None, None)
         )
 
     @strawberry.field(description="Contracts this one amends.")
@@ -860,7 +854,7 @@ class Contract(Node):
         self, info: Info, first: First = None, after: After = None
     ) -> ContractConnection:
         return await self._related(
-            info, False, ContractRelation.AMENDS, _pages(first, after, None, None)
+            info, False, ContractRelation.AMENDS, page_args(first, after, None, None)
         )
 
     @strawberry.field(description="Amendments to this contract.")
@@ -868,7 +862,7 @@ class Contract(Node):
         self, info: Info, first: First = None, after: After = None
     ) -> ContractConnection:
         return await self._related(
-            info, True, ContractRelation.AMENDS, _pages(first, after, None, None)
+            info, True, ContractRelation.AMENDS, page_args(first, after, None, None)
         )
 
     @strawberry.field(description="Partners leading (carrying) the contract.")
@@ -883,7 +877,7 @@ class Contract(Node):
             NAME,
             _partner_edge,
             params={"relation": "LEADS"},
-            **_pages(first, after, None, None),
+            **page_args(first, after, None, None),
         )
 
     @strawberry.field(description="Partners funding the contract.")
@@ -898,7 +892,7 @@ class Contract(Node):
             NAME,
             _partner_edge,
             params={"relation": "FUNDS"},
-            **_pages(first, after, None, None),
+            **page_args(first, after, None, None),
         )
 
     @strawberry.field(description="Governance bodies steering it.")
@@ -910,7 +904,7 @@ class Contract(Node):
             self.key,
             NAME,
             _body_edge,
-            **_pages(first, after, None, None),
+            **page_args(first, after, None, None),
         )
 
     @strawberry.field(description="Fundings concerning it.")
@@ -924,7 +918,7 @@ class Contract(Node):
             self.key,
             NAME,
             _funding_edge,
-            **_pages(first, after, None, None),
+            **page_args(first, after, None, None),
         )
 
 
@@ -1019,7 +1013,7 @@ class Axis(Node):
             reads.BY_NUMBER,
             _action_edge,
             params={"themes": theme_codes(themes)},
-            **_pages(first, after, last, before),
+            **page_args(first, after, last, before),
         )
 
 
@@ -1078,7 +1072,7 @@ class Action(Node):
             self.key,
             NAME,
             _theme_edge,
-            **_pages(first, after, last, before),
+            **page_args(first, after, last, before),
         )
 
     @strawberry.field(description="The partner leading it, when known.")
@@ -1098,7 +1092,7 @@ class Action(Node):
             NAME,
             _partner_edge,
             params={"relation": "FUNDS"},
-            **_pages(first, after, None, None),
+            **page_args(first, after, None, None),
         )
 
 
@@ -1164,7 +1158,7 @@ class Body(Node):
                 role=item["edge"].get("role"),
                 provenance=_provenance(item["edge"]),
             ),
-            **_pages(first, after, last, before),
+            **page_args(first, after, last, before),
         )
 
     @strawberry.field(description="Contracts it steers.")
@@ -1178,7 +1172,7 @@ class Body(Node):
             self.key,
             NAME,
             _contract_edge,
-            **_pages(first, after, None, None),
+            **page_args(first, after, None, None),
         )
 
 
@@ -1306,7 +1300,7 @@ class Funding(Node):
             self.key,
             NAME,
             _contract_edge,
-            **_pages(first, after, None, None),
+            **page_args(first, after, None, None),
         )
 
     @strawberry.field(description="Fundings that are shares of this one.")
@@ -1320,7 +1314,7 @@ class Funding(Node):
             self.key,
             NAME,
             _funding_edge,
-            **_pages(first, after, None, None),
+            **page_args(first, after, None, None),
         )
 
 
