@@ -13,7 +13,13 @@ export function showNotice(message) {
 }
 
 function show(message, kind) {
+  // the same failure reported by two requests of one action is shown once
+  for (const shown of region().children) {
+    if (shown.dataset.kind === kind && shown.dataset.message === message) return;
+  }
   const box = document.createElement('div');
+  box.dataset.kind = kind;
+  box.dataset.message = message;
   box.className = `alert alert-${kind}`;
   box.setAttribute('role', kind === 'error' ? 'alert' : 'status');
   const text = document.createElement('p');
