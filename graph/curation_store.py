@@ -231,25 +231,8 @@ async def node_props(tx: AsyncManagedTransaction, label: str, key: str) -> dict[
     return dict(record["n"]) if record is not None else None
 
 
-async def existing_keys(
-    tx: AsyncManagedTransaction, wanted: dict[str, set[str]]
-) -> dict[str, set[str]]:
-    """Which of the ``wanted`` keys (by dataset-format kind: partner, person, contract,
-    source, body, funding, action, sub_territory) exist in the graph."""
-    found: dict[str, set[str]] = {}
-    for kind, keys in wanted.items():
-        label = _pick(_LABEL_OF_KIND[kind], OWNED_LABELS)
-        record = await (
-            await tx.run(
-                "UNWIND $keys AS k MATCH (n:" + label + " {key: k}) RETURN collect(k) AS keys",
-                keys=sorted(keys),
-            )
-        ).single(strict=True)
-        found[kind] = set(record["keys"])
-    return found
-
-
-_LABEL_OF_KIND = {
+#: Dataset-format kind of key → label of its nodes.
+_LABEL_OF_KIND: dict[str, LiteralString] = {
     "partner": "Partner",
     "person": "Person",
     "contract": "Contract",
@@ -259,6 +242,27 @@ _LABEL_OF_KIND = {
     "action": "Action",
     "sub_territory": "SubTerritory",
 }
+
+#: One look-up per kind, all in one round trip: ``$<kind>`` keys in, ``<kind>`` found out.
+_EXISTING_KEYS: LiteralString = (
+    "".join(
+        "CALL () { UNWIND $" + kind + " AS k MATCH (n:" + label + " {key: k}) "
+        "RETURN collect(k) AS " + kind + " }\n"
+        for kind, label in _LABEL_OF_KIND.items()
+    )
+    + "RETURN "
+    + ", ".join(_LABEL_OF_KIND)
+)
+
+
+async def existing_keys(
+    tx: AsyncManagedTransaction, wanted: dict[str, set[str]]
+) -> dict[str, set[str]]:
+    """Which of the ``wanted`` keys (by dataset-format kind: partner, person, contract,
+    source, body, funding, action, sub_territory) exist in the graph."""
+    params = {kind: sorted(wanted.get(kind, ())) for kind in _LABEL_OF_KIND}
+    record = await (await tx.run(_EXISTING_KEYS, params)).single(strict=True)
+    return {kind: set(record[kind]) for kind in wanted}
 
 
 async def facts_citing(tx: AsyncManagedTransaction, source: str) -> int:

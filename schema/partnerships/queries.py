@@ -3,6 +3,7 @@ full-text search and the counts researchers ask for."""
 
 from __future__ import annotations
 
+import asyncio
 from enum import Enum
 from typing import Annotated, Any
 
@@ -26,6 +27,7 @@ from schema.common import (
 )
 from schema.context import Info
 from schema.contract_filter import CONTRACT_SORTS, ContractFilter, ContractSort, contract_params
+from schema.dataloaders import FILTER_DEFAULTS
 from schema.partnerships.types import (
     ActionConnection,
     BodyConnection,
@@ -102,13 +104,21 @@ class CountBucket:
 @strawberry.type(description="Counts of the contracts matching a filter.")
 class ContractStatistics:
     filter_params: strawberry.Private[dict[str, Any]]
+    covering: strawberry.Private[str | None] = None
+    #: The contracts covering ``covering``, read once for all the counts of the request.
+    covering_keys: strawberry.Private[asyncio.Task[list[str]] | None] = None
+
+    async def _contract_keys(self, info: Info) -> list[str] | None:
+        if self.covering is None:
+            return None
+        if self.covering_keys is None:
+            self.covering_keys = asyncio.ensure_future(
+                node_reads.contracts_covering(info.context.reader, self.covering)
+            )
+        return await self.covering_keys
 
     async def _counts(self, info: Info, by: str) -> list[CountBucket]:
-        params = dict(self.filter_params)
-        covering = params.pop("covering")
-        params["contractKeys"] = (
-            await node_reads.contracts_covering(info.context.reader, covering) if covering else None
-        )
+        params = {**self.filter_params, "contractKeys": await self._contract_keys(info)}
         rows = await node_reads.contract_counts(
             info.context.reader, by, reads.CONTRACT_FILTER_IN_KEYS, params
         )
@@ -471,16 +481,7 @@ class PartnershipQueries:
         ] = None,
         covering_kind: TerritoryKind | None = None,
     ) -> ContractStatistics:
-        params = {**_FILTER_OFF, **contract_params(filter)}
-        params["covering"] = scope_uid(covering, covering_kind)
-        return ContractStatistics(filter_params=params)
-
-
-_FILTER_OFF: dict[str, Any] = {
-    "kinds": None,
-    "statuses": None,
-    "activeOn": None,
-    "themes": None,
-    "signedBy": None,
-    "text": None,
-}
+        return ContractStatistics(
+            filter_params={**FILTER_DEFAULTS, **contract_params(filter)},
+            covering=scope_uid(covering, covering_kind),
+        )
