@@ -8,6 +8,8 @@
 3
 >>> load_with_lines("d: 2022-02-30")[0]
 {'d': '2022-02-30'}
+>>> load_with_lines("2022-13-45: x")[0]
+{'2022-13-45': 'x'}
 """
 
 from __future__ import annotations
@@ -59,7 +61,7 @@ def _build(node: yaml.Node, path: Path, lines: dict[Path, int], loader: yaml.Saf
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
+            key = _scalar(key_node, loader)
             if not isinstance(key, str | int):
                 raise YamlSyntaxError(
                     f"a key must be text, not {key!r}", key_node.start_mark.line + 1
@@ -70,9 +72,14 @@ def _build(node: yaml.Node, path: Path, lines: dict[Path, int], loader: yaml.Saf
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_build(item, (*path, i), lines, loader) for i, item in enumerate(node.value)]
+    return _scalar(node, loader)
+
+
+def _scalar(node: yaml.Node, loader: yaml.SafeLoader) -> Any:
     if node.tag == "tag:yaml.org,2002:timestamp":
-        # Dates stay text: the format's models parse them, and report an impossible date
-        # (2022-02-30) by its field path instead of crashing the YAML reader.
+        # Dates stay text, as values and as keys: the format's models parse them, and
+        # report an impossible date (2022-02-30) by its field path instead of crashing the
+        # YAML reader.
         return node.value
     return loader.construct_object(node, deep=True)
 

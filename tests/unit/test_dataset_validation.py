@@ -200,3 +200,10 @@ def test_both_seed_datasets_are_valid() -> None:
     creusot = datasets["creusot-montceau-ctg-2021"].content
     assert sum(1 for c in creusot.contracts if c.kind == "cej") == 13
     assert {s.key for s in creusot.sub_territories} == {"cucm-bassin-nord", "cucm-bassin-sud"}
+
+
+def test_an_impossible_date_written_as_a_key_is_located_not_a_crash(tmp_path: Path) -> None:
+    # found by the fuzz test: `2022-13-45:` as a key used to raise from the YAML reader
+    problems = problems_of(tmp_path, lambda text: text.replace("bodies:", "2022-13-45:"))
+    assert len(problems) == 1
+    assert ": 2022-13-45: unknown field" in problems[0]
