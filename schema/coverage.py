@@ -111,6 +111,19 @@ def _page(
     )
 
 
+def from_result(graphql_type: Callable[..., T], result: Any) -> T:
+    """The GraphQL object of an analysis result: the fields the type declares, by name
+    (tuples become lists)."""
+    wanted = graphql_type.__dataclass_fields__  # type: ignore[attr-defined]
+    return graphql_type(
+        **{
+            name: list(value) if isinstance(value, tuple) else value
+            for name, value in vars(result).items()
+            if name in wanted
+        }
+    )
+
+
 # -- territorial coverage --------------------------------------------------------------
 @strawberry.type(description="Coverage of one area (an EPCI or a département) of the scope.")
 class CoverageArea:
@@ -122,19 +135,6 @@ class CoverageArea:
     covered_population: int = strawberry.field(description="Population of the covered ones.")
     share_communes: float = strawberry.field(description="Covered communes / communes (0–1).")
     share_population: float = strawberry.field(description="Covered population share (0–1).")
-
-    @classmethod
-    def of(cls, area: analyses.AreaCoverage) -> CoverageArea:
-        return cls(
-            code=area.code,
-            name=area.name,
-            communes=area.communes,
-            covered_communes=area.covered_communes,
-            population=area.population,
-            covered_population=area.covered_population,
-            share_communes=area.share_communes,
-            share_population=area.share_population,
-        )
 
 
 @strawberry.type(description="A commune and the contracts covering it on the date.")
@@ -207,15 +207,7 @@ class Coverage:
             lambda c: c.code,
             lambda cursor, c: CommuneCoverageEdge(
                 cursor=cursor,
-                node=CommuneCoverage(
-                    code=c.code,
-                    name=c.name,
-                    population=c.population,
-                    departement=c.departement,
-                    epci=c.epci,
-                    covered=c.covered,
-                    contracts=list(c.contracts),
-                ),
+                node=from_result(CommuneCoverage, c),
             ),
             "CODE",
             first,
@@ -240,15 +232,10 @@ class Coverage:
             population_covered=report.population_covered,
             share_communes=report.share_communes,
             share_population=report.share_population,
-            by_epci=[CoverageArea.of(a) for a in report.by_epci],
-            by_departement=[CoverageArea.of(a) for a in report.by_departement],
+            by_epci=[from_result(CoverageArea, a) for a in report.by_epci],
+            by_departement=[from_result(CoverageArea, a) for a in report.by_departement],
             uncovered_epcis=list(report.uncovered_epcis),
-            overlaps=[
-                CoverageOverlap(
-                    commune=o.commune, contract_kind=o.contract_kind, contracts=list(o.contracts)
-                )
-                for o in report.overlaps
-            ],
+            overlaps=[from_result(CoverageOverlap, o) for o in report.overlaps],
             report=report,
         )
 
@@ -309,13 +296,7 @@ class ThemeCoverage:
             lambda r: r.commune,
             lambda cursor, r: ThemeRowEdge(
                 cursor=cursor,
-                node=ThemeRow(
-                    commune=r.commune,
-                    name=r.name,
-                    covered=r.covered,
-                    themes=list(r.themes),
-                    missing=list(r.missing),
-                ),
+                node=from_result(ThemeRow, r),
             ),
             "CODE",
             first,
@@ -444,17 +425,7 @@ class PartnerNetwork:
             lambda p: p.partner,
             lambda cursor, p: PartnerCentralityEdge(
                 cursor=cursor,
-                node=PartnerCentrality(
-                    partner=p.partner,
-                    name=p.name,
-                    partner_kind=p.partner_kind,
-                    contracts=p.contracts,
-                    degree=p.degree,
-                    weighted_degree=p.weighted_degree,
-                    degree_centrality=p.degree_centrality,
-                    betweenness=p.betweenness,
-                    component=p.component,
-                ),
+                node=from_result(PartnerCentrality, p),
             ),
             "BETWEENNESS_DESC",
             first,
@@ -478,10 +449,7 @@ class PartnerNetwork:
             self.report.links,
             lambda link: f"{link.a}|{link.b}",
             lambda cursor, link: NetworkLinkEdge(
-                cursor=cursor,
-                node=NetworkLink(
-                    a=link.a, b=link.b, weight=link.weight, contracts=list(link.contracts)
-                ),
+                cursor=cursor, node=from_result(NetworkLink, link)
             ),
             "PAIR",
             first,
@@ -571,18 +539,7 @@ class CoverageQueries:
             analyses.coverage_timeline, g, node, start, end, step.value, kind_codes(kinds)
         )
         info.context.budget.spend(len(timeline))
-        return [
-            TimelinePoint(
-                on=p.on,
-                communes_total=p.communes_total,
-                communes_covered=p.communes_covered,
-                share_communes=p.share_communes,
-                population_total=p.population_total,
-                population_covered=p.population_covered,
-                share_population=p.share_population,
-            )
-            for p in timeline
-        ]
+        return [from_result(TimelinePoint, p) for p in timeline]
 
     @strawberry.field(
         description="For the communes that had a predecessor contract (a CEJ), whether and "
@@ -609,16 +566,7 @@ class CoverageQueries:
             lambda r: r.commune,
             lambda cursor, r: ContinuityEdge(
                 cursor=cursor,
-                node=ContinuityRow(
-                    commune=r.commune,
-                    name=r.name,
-                    predecessor=r.predecessor,
-                    predecessor_end=r.predecessor_end,
-                    successor=r.successor,
-                    successor_start=r.successor_start,
-                    gap_days=r.gap_days,
-                    status=r.status,
-                ),
+                node=from_result(ContinuityRow, r),
             ),
             "CODE",
             first,
