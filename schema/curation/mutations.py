@@ -178,6 +178,42 @@ async def _run(
     return await done(summary)
 
 
+def _creation(info: Info, label: str, fragment: _Fragment) -> Plan:
+    """The plan of a mutation creating one node of ``label`` with its links."""
+
+    async def plan(tx: store.Transaction, index: TerritoryIndex) -> store.Change:
+        graph = await _validated(tx, index, fragment)
+        return store.Change(
+            info.context.caller or "",
+            create_nodes=_nodes(graph, label),
+            create_edges=_edges(graph),
+        )
+
+    return plan
+
+
+def _updated(
+    info: Info,
+    graph: DatasetGraph,
+    label: str,
+    key: str,
+    props: dict[str, Any],
+    *replaced: store.EdgeRef,
+) -> store.Change:
+    """The change replacing the node ``label``/``key`` (now ``props``) by its version in
+    ``graph``: its source links (and the ``replaced`` ones) follow the new version."""
+    sourced = [
+        store.EdgeRef("SOURCED_FROM", label, key, "Source", s) for s in props.get("sources") or []
+    ]
+    kept_types = {"SOURCED_FROM", *(edge.type for edge in replaced)}
+    return store.Change(
+        info.context.caller or "",
+        update_nodes=_nodes(graph, label),
+        delete_edges=[*replaced, *sourced],
+        create_edges=_edges(graph, *kept_types, touching=key),
+    )
+
+
 def _nodes(graph: DatasetGraph, label: str) -> list[NodeRow]:
     return [node for node in graph.nodes if node.label == label]
 
@@ -247,10 +283,11 @@ class Mutation:
     # -- sources ----------------------------------------------------------------------
     @strawberry.mutation(description="Add a source document.")
     async def create_source(self, info: Info, input: SourceInput) -> r.SourceResult:
-        async def plan(tx: store.Transaction, index: TerritoryIndex) -> store.Change:
-            fragment = _Fragment({"sources": [as_data(input)]}, creating={"source": {input.key}})
-            graph = await _validated(tx, index, fragment)
-            return store.Change(info.context.caller or "", create_nodes=_nodes(graph, "Source"))
+        plan = _creation(
+            info,
+            "Source",
+            _Fragment({"sources": [as_data(input)]}, creating={"source": {input.key}}),
+        )
 
         return await _run(
             info, plan, _saved(info, "Source", input.key, lambda row: r.SourceSaved(
@@ -301,19 +338,15 @@ class Mutation:
             "serves": links(input.serves, fact),
         }
 
-        async def plan(tx: store.Transaction, index: TerritoryIndex) -> store.Change:
-            fragment = _Fragment(
+        plan = _creation(
+            info,
+            "Partner",
+            _Fragment(
                 source=provenance.source,
                 parts={"partners": [partner]},
                 creating={"partner": {input.key}},
-            )
-            graph = await _validated(tx, index, fragment)
-            return store.Change(
-                info.context.caller or "",
-                create_nodes=_nodes(graph, "Partner"),
-                create_edges=_edges(graph),
-            )
-
+            ),
+        )
         return await _run(info, plan, _saved(info, "Partner", input.key, _partner_saved))
 
     @strawberry.mutation(description="Change a partner added through the API.")
@@ -328,16 +361,7 @@ class Mutation:
                 source=provenance.source, parts={"partners": [partner]}, context={"partner": {key}}
             )
             graph = await _validated(tx, index, fragment)
-            return store.Change(
-                info.context.caller or "",
-                update_nodes=_nodes(graph, "Partner"),
-                # the node's own source link follows the new provenance
-                delete_edges=[
-                    store.EdgeRef("SOURCED_FROM", "Partner", key, "Source", s)
-                    for s in props.get("sources") or []
-                ],
-                create_edges=_edges(graph, "SOURCED_FROM"),
-            )
+            return _updated(info, graph, "Partner", key, props)
 
         return await _run(info, plan, _saved(info, "Partner", key, _partner_saved))
 
@@ -364,19 +388,15 @@ class Mutation:
             "relations": [{**as_data(x), **fact} for x in input.relations or []],
         }
 
-        async def plan(tx: store.Transaction, index: TerritoryIndex) -> store.Change:
-            fragment = _Fragment(
+        plan = _creation(
+            info,
+            "Contract",
+            _Fragment(
                 source=provenance.source,
                 parts={"contracts": [contract]},
                 creating={"contract": {input.key}},
-            )
-            graph = await _validated(tx, index, fragment)
-            return store.Change(
-                info.context.caller or "",
-                create_nodes=_nodes(graph, "Contract"),
-                create_edges=_edges(graph),
-            )
-
+            ),
+        )
         return await _run(info, plan, _saved(info, "Contract", input.key, _contract_saved))
 
     @strawberry.mutation(description="Change a contract added through the API.")
@@ -395,18 +415,9 @@ class Mutation:
                 context={"contract": {key}},
             )
             graph = await _validated(tx, index, fragment)
-            return store.Change(
-                info.context.caller or "",
-                update_nodes=_nodes(graph, "Contract"),
-                delete_edges=[
-                    store.EdgeRef("OF_KIND", "Contract", key, "ContractKind", props["kind"]),
-                    *[
-                        store.EdgeRef("SOURCED_FROM", "Contract", key, "Source", s)
-                        for s in props.get("sources") or []
-                    ],
-                ],
-                create_edges=_edges(graph, "OF_KIND", "SOURCED_FROM"),
-            )
+            # its kind may change too: its OF_KIND link follows, like its source link
+            of_kind = store.EdgeRef("OF_KIND", "Contract", key, "ContractKind", props["kind"])
+            return _updated(info, graph, "Contract", key, props, of_kind)
 
         return await _run(info, plan, _saved(info, "Contract", key, _contract_saved))
 
@@ -536,15 +547,7 @@ class Mutation:
                     context={"contract": {contract}},
                 ),
             )
-            return store.Change(
-                info.context.caller or "",
-                update_nodes=_nodes(graph, "Axis"),
-                delete_edges=[
-                    store.EdgeRef("SOURCED_FROM", "Axis", key, "Source", s)
-                    for s in props.get("sources") or []
-                ],
-                create_edges=_edges(graph, "SOURCED_FROM", touching=key),
-            )
+            return _updated(info, graph, "Axis", key, props)
 
         return await _run(info, plan, _saved(info, "Axis", key, lambda row: r.AxisSaved(
             axis=t.Axis.from_row(row))))  # fmt: skip
@@ -618,15 +621,7 @@ class Mutation:
                     context={"contract": {contract}, "action": {key}},
                 ),
             )
-            return store.Change(
-                info.context.caller or "",
-                update_nodes=_nodes(graph, "Action"),
-                delete_edges=[
-                    store.EdgeRef("SOURCED_FROM", "Action", key, "Source", s)
-                    for s in props.get("sources") or []
-                ],
-                create_edges=_edges(graph, "SOURCED_FROM", touching=key),
-            )
+            return _updated(info, graph, "Action", key, props)
 
         return await _run(info, plan, _saved(info, "Action", key, _action_saved))
 
@@ -683,19 +678,15 @@ class Mutation:
     ) -> r.FundingResult:
         funding = {**as_data(input), **provenance_data(provenance)}
 
-        async def plan(tx: store.Transaction, index: TerritoryIndex) -> store.Change:
-            fragment = _Fragment(
+        plan = _creation(
+            info,
+            "Funding",
+            _Fragment(
                 source=provenance.source,
                 parts={"fundings": [funding]},
                 creating={"funding": {input.key}},
-            )
-            graph = await _validated(tx, index, fragment)
-            return store.Change(
-                info.context.caller or "",
-                create_nodes=_nodes(graph, "Funding"),
-                create_edges=_edges(graph),
-            )
-
+            ),
+        )
         return await _run(info, plan, _saved(info, "Funding", input.key, lambda row: (
             r.FundingSaved(funding=t.Funding.from_row(row)))))  # fmt: skip
 
@@ -720,15 +711,7 @@ class Mutation:
                     context={"funding": {key}},
                 ),
             )
-            return store.Change(
-                info.context.caller or "",
-                update_nodes=_nodes(graph, "Funding"),
-                delete_edges=[
-                    store.EdgeRef("SOURCED_FROM", "Funding", key, "Source", s)
-                    for s in props.get("sources") or []
-                ],
-                create_edges=_edges(graph, "SOURCED_FROM", touching=key),
-            )
+            return _updated(info, graph, "Funding", key, props)
 
         return await _run(info, plan, _saved(info, "Funding", key, lambda row: (
             r.FundingSaved(funding=t.Funding.from_row(row)))))  # fmt: skip
