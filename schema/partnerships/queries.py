@@ -190,7 +190,8 @@ class PartnershipQueries:
         if len(ids) > MAX_PAGE_SIZE:
             raise UserFacingError(f"Ask for at most {MAX_PAGE_SIZE} ids at once.")
         info.context.budget.spend(len(ids))
-        return [await _node(info, value) for value in ids]
+        # gathered, so the loaders read each label's ids in one query, not one per id
+        return list(await asyncio.gather(*(_node(info, value) for value in ids)))
 
     @strawberry.field(description="The contract with this key (`ctg-saint-flour-2017`), or null.")
     async def contract(self, info: Info, key: str) -> Contract | None:

@@ -7,6 +7,7 @@ that read through the per-request loaders (see :func:`schema.relay.connect`).
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
@@ -62,7 +63,8 @@ class Provenance:
 
     @strawberry.field(description="The documents the fact comes from.")
     async def sources(self, info: Info) -> list[Source]:
-        rows = [await info.context.nodes.load("Source", key) for key in self.source_keys]
+        loads = (info.context.nodes.load("Source", key) for key in self.source_keys)
+        rows = await asyncio.gather(*loads)
         return [Source.from_row(row) for row in rows if row is not None]
 
 
