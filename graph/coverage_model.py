@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from typing import Any
 
 import networkx as nx
 
@@ -198,13 +197,3 @@ def add_partner(
     for contract in signed:
         g.add_edge(n, node_id("contract", contract), rel="SIGNED")
     return n
-
-
-def nodes_of(g: nx.MultiDiGraph, kind: str) -> list[str]:
-    """The ids of the nodes of ``kind``, sorted."""
-    return sorted(n for n, data in g.nodes(data=True) if data.get("kind") == kind)
-
-
-def attributes(g: nx.MultiDiGraph, n: str) -> dict[str, Any]:
-    """The attributes of node ``n``."""
-    return dict(g.nodes[n])

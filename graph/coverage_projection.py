@@ -17,7 +17,6 @@ import asyncio
 import datetime
 import time
 from collections import OrderedDict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, LiteralString
 
@@ -262,10 +261,3 @@ def _date(value: Any) -> datetime.date | None:
         return value
     native: datetime.date = value.to_native()
     return native
-
-
-def subgraph(g: nx.MultiDiGraph, kinds: Iterable[str]) -> nx.MultiDiGraph:
-    """The nodes of ``kinds`` and the edges between them (for exports of a part)."""
-    wanted = set(kinds)
-    keep = [n for n, data in g.nodes(data=True) if data.get("kind") in wanted]
-    return g.subgraph(keep).copy()

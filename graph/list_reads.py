@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any, LiteralString
 
 from graph.paging import Page, Window, page_of
-from graph.reader import GraphReader, Row
+from graph.reader import GraphReader
 
 #: A unique id for any node: its key, or ``kind:code`` for a territory of the reference.
 UID: LiteralString = "coalesce(n.key, n.kind + ':' + n.code)"
@@ -111,8 +111,3 @@ async def fetch_pages(
     for record in records:
         pages[record["key"]] = page_of(list(record["items"]), win, record["total"])
     return pages
-
-
-def item_node(item: Row) -> Row:
-    """The node properties of a fetched item (with ``labels``)."""
-    return dict(item["node"])

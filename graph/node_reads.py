@@ -42,22 +42,6 @@ async def nodes_by_key(reader: GraphReader, label: str, keys: Sequence[str]) -> 
     return {record["key"]: dict(record["n"]) for record in records}
 
 
-#: Labels :func:`search` may be restricted to.
-SEARCHABLE_LABELS = (
-    "Commune",
-    "EPCI",
-    "Departement",
-    "Region",
-    "SubTerritory",
-    "Partner",
-    "Person",
-    "Contract",
-    "Axis",
-    "Action",
-    "Theme",
-    "Body",
-)
-
 _SEARCH: LiteralString = """
 CALL db.index.fulltext.queryNodes('name_search', $lucene, {limit: $scan})
 YIELD node AS n, score
