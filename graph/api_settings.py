@@ -5,7 +5,8 @@ Variable                        Meaning                                  Default
 ==============================  =======================================  ==============
 ``CTG_API_TOKENS``              ``name=token`` pairs, comma-separated;   none: no one
                                 the name is recorded as who made a       may change
-                                change                                   anything
+                                change; ``name:2027-06-30=token``        anything
+                                expires after that day (UTC)
 ``CTG_API_READ_REQUIRES_TOKEN`` ``1``: queries need a token too          ``0``
 ``CTG_API_MAX_BODY_BYTES``      largest request body accepted            1 MiB
 ``CTG_API_CORS_ORIGINS``        origins whose pages may call the API,    none: same
@@ -22,6 +23,7 @@ the variable (never a token's value, which would end up in logs).
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import hmac
 import os
@@ -54,25 +56,47 @@ _FALSE = ("", "0", "false", "no", "off")
 _GENERATE_HINT = "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
 
 
+@dataclass(frozen=True)
+class TokenMatch:
+    """Whose token was presented, and until when it is valid (None: no end)."""
+
+    name: str
+    expires: datetime.datetime | None = None
+
+    def expired(self, now: datetime.datetime | None = None) -> bool:
+        """Whether the token is past its expiry at ``now`` (default: the current time)."""
+        now = now or datetime.datetime.now(datetime.UTC)
+        return self.expires is not None and now >= self.expires
+
+
 class ApiTokens:
     """The configured API tokens, checked in constant time.
 
     Tokens are kept as SHA-256 digests only, so that the comparison does not depend on
-    the presented token's length and no token shows up in a repr or a traceback.
+    the presented token's length and no token shows up in a repr or a traceback. A token
+    may carry an expiry (``name:2027-06-30=token``): valid through that day, UTC; or
+    ``name:2027-06-30T18:00+02:00=token``, valid until that instant.
 
     Examples
     --------
-    >>> tokens = ApiTokens.parse("alice=correct-horse-battery,bob=staple-staple-staple")
-    >>> tokens.caller("staple-staple-staple")
-    'bob'
+    >>> tokens = ApiTokens.parse("alice=correct-horse-battery,bob:2027-06-30=staple-staple-staple")
+    >>> tokens.caller("correct-horse-battery")
+    'alice'
+    >>> tokens.match("staple-staple-staple").expires.isoformat()
+    '2027-07-01T00:00:00+00:00'
     >>> tokens.caller("staple") is None
     True
     >>> tokens
     ApiTokens(names=['alice', 'bob'])
     """
 
-    def __init__(self, tokens: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        tokens: Mapping[str, str],
+        expires: Mapping[str, datetime.datetime] | None = None,
+    ) -> None:
         self._digests = tuple((name, _digest(token)) for name, token in tokens.items())
+        self._expires = dict(expires or {})
 
     @classmethod
     def parse(cls, value: str, variable: str = TOKENS_VARIABLE) -> ApiTokens:
@@ -84,16 +108,18 @@ class ApiTokens:
                 position and caller name, never by its token.
         """
         tokens: dict[str, str] = {}
+        expires: dict[str, datetime.datetime] = {}
         for position, entry in enumerate(value.split(","), start=1):
             if not entry.strip():
                 continue  # a trailing or doubled comma
             where = f"{variable}, entry {position}"
             name, equals, token = entry.partition("=")
+            name, colon, expiry = name.partition(":")
             name, token = name.strip(), token.strip()
             if not equals or not name or not token:
                 raise ConfigurationError(
                     f"{where} is not name=token. Write comma-separated pairs such as "
-                    f"{variable}=alice=<token>,caf-cantal=<token>."
+                    f"{variable}=alice=<token>,caf-cantal:2027-06-30=<token>."
                 )
             if not _CALLER_NAME.match(name):
                 # not echoed: a bare token with '=' in it would show up here
@@ -115,7 +141,9 @@ class ApiTokens:
                     "caller its own token so that changes are recorded under the right name."
                 )
             tokens[name] = token
-        return cls(tokens)
+            if colon:
+                expires[name] = _expiry(expiry.strip(), f"{where} ({name!r})")
+        return cls(tokens, expires)
 
     @property
     def names(self) -> list[str]:
@@ -129,7 +157,12 @@ class ApiTokens:
         return f"ApiTokens(names={self.names!r})"
 
     def caller(self, presented: str) -> str | None:
-        """The name whose token is ``presented``, or None.
+        """The name whose token is ``presented`` and not expired, or None."""
+        match = self.match(presented)
+        return None if match is None or match.expired() else match.name
+
+    def match(self, presented: str) -> TokenMatch | None:
+        """Whose token ``presented`` is, with its expiry, or None for no one's.
 
         Every configured token is compared, whatever matched first, so that the time taken
         says nothing about which token came close.
@@ -139,7 +172,7 @@ class ApiTokens:
         for name, digest in self._digests:
             if hmac.compare_digest(presented_digest, digest):
                 caller = name
-        return caller
+        return None if caller is None else TokenMatch(caller, self._expires.get(caller))
 
 
 @dataclass(frozen=True)
@@ -198,6 +231,24 @@ def _seconds(value: str, name: str, default: float, low: float, high: float) -> 
             f"(default {default:g})."
         )
     return seconds
+
+
+def _expiry(value: str, where: str) -> datetime.datetime:
+    """The instant a token stops working: after the day of a date, or at a time (UTC when
+    no offset is written)."""
+    try:
+        if len(value) == 10:
+            day = datetime.date.fromisoformat(value)
+            return datetime.datetime.combine(
+                day + datetime.timedelta(days=1), datetime.time(), datetime.UTC
+            )
+        moment = datetime.datetime.fromisoformat(value)
+    except ValueError:
+        raise ConfigurationError(
+            f"{where}: the expiry {value!r} is not a date; write name:YYYY-MM-DD=token "
+            "(valid through that day, UTC) or name:YYYY-MM-DDTHH:MM+01:00=token."
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
 
 
 def _digest(token: str) -> bytes:

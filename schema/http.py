@@ -107,7 +107,16 @@ class GraphQLView(GraphQL[Context, None]):
         caller = None
         authorization = request.headers.get("authorization")
         if authorization is not None:
-            caller = self.tokens.caller(bearer_token(authorization))
+            match = self.tokens.match(bearer_token(authorization))
+            if match is not None and match.expired():
+                assert match.expires is not None
+                raise Refusal(
+                    401,
+                    f"This API token expired on {match.expires.isoformat()}. Ask the API's "
+                    "operator for a new one; nothing of this request has run.",
+                    {"WWW-Authenticate": f'{REALM}, error="invalid_token"'},
+                )
+            caller = None if match is None else match.name
             if caller is None:
                 raise Refusal(
                     401,

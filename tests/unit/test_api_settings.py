@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hmac
 
 import pytest
@@ -137,3 +138,38 @@ def test_the_coverage_cache_is_seconds_and_zero_turns_it_off() -> None:
     assert api_settings({"CTG_API_COVERAGE_CACHE": "0"}).coverage_cache == 0.0
     with pytest.raises(ConfigurationError, match="CTG_API_COVERAGE_CACHE"):
         api_settings({"CTG_API_COVERAGE_CACHE": "soon"})
+
+
+def test_a_token_may_expire_after_a_day_or_at_an_instant() -> None:
+    tokens = api_settings(
+        {"CTG_API_TOKENS": f"alice:2027-06-30={ALICE},bob:2027-06-30T18:00+02:00={BOB}"}
+    ).tokens
+    assert tokens.names == ["alice", "bob"]
+    alice, bob = tokens.match(ALICE), tokens.match(BOB)
+    assert alice is not None
+    assert bob is not None
+    utc = datetime.UTC
+    assert not alice.expired(datetime.datetime(2027, 6, 30, 23, 59, 59, tzinfo=utc))
+    assert alice.expired(datetime.datetime(2027, 7, 1, tzinfo=utc))
+    assert not bob.expired(datetime.datetime(2027, 6, 30, 15, 59, tzinfo=utc))
+    assert bob.expired(datetime.datetime(2027, 6, 30, 16, 0, tzinfo=utc))
+
+
+def test_an_expired_token_names_no_caller() -> None:
+    tokens = api_settings({"CTG_API_TOKENS": f"alice:2020-01-01={ALICE},bob={BOB}"}).tokens
+    assert tokens.caller(ALICE) is None
+    assert tokens.caller(BOB) == "bob"
+    match = tokens.match(ALICE)
+    assert match is not None
+    assert match.name == "alice"
+    assert match.expired()
+
+
+@pytest.mark.parametrize("expiry", ["2027-13-01", "tomorrow", "", "2027-06-31"])
+def test_an_unreadable_expiry_stops_the_server_and_never_shows_the_token(expiry: str) -> None:
+    with pytest.raises(ConfigurationError) as error:
+        api_settings({"CTG_API_TOKENS": f"alice:{expiry}={ALICE}"})
+    message = str(error.value)
+    for part in ("entry 1", "'alice'", "YYYY-MM-DD"):
+        assert part in message
+    assert ALICE not in message
