@@ -23,6 +23,10 @@ data requests as one hand-written Cypher query each through the async driver, fr
 process, at the same concurrency. Before timing, a sample of answers is compared: the
 floor must return exactly the data the API returns. See docs/performance.md.
 
+With ``NEO4J_URI`` set it uses that server instead: ``--preloaded`` reads the graph
+``bench/bench_graph.py`` loaded there (``bench/bench_all.py`` does this), and
+``--yes-clear-database`` clears it and loads its own (see ``bench/bench_neo4j.py``).
+
 Ratios: latency API / floor (how many times slower the API answers), throughput
 floor / API (how many times more requests the floor serves). 1.0 would mean GraphQL,
 HTTP and the DataLoader levels cost nothing. Every response must be HTTP 200 with no
@@ -39,7 +43,6 @@ import os
 import platform
 import random
 import resource
-import signal
 import subprocess
 import sys
 import tempfile
@@ -49,28 +52,22 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from importlib.metadata import version
 from pathlib import Path
-from types import FrameType
 from typing import Annotated, Any
 
 import httpx
 import typer
 from api_load import DATABASE, Cell, api_sender, floor_rows, floor_sender, limits, run_cell, warm
 from api_queries import SCENARIOS, Scenario  # same folder
+from bench_graph import load_bench_graph  # same folder
+from bench_neo4j import bench_neo4j, require_bench_graph, stop_on_sigterm  # same folder
 from neo4j import AsyncDriver, Driver
 from rich.console import Console
 from rich.table import Table
-from synthetic_partnerships import generate, write  # same folder
 
 from graph.driver import open_async_driver, open_driver
-from graph.local_server import free_port, throwaway_server
-from graph.migrations import migrate
-from graph.partnership_store import write_dataset
+from graph.local_server import free_port
 from graph.reader import GraphReader
-from graph.reference_store import write_reference
 from graph.settings import PROJECT_ROOT, Neo4jConnection
-from loaders.dataset_graph import dataset_graph
-from loaders.datasets import TerritoryIndex, Vocabularies, read_datasets
-from loaders.reference import read_reference
 from schema import schema
 from schema.context import Context
 
@@ -82,23 +79,6 @@ SAME_DATA_SAMPLE = 20
 
 
 # -- data ----------------------------------------------------------------------------------
-def load_graph(driver: Driver, departements: list[str] | None, seed: int) -> dict[str, Any]:
-    """Write the reference and the synthetic partnerships; return what was loaded."""
-    started = time.perf_counter()
-    reference = read_reference(departements=departements)
-    vocabularies = Vocabularies.load()
-    with tempfile.TemporaryDirectory(prefix="ctg-synth-") as folder:
-        write(generate(reference, seed), Path(folder))
-        datasets = read_datasets(
-            [Path(folder)], TerritoryIndex.from_reference(reference), vocabularies
-        )
-    migrate(driver, DATABASE)
-    write_reference(driver, DATABASE, reference)
-    for dataset in datasets:
-        write_dataset(driver, DATABASE, dataset_graph(dataset, vocabularies))
-    return {"datasets": len(datasets), "load_s": round(time.perf_counter() - started, 1)}
-
-
 def graph_figures(driver: Driver) -> dict[str, Any]:
     """Neo4j version and how much the graph holds."""
 
@@ -370,20 +350,39 @@ def queries_table(checks: dict[str, Any]) -> Table:
 
 
 def run(
-    scope: list[str] | None, seed: int, heap: str, pagecache: str, plan: Plan
+    scope: list[str] | None,
+    seed: int,
+    heap: str,
+    pagecache: str,
+    plan: Plan,
+    yes_clear_database: bool = False,
+    preloaded: bool = False,
 ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
-    """Load a throwaway Neo4j, start the API over it, measure; stop both whatever happens."""
+    """Load a Neo4j (or read a preloaded one), start the API over it, measure; stop what
+    was started whatever happens."""
     with (
         tempfile.TemporaryDirectory(prefix="ctg-bench-api-") as folder,
-        throwaway_server(Path(folder), heap=heap, pagecache=pagecache) as connection,
-    ):
+        bench_neo4j(
+            heap=heap, pagecache=pagecache, yes_clear_database=yes_clear_database,
+            preloaded=preloaded,
+        ) as server,
+    ):  # fmt: skip
+        connection = server.connection
         with open_driver(connection) as driver:
-            console.print(f"Loading {'départements ' + ','.join(scope) if scope else 'France'}…")
-            loaded = load_graph(driver, scope, seed)
+            if preloaded:
+                require_bench_graph(driver, connection.database)
+                loaded: dict[str, Any] = {"preloaded": True}
+            else:
+                console.print(
+                    f"Loading {'départements ' + ','.join(scope) if scope else 'France'}…"
+                )
+                loaded = load_bench_graph(
+                    driver, connection.database, departements=scope, seed=seed
+                )
+                console.print(f"Loaded in {loaded['load_s']} s")
             graph = graph_figures(driver)
             items = rotations(driver, seed)
-        jvm_pid = int((Path(folder) / "instance" / "run" / "ctg-neo4j.pid").read_text())
-        console.print(f"Loaded in {loaded['load_s']} s; starting the API…")
+        console.print("Starting the API…")
         log = Path(folder) / "uvicorn.log"
         process, base = start_api(connection, log)
         try:
@@ -391,7 +390,7 @@ def run(
             results["api_peak_rss_mib"] = peak_rss_mib(process.pid)
         finally:
             stop_api(process)
-        results["neo4j_peak_rss_mib"] = peak_rss_mib(jvm_pid)
+        results["neo4j_peak_rss_mib"] = peak_rss_mib(server.jvm_pid)
         results["api_log_errors"] = logged_errors(log)
     return loaded, graph, results
 
@@ -414,10 +413,6 @@ def problems_of(results: dict[str, Any]) -> list[str]:
     ]
     problems += [f"the API logged {n} × {line}" for line, n in results["api_log_errors"].items()]
     return problems
-
-
-def _sigterm(_signum: int, _frame: FrameType | None) -> None:
-    raise SystemExit(143)  # runs the finally blocks: the API and Neo4j are stopped
 
 
 def main(
@@ -450,9 +445,18 @@ def main(
         str, typer.Option(envvar="CTG_BENCH_PAGECACHE", help="Neo4j page cache.")
     ] = "1g",
     json_out: Annotated[Path | None, typer.Option("--json", help="Write figures here.")] = None,
+    yes_clear_database: Annotated[
+        bool, typer.Option(help="Allow clearing and loading the database named by NEO4J_URI.")
+    ] = False,
+    preloaded: Annotated[
+        bool,
+        typer.Option(
+            help="Read the graph bench/bench_graph.py loaded at NEO4J_URI; write nothing."
+        ),
+    ] = False,
 ) -> None:
     """Time three GraphQL queries against their one-query Cypher floor; print a table."""
-    signal.signal(signal.SIGTERM, _sigterm)
+    stop_on_sigterm()
     scope = departements.split(",") if departements else QUICK_DEPARTEMENTS if quick else None
     plan = Plan(
         requests=requests or (200 if quick else 1000),
@@ -462,7 +466,7 @@ def main(
         on=datetime.date.fromisoformat(on),
     )
     started = time.perf_counter()
-    loaded, graph, results = run(scope, seed, heap, pagecache, plan)
+    loaded, graph, results = run(scope, seed, heap, pagecache, plan, yes_clear_database, preloaded)
     cells: list[Cell] = results["cells"]
     checks: dict[str, Any] = results["checks"]
     environment = {

@@ -17,6 +17,10 @@ France-scale partnerships of ``bench/synthetic_partnerships.py`` (one CTG per EP
   takes to answer the headline figure, without fetching anything).
 
 Python's peak memory (RSS) is reported too. Read the ratios, not the absolute times.
+
+With ``NEO4J_URI`` set it uses that server instead: ``--preloaded`` reads the graph
+``bench/bench_graph.py`` loaded there (``bench/bench_all.py`` does this), and
+``--yes-clear-database`` clears it and loads its own (see ``bench/bench_neo4j.py``).
 """
 
 from __future__ import annotations
@@ -27,29 +31,21 @@ import os
 import platform
 import resource
 import statistics
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, LiteralString, TypeVar
 
 import typer
-from neo4j import Driver
+from bench_graph import graph_contents, load_bench_graph  # same folder
+from bench_neo4j import bench_neo4j, require_bench_graph, stop_on_sigterm  # same folder
 from rich.console import Console
 from rich.table import Table
-from synthetic_partnerships import generate, write  # same folder
 
 from graph import coverage as analyses
 from graph.coverage_projection import Scope, project
 from graph.driver import open_driver
-from graph.local_server import throwaway_server
-from graph.migrations import migrate
-from graph.partnership_store import write_dataset
-from graph.reference_store import write_reference
 from graph.settings import NEO4J_VERSION
-from loaders.dataset_graph import dataset_graph
-from loaders.datasets import TerritoryIndex, Vocabularies, read_datasets
-from loaders.reference import read_reference
 
 console = Console()
 T = TypeVar("T")
@@ -80,40 +76,39 @@ def median_time(step: Callable[[], T], repeat: int) -> tuple[float, T]:
     return statistics.median(times), result
 
 
-def load(driver: Driver, seed: int) -> dict[str, Any]:
-    reference = read_reference()
-    vocabularies = Vocabularies.load()
-    with tempfile.TemporaryDirectory(prefix="ctg-synth-") as folder:
-        write(generate(reference, seed), Path(folder))
-        datasets = read_datasets([Path(folder)], TerritoryIndex.from_reference(reference))
-    migrate(driver, "neo4j")
-    write_reference(driver, "neo4j", reference)
-    for dataset in datasets:
-        write_dataset(driver, "neo4j", dataset_graph(dataset, vocabularies))
-    records, _, _ = driver.execute_query(
-        "MATCH (c:Commune) WITH count(c) AS communes "
-        "MATCH (k:Contract) WITH communes, count(k) AS contracts "
-        "MATCH (a:Action) RETURN communes, contracts, count(a) AS actions"
-    )
-    return dict(records[0].data()) | {"datasets": len(datasets)}
-
-
 def main(
     seed: Annotated[int, typer.Option(help="Seed of the synthetic datasets.")] = 2026,
     repeat: Annotated[int, typer.Option(help="Timed runs per figure (median).")] = 5,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write figures here.")] = None,
+    yes_clear_database: Annotated[
+        bool, typer.Option(help="Allow clearing and loading the database named by NEO4J_URI.")
+    ] = False,
+    preloaded: Annotated[
+        bool,
+        typer.Option(
+            help="Read the graph bench/bench_graph.py loaded at NEO4J_URI; write nothing."
+        ),
+    ] = False,
 ) -> None:
+    stop_on_sigterm()
     figures: dict[str, Any] = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                     "neo4j": NEO4J_VERSION, "heap": "2g", "pagecache": "1g"},
     }  # fmt: skip
     with (
-        throwaway_server(heap="2g", pagecache="1g") as connection,
-        open_driver(connection) as driver,
+        bench_neo4j(
+            heap="2g", pagecache="1g", yes_clear_database=yes_clear_database, preloaded=preloaded
+        ) as server,
+        open_driver(server.connection) as driver,
     ):
-        started = time.perf_counter()
-        figures["data"] = load(driver, seed)
-        figures["data"]["load_s"] = round(time.perf_counter() - started, 1)
+        if preloaded:
+            require_bench_graph(driver, server.connection.database)
+            figures["data"] = {
+                "preloaded": True,
+                **graph_contents(driver, server.connection.database),
+            }
+        else:
+            figures["data"] = load_bench_graph(driver, server.connection.database, seed=seed)
 
         def france(**parts: bool) -> Any:
             return project(driver, "neo4j", Scope(None, **parts))

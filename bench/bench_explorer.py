@@ -20,6 +20,12 @@ median of ``--repeat`` fresh page loads, measured inside the page (``performance
 
 Read the ratios to the baselines: they show what the explorer adds to what the network
 and the API cost anyway.
+
+With ``NEO4J_URI`` set it uses that server instead: ``--preloaded`` reads the graph
+``bench/bench_graph.py`` loaded there (all France, the synthetic partnerships and the seed
+datasets; ``bench/bench_all.py`` does this), and ``--yes-clear-database`` clears it and
+loads the two départements as above (see ``bench/bench_neo4j.py``). The peak RSS of this
+process and of the API are reported too.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -35,16 +42,17 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, LiteralString
 
 import httpx
 import typer
+from bench_neo4j import bench_neo4j, require_bench_graph, stop_on_sigterm  # same folder
 from playwright.sync_api import Page, sync_playwright
 from rich.console import Console
 from rich.table import Table
 
 from graph.driver import open_driver
-from graph.local_server import free_port, throwaway_server
+from graph.local_server import free_port
 from graph.migrations import migrate
 from graph.partnership_store import write_dataset
 from graph.reference_store import write_reference
@@ -122,9 +130,23 @@ FETCH_ONLY = """async ([id, code, target]) => {
 }"""
 
 
-def load_graph(connection: Neo4jConnection) -> None:
-    """The Cantal, the Saône-et-Loire and the seed datasets, in a fresh database."""
+#: The seed-dataset partner the shared view opens (data/partnerships/saint-flour-ctg-2017.yaml).
+_SEED_PARTNER: LiteralString = "MATCH (p:Partner {key: 'cc-saint-flour'}) RETURN count(p) AS n"
+
+
+def load_graph(connection: Neo4jConnection, preloaded: bool) -> None:
+    """The Cantal, the Saône-et-Loire and the seed datasets, in a fresh database; or, when
+    ``preloaded``, check that the graph already holds what the figures open."""
     with open_driver(connection) as driver:
+        if preloaded:
+            require_bench_graph(driver, connection.database)
+            records = driver.execute_query(_SEED_PARTNER, database_=connection.database).records
+            if not records[0]["n"]:
+                raise SystemExit(
+                    "--preloaded: the graph lacks the seed datasets (cc-saint-flour); load it "
+                    "with bench/bench_graph.py --seed-datasets."
+                )
+            return
         migrate(driver, connection.database)
         reference = read_reference(departements=["15", "71"])
         write_reference(driver, connection.database, reference)
@@ -135,8 +157,9 @@ def load_graph(connection: Neo4jConnection) -> None:
 
 
 @contextmanager
-def api(connection: Neo4jConnection, log: Path) -> Iterator[str]:
-    """uvicorn serving the app over ``connection``; its base URL; always stopped."""
+def api(connection: Neo4jConnection, log: Path, peak: dict[str, float]) -> Iterator[str]:
+    """uvicorn serving the app over ``connection``; its base URL; always stopped (its peak
+    RSS in MiB is then in ``peak["api"]``)."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("CTG_API_")}
     env.update(
@@ -164,12 +187,26 @@ def api(connection: Neo4jConnection, log: Path) -> Iterator[str]:
                 time.sleep(0.2)
         yield base
     finally:
+        rss = peak_rss_mib(process.pid)
+        if rss is not None:
+            peak["api"] = rss
         process.terminate()
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def peak_rss_mib(pid: int) -> float | None:
+    """Peak resident set size (VmHWM) of a running process, or None."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
 
 
 def ready_ms(page: Page, url: str) -> float:
@@ -192,18 +229,34 @@ def median(values: list[float]) -> float:
 def main(
     repeat: Annotated[int, typer.Option(help="Fresh page loads per figure.")] = 5,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write figures here.")] = None,
+    yes_clear_database: Annotated[
+        bool, typer.Option(help="Allow clearing and loading the database named by NEO4J_URI.")
+    ] = False,
+    preloaded: Annotated[
+        bool,
+        typer.Option(
+            help="Read the graph bench/bench_graph.py loaded at NEO4J_URI; write nothing."
+        ),
+    ] = False,
 ) -> None:
+    stop_on_sigterm()
     names = ["first_render_ms", "baseline_healthz_ms", "shared_view_ms", "expand_first_group_ms",
              "expand_500_ms", "fetch_first_group_ms", "fetch_500_ms"]  # fmt: skip
     runs: dict[str, list[float]] = {name: [] for name in names}
     counts: dict[str, Any] = {}
     shared = f"/?open={PARTNER}&x={PARTNER},{CTG}"
+    peak: dict[str, float] = {}
     with (
         tempfile.TemporaryDirectory(prefix="ctg-bench-explorer-") as folder,
-        throwaway_server(heap="1g", pagecache="512m") as connection,
-    ):
-        load_graph(connection)
-        with api(connection, Path(folder) / "uvicorn.log") as base, sync_playwright() as pw:
+        bench_neo4j(
+            heap="1g", pagecache="512m", yes_clear_database=yes_clear_database,
+            preloaded=preloaded,
+        ) as server,
+    ):  # fmt: skip
+        connection = server.connection
+        load_graph(connection, preloaded)
+        log = Path(folder) / "uvicorn.log"
+        with api(connection, log, peak) as base, sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
             try:
                 context = browser.new_context(viewport={"width": 1280, "height": 800})
@@ -233,8 +286,11 @@ def main(
     figures: dict[str, Any] = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                     "neo4j": NEO4J_VERSION, "chromium": version, "repeat": repeat},
+        "graph": "preloaded" if preloaded else "départements 15 and 71, seed datasets",
         **{key: median(values) for key, values in runs.items()},
         **counts,
+        "api_peak_rss_mib": peak.get("api"),
+        "bench_peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
     }  # fmt: skip
     figures["first_render_vs_baseline"] = round(
         figures["first_render_ms"] / figures["baseline_healthz_ms"], 1

@@ -15,6 +15,9 @@ each, CEJ for a third of the EPCI), it measures:
 
 Rows are nodes plus relationships. Read the ratio to the baseline, not the absolute
 figure: both move together on a busy machine.
+
+With ``NEO4J_URI`` and ``--yes-clear-database`` it clears that server and measures there
+(``bench/bench_all.py`` does this; see ``bench/bench_neo4j.py``).
 """
 
 from __future__ import annotations
@@ -30,13 +33,13 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from bench_neo4j import bench_neo4j, stop_on_sigterm  # same folder
 from neo4j import Driver
 from rich.console import Console
 from rich.table import Table
 from synthetic_partnerships import generate, write  # same folder
 
 from graph.driver import open_driver
-from graph.local_server import throwaway_server
 from graph.maintenance import clear_graph
 from graph.migrations import migrate
 from graph.partnership_store import DatasetGraph, write_dataset
@@ -55,14 +58,14 @@ def timed(step: Callable[[], Any]) -> tuple[float, Any]:
     return time.perf_counter() - started, result
 
 
-def load_all(driver: Driver, graphs: list[DatasetGraph]) -> int:
+def load_all(driver: Driver, database: str, graphs: list[DatasetGraph]) -> int:
     """Write every dataset; return how many were actually rewritten."""
-    return sum(write_dataset(driver, "neo4j", graph).changed for graph in graphs)
+    return sum(write_dataset(driver, database, graph).changed for graph in graphs)
 
 
-def baseline(driver: Driver, nodes: int, edges: int) -> None:
+def baseline(driver: Driver, database: str, nodes: int, edges: int) -> None:
     """Plain CREATE of ``nodes`` nodes and ``edges`` relationships between them."""
-    with driver.session(database="neo4j") as session:
+    with driver.session(database=database) as session:
         session.run("CREATE INDEX bench_key IF NOT EXISTS FOR (n:BenchNode) ON (n.key)").consume()
         session.run("CALL db.awaitIndexes(60)").consume()
 
@@ -104,12 +107,19 @@ def edited(datasets: list[Dataset], vocabularies: Vocabularies) -> list[DatasetG
 def main(
     seed: Annotated[int, typer.Option(help="Seed of the synthetic datasets.")] = 2026,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write figures here.")] = None,
+    departements: Annotated[
+        str | None, typer.Option(help="Comma-separated départements (default: all France).")
+    ] = None,
+    yes_clear_database: Annotated[
+        bool, typer.Option(help="Allow clearing the database named by NEO4J_URI.")
+    ] = False,
 ) -> None:
+    stop_on_sigterm()
     figures: dict[str, Any] = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                     "neo4j": NEO4J_VERSION, "heap": "2g", "pagecache": "1g"},
     }  # fmt: skip
-    reference = read_reference()
+    reference = read_reference(departements=departements.split(",") if departements else None)
     territories = TerritoryIndex.from_reference(reference)
     vocabularies = Vocabularies.load()
     with tempfile.TemporaryDirectory(prefix="ctg-synth-") as folder:
@@ -123,19 +133,21 @@ def main(
     edges = sum(len(g.edges) for g in graphs)
     rows = nodes + edges
     with (
-        throwaway_server(heap="2g", pagecache="1g") as connection,
-        open_driver(connection) as driver,
+        bench_neo4j(heap="2g", pagecache="1g", yes_clear_database=yes_clear_database) as server,
+        open_driver(server.connection) as driver,
     ):
-        migrate(driver, "neo4j")
-        write_reference(driver, "neo4j", reference)
-        first_s, first_n = timed(lambda: load_all(driver, graphs))
-        again_s, again_n = timed(lambda: load_all(driver, graphs))
+        db = server.connection.database
+        migrate(driver, db)
+        write_reference(driver, db, reference)
+        first_s, first_n = timed(lambda: load_all(driver, db, graphs))
+        again_s, again_n = timed(lambda: load_all(driver, db, graphs))
         changed = edited(datasets, vocabularies)
-        edit_s, edit_n = timed(lambda: load_all(driver, changed))
-        base_s, _ = timed(lambda: baseline(driver, nodes, edges))
-        clear_graph(driver, "neo4j")
+        edit_s, edit_n = timed(lambda: load_all(driver, db, changed))
+        base_s, _ = timed(lambda: baseline(driver, db, nodes, edges))
+        clear_graph(driver, db)
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     figures.update({
+        "departements": departements or "all",
         "datasets": len(datasets), "files_mib": round(size / 2**20, 1),
         "nodes": nodes, "relationships": edges, "rows": rows,
         "validate_s": round(validate_s, 2), "validate_rows_per_s": round(rows / validate_s),
