@@ -1,0 +1,20 @@
+# Shortcuts; scripts/ and bench/ hold the real commands. `make` alone lists the targets.
+# Extra options for bench/bench_all.py go in BENCH_ARGS, e.g.
+#   make bench BENCH_ARGS="--only api,explorer"
+PYTHON := .venv/bin/python
+BENCH_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help setup bench bench-quick
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+setup: ## Idempotent set-up: virtualenv, npm packages, Neo4j jars, Chromium
+	bash scripts/setup.sh
+
+bench: setup ## Every benchmark on one fresh Neo4j, all France (~25 min): one table + bench/results/bench_all.json
+	$(PYTHON) bench/bench_all.py $(BENCH_ARGS)
+
+bench-quick: setup ## The same on the Cantal and Saône-et-Loire, fewer repeats (~5 min): a smoke run
+	$(PYTHON) bench/bench_all.py --quick $(BENCH_ARGS)
