@@ -11,7 +11,8 @@ can, through ``mvn``. This module:
    ``server.directories.*`` inside the instance, and a random password for ``neo4j``
    (auth stays on) kept in ``<instance>/password`` (mode 0600);
 3. **starts** ``org.neo4j.server.CommunityEntryPoint`` in the background with the JVM
-   flags the normal launcher would add, and waits until Bolt answers;
+   flags the normal launcher would add, and waits until its database answers a query
+   (Bolt opens seconds before the first query is answered: the query engine loads then);
 4. **stops** it with SIGTERM (Neo4j shuts down cleanly on it), then SIGKILL after a
    grace period, so no JVM is left behind.
 
@@ -36,7 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from neo4j import GraphDatabase
-from neo4j.exceptions import AuthError, ServiceUnavailable
+from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired, TransientError
 
 from graph.errors import LocalServerError, MissingToolError, PortInUseError
 from graph.settings import LocalServerSettings, Neo4jConnection, local_server_settings
@@ -56,6 +57,8 @@ _JVM_FLAGS = (
 )
 _MAIN_CLASS = "org.neo4j.server.CommunityEntryPoint"
 _ADMIN_CLASS = "org.neo4j.cli.AdminTool"
+#: What a server that is down, starting or restarting answers (rather than a result).
+_NOT_ANSWERING = (ServiceUnavailable, SessionExpired, TransientError, OSError)
 
 Report = Callable[[str], None]
 
@@ -259,7 +262,7 @@ class LocalNeo4j:
     def start(self, timeout: float = 180.0, report: Report = _quiet) -> Neo4jConnection:
         """Start the server in the background (install and configure it if needed).
 
-        Returns as soon as Bolt accepts the password; idempotent when already running.
+        Returns as soon as the database answers a query; idempotent when already running.
 
         Raises:
             MissingToolError, PortInUseError, LocalServerError: with what to do.
@@ -324,9 +327,13 @@ class LocalNeo4j:
             return None
         if not _alive(pid):
             return None
-        # A recycled pid must not be mistaken for our server.
-        cmdline = Path(f"/proc/{pid}/cmdline")
-        if cmdline.exists() and str(self.home) not in cmdline.read_bytes().decode(errors="replace"):
+        # A recycled pid must not be mistaken for our server. A JVM that is exiting (just
+        # killed) has an empty command line but still holds its port: it is still ours.
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            command = ""
+        if command and str(self.home) not in command:
             return None
         return pid
 
@@ -338,7 +345,7 @@ class LocalNeo4j:
             try:
                 self._ping(self.connection())
                 answering = True
-            except (ServiceUnavailable, AuthError, OSError, LocalServerError):
+            except (*_NOT_ANSWERING, AuthError, LocalServerError):
                 answering = False
         return ServerStatus(
             installed=is_installed(self.settings),
@@ -405,13 +412,16 @@ class LocalNeo4j:
         )
 
     def _ping(self, connection: Neo4jConnection) -> None:
+        # A query, not just verify_connectivity(): Bolt accepts logins seconds before the
+        # first query is answered, and whoever starts the server wants to query it.
         with GraphDatabase.driver(
             connection.uri,
             auth=(connection.user, connection.password),
             connection_timeout=2.0,
             max_connection_pool_size=1,
+            max_transaction_retry_time=0.0,  # the callers loop themselves
         ) as driver:
-            driver.verify_connectivity()
+            driver.execute_query("RETURN 1", database_=connection.database)
 
     def _wait_for_bolt(self, connection: Neo4jConnection, timeout: float) -> None:
         deadline = time.monotonic() + timeout
@@ -431,7 +441,7 @@ class LocalNeo4j:
                     f"Neo4j in {self.home} refuses the password in {self.password_file}: "
                     f"{error.message}. Delete {self.home} to start from an empty database."
                 ) from error
-            except (ServiceUnavailable, OSError) as error:
+            except _NOT_ANSWERING as error:
                 last_error = error
                 time.sleep(0.5)
         raise LocalServerError(
@@ -439,6 +449,22 @@ class LocalNeo4j:
             f"(last error: {last_error}). Last lines of {self.console_log}:\n"
             + _tail(self.console_log)
         )
+
+
+def throwaway_instance(folder: Path, heap: str = "1g", pagecache: str = "512m") -> LocalNeo4j:
+    """An instance in ``folder/instance`` on a port free right now (not started yet).
+
+    It keeps that port across restarts, so tests can stop or kill it and start it again
+    with the same data and password.
+    """
+    env = {
+        **os.environ,
+        "CTG_NEO4J_DIR": str(folder / "instance"),
+        "CTG_NEO4J_PORT": str(free_port()),
+        "CTG_NEO4J_HEAP": heap,
+        "CTG_NEO4J_PAGECACHE": pagecache,
+    }
+    return LocalNeo4j(local_server_settings(env))
 
 
 @contextlib.contextmanager
@@ -451,14 +477,7 @@ def throwaway_server(
     ``base`` is None).
     """
     folder = base or Path(tempfile.mkdtemp(prefix="ctg-neo4j-"))
-    env = {
-        **os.environ,
-        "CTG_NEO4J_DIR": str(folder / "instance"),
-        "CTG_NEO4J_PORT": str(free_port()),
-        "CTG_NEO4J_HEAP": heap,
-        "CTG_NEO4J_PAGECACHE": pagecache,
-    }
-    server = LocalNeo4j(local_server_settings(env))
+    server = throwaway_instance(folder, heap, pagecache)
     try:
         yield server.start()
     finally:
@@ -502,13 +521,15 @@ def free_port() -> int:
 def _alive(pid: int) -> bool:
     with contextlib.suppress(ChildProcessError, OSError):
         os.waitpid(pid, os.WNOHANG)  # reap it if it is our child
-    stat = Path(f"/proc/{pid}/stat")
-    if stat.parent.parent.is_dir() and Path("/proc/self").exists():
+    if Path("/proc/self").exists():
+        # Every thread, not just the main one: a killed JVM's main thread turns zombie
+        # while its other threads still hold its files (the Bolt port, the store lock),
+        # and a restart in that window found the port taken.
         try:
-            state = stat.read_text().rsplit(")", 1)[1].split()[0]
-        except (FileNotFoundError, IndexError, ProcessLookupError):
+            tasks = list(Path(f"/proc/{pid}/task").iterdir())
+        except (FileNotFoundError, NotADirectoryError, ProcessLookupError):
             return False
-        return state not in ("Z", "X")
+        return any(_thread_running(task / "stat") for task in tasks)
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -516,6 +537,14 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def _thread_running(stat: Path) -> bool:
+    try:
+        state = stat.read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, IndexError, ProcessLookupError):
+        return False  # the thread is gone
+    return state not in ("Z", "X")
 
 
 def _tail(path: Path, lines: int = 20) -> str:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -90,3 +93,35 @@ def test_generated_passwords_never_look_like_a_command_line_option() -> None:
     passwords = [new_password() for _ in range(2000)]
     assert all(p.isalnum() and len(p) == 24 for p in passwords)
     assert len(set(passwords)) == len(passwords)
+
+
+#: A process whose main thread exits while another thread goes on: what a JVM killed with
+#: SIGKILL looks like for a moment (main thread a zombie with an empty command line, other
+#: threads still holding its files), long enough for a restart to find its port taken.
+_MAIN_THREAD_GONE_FIRST = (
+    "import ctypes, threading, time\n"
+    "threading.Thread(target=time.sleep, args=(1.5,)).start()\n"
+    "ctypes.CDLL(None).pthread_exit(None)\n"
+)
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc")
+def test_a_server_is_running_until_its_last_thread_has_exited(tmp_path: Path) -> None:
+    server = LocalNeo4j(local_server_settings({"CTG_NEO4J_DIR": str(tmp_path)}))
+    process = subprocess.Popen(
+        [sys.executable, "-c", _MAIN_THREAD_GONE_FIRST, f"--home-dir={tmp_path}"]
+    )
+    try:
+        server.pid_file.parent.mkdir(parents=True)
+        server.pid_file.write_text(f"{process.pid}\n")
+        stat = Path(f"/proc/{process.pid}/stat")
+        deadline = time.monotonic() + 10
+        while stat.read_text().rsplit(")", 1)[1].split()[0] != "Z":
+            assert time.monotonic() < deadline, "the main thread never exited"
+            time.sleep(0.01)
+        assert server.pid() == process.pid, "its other thread still runs"
+        process.wait(timeout=10)
+        assert server.pid() is None
+    finally:
+        process.kill()
+        process.wait()
