@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Annotated
 
@@ -30,10 +31,10 @@ from rich.table import Table
 
 import coverage_cli
 from graph import local_server
-from graph.driver import open_driver, resolve_connection
-from graph.errors import CtgError, InputError
+from graph.driver import connection_lost, open_driver, resolve_connection
+from graph.errors import CtgError, DatabaseUnavailableError, InputError, WriteInterruptedError
 from graph.migrations import migrate
-from graph.partnership_store import write_dataset, write_order
+from graph.partnership_store import DatasetGraph, write_dataset, write_order
 from graph.reference_store import graph_counts, write_reference
 from graph.settings import Neo4jConnection, external_connection, local_server_settings
 from loaders.dataset_graph import dataset_graph
@@ -67,13 +68,30 @@ app.command("network")(coverage_cli.network)
 app.command("export")(coverage_cli.export)
 
 
+#: The driver logs every retry and dropped connection; with logging not configured,
+#: Python would print them on stderr among the command's own lines. ``ctg serve`` removes
+#: it, so the API logs them like ``uvicorn server:app`` does.
+_DRIVER_LOGS_OFF = logging.NullHandler()
+
+
 def main() -> None:
     """Entry point: run the CLI and turn expected errors into a message and exit code 1."""
+    logging.getLogger("neo4j").addHandler(_DRIVER_LOGS_OFF)
     try:
         app()
     except CtgError as error:
-        console.print(f"[bold red]Error:[/] {error}", highlight=False)
-        sys.exit(1)
+        _fail(error)
+    except Exception as error:
+        # Neo4j going away in a command that has no message of its own for it
+        lost = connection_lost(error)
+        if lost is None:
+            raise
+        _fail(lost)
+
+
+def _fail(error: CtgError) -> None:
+    console.print(f"[bold red]Error:[/] {error}", highlight=False)
+    sys.exit(1)
 
 
 def _server(port: int | None = None) -> local_server.LocalNeo4j:
@@ -258,7 +276,12 @@ def load_partnerships_command(
 
 
 def run_partnership_load(connection: Neo4jConnection, paths: list[Path]) -> None:
-    """Validate the datasets against the reference, then write them one by one."""
+    """Validate the datasets against the reference, then write them one by one.
+
+    Raises:
+        DatabaseUnavailableError: Neo4j stopped answering; the message lists the datasets
+            written before it did and says how to finish the load.
+    """
     started = time.perf_counter()
     datasets, vocabularies = _validated_datasets(paths)
     driver = open_driver(connection)
@@ -266,8 +289,12 @@ def run_partnership_load(connection: Neo4jConnection, paths: list[Path]) -> None
         migrate(driver, connection.database)
         # datasets that link to others' facts go after them
         graphs = write_order([dataset_graph(dataset, vocabularies) for dataset in datasets])
-        for graph in graphs:
-            summary = write_dataset(driver, connection.database, graph)
+        for done, graph in enumerate(graphs):
+            try:
+                summary = write_dataset(driver, connection.database, graph)
+            except WriteInterruptedError as error:
+                loaded = [g.key for g in graphs[:done]]  # written now or by an earlier load
+                raise _load_interrupted(error, connection, loaded, graphs[done:]) from error
             verb = "loaded" if summary.changed else "unchanged, nothing written"
             console.print(
                 f"Dataset {summary.key}: {summary.nodes} nodes, {summary.edges} relationships "
@@ -275,6 +302,27 @@ def run_partnership_load(connection: Neo4jConnection, paths: list[Path]) -> None
                 f"+{summary.relationships_created}/-{summary.relationships_deleted} relationships)"
             )
     console.print(f"{len(datasets)} dataset(s) in {time.perf_counter() - started:.1f}s")
+
+
+def _load_interrupted(
+    error: WriteInterruptedError,
+    connection: Neo4jConnection,
+    loaded: list[str],
+    rest: Sequence[DatasetGraph],
+) -> DatabaseUnavailableError:
+    """What a user needs when Neo4j went away mid-load: what is in the graph, what to do."""
+    done = f"Already loaded: {', '.join(loaded)}." if loaded else "No dataset was loaded."
+    left = [g.key for g in rest if not (error.maybe_written and g.key == error.dataset)]
+    todo = f" Not loaded yet: {', '.join(left)}." if left else ""
+    restart = (
+        "Start Neo4j again (`ctg db start`) and run"
+        if connection.local
+        else f"When the Neo4j at {connection.uri} answers again, run"
+    )
+    return DatabaseUnavailableError(
+        f"The load stopped: {error} {done}{todo} {restart} the same command: the datasets "
+        "already written are found unchanged and skipped, the others are written."
+    )
 
 
 @app.command("validate")
@@ -348,6 +396,7 @@ def serve(
     """Serve the GraphQL API (/graphql) and /healthz."""
     import uvicorn
 
+    logging.getLogger("neo4j").removeHandler(_DRIVER_LOGS_OFF)
     connection = resolve_connection()
     # The app reads its connection from the environment in every worker process.
     os.environ.setdefault("NEO4J_URI", connection.uri)

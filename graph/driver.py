@@ -11,7 +11,7 @@ from neo4j import (
     GraphDatabase,
     NotificationMinimumSeverity,
 )
-from neo4j.exceptions import AuthError, ServiceUnavailable
+from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
 
 from graph.errors import DatabaseUnavailableError
 from graph.local_server import LocalNeo4j
@@ -37,11 +37,20 @@ def resolve_connection(env: Mapping[str, str] | None = None) -> Neo4jConnection:
     return server.connection()
 
 
+#: Seconds the command line's managed transactions are retried once Neo4j stops
+#: answering (the driver's default is 30, during which a load said nothing): enough to
+#: ride out a dropped connection or a cluster's change of leader; a crashed server is
+#: reported about 7 s after it died (the retries back off 1, 2, 4 s), and the message
+#: says how to resume, which is safe.
+LOAD_RETRY_SECONDS = 5.0
+
+
 def open_driver(connection: Neo4jConnection) -> Driver:
     """A synchronous driver (CLI, loaders), already checked to answer."""
     driver = GraphDatabase.driver(
         connection.uri,
         auth=(connection.user, connection.password),
+        max_transaction_retry_time=LOAD_RETRY_SECONDS,
         notifications_min_severity=NotificationMinimumSeverity.OFF,
     )
     try:
@@ -82,4 +91,45 @@ def unavailable(connection: Neo4jConnection, error: Exception) -> DatabaseUnavai
         if connection.local
         else "Check NEO4J_URI and that the server is up."
     )
-    return DatabaseUnavailableError(f"Neo4j at {connection.uri} does not answer ({error}). {hint}")
+    return DatabaseUnavailableError(
+        f"Neo4j at {connection.uri} does not answer ({failure_reason(error)}). {hint}"
+    )
+
+
+def connection_lost(error: BaseException) -> DatabaseUnavailableError | None:
+    """The error to show when ``error`` means Neo4j stopped answering mid-command, else None.
+
+    For the command line's last line of defence: a driver failure that no command turned
+    into a message of its own must still say what happened and what to do, not print a
+    traceback.
+    """
+    if not isinstance(error, ServiceUnavailable | SessionExpired):
+        return None
+    return DatabaseUnavailableError(
+        f"Neo4j stopped answering ({failure_reason(error)}): it stopped, crashed or became "
+        "unreachable. Start it again (`ctg db start`, or check the server NEO4J_URI names) "
+        "and run the same command again; loads can be repeated safely."
+    )
+
+
+def failure_reason(error: BaseException) -> str:
+    """A few words on why the driver gave up ("connection refused"), for messages.
+
+    The driver's own text names sockets and resolved addresses over several lines; the
+    socket error at the bottom of its cause chain says it shortly.
+    """
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, ConnectionRefusedError):
+            return "connection refused"
+        if isinstance(cause, ConnectionResetError | BrokenPipeError) or (
+            isinstance(cause, OSError) and cause.args == ("No data",)
+        ):
+            return "the connection was cut"
+        if isinstance(cause, TimeoutError):
+            return "no answer in time"
+        if isinstance(cause, OSError) and cause.strerror:
+            return cause.strerror.lower()
+        cause = cause.__cause__ or cause.__context__
+    first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return first_line[:200]

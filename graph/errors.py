@@ -12,6 +12,7 @@ Exception tree::
     │   ├── MissingToolError      java, mvn or npm is not installed (or too old)
     │   └── PortInUseError        the Bolt port is taken by another process
     ├── DatabaseUnavailableError  Neo4j does not answer (wrong URI, down, bad credentials)
+    │   └── WriteInterruptedError Neo4j stopped answering while a dataset was being written
     ├── InputError                an input file or value is invalid; nothing was written
     │   └── ReferenceDataError    the territorial reference files are missing or malformed
     └── UserFacingError           a request the API refuses, with a message safe to show
@@ -43,6 +44,20 @@ class PortInUseError(LocalServerError):
 
 class DatabaseUnavailableError(CtgError):
     """Neo4j cannot be reached or refuses the credentials."""
+
+
+class WriteInterruptedError(DatabaseUnavailableError):
+    """Neo4j stopped answering (crashed, stopped, network lost) while a dataset was written.
+
+    A dataset is written in one transaction, so it was not written at all, unless Neo4j
+    went away during the commit itself: then ``maybe_written`` is True and only the next
+    load can tell (it skips the dataset when it finds it whole).
+    """
+
+    def __init__(self, message: str, dataset: str, maybe_written: bool) -> None:
+        super().__init__(message)
+        self.dataset = dataset
+        self.maybe_written = maybe_written
 
 
 class InputError(CtgError):

@@ -24,8 +24,10 @@ from dataclasses import dataclass
 from typing import Any, LiteralString
 
 from neo4j import Driver, ManagedTransaction
+from neo4j.exceptions import IncompleteCommit, ServiceUnavailable, SessionExpired
 
-from graph.errors import InputError
+from graph.driver import failure_reason
+from graph.errors import InputError, WriteInterruptedError
 
 #: Labels a dataset owns, keyed by ``key``.
 OWNED_LABELS: tuple[LiteralString, ...] = (
@@ -134,7 +136,10 @@ def write_dataset(driver: Driver, database: str, graph: DatasetGraph) -> Dataset
 
     Raises:
         InputError: a territory the dataset names is not in the graph (load the reference
-            of its département first); nothing is written.
+            of its département first), or a key it defines belongs to another dataset;
+            nothing is written.
+        WriteInterruptedError: Neo4j stopped answering and the driver's retries gave up;
+            the transaction was rolled back, unless it went away during the commit.
     """
 
     def work(tx: ManagedTransaction) -> DatasetWriteSummary:
@@ -144,6 +149,7 @@ def write_dataset(driver: Driver, database: str, graph: DatasetGraph) -> Dataset
                 graph.key, False, len(graph.nodes), len(graph.edges), 0, 0, 0, 0
             )
         _check_territories(tx, graph)
+        _check_ownership(tx, graph)
         totals: defaultdict[str, int] = defaultdict(int)
 
         def count(query: LiteralString, **params: Any) -> None:
@@ -226,8 +232,25 @@ def write_dataset(driver: Driver, database: str, graph: DatasetGraph) -> Dataset
             totals["relationships_deleted"],
         )
 
-    with driver.session(database=database) as session:
-        return session.execute_write(work)
+    try:
+        with driver.session(database=database) as session:
+            return session.execute_write(work)
+    except IncompleteCommit as error:  # the commit was sent, its answer never came
+        raise WriteInterruptedError(
+            f"Neo4j stopped answering ({failure_reason(error)}) while it committed dataset "
+            f"{graph.key!r}, so whether that dataset was written cannot be known here; it "
+            "is either whole or absent, never in part.",
+            graph.key,
+            maybe_written=True,
+        ) from error
+    except (ServiceUnavailable, SessionExpired) as error:
+        raise WriteInterruptedError(
+            f"Neo4j stopped answering ({failure_reason(error)}) while dataset {graph.key!r} "
+            "was being written; nothing of it was written (a dataset is written in one "
+            "transaction, rolled back when it does not complete).",
+            graph.key,
+            maybe_written=False,
+        ) from error
 
 
 def write_order(graphs: Sequence[DatasetGraph]) -> list[DatasetGraph]:
@@ -282,6 +305,34 @@ def _check_territories(tx: ManagedTransaction, graph: DatasetGraph) -> None:
             f"{', '.join(missing[:10])}{' …' if len(missing) > 10 else ''}. Load the territorial "
             "reference of their départements first (ctg load reference --departements …); "
             "nothing was written."
+        )
+
+
+def _check_ownership(tx: ManagedTransaction, graph: DatasetGraph) -> None:
+    """Refuse keys another dataset (or the API's curation) owns: MERGE would silently take
+    the node over, rewriting the other owner's fact (the same key loaded under a renamed
+    dataset, two datasets defining one partner)."""
+    grouped = _group_nodes(graph.nodes)
+    taken: list[str] = []
+    for label in OWNED_LABELS:
+        keys = [row["key"] for row in grouped.get(label, [])]
+        if not keys:
+            continue
+        records = tx.run(
+            "UNWIND $keys AS key MATCH (n:" + label + " {key: key}) "
+            "WHERE coalesce(n.dataset, '') <> $dataset "
+            "RETURN n.key AS key, n.dataset AS owner ORDER BY key",
+            keys=keys,
+            dataset=graph.key,
+        )
+        taken.extend(f"{label} {r['key']} (owned by {r['owner'] or 'no dataset'})" for r in records)
+    if taken:
+        raise InputError(
+            f"Dataset {graph.key!r} defines keys that other datasets already own: "
+            f"{', '.join(taken[:10])}{' …' if len(taken) > 10 else ''}. A key names one fact "
+            "of one dataset: rename it in this dataset, or drop this definition and load the "
+            "file together with the owner's to link to its fact (a dataset whose `dataset.key` "
+            "changed is a new dataset: keep the old key to replace it); nothing was written."
         )
 
 
