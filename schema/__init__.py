@@ -10,18 +10,13 @@ from __future__ import annotations
 from functools import partial
 
 import strawberry
-from strawberry.extensions import (
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    ValidationCache,
-)
+from strawberry.extensions import MaxTokensLimiter, ParserCache, ValidationCache
 
 from schema.coverage import CoverageQueries
 from schema.curation.mutations import Mutation
 from schema.descriptions import describe
 from schema.errors import mask_errors
+from schema.limits import document_limits
 from schema.partnerships import types as partnership_types
 from schema.partnerships.queries import PartnershipQueries
 from schema.territories.queries import TerritoryQueries
@@ -63,8 +58,7 @@ schema = strawberry.Schema(
     extensions=[
         partial(ParserCache, maxsize=256),
         partial(ValidationCache, maxsize=256),
-        partial(QueryDepthLimiter, max_depth=MAX_DEPTH),
-        partial(MaxAliasesLimiter, max_alias_count=MAX_ALIASES),
+        document_limits(max_depth=MAX_DEPTH, max_aliases=MAX_ALIASES),
         partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
         mask_errors,
     ],

@@ -72,12 +72,20 @@ def as_date(value: Any) -> datetime.date | None:
     return datetime.date.fromisoformat(str(value))
 
 
+#: Folding turns apostrophes into spaces, so no folded name contains one.
+MATCHES_NOTHING = "'"
+
+
 def folded_text(text: str | None) -> str | None:
-    """The folded form of a "contains" filter, ``None`` when empty."""
-    if text is None:
+    """The folded form of a "contains" filter: ``None`` (no filter) when blank, and text
+    that matches nothing when it has only punctuation (``'--`` must not list everything).
+
+    >>> folded_text("  "), folded_text("Saint-Flour"), folded_text("'--")
+    (None, 'saint flour', "'")
+    """
+    if text is None or not text.strip():
         return None
-    folded = fold(text)
-    return folded or None
+    return fold(text) or MATCHES_NOTHING
 
 
 @cache

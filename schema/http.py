@@ -157,6 +157,10 @@ class GraphQLView(GraphQL[Context, None]):
             raise Refusal(400, f"The JSON is malformed: {error.msg} at {where}.") from error
         except UnicodeDecodeError as error:
             raise Refusal(400, "The JSON is not UTF-8 text.") from error
+        except RecursionError as error:
+            raise Refusal(
+                400, "The JSON is nested too deeply to be a GraphQL request; flatten it."
+            ) from error
 
     async def execute_operation(
         self,
