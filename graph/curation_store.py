@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
+from neo4j.exceptions import ConstraintError
 
 from graph.errors import UserFacingError
 from graph.partnership_store import (
@@ -120,16 +121,21 @@ async def apply_change(tx: AsyncManagedTransaction, change: Change) -> ChangeSum
         ).single()
         if found is not None:
             raise AlreadyExists(row.label, row.key)
-        counters = (
-            await (
-                await tx.run(
-                    "CREATE (n:" + label + ") SET n = $props, n.key = $key, n.dataset = $dataset",
-                    props={**row.props, **stamp},
-                    key=row.key,
-                    dataset=CURATION,
-                )
-            ).consume()
-        ).counters
+        try:
+            counters = (
+                await (
+                    await tx.run(
+                        "CREATE (n:" + label + ") SET n = $props, n.key = $key, "
+                        "n.dataset = $dataset",
+                        props={**row.props, **stamp},
+                        key=row.key,
+                        dataset=CURATION,
+                    )
+                ).consume()
+            ).counters
+        except ConstraintError as error:
+            # another change created the key between the look-up above and this write
+            raise AlreadyExists(row.label, row.key) from error
         totals["nc"] += counters.nodes_created
         if row.label == "SubTerritory":
             await tx.run("MATCH (n:SubTerritory {key: $key}) SET n:Territory", key=row.key)
