@@ -36,6 +36,7 @@ from graph.errors import DatabaseUnavailableError
 from graph.reader import GraphReader
 from graph.settings import PROJECT_ROOT
 from schema import schema
+from schema.admission import AdmissionLimit
 from schema.http import GraphQLView, RequestBodyLimit
 
 logger = logging.getLogger("ctg.server")
@@ -107,6 +108,11 @@ def create_app(settings: ApiSettings) -> Starlette:
         middleware=[
             *(cors if settings.cors_origins else []),  # outermost, so refusals carry CORS
             Middleware(RequestBodyLimit, max_bytes=settings.max_body_bytes),
+            Middleware(
+                AdmissionLimit,
+                limit=settings.max_concurrent,
+                queue_timeout=settings.queue_timeout,
+            ),
             Middleware(GZipMiddleware, minimum_size=1024),
         ],
         lifespan=lifespan,

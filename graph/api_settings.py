@@ -15,6 +15,10 @@ Variable                        Meaning                                  Default
                                 before Neo4j stops it
 ``CTG_API_COVERAGE_CACHE``      seconds a scope's coverage projection    60
                                 is reused (0: never)
+``CTG_API_MAX_CONCURRENT``      GraphQL requests run at once; the        2 per core,
+                                others wait their turn                   at least 4
+``CTG_API_QUEUE_TIMEOUT``       seconds a request may wait for its       60
+                                turn before a 503
 ==============================  =======================================  ==============
 
 A value that cannot work stops the server with a :class:`ConfigurationError` that names
@@ -39,6 +43,10 @@ MAX_BODY_VARIABLE = "CTG_API_MAX_BODY_BYTES"
 CORS_VARIABLE = "CTG_API_CORS_ORIGINS"
 TIMEOUT_VARIABLE = "CTG_API_QUERY_TIMEOUT"
 CACHE_VARIABLE = "CTG_API_COVERAGE_CACHE"
+CONCURRENT_VARIABLE = "CTG_API_MAX_CONCURRENT"
+QUEUE_TIMEOUT_VARIABLE = "CTG_API_QUEUE_TIMEOUT"
+#: Two cores serve Neo4j and Python both: more requests at once only lengthen each one.
+DEFAULT_MAX_CONCURRENT = max(4, 2 * (os.cpu_count() or 1))
 DEFAULT_QUERY_TIMEOUT = 10.0
 
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
@@ -185,6 +193,8 @@ class ApiSettings:
     cors_origins: tuple[str, ...] = ()
     query_timeout: float = DEFAULT_QUERY_TIMEOUT
     coverage_cache: float = 60.0
+    max_concurrent: int = DEFAULT_MAX_CONCURRENT
+    queue_timeout: float = 60.0
 
 
 def api_settings(env: Mapping[str, str] | None = None) -> ApiSettings:
@@ -213,7 +223,25 @@ def api_settings(env: Mapping[str, str] | None = None) -> ApiSettings:
             env.get(TIMEOUT_VARIABLE, ""), TIMEOUT_VARIABLE, DEFAULT_QUERY_TIMEOUT, 0.1, 3600
         ),
         coverage_cache=_seconds(env.get(CACHE_VARIABLE, ""), CACHE_VARIABLE, 60.0, 0, 86_400),
+        max_concurrent=_count(
+            env.get(CONCURRENT_VARIABLE, ""), CONCURRENT_VARIABLE, DEFAULT_MAX_CONCURRENT, 1, 1024
+        ),
+        queue_timeout=_seconds(
+            env.get(QUEUE_TIMEOUT_VARIABLE, ""), QUEUE_TIMEOUT_VARIABLE, 60.0, 0.1, 3600
+        ),
     )
+
+
+def _count(value: str, name: str, default: int, low: int, high: int) -> int:
+    """A whole number within ``[low, high]``, ``default`` when unset."""
+    value = value.strip()
+    if not value:
+        return default
+    if not value.isdigit() or not low <= int(value) <= high:
+        raise ConfigurationError(
+            f"{name}={value!r} is not a whole number between {low} and {high} (default {default})."
+        )
+    return int(value)
 
 
 def _seconds(value: str, name: str, default: float, low: float, high: float) -> float:

@@ -173,3 +173,15 @@ def test_an_unreadable_expiry_stops_the_server_and_never_shows_the_token(expiry:
     for part in ("entry 1", "'alice'", "YYYY-MM-DD"):
         assert part in message
     assert ALICE not in message
+
+
+def test_concurrency_and_queue_limits_have_defaults_and_refuse_nonsense() -> None:
+    settings = api_settings({})
+    assert settings.max_concurrent >= 4
+    assert settings.queue_timeout == 60
+    tuned = api_settings({"CTG_API_MAX_CONCURRENT": "12", "CTG_API_QUEUE_TIMEOUT": "5"})
+    assert (tuned.max_concurrent, tuned.queue_timeout) == (12, 5)
+    for variable, value in (("CTG_API_MAX_CONCURRENT", "0"), ("CTG_API_MAX_CONCURRENT", "x"),
+                            ("CTG_API_QUEUE_TIMEOUT", "-1")):  # fmt: skip
+        with pytest.raises(ConfigurationError, match=variable):
+            api_settings({variable: value})
