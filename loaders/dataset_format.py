@@ -292,14 +292,17 @@ class Funding(_Fact):
     key: Slug
     payer: Slug | None = Field(default=None, description="Key of the paying partner.")
     payee: Slug | None = Field(default=None, description="Key of the receiving partner.")
-    amount: float | None = Field(default=None, ge=0)
+    # a finite number: Infinity would be stored, then fail every reader (JSON, GraphQL)
+    amount: float | None = Field(default=None, ge=0, allow_inf_nan=False)
     amount_qualifier: Qualifier = Qualifier.EXACTLY
     currency: Literal["EUR"] = "EUR"
     tax: Literal["HT", "TTC"] | None = None
     year: int | None = Field(default=None, ge=1945, le=2100)
     start: dt.date | None = None
     end: dt.date | None = None
-    share: float | None = Field(default=None, ge=0, le=1, description="Share as a fraction.")
+    share: float | None = Field(
+        default=None, ge=0, le=1, allow_inf_nan=False, description="Share as a fraction."
+    )
     share_qualifier: Qualifier = Qualifier.EXACTLY
     share_of: Slug | None = Field(default=None, description="Key of the funding it is a share of.")
     purpose: Text | None = None

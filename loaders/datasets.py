@@ -32,6 +32,9 @@ from loaders.yaml_lines import YamlSyntaxError, line_of, load_with_lines
 
 VOCABULARIES = PROJECT_ROOT / "data" / "vocabularies"
 DEFAULT_DATASETS = PROJECT_ROOT / "data" / "partnerships"
+#: Largest axis or fiche action number: real ones are small, and a number must fit the
+#: graph's integers and GraphQL's 32-bit Int.
+MAX_NUMBER = 9999
 
 
 @dataclass(frozen=True)
@@ -381,6 +384,28 @@ def _check_references(
             if relation.target == c.key:
                 checker.add(
                     f, (*base, "relations", j, "target"), "a contract cannot relate to itself"
+                )
+        axes: dict[int, int] = {}
+        for j, axis in enumerate(c.axes):
+            if axis.number in axes:
+                first = (*base, "axes", axes[axis.number])
+                line = line_of(f.lines, first)
+                checker.add(
+                    f, (*base, "axes", j, "number"),
+                    f"axis number {axis.number} is already used by the axis at "
+                    f"{f'line {line}' if line else _dotted(first)}; number each axis once",
+                )  # fmt: skip
+            axes.setdefault(axis.number, j)
+        numbered: list[tuple[DataPath, int]] = [
+            ((*base, "axes", j), axis.number) for j, axis in enumerate(c.axes)
+        ]
+        numbered += [(path, a.number) for path, a in _actions_of(c, base) if a.number is not None]
+        for path, number in numbered:
+            if number > MAX_NUMBER:
+                checker.add(
+                    f,
+                    (*path, "number"),
+                    f"{number} is too large for a number (at most {MAX_NUMBER})",
                 )
         for j, key in enumerate(c.leads):
             ref("partner", key, (*base, "leads", j))

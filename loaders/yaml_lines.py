@@ -10,6 +10,11 @@
 {'d': '2022-02-30'}
 >>> load_with_lines("2022-13-45: x")[0]
 {'2022-13-45': 'x'}
+>>> try:
+...     load_with_lines("a: 1\\nb: bell\\x07\\n")
+... except YamlSyntaxError as error:
+...     print(error.line, str(error).split(" (")[0])
+2 character U+0007 is not allowed in YAML
 """
 
 from __future__ import annotations
@@ -36,10 +41,22 @@ def load_with_lines(text: str) -> tuple[Any, dict[Path, int]]:
     each value's path to its 1-based line."""
     try:
         node = yaml.compose(text, Loader=_Loader)
+    except yaml.reader.ReaderError as error:
+        # No mark, and a position counted in characters or in UTF-8 bytes depending on the
+        # loader: the first occurrence of the character is the one the reader stopped at.
+        code = error.character if isinstance(error.character, int) else ord("?")
+        where = text.find(chr(code))
+        raise YamlSyntaxError(
+            f"character U+{code:04X} is not allowed in YAML ({error.reason}); remove it, or "
+            "write it as an escape (\\x07, \\u200b) inside double quotes",
+            text.count("\n", 0, where) + 1 if where >= 0 else None,
+        ) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problem = error.problem or error.context or "invalid YAML"
-        raise YamlSyntaxError(problem, mark.line + 1 if mark else None) from None
+        # at the end of a file without a final newline, libyaml's mark is one line past it
+        last = text.count("\n") + 1
+        raise YamlSyntaxError(problem, min(mark.line + 1, last) if mark else None) from None
     except yaml.YAMLError as error:
         raise YamlSyntaxError(str(error), None) from None
     lines: dict[Path, int] = {}
