@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from neo4j import WRITE_ACCESS, AsyncDriver, AsyncManagedTransaction, unit_of_work
-from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired
+from neo4j.exceptions import IncompleteCommit, Neo4jError, ServiceUnavailable, SessionExpired
 
 from graph.errors import DatabaseUnavailableError, UserFacingError
 
@@ -33,6 +33,12 @@ class GraphWriter:
                 bookmark_manager=self._driver.execute_query_bookmark_manager,
             ) as session:
                 return await session.execute_write(unit_of_work(timeout=self.timeout)(work))
+        except IncompleteCommit as error:
+            raise DatabaseUnavailableError(
+                "The graph database stopped answering while this change was being committed, "
+                "so whether it was written cannot be known here. Read it back before trying "
+                "again (a create that did land is then refused as already existing)."
+            ) from error
         except (ServiceUnavailable, SessionExpired, OSError) as error:
             raise DatabaseUnavailableError(
                 "The graph database does not answer right now; nothing was written. Try again "
