@@ -10,9 +10,14 @@ bash scripts/setup.sh
 CTG_TEST_NEO4J_DIR=$(mktemp -d -t ctg-test-neo4j.XXXXXX)
 export CTG_TEST_NEO4J_DIR
 cleanup() {
-  if [ -f "$CTG_TEST_NEO4J_DIR/instance/run/ctg-neo4j.pid" ]; then
-    env -u NEO4J_URI CTG_NEO4J_DIR="$CTG_TEST_NEO4J_DIR/instance" .venv/bin/ctg db stop || true
-  fi
+  # the session's Neo4j, and those the fault tests start under pytest's temp folder
+  local pid_file instance
+  for pid_file in "$CTG_TEST_NEO4J_DIR"/instance/run/ctg-neo4j.pid \
+                  "$CTG_TEST_NEO4J_DIR"/pytest/*/instance/run/ctg-neo4j.pid; do
+    [ -f "$pid_file" ] || continue
+    instance=$(dirname "$(dirname "$pid_file")")
+    env -u NEO4J_URI CTG_NEO4J_DIR="$instance" .venv/bin/ctg db stop || true
+  done
   rm -rf "$CTG_TEST_NEO4J_DIR"
 }
 trap cleanup EXIT
@@ -22,4 +27,4 @@ echo "test: ruff, mypy"
 .venv/bin/ruff check .
 .venv/bin/mypy .
 echo "test: pytest"
-.venv/bin/python -m pytest "$@"
+.venv/bin/python -m pytest --basetemp="$CTG_TEST_NEO4J_DIR/pytest" "$@"
