@@ -7,11 +7,15 @@ its ``types.py`` and ``queries.py``; this module merges them.
 
 from __future__ import annotations
 
+import logging
 from functools import partial
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import MaxTokensLimiter, ParserCache, ValidationCache
+from strawberry.types import ExecutionContext
 
+from graph.errors import DatabaseUnavailableError
 from schema.coverage import CoverageQueries
 from schema.curation.mutations import Mutation
 from schema.descriptions import describe
@@ -29,13 +33,29 @@ MAX_DEPTH = 15
 MAX_ALIASES = 30
 MAX_TOKENS = 5000
 
+logger = logging.getLogger("ctg.graphql")
+
 
 @strawberry.type(description="Read the territorial partnership graph.")
 class Query(PartnershipQueries, TerritoryQueries, CoverageQueries):
     pass
 
 
-schema = strawberry.Schema(
+class Schema(strawberry.Schema):
+    """strawberry's schema, logging an unavailable Neo4j as one line per request instead of
+    a traceback per failed field (an outage would otherwise flood the log)."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        unavailable = [e for e in errors if isinstance(e.original_error, DatabaseUnavailableError)]
+        if unavailable:
+            logger.warning("Neo4j unavailable: %s", unavailable[0].message)
+        others = [e for e in errors if not isinstance(e.original_error, DatabaseUnavailableError)]
+        super().process_errors(others, execution_context)
+
+
+schema = Schema(
     query=Query,
     mutation=Mutation,
     types=[
