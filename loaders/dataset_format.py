@@ -19,10 +19,11 @@ error of every file at once, each with its file, line and field path.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 FORMAT = "ctg-graph/dataset@1"
 
@@ -42,7 +43,22 @@ DepartementCode = Annotated[
     str, Field(pattern=r"^(\d{2}|2[AB]|\d{3})$", description="A département code.")
 ]
 RegionCode = Annotated[str, Field(pattern=r"^\d{2,3}$", description="A région code.")]
-Text = Annotated[str, Field(min_length=1, max_length=2000)]
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _printable(value: str) -> str:
+    """Refuse control characters (tabs and line breaks are fine): XML exports cannot hold
+    them and they are never what an author meant."""
+    found = _CONTROL.search(value)
+    if found:
+        raise ValueError(
+            f"contains the control character U+{ord(found.group()):04X}, which cannot be "
+            "stored or exported (GEXF and GraphML reject it); remove it"
+        )
+    return value
+
+
+Text = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_printable)]
 
 
 class _Model(BaseModel):
@@ -118,7 +134,7 @@ class Source(_Model):
     title: Text
     publisher: Text | None = None
     date: dt.date | None = Field(default=None, description="Publication date.")
-    url: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
+    url: Annotated[str, Field(pattern=r"^https?://\S+$"), AfterValidator(_printable)] | None = None
     file: Text | None = Field(default=None, description="Path of a local copy.")
     note: Text | None = None
 

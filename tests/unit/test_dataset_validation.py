@@ -129,6 +129,15 @@ def test_the_checksum_follows_the_content_not_the_layout(tmp_path: Path) -> None
             "signed_on: Input should be a valid date",
             id="impossible-date",
         ),
+        pytest.param(
+            lambda t: t.replace(
+                "  title: Délibération du conseil communautaire (fictive)",
+                '  title: "Délibération\\0 du conseil"',
+            ),
+            "Délibération\\0",
+            "title: contains the control character U+0000",
+            id="control-character",
+        ),
     ],
 )  # fmt: skip
 def test_a_broken_file_is_rejected_at_the_right_place(
