@@ -42,6 +42,7 @@ from hypothesis import strategies as st
 from neo4j import Driver
 
 from graph.errors import InputError
+from graph.maintenance import clear_graph
 from graph.partnership_store import OWNED_LABELS, write_dataset
 from graph.reference_store import write_reference
 from graph.settings import PROJECT_ROOT, Neo4jConnection
@@ -398,12 +399,13 @@ class Bench:
 
 
 @pytest.fixture(scope="module")
-def bench(driver: Driver, neo4j_connection: Neo4jConnection) -> Bench:
-    from graph.maintenance import clear_graph
-
+def bench(driver: Driver, neo4j_connection: Neo4jConnection) -> Iterator[Bench]:
+    """The reference over an emptied graph; emptied again afterwards, so that no edited
+    dataset is left for the modules that follow."""
     clear_graph(driver, neo4j_connection.database)
     write_reference(driver, DB, REFERENCE)
-    return Bench(driver)
+    yield Bench(driver)
+    clear_graph(driver, neo4j_connection.database)
 
 
 def assert_located(error: DatasetError, path: Path, text: str) -> None:
