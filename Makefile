@@ -13,8 +13,8 @@ help: ## List the targets
 setup: ## Idempotent set-up: virtualenv, npm packages, Neo4j jars, Chromium
 	bash scripts/setup.sh
 
-bench: setup ## Every benchmark on one fresh Neo4j, all France (~25 min): one table + bench/results/bench_all.json
+bench: setup ## Every benchmark on one fresh Neo4j, all France (15–20 min): one table + bench/results/bench_all.json
 	$(PYTHON) bench/bench_all.py $(BENCH_ARGS)
 
-bench-quick: setup ## The same on the Cantal and Saône-et-Loire, fewer repeats (~5 min): a smoke run
+bench-quick: setup ## The same on the Cantal and Saône-et-Loire, fewer repeats (~4 min): a smoke run
 	$(PYTHON) bench/bench_all.py --quick $(BENCH_ARGS)

@@ -1,7 +1,7 @@
 """Every benchmark in one command, on one fresh Neo4j: ``make bench``.
 
-    .venv/bin/python bench/bench_all.py                   # all France, ~25 min on 2 cores
-    .venv/bin/python bench/bench_all.py --quick           # Cantal and Saône-et-Loire, ~5 min
+    .venv/bin/python bench/bench_all.py                   # all France, 15–20 min on 2 cores
+    .venv/bin/python bench/bench_all.py --quick           # Cantal and Saône-et-Loire, ~4 min
     .venv/bin/python bench/bench_all.py --only api,explorer
 
 It starts ONE fresh local Neo4j (a temporary instance folder, a free port on 127.0.0.1,
