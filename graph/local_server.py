@@ -292,8 +292,10 @@ class LocalNeo4j:
         connection = self.connection()
         try:
             self._wait_for_bolt(connection, timeout)
-        except LocalServerError:
-            self.stop()
+        except BaseException:
+            # the JVM may be running although the pid file check lost it: never leave it
+            if not self.stop():
+                _terminate(process)
             raise
         report(f"Neo4j answers on {self.uri}")
         return connection
@@ -516,6 +518,18 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def _terminate(process: subprocess.Popen[bytes]) -> None:
+    """Stop a server process this module started, politely first."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def _alive(pid: int) -> bool:

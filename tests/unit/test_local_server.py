@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.errors import MissingToolError, PortInUseError
+from graph.errors import LocalServerError, MissingToolError, PortInUseError
 from graph.local_server import (
     LocalNeo4j,
     _ensure_port_free,
@@ -125,3 +125,38 @@ def test_a_server_is_running_until_its_last_thread_has_exited(tmp_path: Path) ->
     finally:
         process.kill()
         process.wait()
+
+
+def test_a_start_that_fails_leaves_no_process_behind(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Even when the pid check lost the process (the failure that left a JVM orphaned
+    once), the process start() launched is stopped."""
+    import graph.local_server as local
+
+    server = LocalNeo4j(local_server_settings({"CTG_NEO4J_DIR": str(tmp_path)}))
+    (tmp_path / "run").mkdir()
+    monkeypatch.setattr(local, "java_major_version", lambda: 17)
+    monkeypatch.setattr(local, "install", lambda *_: tmp_path)
+    monkeypatch.setattr(local, "_ensure_port_free", lambda _port: None)
+    monkeypatch.setattr(LocalNeo4j, "configure", lambda self: None)
+    monkeypatch.setattr(LocalNeo4j, "pid", lambda self: None)
+    monkeypatch.setattr(LocalNeo4j, "_server_command", lambda self: ["sleep", "300"])
+    monkeypatch.setattr(LocalNeo4j, "connection", lambda self: None)
+    launched: list[subprocess.Popen[bytes]] = []
+    real_popen = subprocess.Popen
+
+    def recording_popen(*args: object, **kwargs: object) -> subprocess.Popen[bytes]:
+        process: subprocess.Popen[bytes] = real_popen(*args, **kwargs)  # type: ignore[call-overload]
+        launched.append(process)
+        return process
+
+    def never_answers(self: LocalNeo4j, _connection: object, _timeout: float) -> None:
+        raise LocalServerError("Neo4j exited during start-up.")
+
+    monkeypatch.setattr(subprocess, "Popen", recording_popen)
+    monkeypatch.setattr(LocalNeo4j, "_wait_for_bolt", never_answers)
+    with pytest.raises(LocalServerError):
+        server.start(timeout=1)
+    (process,) = launched
+    assert process.poll() is not None, "the launched server process is still running"
