@@ -28,6 +28,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 import coverage_cli
 from graph import local_server
@@ -58,7 +59,8 @@ load_app = typer.Typer(help="Load data into the graph.")
 app.add_typer(db_app, name="db")
 app.add_typer(load_app, name="load")
 
-console = Console(stderr=True)
+#: Messages quote user data (paths, dataset values) verbatim: never read them as markup.
+console = Console(stderr=True, markup=False)
 DEFAULT_RUN_DEPARTEMENTS = "15,71"
 
 app.command("coverage")(coverage_cli.coverage)
@@ -90,7 +92,7 @@ def main() -> None:
 
 
 def _fail(error: CtgError) -> None:
-    console.print(f"[bold red]Error:[/] {error}", highlight=False)
+    console.print(Text.assemble(("Error:", "bold red"), f" {error}"), highlight=False)
     sys.exit(1)
 
 

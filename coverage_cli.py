@@ -31,7 +31,8 @@ from graph.errors import InputError
 from graph.exports import EXPORT_FORMATS, export_graph
 from loaders.datasets import Vocabularies
 
-out = Console()
+#: Names and titles come from the graph, where anyone with a token may write them.
+out = Console(markup=False)
 
 
 class Output(enum.StrEnum):
