@@ -15,7 +15,7 @@ from graphql import GraphQLError
 from strawberry.extensions import MaxTokensLimiter, ParserCache, ValidationCache
 from strawberry.types import ExecutionContext
 
-from graph.errors import DatabaseUnavailableError
+from graph.errors import DatabaseUnavailableError, UserFacingError
 from schema.coverage import CoverageQueries
 from schema.curation.mutations import Mutation
 from schema.descriptions import describe
@@ -42,17 +42,30 @@ class Query(PartnershipQueries, TerritoryQueries, CoverageQueries):
 
 
 class Schema(strawberry.Schema):
-    """strawberry's schema, logging an unavailable Neo4j as one line per request instead of
-    a traceback per failed field (an outage would otherwise flood the log)."""
+    """strawberry's schema, logging only what an operator must look at in full.
+
+    An unexpected error keeps its traceback. A Neo4j outage is one warning per request
+    (not a traceback per failed field), and what the client got wrong — syntax,
+    validation, a refused argument, a curation refusal — one info line: those answers
+    already tell the client what to do, and an outage or a fuzzer would flood the log.
+    """
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
-        unavailable = [e for e in errors if isinstance(e.original_error, DatabaseUnavailableError)]
-        if unavailable:
-            logger.warning("Neo4j unavailable: %s", unavailable[0].message)
-        others = [e for e in errors if not isinstance(e.original_error, DatabaseUnavailableError)]
-        super().process_errors(others, execution_context)
+        unexpected = []
+        for error in errors:
+            original = error.original_error
+            if isinstance(original, DatabaseUnavailableError):
+                logger.warning("Neo4j unavailable: %s", error.message)
+                break
+        for error in errors:
+            original = error.original_error
+            if original is None or isinstance(original, UserFacingError):
+                logger.info("request refused: %s", error.message)
+            elif not isinstance(original, DatabaseUnavailableError):
+                unexpected.append(error)
+        super().process_errors(unexpected, execution_context)
 
 
 schema = Schema(

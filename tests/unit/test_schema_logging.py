@@ -1,4 +1,5 @@
-"""An unavailable Neo4j is one log line per request, not a traceback per failed field."""
+"""What the API logs: a traceback only for the unexpected; an outage is one warning per
+request, a client's mistake one info line."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import logging
 import pytest
 from graphql import GraphQLError
 
-from graph.errors import DatabaseUnavailableError
+from graph.errors import DatabaseUnavailableError, UserFacingError
 from schema import schema
 
 
@@ -29,3 +30,12 @@ def test_other_errors_are_still_logged_in_full(caplog: pytest.LogCaptureFixture)
     with caplog.at_level(logging.WARNING):
         schema.process_errors([error_from(KeyError("bug"))])
     assert [r.levelname for r in caplog.records] == ["ERROR"]
+
+
+def test_a_clients_mistake_is_an_info_line(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.INFO):
+        schema.process_errors(
+            [GraphQLError("Cannot query field 'x' on type 'Query'."),
+             error_from(UserFacingError("`first` must be between 0 and 100 (got 1000)"))]
+        )  # fmt: skip
+    assert [(r.levelname, r.exc_info) for r in caplog.records] == [("INFO", None)] * 2
