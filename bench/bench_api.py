@@ -59,7 +59,15 @@ import typer
 from api_load import DATABASE, Cell, api_sender, floor_rows, floor_sender, limits, run_cell, warm
 from api_queries import SCENARIOS, Scenario  # same folder
 from bench_graph import load_bench_graph  # same folder
-from bench_neo4j import bench_neo4j, require_bench_graph, stop_on_sigterm  # same folder
+from bench_neo4j import (
+    ClearOption,
+    JsonOption,
+    PreloadedOption,
+    bench_neo4j,
+    require_bench_graph,
+    stop_on_sigterm,
+)  # same folder
+from bench_processes import peak_rss_mib  # same folder
 from neo4j import AsyncDriver, Driver
 from rich.console import Console
 from rich.table import Table
@@ -156,17 +164,6 @@ def stop_api(process: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
-
-
-def peak_rss_mib(pid: int | None) -> float | None:
-    """Peak resident set size (VmHWM) of a running process, or None."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return round(int(line.split()[1]) / 1024, 1)
-    except (OSError, ValueError, IndexError):
-        return None
-    return None
 
 
 def logged_errors(log: Path) -> dict[str, int]:
@@ -444,16 +441,9 @@ def main(
     pagecache: Annotated[
         str, typer.Option(envvar="CTG_BENCH_PAGECACHE", help="Neo4j page cache.")
     ] = "1g",
-    json_out: Annotated[Path | None, typer.Option("--json", help="Write figures here.")] = None,
-    yes_clear_database: Annotated[
-        bool, typer.Option(help="Allow clearing and loading the database named by NEO4J_URI.")
-    ] = False,
-    preloaded: Annotated[
-        bool,
-        typer.Option(
-            help="Read the graph bench/bench_graph.py loaded at NEO4J_URI; write nothing."
-        ),
-    ] = False,
+    json_out: JsonOption = None,
+    yes_clear_database: ClearOption = False,
+    preloaded: PreloadedOption = False,
 ) -> None:
     """Time three GraphQL queries against their one-query Cypher floor; print a table."""
     stop_on_sigterm()

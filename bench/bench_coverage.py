@@ -33,12 +33,18 @@ import resource
 import statistics
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Annotated, Any, LiteralString, TypeVar
 
 import typer
 from bench_graph import graph_contents, load_bench_graph  # same folder
-from bench_neo4j import bench_neo4j, require_bench_graph, stop_on_sigterm  # same folder
+from bench_neo4j import (
+    ClearOption,
+    JsonOption,
+    PreloadedOption,
+    bench_neo4j,
+    require_bench_graph,
+    stop_on_sigterm,
+)  # same folder
 from rich.console import Console
 from rich.table import Table
 
@@ -79,16 +85,9 @@ def median_time(step: Callable[[], T], repeat: int) -> tuple[float, T]:
 def main(
     seed: Annotated[int, typer.Option(help="Seed of the synthetic datasets.")] = 2026,
     repeat: Annotated[int, typer.Option(help="Timed runs per figure (median).")] = 5,
-    json_out: Annotated[Path | None, typer.Option("--json", help="Write figures here.")] = None,
-    yes_clear_database: Annotated[
-        bool, typer.Option(help="Allow clearing and loading the database named by NEO4J_URI.")
-    ] = False,
-    preloaded: Annotated[
-        bool,
-        typer.Option(
-            help="Read the graph bench/bench_graph.py loaded at NEO4J_URI; write nothing."
-        ),
-    ] = False,
+    json_out: JsonOption = None,
+    yes_clear_database: ClearOption = False,
+    preloaded: PreloadedOption = False,
 ) -> None:
     stop_on_sigterm()
     figures: dict[str, Any] = {

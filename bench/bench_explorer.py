@@ -46,7 +46,15 @@ from typing import Annotated, Any, LiteralString
 
 import httpx
 import typer
-from bench_neo4j import bench_neo4j, require_bench_graph, stop_on_sigterm  # same folder
+from bench_neo4j import (
+    ClearOption,
+    JsonOption,
+    PreloadedOption,
+    bench_neo4j,
+    require_bench_graph,
+    stop_on_sigterm,
+)  # same folder
+from bench_processes import peak_rss_mib  # same folder
 from playwright.sync_api import Page, sync_playwright
 from rich.console import Console
 from rich.table import Table
@@ -198,17 +206,6 @@ def api(connection: Neo4jConnection, log: Path, peak: dict[str, float]) -> Itera
             process.wait()
 
 
-def peak_rss_mib(pid: int) -> float | None:
-    """Peak resident set size (VmHWM) of a running process, or None."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return round(int(line.split()[1]) / 1024, 1)
-    except (OSError, ValueError, IndexError):
-        return None
-    return None
-
-
 def ready_ms(page: Page, url: str) -> float:
     """Milliseconds from navigation start until the explorer says it is ready."""
     page.goto(url)
@@ -228,16 +225,9 @@ def median(values: list[float]) -> float:
 
 def main(
     repeat: Annotated[int, typer.Option(help="Fresh page loads per figure.")] = 5,
-    json_out: Annotated[Path | None, typer.Option("--json", help="Write figures here.")] = None,
-    yes_clear_database: Annotated[
-        bool, typer.Option(help="Allow clearing and loading the database named by NEO4J_URI.")
-    ] = False,
-    preloaded: Annotated[
-        bool,
-        typer.Option(
-            help="Read the graph bench/bench_graph.py loaded at NEO4J_URI; write nothing."
-        ),
-    ] = False,
+    json_out: JsonOption = None,
+    yes_clear_database: ClearOption = False,
+    preloaded: PreloadedOption = False,
 ) -> None:
     stop_on_sigterm()
     names = ["first_render_ms", "baseline_healthz_ms", "shared_view_ms", "expand_first_group_ms",

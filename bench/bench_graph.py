@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Annotated, Any, LiteralString
 
 import typer
-from bench_neo4j import bench_neo4j, stop_on_sigterm  # same folder
+from bench_neo4j import JsonOption, bench_neo4j, stop_on_sigterm  # same folder
 from neo4j import Driver
 from synthetic_partnerships import generate, write  # same folder
 
@@ -96,7 +96,7 @@ def main(
     yes_clear_database: Annotated[
         bool, typer.Option(help="Allow clearing the database named by NEO4J_URI.")
     ] = False,
-    json_out: Annotated[Path | None, typer.Option("--json", help="Write figures here.")] = None,
+    json_out: JsonOption = None,
 ) -> None:
     """Clear the NEO4J_URI database and load the benchmarks' graph into it."""
     stop_on_sigterm()

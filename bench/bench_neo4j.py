@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
-from typing import LiteralString
+from typing import Annotated, LiteralString
 
 import typer
 from neo4j import Driver
@@ -33,6 +33,16 @@ from graph.driver import open_driver
 from graph.local_server import throwaway_server
 from graph.maintenance import clear_graph
 from graph.settings import Neo4jConnection, external_connection
+
+#: The command-line options every benchmark shares.
+JsonOption = Annotated[Path | None, typer.Option("--json", help="Write figures here.")]
+ClearOption = Annotated[
+    bool, typer.Option(help="Allow clearing and loading the database named by NEO4J_URI.")
+]
+PreloadedOption = Annotated[
+    bool,
+    typer.Option(help="Read the graph bench/bench_graph.py loaded at NEO4J_URI; write nothing."),
+]
 
 #: Synthetic datasets are keyed ``synthetic-<département>`` (bench/synthetic_partnerships.py).
 _SYNTHETIC_DATASETS: LiteralString = (

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from bench_neo4j import bench_neo4j, stop_on_sigterm  # same folder
+from bench_neo4j import JsonOption, bench_neo4j, stop_on_sigterm  # same folder
 from neo4j import Driver
 from rich.console import Console
 from rich.table import Table
@@ -106,7 +106,7 @@ def edited(datasets: list[Dataset], vocabularies: Vocabularies) -> list[DatasetG
 
 def main(
     seed: Annotated[int, typer.Option(help="Seed of the synthetic datasets.")] = 2026,
-    json_out: Annotated[Path | None, typer.Option("--json", help="Write figures here.")] = None,
+    json_out: JsonOption = None,
     departements: Annotated[
         str | None, typer.Option(help="Comma-separated départements (default: all France).")
     ] = None,
