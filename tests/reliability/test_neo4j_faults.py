@@ -56,6 +56,7 @@ from loaders.datasets import TerritoryIndex, Vocabularies, read_datasets
 from loaders.reference import read_reference
 from tests.conftest import REFERENCE_EXTRACT, graph_snapshot
 from tests.e2e.conftest import connection_env, start_api, stop_api
+from tests.reliability.conftest import record_figures
 
 #: The datasets of the interrupted load, written in this order (no links between them).
 CRASH_DATASETS = ("crash-a", "crash-b", "crash-c")
@@ -117,6 +118,7 @@ def figures(pytestconfig: pytest.Config) -> Iterator[Figures]:
     started = time.perf_counter()
     yield measured
     measured.add("whole module", time.perf_counter() - started)
+    record_figures("neo4j_faults", {k: round(v, 2) for k, v in measured.values.items()})
     reporter = pytestconfig.pluginmanager.get_plugin("terminalreporter")
     capture = pytestconfig.pluginmanager.get_plugin("capturemanager")
     if reporter is not None and capture is not None:
