@@ -159,12 +159,20 @@ class TreeSampler(threading.Thread):
         self.join()
 
 
-def still_running(seen: Mapping[int, int], keep: set[int]) -> list[Process]:
+def clock_ticks_now() -> int:
+    """Clock ticks since boot, the unit of a process's start time in ``/proc/<pid>/stat``."""
+    seconds = float(Path("/proc/uptime").read_text().split()[0])
+    return int(seconds * os.sysconf("SC_CLK_TCK"))
+
+
+def still_running(seen: Mapping[int, int], keep: set[int], since: int = 0) -> list[Process]:
     """Processes the sampler saw (same pid and start time), or orphans adopted by this
-    process, that still run; ``keep`` (e.g. the shared Neo4j) is left out, zombies reaped."""
+    process that started at clock tick ``since`` or later (during the script: this
+    process's older children are not the script's), that still run; ``keep`` (e.g. the
+    shared Neo4j) is left out, zombies reaped."""
     table = process_table()
     me = os.getpid()
-    mine = [p for p in table.values() if p.ppid == me and p.pid not in keep]
+    mine = [p for p in table.values() if p.ppid == me and p.pid not in keep and p.start >= since]
     candidates = {p.pid: p for p in mine}
     for process in mine:
         candidates.update({d.pid: d for d in descendants(process.pid, table)})
@@ -212,6 +220,7 @@ def run_script(
     """
     run = ScriptRun(list(command), log)
     started = time.perf_counter()
+    since = clock_ticks_now() - 1  # processes started from now on (start times are in ticks)
     with log.open("w", encoding="utf-8") as out:
         child = subprocess.Popen(
             list(command), cwd=cwd, env=dict(env), stdin=subprocess.DEVNULL,
@@ -240,7 +249,7 @@ def run_script(
                 name: round(kib / 1024, 1)
                 for name, kib in sorted(sampler.peak_by_command_kib.items())
             }
-            left = still_running(sampler.seen, keep | {os.getpid()})
+            left = still_running(sampler.seen, keep | {os.getpid()}, since)
             if left:
                 run.left_behind = [f"{p.pid} {p.command}" for p in left]
                 stop_processes(left)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -212,3 +213,19 @@ def test_a_script_that_fails_and_leaves_a_process_behind(tmp_path: Path) -> None
         process = bench_processes.parse_stat(stat.read_text())
         assert process is None or process.state in ("Z", "X")
     assert time.monotonic() - started < 15
+
+
+def test_the_callers_own_older_children_are_not_taken_for_leftovers(tmp_path: Path) -> None:
+    """A test session's Neo4j (a child of pytest) must survive a benchmark script run."""
+    elder = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        time.sleep(0.05)
+        run = bench_processes.run_script(
+            [sys.executable, "-c", "print('ok')"], {}, tmp_path, tmp_path / "out.log",
+            lambda _line: None, keep=set(), sample_every=0.1,
+        )  # fmt: skip
+        assert run.left_behind == []
+        assert elder.poll() is None, "run_script stopped a process it did not start"
+    finally:
+        elder.kill()
+        elder.wait()
