@@ -15,16 +15,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import anyio
 import httpx
 import pytest
 from neo4j import Driver
 
 from graph import curation_store as store
 from graph.partnership_store import NodeRow
-from graph.reader import GraphReader
 from graph.settings import Neo4jConnection
 from tests.conftest import graph_snapshot, load_seed_graph
+from tests.integration.test_curation_store import apply
 from tests.reliability.conftest import CURATOR
 
 
@@ -102,18 +101,8 @@ def test_a_change_losing_a_race_on_its_last_node_leaves_nothing(
         ],
     )
 
-    def apply() -> store.ChangeSummary:
-        async def go() -> store.ChangeSummary:
-            reader = GraphReader.open(neo4j_connection)
-            try:
-                return await reader.writer().write(lambda tx: store.apply_change(tx, change))
-            finally:
-                await reader.close()
-
-        return anyio.run(go)
-
     with key_held(driver, "Partner", "race-partner") as commit:
-        result = in_thread(apply)
+        result = in_thread(lambda: apply(neo4j_connection, change))
         wait_until_blocked(driver, "CREATE (n:Partner)")
         commit()
         with pytest.raises(store.AlreadyExists, match="race-partner"):
