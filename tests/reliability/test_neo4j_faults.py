@@ -8,7 +8,8 @@ stop it cleanly, and start it again on the same port with the same data and pass
   that says what was written and what to do, without a traceback; after a restart no
   dataset is there in part, a second run writes exactly what is missing, a third nothing.
   (A kill cannot be timed to hit a COMMIT: that message is checked on its own.)
-* The API over a Neo4j that is stopped or killed stays up: ``/healthz`` answers 503 at
+* The API over a Neo4j that is stopped, killed or frozen (SIGSTOP: connections open, no
+  answer) stays up: ``/healthz`` answers 503 at
   once, GraphQL answers a clear error and writes nothing, and once Neo4j is back the same
   process answers again.
 * The API started with no Neo4j at all says so (the same answers).
@@ -77,6 +78,7 @@ class KillableNeo4j:
 
     server: LocalNeo4j
     connection: Neo4jConnection
+    _frozen: int = 0
 
     def kill(self) -> None:
         """SIGKILL the JVM, as a crash or the OOM killer would, and wait until it is gone."""
@@ -88,6 +90,18 @@ class KillableNeo4j:
     def stop(self) -> None:
         """Stop it cleanly (SIGTERM: Neo4j checkpoints and closes its connections)."""
         assert self.server.stop(), "Neo4j was not running"
+
+    def freeze(self) -> None:
+        """SIGSTOP the JVM: a hung server, whose connections stay open but never answer."""
+        pid = self.server.pid()
+        assert pid is not None, "Neo4j is not running"
+        os.kill(pid, signal.SIGSTOP)
+        self._frozen = pid
+
+    def thaw(self) -> float:
+        """SIGCONT the frozen JVM; 0 seconds (it was never down)."""
+        os.kill(self._frozen, signal.SIGCONT)
+        return 0.0
 
     def restart(self) -> float:
         """Start it again (same port, data and password); the seconds it took."""
@@ -480,7 +494,7 @@ def api_over_killable(
         stop_api(process)
 
 
-@pytest.mark.parametrize("how", ["stop", "kill"])
+@pytest.mark.parametrize("how", ["stop", "kill", "freeze"])
 def test_the_api_stays_up_while_neo4j_is_down_and_answers_again_once_it_is_back(
     how: str, killable: KillableNeo4j, api_over_killable: RunningApi, figures: Figures
 ) -> None:
@@ -493,8 +507,22 @@ def test_the_api_stays_up_while_neo4j_is_down_and_answers_again_once_it_is_back(
 
     if how == "stop":
         killable.stop()
-    else:
+    elif how == "kill":
         killable.kill()
+    else:
+        killable.freeze()
+    try:
+        _while_down(how, api, figures)
+    finally:
+        if how == "freeze":
+            killable.thaw()  # never leave a stopped JVM behind, even when the test fails
+        else:
+            figures.add(f"restart after the {how}", killable.restart())
+    _back_again(how, killable, api, figures)
+
+
+def _while_down(how: str, api: RunningApi, figures: Figures) -> None:
+    client = api.client
 
     started = time.perf_counter()
     health = client.get("/healthz")
@@ -530,13 +558,16 @@ def test_the_api_stays_up_while_neo4j_is_down_and_answers_again_once_it_is_back(
     assert "does not answer" in written.json()["errors"][0]["message"]
     assert api.process.poll() is None, "the API must stay up"
 
-    figures.add(f"restart after the {how}", killable.restart())
+
+def _back_again(how: str, killable: KillableNeo4j, api: RunningApi, figures: Figures) -> None:
+    client = api.client
+    source_key = f"note-pendant-la-panne-{how}"
     back = time.perf_counter()
     _wait_until(lambda: client.get("/healthz").status_code == 200, 60, "/healthz to say 200")
     assert client.post("/graphql", json=SAINT_FLOUR).json() == {
         "data": {"territory": {"name": "Saint-Flour"}}
     }
-    figures.add(f"restart → first successful query ({how})", time.perf_counter() - back)
+    figures.add(f"Neo4j back → first successful query ({how})", time.perf_counter() - back)
     assert api.process.poll() is None, "the same API process answers again"
     with killable.driver() as driver:
         records, _, _ = driver.execute_query(
