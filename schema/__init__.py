@@ -53,12 +53,10 @@ class Schema(strawberry.Schema):
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
+        outage = [e for e in errors if isinstance(e.original_error, DatabaseUnavailableError)]
+        if outage:
+            logger.warning("Neo4j unavailable: %s", outage[0].message)
         unexpected = []
-        for error in errors:
-            original = error.original_error
-            if isinstance(original, DatabaseUnavailableError):
-                logger.warning("Neo4j unavailable: %s", error.message)
-                break
         for error in errors:
             original = error.original_error
             if original is None or isinstance(original, UserFacingError):
