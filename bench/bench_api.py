@@ -43,7 +43,6 @@ import os
 import platform
 import random
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -58,6 +57,7 @@ import httpx
 import typer
 from api_load import DATABASE, Cell, api_sender, floor_rows, floor_sender, limits, run_cell, warm
 from api_queries import SCENARIOS, Scenario  # same folder
+from api_server import start_api, stop_api  # same folder
 from bench_graph import load_bench_graph  # same folder
 from bench_neo4j import (
     ClearOption,
@@ -73,9 +73,8 @@ from rich.console import Console
 from rich.table import Table
 
 from graph.driver import open_async_driver, open_driver
-from graph.local_server import free_port
 from graph.reader import GraphReader
-from graph.settings import PROJECT_ROOT, Neo4jConnection
+from graph.settings import Neo4jConnection
 from schema import schema
 from schema.context import Context
 
@@ -123,47 +122,6 @@ def rotations(driver: Driver, seed: int) -> dict[str, list[str]]:
         rng.shuffle(values)
         items[root] = values
     return items
-
-
-# -- the API process -------------------------------------------------------------------------
-def start_api(connection: Neo4jConnection, log: Path) -> tuple[subprocess.Popen[bytes], str]:
-    """uvicorn ``server:app`` on a free loopback port over ``connection``; wait for it."""
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CTG_API_")}  # defaults
-    env.update(
-        NEO4J_URI=connection.uri,
-        NEO4J_USER=connection.user,
-        NEO4J_PASSWORD=connection.password,
-        NEO4J_DATABASE=connection.database,
-    )
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "server:app", "--host", "127.0.0.1",
-             "--port", str(port), "--log-level", "warning", "--no-access-log"],
-            cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the API exited: {log.read_text()}")
-        try:
-            if httpx.get(base + "/healthz", timeout=10).status_code == 200:
-                return process, base
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    stop_api(process)
-    raise RuntimeError(f"the API did not answer /healthz within 60 s: {log.read_text()}")
-
-
-def stop_api(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 def logged_errors(log: Path) -> dict[str, int]:

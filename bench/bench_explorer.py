@@ -35,17 +35,14 @@ import os
 import platform
 import resource
 import statistics
-import subprocess
-import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, LiteralString
 
-import httpx
 import typer
+from api_server import start_api, stop_api  # same folder
 from bench_neo4j import (
     ClearOption,
     JsonOption,
@@ -60,11 +57,10 @@ from rich.console import Console
 from rich.table import Table
 
 from graph.driver import open_driver
-from graph.local_server import free_port
 from graph.migrations import migrate
 from graph.partnership_store import write_dataset
 from graph.reference_store import write_reference
-from graph.settings import NEO4J_VERSION, PROJECT_ROOT, Neo4jConnection
+from graph.settings import NEO4J_VERSION, Neo4jConnection
 from loaders.dataset_graph import dataset_graph
 from loaders.datasets import DEFAULT_DATASETS, TerritoryIndex, Vocabularies, read_datasets
 from loaders.reference import read_reference
@@ -168,42 +164,14 @@ def load_graph(connection: Neo4jConnection, preloaded: bool) -> None:
 def api(connection: Neo4jConnection, log: Path, peak: dict[str, float]) -> Iterator[str]:
     """uvicorn serving the app over ``connection``; its base URL; always stopped (its peak
     RSS in MiB is then in ``peak["api"]``)."""
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CTG_API_")}
-    env.update(
-        NEO4J_URI=connection.uri,
-        NEO4J_USER=connection.user,
-        NEO4J_PASSWORD=connection.password,
-        NEO4J_DATABASE=connection.database,
-    )
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "server:app", "--host", "127.0.0.1",
-             "--port", str(port), "--log-level", "warning"],
-            cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
+    process, base = start_api(connection, log)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the API did not start: {log.read_text()}")
-            try:
-                httpx.get(base + "/healthz", timeout=5)
-                break
-            except httpx.TransportError:
-                time.sleep(0.2)
         yield base
     finally:
         rss = peak_rss_mib(process.pid)
         if rss is not None:
             peak["api"] = rss
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_api(process)
 
 
 def ready_ms(page: Page, url: str) -> float:
