@@ -8,7 +8,7 @@ The app starts even when Neo4j is down: ``/healthz`` says so and GraphQL answers
 error until it is back, without a restart. ``/`` is the graph explorer (``explorer/``, plain
 ES modules talking only to ``/graphql``); the npm packages it loads are served read-only
 under ``/vendor/<name>/`` from ``node_modules`` (installed by scripts/setup.sh). Tokens,
-the body limit and CORS come from ``CTG_API_*`` (:mod:`graph.api_settings`), read once at
+the body limit and CORS come from ``CTG_API_*`` (:mod:`web.settings`), read once at
 import: a wrong value stops the server before it listens.
 """
 
@@ -29,15 +29,15 @@ from starlette.responses import FileResponse, JSONResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from graph.api_settings import ApiSettings, api_settings
+from domain.errors import DatabaseUnavailableError
 from graph.coverage_projection import PROJECTIONS
 from graph.driver import resolve_connection
-from graph.errors import DatabaseUnavailableError
 from graph.reader import GraphReader
 from graph.settings import PROJECT_ROOT
 from schema import schema
-from schema.admission import AdmissionLimit
-from schema.http import GraphQLView, RequestBodyLimit
+from web.admission import AdmissionLimit
+from web.http import GraphQLView, RequestBodyLimit
+from web.settings import ApiSettings, api_settings
 
 logger = logging.getLogger("ctg.server")
 

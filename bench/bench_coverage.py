@@ -48,7 +48,7 @@ from bench_neo4j import (
 from rich.console import Console
 from rich.table import Table
 
-from graph import coverage as analyses
+import analyses
 from graph.coverage_projection import Scope, project
 from graph.driver import open_driver
 from graph.settings import NEO4J_VERSION

@@ -58,11 +58,11 @@ from neo4j import Driver, ManagedTransaction
 from rich.console import Console
 from rich.table import Table
 
+from domain.names import fold
 from graph.driver import open_driver
 from graph.local_server import LocalNeo4j, free_port
 from graph.maintenance import clear_graph
 from graph.migrations import migrate
-from graph.names import fold
 from graph.reference_store import (
     ReferenceRecords,
     WriteSummary,

@@ -1,3 +1,3 @@
-"""The Neo4j boundary of ctg-graph: driver, Cypher, schema migrations, local server
-provisioning, and the networkx analytics. The only package that imports ``neo4j``;
-it knows nothing of GraphQL or of input files, and returns plain dataclasses/dicts."""
+"""The Neo4j boundary of ctg-graph: driver, named Cypher, reads and writes, schema
+migrations, local server provisioning. The only package that imports ``neo4j``; it knows
+nothing of GraphQL, HTTP or input files, and returns plain dicts or frozen dataclasses."""

@@ -1,4 +1,4 @@
-"""Projecting Neo4j into the coverage graph of :mod:`graph.coverage_model`.
+"""Projecting Neo4j into the coverage graph of :mod:`analyses.model`.
 
 One Cypher query (one round trip) fetches what an analysis needs for a scope — the
 communes of the scope with their EPCI, département and région, the sub-territories and
@@ -23,8 +23,8 @@ from typing import Any, LiteralString
 import networkx as nx
 from neo4j import Driver, Query, RoutingControl
 
-from graph import coverage_model as m
-from graph.errors import UserFacingError
+from analyses import model as m
+from domain.errors import UserFacingError
 from graph.reader import GraphReader, Row
 
 _PROJECTION: LiteralString = """

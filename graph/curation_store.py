@@ -22,7 +22,7 @@ from typing import Any, LiteralString
 from neo4j import AsyncManagedTransaction
 from neo4j.exceptions import ConstraintError
 
-from graph.errors import UserFacingError
+from domain.errors import UserFacingError
 from graph.partnership_store import (
     EDGE_TYPES,
     OWNED_LABELS,

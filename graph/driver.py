@@ -13,7 +13,7 @@ from neo4j import (
 )
 from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
 
-from graph.errors import DatabaseUnavailableError
+from domain.errors import DatabaseUnavailableError
 from graph.local_server import LocalNeo4j
 from graph.settings import Neo4jConnection, external_connection, local_server_settings
 

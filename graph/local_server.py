@@ -39,7 +39,7 @@ from pathlib import Path
 from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired, TransientError
 
-from graph.errors import LocalServerError, MissingToolError, PortInUseError
+from domain.errors import LocalServerError, MissingToolError, PortInUseError
 from graph.settings import LocalServerSettings, Neo4jConnection, local_server_settings
 
 POM = Path(__file__).with_name("neo4j-server-pom.xml")

@@ -9,7 +9,7 @@ import re
 from collections.abc import Sequence
 from typing import Any, LiteralString
 
-from graph.names import fold
+from domain.names import fold
 from graph.partnership_reads import COMMUNES_OF_T, COVERABLE, TERRITORY_OF_K
 from graph.reader import GraphReader, Row
 

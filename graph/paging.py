@@ -18,7 +18,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from graph.errors import UserFacingError
+from domain.errors import UserFacingError
 
 #: Page size when the client gives neither ``first`` nor ``last``.
 DEFAULT_PAGE_SIZE = 20

@@ -26,8 +26,8 @@ from typing import Any, LiteralString
 from neo4j import Driver, ManagedTransaction
 from neo4j.exceptions import IncompleteCommit, ServiceUnavailable, SessionExpired
 
+from domain.errors import InputError, WriteInterruptedError
 from graph.driver import failure_reason
-from graph.errors import InputError, WriteInterruptedError
 
 #: Labels a dataset owns, keyed by ``key``.
 OWNED_LABELS: tuple[LiteralString, ...] = (

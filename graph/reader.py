@@ -1,7 +1,7 @@
 """The API's read access to Neo4j: one :class:`GraphReader` per process, opened and
 closed by the app lifespan, shared by every request (the driver is a connection pool).
 
-Driver failures become :class:`graph.errors.DatabaseUnavailableError` with a message safe
+Driver failures become :class:`domain.errors.DatabaseUnavailableError` with a message safe
 to show to API clients; other errors propagate (the API masks them).
 """
 
@@ -14,8 +14,8 @@ from typing import Any, LiteralString
 from neo4j import READ_ACCESS, AsyncDriver, Query, RoutingControl
 from neo4j.exceptions import DriverError, Neo4jError, ServiceUnavailable, SessionExpired
 
+from domain.errors import DatabaseUnavailableError, UserFacingError
 from graph.driver import open_async_driver
-from graph.errors import DatabaseUnavailableError, UserFacingError
 from graph.settings import Neo4jConnection
 from graph.writer import GraphWriter
 

@@ -21,7 +21,7 @@ from typing import Any, LiteralString
 
 from neo4j import Driver, ManagedTransaction
 
-from graph.names import fold
+from domain.names import fold
 
 REFERENCE_KEY = "decoupage-administratif"
 

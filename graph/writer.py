@@ -10,7 +10,7 @@ from typing import TypeVar
 from neo4j import WRITE_ACCESS, AsyncDriver, AsyncManagedTransaction, unit_of_work
 from neo4j.exceptions import IncompleteCommit, Neo4jError, ServiceUnavailable, SessionExpired
 
-from graph.errors import DatabaseUnavailableError, UserFacingError
+from domain.errors import DatabaseUnavailableError, UserFacingError
 
 T = TypeVar("T")
 

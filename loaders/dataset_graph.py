@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.names import fold
+from domain.names import fold
 from graph.partnership_store import DatasetGraph, EdgeRow, NodeRow
 from loaders.dataset_format import Action, Contract, TerritoryRef, _Fact
 from loaders.datasets import Dataset, Vocabularies, action_key

@@ -23,7 +23,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from graph.errors import InputError
+from domain.errors import InputError
 from graph.reference_store import ReferenceRecords
 from graph.settings import PROJECT_ROOT
 from loaders.dataset_format import DatasetFile, TerritoryRef

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from graph.errors import InputError, ReferenceDataError
+from domain.errors import InputError, ReferenceDataError
 from graph.reference_store import (
     CommuneRecord,
     DepartementRecord,

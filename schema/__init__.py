@@ -15,7 +15,7 @@ from graphql import GraphQLError
 from strawberry.extensions import MaxTokensLimiter, ParserCache, ValidationCache
 from strawberry.types import ExecutionContext
 
-from graph.errors import DatabaseUnavailableError, UserFacingError
+from domain.errors import DatabaseUnavailableError, UserFacingError
 from schema.coverage import CoverageQueries
 from schema.curation.mutations import Mutation
 from schema.descriptions import describe

@@ -10,8 +10,8 @@ from typing import Annotated, Any
 
 import strawberry
 
-from graph.errors import UserFacingError
-from graph.names import fold
+from domain.errors import UserFacingError
+from domain.names import fold
 from graph.reader import Row
 from loaders.dataset_format import PartnerKind
 from loaders.datasets import Vocabularies

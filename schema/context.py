@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import strawberry
 
-from graph.errors import UserFacingError
+from domain.errors import UserFacingError
 from graph.reader import GraphReader
 from schema.dataloaders import ListLoaders, NodeLoaders, TerritoryLoaders
 

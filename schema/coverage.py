@@ -2,7 +2,7 @@
 what, on which themes, since when, and who the partners' brokers are.
 
 Each field projects its scope from Neo4j in one query (:mod:`graph.coverage_projection`)
-and runs the pure analysis of :mod:`graph.coverage` in a worker thread, so a France-wide
+and runs the pure analysis of :mod:`analyses` in a worker thread, so a France-wide
 computation never blocks the other requests.
 """
 
@@ -17,10 +17,10 @@ from typing import Annotated, Any, TypeVar
 import anyio
 import strawberry
 
-from graph import coverage as analyses
-from graph.coverage_model import CNAF_MINIMUM
+import analyses
+from analyses.model import CNAF_MINIMUM
+from domain.errors import UserFacingError
 from graph.coverage_projection import PROJECTIONS, Scope
-from graph.errors import UserFacingError
 from graph.paging import encode_cursor, window
 from schema.common import After, Before, First, Last, kind_codes, theme_codes
 from schema.context import Info

@@ -7,7 +7,7 @@ from __future__ import annotations
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 
-from graph.errors import DatabaseUnavailableError, UserFacingError
+from domain.errors import DatabaseUnavailableError, UserFacingError
 
 UNEXPECTED = "Unexpected server error; it has been logged."
 

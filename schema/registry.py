@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from graph.errors import UserFacingError
+from domain.errors import UserFacingError
 from graph.reader import Row
 
 T = TypeVar("T", bound=type)

@@ -13,7 +13,7 @@ from typing import Any, Generic, Protocol, TypeVar
 import strawberry
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
 
-from graph.errors import UserFacingError
+from domain.errors import UserFacingError
 from graph.list_reads import ListQuery, Sort
 from graph.paging import Page, encode_cursor, window
 from graph.reader import Row

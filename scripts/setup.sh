@@ -39,7 +39,7 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
   rm -f .setup-stamps/python
 fi
-if changed python pyproject.toml requirements.lock || ! .venv/bin/python -c 'import cli' 2>/dev/null; then
+if changed python pyproject.toml requirements.lock || ! .venv/bin/python -c 'import cli.app' 2>/dev/null; then
   echo "setup: installing Python dependencies"
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'

@@ -9,9 +9,9 @@ from typing import Annotated, Any
 
 import strawberry
 
+from domain.errors import UserFacingError
 from graph import node_reads, territory_reads
 from graph import partnership_reads as reads
-from graph.errors import UserFacingError
 from graph.list_reads import NAME
 from graph.paging import MAX_PAGE_SIZE
 from loaders.dataset_format import PartnerKind

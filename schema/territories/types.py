@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
+from domain.errors import UserFacingError
 from graph import partnership_reads as reads
-from graph.errors import UserFacingError
 from graph.list_reads import NAME, Sort
 from graph.reader import Row
 from loaders.dataset_format import PartnerKind

@@ -13,7 +13,7 @@ import networkx as nx
 import pytest
 from neo4j import Driver
 
-from graph import coverage as analyses
+import analyses
 from graph.coverage_projection import Scope, project
 from graph.settings import Neo4jConnection
 from tests.conftest import load_seed_graph, run_ctg

@@ -9,7 +9,7 @@ import pytest
 from neo4j import Driver
 from neo4j.exceptions import Neo4jError
 
-from graph.errors import InputError
+from domain.errors import InputError
 from graph.partnership_store import DatasetWriteSummary, write_dataset, write_order
 from graph.reference_store import graph_counts, write_reference
 from loaders.dataset_graph import dataset_graph

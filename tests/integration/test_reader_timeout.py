@@ -5,7 +5,7 @@ from __future__ import annotations
 import anyio
 import pytest
 
-from graph.errors import UserFacingError
+from domain.errors import UserFacingError
 from graph.reader import GraphReader
 from graph.settings import Neo4jConnection
 

@@ -11,7 +11,7 @@ import pytest
 from neo4j import Driver
 from neo4j.exceptions import Neo4jError
 
-from graph.errors import ReferenceDataError
+from domain.errors import ReferenceDataError
 from graph.reference_store import WriteSummary, graph_counts, write_reference
 from graph.settings import Neo4jConnection
 from loaders.reference import read_reference

@@ -41,7 +41,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from neo4j import Driver
 
-from graph.errors import InputError
+from domain.errors import InputError
 from graph.maintenance import clear_graph
 from graph.partnership_store import OWNED_LABELS, write_dataset
 from graph.reference_store import write_reference

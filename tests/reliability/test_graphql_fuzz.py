@@ -168,7 +168,7 @@ def api_schema(target: Target, driver: Driver) -> GraphQLSchema:
 def _project_modules() -> list[str]:
     """Dotted names of the project's modules (``graph.partnership_store``…)."""
     names = []
-    for package in ("graph", "schema", "loaders"):
+    for package in ("graph", "schema", "loaders", "analyses", "web", "domain", "cli"):
         for path in (PROJECT_ROOT / package).rglob("*.py"):
             parts = path.relative_to(PROJECT_ROOT).with_suffix("").parts
             names.append(".".join(p for p in parts if p != "__init__"))

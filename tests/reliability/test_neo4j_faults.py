@@ -44,9 +44,9 @@ import yaml
 from neo4j import Driver
 from neo4j.exceptions import ServiceUnavailable
 
-import cli
+from cli import app as cli
+from domain.errors import WriteInterruptedError
 from graph.driver import connection_lost, open_driver
-from graph.errors import WriteInterruptedError
 from graph.local_server import LocalNeo4j, free_port, throwaway_instance
 from graph.migrations import migrate
 from graph.partnership_store import DatasetGraph

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from starlette.types import Receive, Scope, Send
 
-from schema.admission import AdmissionLimit
+from web.admission import AdmissionLimit
 
 
 class SlowApp:

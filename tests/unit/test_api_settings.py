@@ -7,8 +7,8 @@ import hmac
 
 import pytest
 
-from graph.api_settings import DEFAULT_MAX_BODY_BYTES, ApiTokens, api_settings
-from graph.errors import ConfigurationError
+from domain.errors import ConfigurationError
+from web.settings import DEFAULT_MAX_BODY_BYTES, ApiTokens, api_settings
 
 ALICE = "alice-token-0123456789"
 BOB = "bob+token/with=equals=="

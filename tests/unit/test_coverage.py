@@ -8,8 +8,7 @@ from datetime import date
 import networkx as nx
 import pytest
 
-from graph import coverage_model as cm
-from graph.coverage import (
+from analyses import (
     AreaCoverage,
     CommuneCoverage,
     ContinuityRow,
@@ -31,6 +30,7 @@ from graph.coverage import (
     territorial_coverage,
     theme_coverage,
 )
+from analyses import model as cm
 
 SF = "200066660"  # Saint-Flour Communauté
 PL = "241500230"  # an EPCI of the Cantal no contract covers

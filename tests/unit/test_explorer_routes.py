@@ -8,8 +8,8 @@ import asyncio
 import httpx
 import pytest
 
-from graph.api_settings import api_settings
 from server import EXPLORER, VENDOR, create_app
+from web.settings import api_settings
 
 APP = create_app(api_settings({}))
 

@@ -15,8 +15,9 @@ from typing import Any
 import networkx as nx
 import pytest
 
-import graph.exports
-from graph.coverage_model import (
+import analyses.exports
+from analyses.exports import EXPORT_FORMATS, ExportFormat, export_graph
+from analyses.model import (
     add_action,
     add_commune,
     add_contract,
@@ -28,8 +29,7 @@ from graph.coverage_model import (
     new_graph,
     node_id,
 )
-from graph.errors import InputError
-from graph.exports import EXPORT_FORMATS, ExportFormat, export_graph
+from domain.errors import InputError
 
 GEXF = "{http://gexf.net/1.3}"
 GRAPHML = "{http://graphml.graphdrawing.org/xmlns}"
@@ -440,4 +440,4 @@ def test_an_export_gets_the_usual_file_mode(g: nx.MultiDiGraph, tmp_path: Path) 
 
 
 def test_doctests_hold() -> None:
-    assert doctest.testmod(graph.exports).failed == 0
+    assert doctest.testmod(analyses.exports).failed == 0

@@ -7,7 +7,7 @@ import pytest
 from graphql import GraphQLError
 from strawberry.types import ExecutionResult
 
-from schema.http import (
+from web.http import (
     GRAPHQL_RESPONSE_JSON,
     JSON,
     bearer_token,

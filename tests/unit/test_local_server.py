@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.errors import LocalServerError, MissingToolError, PortInUseError
+from domain.errors import LocalServerError, MissingToolError, PortInUseError
 from graph.local_server import (
     LocalNeo4j,
     _ensure_port_free,

@@ -4,12 +4,12 @@ import doctest
 
 import pytest
 
-import graph.names
-from graph.names import fold
+import domain.names
+from domain.names import fold
 
 
 def test_doctests_hold() -> None:
-    assert doctest.testmod(graph.names).failed == 0
+    assert doctest.testmod(domain.names).failed == 0
 
 
 @pytest.mark.parametrize(

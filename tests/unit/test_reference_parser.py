@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.errors import InputError, ReferenceDataError
+from domain.errors import InputError, ReferenceDataError
 from loaders.reference import read_reference
 from tests.conftest import REFERENCE_EXTRACT
 

@@ -8,7 +8,7 @@ import logging
 import pytest
 from graphql import GraphQLError
 
-from graph.errors import DatabaseUnavailableError, UserFacingError
+from domain.errors import DatabaseUnavailableError, UserFacingError
 from schema import schema
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph.errors import ConfigurationError
+from domain.errors import ConfigurationError
 from graph.settings import external_connection, local_server_settings
 
 

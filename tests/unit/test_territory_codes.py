@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph.errors import UserFacingError
+from domain.errors import UserFacingError
 from schema.territories.types import (
     Departement,
     Region,

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from neo4j.exceptions import IncompleteCommit, ServiceUnavailable
 
-from graph.errors import DatabaseUnavailableError
+from domain.errors import DatabaseUnavailableError
 from graph.writer import GraphWriter
 
 

@@ -17,7 +17,7 @@ import math
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from schema.http import JSON, Refusal, refusal_response, response_media_type
+from web.http import JSON, Refusal, refusal_response, response_media_type
 
 
 class AdmissionLimit:

@@ -38,10 +38,10 @@ from strawberry.http.parse_content_type import parse_content_type
 from strawberry.schema.base import BaseSchema
 from strawberry.types import ExecutionResult, SubscriptionExecutionResult
 
-from graph.api_settings import TOKENS_VARIABLE, ApiTokens
 from graph.reader import GraphReader
 from schema import MAX_TOKENS
 from schema.context import Context
+from web.settings import TOKENS_VARIABLE, ApiTokens
 
 JSON = "application/json"
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"

@@ -35,7 +35,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from graph.errors import ConfigurationError
+from domain.errors import ConfigurationError
 
 TOKENS_VARIABLE = "CTG_API_TOKENS"
 READ_REQUIRES_TOKEN_VARIABLE = "CTG_API_READ_REQUIRES_TOKEN"  # noqa: S105 (a name, no secret)

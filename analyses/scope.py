@@ -7,7 +7,7 @@ from collections.abc import Collection
 
 import networkx as nx
 
-from graph.coverage._walk import (
+from analyses._walk import (
     _below,
     _counts,
     _day,
@@ -37,7 +37,7 @@ def communes_in_scope(g: nx.MultiDiGraph, scope: str | None) -> list[str]:
 
     Examples
     --------
-    >>> from graph import coverage_model as cm
+    >>> from analyses import model as cm
     >>> g = cm.new_graph()
     >>> _ = cm.add_region(g, "84", "Auvergne-Rhône-Alpes")
     >>> _ = cm.add_departement(g, "15", "Cantal", region="84")
@@ -83,7 +83,7 @@ def covering_contracts(
 
     Examples
     --------
-    >>> from graph import coverage_model as cm
+    >>> from analyses import model as cm
     >>> from datetime import date
     >>> g = cm.new_graph()
     >>> _ = cm.add_epci(g, "200066660", "Saint-Flour Communauté")
@@ -120,7 +120,7 @@ def contracts_in_scope(g: nx.MultiDiGraph, scope: str | None) -> list[str]:
 
     Examples
     --------
-    >>> from graph import coverage_model as cm
+    >>> from analyses import model as cm
     >>> g = cm.new_graph()
     >>> _ = cm.add_commune(g, "15187", "Saint-Flour")
     >>> _ = cm.add_commune(g, "15014", "Aurillac")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import networkx as nx
 
-from graph.coverage._walk import _code, _kind_of, _label, _partner, _project
-from graph.coverage.results import NetworkReport, PartnerCentrality, PartnerLink
-from graph.coverage.scope import contracts_in_scope
+from analyses._walk import _code, _kind_of, _label, _partner, _project
+from analyses.results import NetworkReport, PartnerCentrality, PartnerLink
+from analyses.scope import contracts_in_scope
 
 # --- partner networks ------------------------------------------------------------------
 
@@ -21,7 +21,7 @@ def bipartite_network(g: nx.MultiDiGraph, scope: str | None = None) -> nx.Graph:
 
     Examples
     --------
-    >>> from graph import coverage_model as cm
+    >>> from analyses import model as cm
     >>> g = cm.new_graph()
     >>> _ = cm.add_contract(g, "ctg-sf", "ctg", None, None)
     >>> _ = cm.add_partner(g, "caf-15", "Caf du Cantal", "caf", signed=["ctg-sf"])
@@ -49,7 +49,7 @@ def partner_projection(g: nx.MultiDiGraph, scope: str | None = None) -> nx.Graph
 
     Examples
     --------
-    >>> from graph import coverage_model as cm
+    >>> from analyses import model as cm
     >>> g = cm.new_graph()
     >>> _ = cm.add_contract(g, "ctg-sf", "ctg", None, None)
     >>> _ = cm.add_partner(g, "caf-15", "Caf du Cantal", signed=["ctg-sf"])
@@ -74,7 +74,7 @@ def partner_network(g: nx.MultiDiGraph, scope: str | None = None) -> NetworkRepo
 
     Examples
     --------
-    >>> from graph import coverage_model as cm
+    >>> from analyses import model as cm
     >>> g = cm.new_graph()
     >>> for key in ("c1", "c2"):
     ...     _ = cm.add_contract(g, key, "ctg", None, None)
@@ -133,7 +133,7 @@ def common_partners(
 
     Examples
     --------
-    >>> from graph import coverage_model as cm
+    >>> from analyses import model as cm
     >>> g = cm.new_graph()
     >>> for key in ("c1", "c2"):
     ...     _ = cm.add_contract(g, key, "ctg", None, None)

@@ -3,7 +3,7 @@
 
 Both the projection from Neo4j (:mod:`graph.coverage_projection`) and the hand-made
 graphs of the unit tests build it with these functions, so the analyses
-(:mod:`graph.coverage`) and the exports (:mod:`graph.exports`) see one shape:
+(:mod:`analyses`) and the exports (:mod:`analyses.exports`) see one shape:
 
 Node ids are strings ``"<kind>:<key>"`` (``commune:15187``, ``epci:200066660``,
 ``contract:ctg-saint-flour-2017``) so that they survive GEXF/GraphML/CSV as they are.

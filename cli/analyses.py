@@ -1,5 +1,5 @@
 """``ctg coverage | themes | continuity | network | export``: the coverage analyses of
-:mod:`graph.coverage` from the command line, as a Rich table (default), CSV or JSON on
+:mod:`analyses` from the command line, as a Rich table (default), CSV or JSON on
 standard output, and exports of the graph for Gephi.
 
 A scope is written as the API takes it: ``15`` (a département), ``region:84``,
@@ -23,12 +23,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from graph import coverage as analyses
-from graph.coverage_model import CNAF_MINIMUM
+import analyses
+from analyses.exports import EXPORT_FORMATS, export_graph
+from analyses.model import CNAF_MINIMUM
+from domain.errors import InputError
 from graph.coverage_projection import Scope, project
 from graph.driver import open_driver, resolve_connection
-from graph.errors import InputError
-from graph.exports import EXPORT_FORMATS, export_graph
 from loaders.datasets import Vocabularies
 
 #: Names and titles come from the graph, where anyone with a token may write them.

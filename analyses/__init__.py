@@ -1,4 +1,4 @@
-"""Coverage analyses over the in-memory partnership graph (:mod:`graph.coverage_model`).
+"""Coverage analyses over the in-memory partnership graph (:mod:`analyses.model`).
 
 Pure functions: no I/O, no Neo4j; each takes the ``MultiDiGraph`` and returns frozen
 dataclasses (or a networkx graph for the partner networks).
@@ -18,16 +18,16 @@ one walk over the contracts' territories plus one over the communes.
 
 from __future__ import annotations
 
-from graph.coverage._walk import SCOPE_KINDS, TIMELINE_STEPS
-from graph.coverage.network import (
+from analyses._walk import SCOPE_KINDS, TIMELINE_STEPS
+from analyses.network import (
     bipartite_network,
     common_partners,
     partner_network,
     partner_projection,
 )
-from graph.coverage.on_date import territorial_coverage, theme_coverage
-from graph.coverage.over_time import continuity, coverage_timeline
-from graph.coverage.results import (
+from analyses.on_date import territorial_coverage, theme_coverage
+from analyses.over_time import continuity, coverage_timeline
+from analyses.results import (
     AreaCoverage,
     CommuneCoverage,
     ContinuityRow,
@@ -40,7 +40,7 @@ from graph.coverage.results import (
     ThemeRow,
     TimelinePoint,
 )
-from graph.coverage.scope import (
+from analyses.scope import (
     communes_in_scope,
     contracts_in_scope,
     covering_contracts,

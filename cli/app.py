@@ -30,10 +30,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-import coverage_cli
+from cli import analyses as analysis_commands
+from domain.errors import CtgError, DatabaseUnavailableError, InputError, WriteInterruptedError
 from graph import local_server
 from graph.driver import connection_lost, open_driver, resolve_connection
-from graph.errors import CtgError, DatabaseUnavailableError, InputError, WriteInterruptedError
 from graph.migrations import migrate
 from graph.partnership_store import DatasetGraph, write_dataset, write_order
 from graph.reference_store import graph_counts, write_reference
@@ -63,11 +63,11 @@ app.add_typer(load_app, name="load")
 console = Console(stderr=True, markup=False)
 DEFAULT_RUN_DEPARTEMENTS = "15,71"
 
-app.command("coverage")(coverage_cli.coverage)
-app.command("themes")(coverage_cli.themes)
-app.command("continuity")(coverage_cli.continuity)
-app.command("network")(coverage_cli.network)
-app.command("export")(coverage_cli.export)
+app.command("coverage")(analysis_commands.coverage)
+app.command("themes")(analysis_commands.themes)
+app.command("continuity")(analysis_commands.continuity)
+app.command("network")(analysis_commands.network)
+app.command("export")(analysis_commands.export)
 
 
 #: The driver logs every retry and dropped connection; with logging not configured,

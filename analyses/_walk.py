@@ -11,8 +11,8 @@ from typing import Any
 
 import networkx as nx
 
-from graph.coverage.results import AreaCoverage, CommuneCoverage, Overlap
-from graph.coverage_model import TERRITORY_KINDS, node_id
+from analyses.model import TERRITORY_KINDS, node_id
+from analyses.results import AreaCoverage, CommuneCoverage, Overlap
 
 SCOPE_KINDS = ("region", "departement", "epci", "sub_territory", "commune")
 TIMELINE_STEPS = {"year": 12, "quarter": 3, "month": 1}
@@ -118,7 +118,7 @@ def _parents(
     """The EPCIs and the départements of a commune (ids, sorted).
 
     Read from the commune's ``epci`` and ``departement`` attributes, which
-    :func:`graph.coverage_model.add_commune` sets along with the edges: this runs once per
+    :func:`analyses.model.add_commune` sets along with the edges: this runs once per
     commune of France, and walking each commune's edge views costs several times more.
     A commune lacking either attribute is looked up by its ``MEMBER_OF`` / ``IN`` edges.
     """

@@ -1,4 +1,4 @@
-"""Exports of a coverage graph (:mod:`graph.coverage_model`) that open in Gephi: GEXF 1.3,
+"""Exports of a coverage graph (:mod:`analyses.model`) that open in Gephi: GEXF 1.3,
 GraphML, or a pair of CSV tables for Gephi's spreadsheet import.
 
 The caller passes the graph to export (the whole graph or a scope's subgraph) and,
@@ -78,7 +78,7 @@ from typing import Any, Literal, get_args
 
 import networkx as nx
 
-from graph.errors import InputError
+from domain.errors import InputError
 
 ExportFormat = Literal["gexf", "graphml", "csv"]
 EXPORT_FORMATS: tuple[str, ...] = get_args(ExportFormat)
@@ -154,7 +154,7 @@ def export_graph(
     Parameters
     ----------
     g : networkx.MultiDiGraph
-        A coverage graph (:mod:`graph.coverage_model`), whole or a scope's subgraph.
+        A coverage graph (:mod:`analyses.model`), whole or a scope's subgraph.
     destination : Path
         The file to write (``.../scope.gexf``). For ``csv``, two files are written next
         to it, named from its stem: ``<stem>-nodes.csv`` and ``<stem>-edges.csv``.
@@ -189,7 +189,7 @@ def export_graph(
     Examples
     --------
     >>> import tempfile
-    >>> from graph.coverage_model import add_commune, add_epci, new_graph
+    >>> from analyses.model import add_commune, add_epci, new_graph
     >>> g = new_graph()
     >>> epci = add_epci(g, "200066660", "Saint-Flour Communauté")
     >>> commune = add_commune(g, "15187", "Saint-Flour", population=6500, epci="200066660")

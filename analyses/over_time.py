@@ -9,7 +9,7 @@ from collections.abc import Collection
 
 import networkx as nx
 
-from graph.coverage._walk import (
+from analyses._walk import (
     TIMELINE_STEPS,
     _add_months,
     _code,
@@ -25,8 +25,8 @@ from graph.coverage._walk import (
     _reach,
     _share,
 )
-from graph.coverage.results import ContinuityRow, TimelinePoint
-from graph.coverage.scope import communes_in_scope
+from analyses.results import ContinuityRow, TimelinePoint
+from analyses.scope import communes_in_scope
 
 # --- over time -------------------------------------------------------------------------
 
@@ -53,7 +53,7 @@ def continuity(
 
     Examples
     --------
-    >>> from graph import coverage_model as cm
+    >>> from analyses import model as cm
     >>> from datetime import date
     >>> g = cm.new_graph()
     >>> _ = cm.add_commune(g, "15187", "Saint-Flour")
@@ -128,7 +128,7 @@ def coverage_timeline(
 
     Examples
     --------
-    >>> from graph import coverage_model as cm
+    >>> from analyses import model as cm
     >>> from datetime import date
     >>> g = cm.new_graph()
     >>> _ = cm.add_commune(g, "15187", "Saint-Flour", 6600)

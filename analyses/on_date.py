@@ -9,7 +9,7 @@ from collections.abc import Collection, Sequence
 
 import networkx as nx
 
-from graph.coverage._walk import (
+from analyses._walk import (
     _areas,
     _code,
     _contract_themes,
@@ -26,9 +26,9 @@ from graph.coverage._walk import (
     _share,
     _totals,
 )
-from graph.coverage.results import CommuneCoverage, CoverageReport, Overlap, ThemeReport, ThemeRow
-from graph.coverage.scope import communes_in_scope
-from graph.coverage_model import CNAF_MINIMUM
+from analyses.model import CNAF_MINIMUM
+from analyses.results import CommuneCoverage, CoverageReport, Overlap, ThemeReport, ThemeRow
+from analyses.scope import communes_in_scope
 
 # --- coverage on a date ----------------------------------------------------------------
 
@@ -51,7 +51,7 @@ def territorial_coverage(
 
     Examples
     --------
-    >>> from graph import coverage_model as cm
+    >>> from analyses import model as cm
     >>> from datetime import date
     >>> g = cm.new_graph()
     >>> _ = cm.add_epci(g, "200066660", "Saint-Flour Communauté")
@@ -140,7 +140,7 @@ def theme_coverage(
 
     Examples
     --------
-    >>> from graph import coverage_model as cm
+    >>> from analyses import model as cm
     >>> from datetime import date
     >>> g = cm.new_graph()
     >>> _ = cm.add_commune(g, "15187", "Saint-Flour")

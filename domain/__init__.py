@@ -1,0 +1,1 @@
+"""The domain vocabulary and the project's exceptions, shared by every layer."""

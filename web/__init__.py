@@ -1,0 +1,1 @@
+"""HTTP: the GraphQL view, media types, tokens, body limit, admission control, settings."""
