@@ -27,6 +27,8 @@ import analyses
 from analyses.exports import EXPORT_FORMATS, export_graph
 from analyses.model import CNAF_MINIMUM
 from domain.errors import InputError
+from domain.vocabulary import TerritoryKind
+from domain.vocabulary import scope_uid as uid_of
 from graph.coverage_projection import Scope, project
 from graph.driver import open_driver, resolve_connection
 from loaders.datasets import Vocabularies
@@ -42,9 +44,11 @@ class Output(enum.StrEnum):
 
 
 class Level(enum.StrEnum):
-    EPCI = "epci"
-    DEPARTEMENT = "departement"
-    COMMUNE = "commune"
+    """The territory kinds coverage is broken down by."""
+
+    EPCI = TerritoryKind.EPCI.value
+    DEPARTEMENT = TerritoryKind.DEPARTEMENT.value
+    COMMUNE = TerritoryKind.COMMUNE.value
 
 
 ScopeOption = Annotated[
@@ -62,9 +66,6 @@ KindsOption = Annotated[
 
 def scope_uid(text: str | None) -> str | None:
     """The territory uid of a ``--scope`` value (``None``: France)."""
-    from schema.territories.types import TerritoryKind
-    from schema.territories.types import scope_uid as uid_of
-
     if text is None or text.strip().lower() in ("", "france", "fr"):
         return None
     kind, sep, code = text.strip().partition(":")
