@@ -19,6 +19,8 @@ module (:mod:`cli.db`, :mod:`cli.load`, :mod:`cli.serve`, :mod:`cli.analyses`,
 from __future__ import annotations
 
 import logging
+from importlib.metadata import version
+from typing import Annotated
 
 import typer
 
@@ -28,11 +30,15 @@ from cli.output import DRIVER_LOGS_OFF, fail
 from domain.errors import CtgError
 from graph.driver import connection_lost
 
+DISTRIBUTION = "ctg-graph"
+
 app = typer.Typer(
     help="ctg-graph: a GraphQL knowledge graph of French territorial partnerships.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    # "--help" first: usage errors end "Try 'ctg --help' for help." as they always have.
+    context_settings={"help_option_names": ["--help", "-h"]},
 )
 
 # The order of registration is the order of `ctg --help`.
@@ -47,6 +53,28 @@ app.command("serve")(serve.serve)
 app.command("run")(serve.run)
 app.add_typer(db_app, name="db")
 app.add_typer(load.load_app, name="load")
+
+
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        print(f"{DISTRIBUTION} {version(DISTRIBUTION)}")
+        raise typer.Exit
+
+
+@app.callback()
+def root(
+    _version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            "-V",
+            callback=_print_version,
+            is_eager=True,
+            help="Print the installed version and exit.",
+        ),
+    ] = False,
+) -> None:
+    """The options of `ctg` itself (before any command)."""
 
 
 def main() -> None:
