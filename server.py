@@ -30,7 +30,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from domain.errors import DatabaseUnavailableError
-from graph.coverage_projection import PROJECTIONS
+from graph.coverage_reads import PROJECTIONS
 from graph.driver import resolve_connection
 from graph.reader import GraphReader
 from graph.settings import PROJECT_ROOT

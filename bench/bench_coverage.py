@@ -49,7 +49,7 @@ from rich.console import Console
 from rich.table import Table
 
 import analyses
-from graph.coverage_projection import Scope, project
+from graph.coverage_reads import Scope, project
 from graph.driver import open_driver
 from graph.settings import NEO4J_VERSION
 

@@ -27,7 +27,7 @@ import analyses
 from analyses.exports import EXPORT_FORMATS, export_graph
 from analyses.model import CNAF_MINIMUM
 from domain.errors import InputError
-from graph.coverage_projection import Scope, project
+from graph.coverage_reads import Scope, project
 from graph.driver import open_driver, resolve_connection
 from loaders.datasets import Vocabularies
 

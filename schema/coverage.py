@@ -1,7 +1,7 @@
 """GraphQL fields of the coverage analyses: which communes are covered on a date, by
 what, on which themes, since when, and who the partners' brokers are.
 
-Each field projects its scope from Neo4j in one query (:mod:`graph.coverage_projection`)
+Each field projects its scope from Neo4j in one query (:mod:`graph.coverage_reads`)
 and runs the pure analysis of :mod:`analyses` in a worker thread, so a France-wide
 computation never blocks the other requests.
 """
@@ -20,7 +20,7 @@ import strawberry
 import analyses
 from analyses.model import CNAF_MINIMUM
 from domain.errors import UserFacingError
-from graph.coverage_projection import PROJECTIONS, Scope
+from graph.coverage_reads import PROJECTIONS, Scope
 from graph.paging import encode_cursor, window
 from schema.common import After, Before, First, Last, kind_codes, theme_codes
 from schema.context import Info

@@ -23,7 +23,7 @@ import strawberry
 from domain.errors import UserFacingError
 from graph import curation_store as store
 from graph import territory_reads
-from graph.coverage_projection import PROJECTIONS
+from graph.coverage_reads import PROJECTIONS
 from graph.partnership_store import DatasetGraph, EdgeRow, NodeRow
 from loaders.dataset_graph import dataset_graph
 from loaders.datasets import Dataset, TerritoryIndex, action_key, check_fragment

@@ -14,7 +14,7 @@ import pytest
 from neo4j import Driver
 
 import analyses
-from graph.coverage_projection import Scope, project
+from graph.coverage_reads import Scope, project
 from graph.settings import Neo4jConnection
 from tests.conftest import load_seed_graph, run_ctg
 

@@ -6,8 +6,8 @@ import anyio
 import networkx as nx
 import pytest
 
-from graph import coverage_projection
-from graph.coverage_projection import ProjectionCache, Scope
+from graph import coverage_reads
+from graph.coverage_reads import ProjectionCache, Scope
 
 
 @pytest.fixture
@@ -19,7 +19,7 @@ def projections(monkeypatch: pytest.MonkeyPatch) -> list[Scope]:
         await anyio.sleep(0.01)
         return nx.MultiDiGraph(name=str(scope.uid))
 
-    monkeypatch.setattr(coverage_projection, "project_async", fake)
+    monkeypatch.setattr(coverage_reads, "project_async", fake)
     return calls
 
 
