@@ -26,8 +26,10 @@ from rich.table import Table
 import analyses
 from analyses.exports import EXPORT_FORMATS, export_graph
 from analyses.model import CNAF_MINIMUM
+from analyses.projection import build
 from domain.errors import InputError
-from graph.coverage_reads import Scope, project
+from domain.scopes import Scope
+from graph.coverage_reads import coverage_rows
 from graph.driver import open_driver, resolve_connection
 from loaders.datasets import Vocabularies
 
@@ -103,7 +105,7 @@ def _graph(
     connection = resolve_connection()
     projection = Scope(scope_uid(scope), actions=actions, partners=partners)
     with open_driver(connection) as driver:
-        g = project(driver, connection.database, projection)
+        g = build(coverage_rows(driver, connection.database, projection), projection)
     return g, projection.node
 
 

@@ -1,33 +1,39 @@
-"""Projecting Neo4j into the coverage graph of :mod:`analyses.model`.
+"""Reading what a coverage analysis needs from Neo4j, for :mod:`analyses.projection` to
+build its graph from.
 
-One Cypher query (one round trip) fetches what an analysis needs for a scope — the
+One Cypher query (one round trip) fetches, for a :class:`domain.scopes.Scope`, the
 communes of the scope with their EPCI, département and région, the sub-territories and
 contracts that reach them, and only when asked the contracts' fiches actions and themes
-and the partners' signatures — as flat lists, which :func:`build` turns into the
-networkx graph. Used by the GraphQL API (async, :func:`project_async`) and the CLI and
-benchmarks (:func:`project`).
+and the partners' signatures. The result is one plain dict of flat lists (each item a
+list of values, in the order of the query's ``collect``), with dates as
+:class:`datetime.date`:
 
-A scope is a territory uid as the API uses them: ``commune:15187``, ``epci:200066660``,
-``departement:15``, ``region:84``, a sub-territory key, or ``None`` for all of France.
+* ``communes``: code, name, population, département, région, EPCI code (or ``None``)
+* ``epcis``: code, name, population, type; ``departements``: code, name, région;
+  ``regions``: code, name
+* ``subTerritories``: key, name, EPCI code (or ``None``), codes of the included communes
+* ``contracts``: key, kind, title, status, start, end, signed on
+* ``covers``: contract key, territory kind, territory code (or key)
+* ``actions`` (empty unless ``scope.actions``): contract key, action key, title, number,
+  theme keys
+* ``partners`` (empty unless ``scope.partners``): key, name, kind, keys of the contracts
+  signed
+
+Used by the GraphQL API (async, :func:`coverage_rows_async`) and the CLI and benchmarks
+(:func:`coverage_rows`).
 """
 
 from __future__ import annotations
 
-import asyncio
 import datetime
-import time
-from collections import OrderedDict
-from dataclasses import dataclass
 from typing import Any, LiteralString
 
-import networkx as nx
 from neo4j import Driver, Query, RoutingControl
 
-from analyses import model as m
-from domain.errors import UserFacingError
+from domain.scopes import Scope
 from graph.reader import GraphReader, Row
 
-_PROJECTION: LiteralString = """
+_COVERAGE_ROWS: LiteralString = """
 CALL () {
   MATCH (c:Commune)
   WHERE $scopeKind IS NULL
@@ -102,156 +108,41 @@ RETURN communes, epcis, departements, regions, subTerritories, contracts, covers
 """
 
 
-@dataclass(frozen=True)
-class Scope:
-    """What to project: a territory (``None``: France) and which parts of the graph."""
-
-    uid: str | None = None
-    actions: bool = False
-    partners: bool = False
-
-    def params(self) -> dict[str, Any]:
-        kind, code = _split(self.uid)
-        return {
-            "scopeKind": kind,
-            "scopeCode": code,
-            "withActions": self.actions,
-            "withPartners": self.partners,
-        }
-
-    @property
-    def node(self) -> str | None:
-        """The scope's node id in the coverage graph (``None`` for France)."""
-        kind, code = _split(self.uid)
-        return m.node_id(kind, code) if kind and code else None
+def _params(scope: Scope) -> dict[str, Any]:
+    return {
+        "scopeKind": scope.kind,
+        "scopeCode": scope.code,
+        "withActions": scope.actions,
+        "withPartners": scope.partners,
+    }
 
 
-def _split(uid: str | None) -> tuple[str | None, str | None]:
-    if uid is None:
-        return None, None
-    if ":" in uid:
-        kind, code = uid.split(":", 1)
-        return kind, code
-    return "sub_territory", uid
+async def coverage_rows_async(reader: GraphReader, scope: Scope) -> Row:
+    """The rows of ``scope`` (see the module's docstring), read through the API's reader."""
+    (row,) = await reader.read(_COVERAGE_ROWS, _params(scope))
+    return _native(row)
 
 
-async def project_async(reader: GraphReader, scope: Scope) -> nx.MultiDiGraph:
-    """The coverage graph of ``scope``, read through the API's reader."""
-    (row,) = await reader.read(_PROJECTION, scope.params())
-    return build(row, scope)
-
-
-class ProjectionCache:
-    """Recent projections, kept ``ttl`` seconds (at most ``size`` of them, least recently
-    used out first), so that repeated analyses of a scope skip the projection (at the
-    scale of France it costs about a second; the analysis a third of that). Changes
-    made through the API clear it at once; loads from the command line show within
-    ``ttl``. Concurrent requests for the same scope share one projection."""
-
-    def __init__(self, ttl: float = 60.0, size: int = 8) -> None:
-        self.ttl = ttl
-        self.size = size
-        self._entries: OrderedDict[Scope, tuple[float, nx.MultiDiGraph]] = OrderedDict()
-        self._locks: dict[Scope, asyncio.Lock] = {}
-
-    async def get(self, reader: GraphReader, scope: Scope) -> nx.MultiDiGraph:
-        """The coverage graph of ``scope``, from the cache when recent enough."""
-        if self.ttl <= 0:
-            return await project_async(reader, scope)
-        cached = self._fresh(scope)
-        if cached is not None:
-            return cached
-        async with self._locks.setdefault(scope, asyncio.Lock()):
-            cached = self._fresh(scope)
-            if cached is not None:
-                return cached
-            g = await project_async(reader, scope)
-            self._entries[scope] = (time.monotonic(), g)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
-            return g
-
-    def clear(self) -> None:
-        """Forget every projection (the graph changed)."""
-        self._entries.clear()
-
-    def _fresh(self, scope: Scope) -> nx.MultiDiGraph | None:
-        entry = self._entries.get(scope)
-        if entry is None or time.monotonic() - entry[0] >= self.ttl:
-            return None
-        self._entries.move_to_end(scope)
-        return entry[1]
-
-
-#: The API process's projections (configured from ``CTG_API_COVERAGE_CACHE``).
-PROJECTIONS = ProjectionCache()
-
-
-def project(driver: Driver, database: str, scope: Scope, timeout: float = 120.0) -> nx.MultiDiGraph:
-    """The coverage graph of ``scope``, read with a synchronous driver (CLI, benchmarks)."""
+def coverage_rows(driver: Driver, database: str, scope: Scope, timeout: float = 120.0) -> Row:
+    """The rows of ``scope`` (see the module's docstring), read with a synchronous driver
+    (CLI, benchmarks)."""
     records, _, _ = driver.execute_query(
-        Query(_PROJECTION, timeout=timeout),
-        scope.params(),
+        Query(_COVERAGE_ROWS, timeout=timeout),
+        _params(scope),
         database_=database,
         routing_=RoutingControl.READ,
     )
-    return build(records[0].data(), scope)
+    return _native(records[0].data())
 
 
-def build(row: Row, scope: Scope) -> nx.MultiDiGraph:
-    """The coverage graph from the projection query's lists."""
-    g = m.new_graph()
-    for code, name in row["regions"]:
-        m.add_region(g, code, name)
-    for code, name, region in row["departements"]:
-        m.add_departement(g, code, name, region)
-    communes = {r[0] for r in row["communes"]}
-    if scope.uid is not None and not communes:
-        raise UserFacingError(
-            f"No commune in scope {scope.uid!r}: check the code (and that its département's "
-            "reference is loaded)."
-        )
-    epcis_used = {r[5] for r in row["communes"] if r[5]}
-    for code, name, population, epci_type in row["epcis"]:
-        if code in epcis_used:
-            m.add_epci(g, code, name, int(population or 0), epci_type or "")
-    for code, name, population, departement, region, epci in row["communes"]:
-        m.add_commune(g, code, name, int(population or 0), departement, region, epci)
-    subs_used: set[str] = set()
-    for key, name, epci, members in row["subTerritories"]:
-        inside = [c for c in members if c in communes]
-        if inside:
-            subs_used.add(key)
-            m.add_sub_territory(g, key, name, inside, epci if epci in epcis_used else None)
-    reachable = {
-        "commune": communes,
-        "epci": epcis_used,
-        "sub_territory": subs_used,
-        "departement": {d for d in (r[3] for r in row["communes"]) if d},
-        "region": {r for r in (r[4] for r in row["communes"]) if r},
-    }
-    contracts: set[str] = set()
-    covers: dict[str, list[str]] = {}
-    for key, kind, code in row["covers"]:
-        if code in reachable.get(kind, ()):
-            covers.setdefault(key, []).append(m.node_id(kind, code))
-    for key, kind, title, status, start, end, signed_on in row["contracts"]:
-        targets = covers.get(key, [])
-        if not targets and scope.uid is not None:
-            continue
-        contracts.add(key)
-        m.add_contract(
-            g, key, kind or "other", _date(start), _date(end), targets, title, status,
-            _date(signed_on),
-        )  # fmt: skip
-    for contract, key, title, number, themes in row["actions"]:
-        if contract in contracts:
-            m.add_action(g, key, contract, themes, title, number)
-    for key, name, kind, signed in row["partners"]:
-        mine = [k for k in signed if k in contracts]
-        if mine:
-            m.add_partner(g, key, name, kind or "other", mine)
-    return g
+def _native(row: Row) -> Row:
+    """The row with the driver's dates as :class:`datetime.date`, so that what leaves
+    ``graph/`` holds no neo4j types."""
+    contracts = [
+        [key, kind, title, status, _date(start), _date(end), _date(signed_on)]
+        for key, kind, title, status, start, end, signed_on in row["contracts"]
+    ]
+    return {**row, "contracts": contracts}
 
 
 def _date(value: Any) -> datetime.date | None:

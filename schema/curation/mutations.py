@@ -20,10 +20,10 @@ from typing import Any, TypeVar
 
 import strawberry
 
+from analyses.projection import PROJECTIONS
 from domain.errors import UserFacingError
 from graph import curation_store as store
 from graph import territory_reads
-from graph.coverage_reads import PROJECTIONS
 from graph.partnership_store import DatasetGraph, EdgeRow, NodeRow
 from loaders.dataset_graph import dataset_graph
 from loaders.datasets import Dataset, TerritoryIndex, action_key, check_fragment
