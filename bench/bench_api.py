@@ -53,11 +53,13 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Annotated, Any
 
+# testkit/ (shared with the tests) is not installed: take it from this checkout
+sys.path.insert(1, str(Path(__file__).resolve().parents[1]))
+
 import httpx
 import typer
 from api_load import DATABASE, Cell, api_sender, floor_rows, floor_sender, limits, run_cell, warm
 from api_queries import SCENARIOS, Scenario  # same folder
-from api_server import start_api, stop_api  # same folder
 from bench_graph import load_bench_graph  # same folder
 from bench_neo4j import (
     ClearOption,
@@ -77,6 +79,7 @@ from graph.reader import GraphReader
 from graph.settings import Neo4jConnection
 from schema import schema
 from schema.context import Context
+from testkit.api_server import start_api, stop_api
 
 #: Wide enough for the results table when the output is a file or a pipe.
 console = Console(width=None if sys.stdout.isatty() else 150)

@@ -35,14 +35,17 @@ import os
 import platform
 import resource
 import statistics
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, LiteralString
 
+# testkit/ (shared with the tests) is not installed: take it from this checkout
+sys.path.insert(1, str(Path(__file__).resolve().parents[1]))
+
 import typer
-from api_server import start_api, stop_api  # same folder
 from bench_neo4j import (
     ClearOption,
     JsonOption,
@@ -64,6 +67,7 @@ from graph.settings import NEO4J_VERSION, Neo4jConnection
 from loaders.dataset_graph import dataset_graph
 from loaders.datasets import DEFAULT_DATASETS, TerritoryIndex, Vocabularies, read_datasets
 from loaders.reference import read_reference
+from testkit.api_server import start_api, stop_api
 
 console = Console()
 CHROMIUM = "/usr/bin/chromium"

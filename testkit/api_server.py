@@ -1,6 +1,6 @@
 """The API under benchmark: uvicorn ``server:app`` in a subprocess over a given Neo4j,
-with the API's own settings at their defaults (shared by ``bench_api.py`` and
-``bench_explorer.py``)."""
+with the API's own settings at their defaults (shared by ``bench/bench_api.py`` and
+``bench/bench_explorer.py``; the tests are to use it too)."""
 
 from __future__ import annotations
 
