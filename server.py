@@ -29,8 +29,8 @@ from starlette.responses import FileResponse, JSONResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from analyses.projection import PROJECTIONS
 from domain.errors import DatabaseUnavailableError
-from graph.coverage_projection import PROJECTIONS
 from graph.driver import resolve_connection
 from graph.reader import GraphReader
 from graph.settings import PROJECT_ROOT

@@ -1,7 +1,7 @@
 """The in-memory partnership graph that coverage analyses work on (a networkx
 ``MultiDiGraph``), and the helpers that build it node by node.
 
-Both the projection from Neo4j (:mod:`graph.coverage_projection`) and the hand-made
+Both the projection from Neo4j (:mod:`analyses.projection`) and the hand-made
 graphs of the unit tests build it with these functions, so the analyses
 (:mod:`analyses`) and the exports (:mod:`analyses.exports`) see one shape:
 

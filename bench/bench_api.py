@@ -53,11 +53,13 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Annotated, Any
 
+# testkit/ (shared with the tests) is not installed: take it from this checkout
+sys.path.insert(1, str(Path(__file__).resolve().parents[1]))
+
 import httpx
 import typer
 from api_load import DATABASE, Cell, api_sender, floor_rows, floor_sender, limits, run_cell, warm
 from api_queries import SCENARIOS, Scenario  # same folder
-from api_server import start_api, stop_api  # same folder
 from bench_graph import load_bench_graph  # same folder
 from bench_neo4j import (
     ClearOption,
@@ -77,6 +79,7 @@ from graph.reader import GraphReader
 from graph.settings import Neo4jConnection
 from schema import schema
 from schema.context import Context
+from testkit.api_server import connection_env, serving_api
 
 #: Wide enough for the results table when the output is a file or a pipe.
 console = Console(width=None if sys.stdout.isatty() else 150)
@@ -339,12 +342,10 @@ def run(
             items = rotations(driver, seed)
         console.print("Starting the API…")
         log = Path(folder) / "uvicorn.log"
-        process, base = start_api(connection, log)
-        try:
-            results = asyncio.run(measure(base, connection, items, plan))
-            results["api_peak_rss_mib"] = peak_rss_mib(process.pid)
-        finally:
-            stop_api(process)
+        env = connection_env(connection)
+        with serving_api(env, log, wait_for_neo4j=True, access_log=False) as api:
+            results = asyncio.run(measure(api.base, connection, items, plan))
+            results["api_peak_rss_mib"] = peak_rss_mib(api.process.pid)
         results["neo4j_peak_rss_mib"] = peak_rss_mib(server.jvm_pid)
         results["api_log_errors"] = logged_errors(log)
     return loaded, graph, results

@@ -35,6 +35,7 @@ import time
 from collections.abc import Callable
 from typing import Annotated, Any, LiteralString, TypeVar
 
+import networkx as nx
 import typer
 from bench_graph import graph_contents, load_bench_graph  # same folder
 from bench_neo4j import (
@@ -45,11 +46,14 @@ from bench_neo4j import (
     require_bench_graph,
     stop_on_sigterm,
 )  # same folder
+from neo4j import Driver
 from rich.console import Console
 from rich.table import Table
 
 import analyses
-from graph.coverage_projection import Scope, project
+from analyses.projection import build
+from domain.scopes import Scope
+from graph.coverage_reads import coverage_rows
 from graph.driver import open_driver
 from graph.settings import NEO4J_VERSION
 
@@ -69,6 +73,11 @@ CALL (t) {
 WITH DISTINCT c
 RETURN count(c) AS communes, sum(coalesce(c.population, 0)) AS population
 """
+
+
+def project(driver: Driver, scope: Scope) -> nx.MultiDiGraph:
+    """The coverage graph of ``scope``: its rows read from Neo4j, then built (both timed)."""
+    return build(coverage_rows(driver, "neo4j", scope), scope)
 
 
 def median_time(step: Callable[[], T], repeat: int) -> tuple[float, T]:
@@ -110,7 +119,7 @@ def main(
             figures["data"] = load_bench_graph(driver, server.connection.database, seed=seed)
 
         def france(**parts: bool) -> Any:
-            return project(driver, "neo4j", Scope(None, **parts))
+            return project(driver, Scope(None, **parts))
 
         projection_s, g = median_time(france, repeat)
         compute_s, report = median_time(lambda: analyses.territorial_coverage(g, None, ON), repeat)
@@ -127,7 +136,7 @@ def main(
             raise SystemExit(f"the baseline disagrees with the analysis: {counts} vs {report}")
 
         region = Scope("region:84", actions=True)
-        region_projection_s, rg = median_time(lambda: project(driver, "neo4j", region), repeat)
+        region_projection_s, rg = median_time(lambda: project(driver, region), repeat)
         matrix_s, matrix = median_time(lambda: analyses.theme_coverage(rg, "region:84", ON), repeat)
         timeline_s, timeline = median_time(
             lambda: analyses.coverage_timeline(

@@ -35,14 +35,17 @@ import os
 import platform
 import resource
 import statistics
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, LiteralString
 
+# testkit/ (shared with the tests) is not installed: take it from this checkout
+sys.path.insert(1, str(Path(__file__).resolve().parents[1]))
+
 import typer
-from api_server import start_api, stop_api  # same folder
 from bench_neo4j import (
     ClearOption,
     JsonOption,
@@ -61,20 +64,10 @@ from graph.settings import NEO4J_VERSION, Neo4jConnection
 from loaders.datasets import DEFAULT_DATASETS
 from loaders.pipeline import load_partnerships, load_reference, read_partnerships
 from loaders.reference import read_reference
+from testkit.api_server import connection_env, serving_api
+from testkit.browser import chromium
 
 console = Console()
-CHROMIUM = "/usr/bin/chromium"
-# Without the background-networking flags Chromium keeps calling hosts the network refuses.
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SAONE_ET_LOIRE = "RGVwYXJ0ZW1lbnQ6NzE="  # global id of Departement:71
 PARTNER = "UGFydG5lcjpjYy1zYWludC1mbG91cg=="  # Partner:cc-saint-flour
 CTG = "Q29udHJhY3Q6Y3RnLXNhaW50LWZsb3VyLTIwMTc="  # Contract:ctg-saint-flour-2017
@@ -158,14 +151,14 @@ def load_graph(connection: Neo4jConnection, preloaded: bool) -> None:
 def api(connection: Neo4jConnection, log: Path, peak: dict[str, float]) -> Iterator[str]:
     """uvicorn serving the app over ``connection``; its base URL; always stopped (its peak
     RSS in MiB is then in ``peak["api"]``)."""
-    process, base = start_api(connection, log)
-    try:
-        yield base
-    finally:
-        rss = peak_rss_mib(process.pid)
-        if rss is not None:
-            peak["api"] = rss
-        stop_api(process)
+    env = connection_env(connection)
+    with serving_api(env, log, wait_for_neo4j=True, access_log=False) as server:
+        try:
+            yield server.base
+        finally:
+            rss = peak_rss_mib(server.process.pid)
+            if rss is not None:
+                peak["api"] = rss
 
 
 def ready_ms(page: Page, url: str) -> float:
@@ -208,33 +201,29 @@ def main(
         connection = server.connection
         load_graph(connection, preloaded)
         log = Path(folder) / "uvicorn.log"
-        with api(connection, log, peak) as base, sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-            try:
-                context = browser.new_context(viewport={"width": 1280, "height": 800})
-                page = context.new_page()
-                ready_ms(page, base + "/")  # warm the server's caches and the browser's
-                for _ in range(repeat):
-                    runs["baseline_healthz_ms"].append(loaded_ms(page, base + "/healthz"))
-                    runs["first_render_ms"].append(ready_ms(page, base + "/"))
-                    runs["shared_view_ms"].append(ready_ms(page, base + shared))
-                    ready_ms(page, base + "/")
-                    fetched = page.evaluate(FETCH_ONLY, [SAONE_ET_LOIRE, "71", TARGET])
-                    runs["fetch_first_group_ms"].append(fetched["first"])
-                    runs["fetch_500_ms"].append(fetched["total"])
-                    ready_ms(page, base + f"/?open={SAONE_ET_LOIRE}")
-                    drawn = page.evaluate(EXPAND, [SAONE_ET_LOIRE, TARGET])
-                    runs["expand_first_group_ms"].append(drawn["first"])
-                    runs["expand_500_ms"].append(drawn["total"])
-                    counts = {
-                        "communes_drawn": drawn["communes"],
-                        "nodes_drawn": drawn["nodes"],
-                        "requests": drawn["requests"],
-                        "requests_fetch_only": fetched["requests"],
-                    }
-                version = browser.version
-            finally:
-                browser.close()
+        with api(connection, log, peak) as base, sync_playwright() as pw, chromium(pw) as browser:
+            context = browser.new_context(viewport={"width": 1280, "height": 800})
+            page = context.new_page()
+            ready_ms(page, base + "/")  # warm the server's caches and the browser's
+            for _ in range(repeat):
+                runs["baseline_healthz_ms"].append(loaded_ms(page, base + "/healthz"))
+                runs["first_render_ms"].append(ready_ms(page, base + "/"))
+                runs["shared_view_ms"].append(ready_ms(page, base + shared))
+                ready_ms(page, base + "/")
+                fetched = page.evaluate(FETCH_ONLY, [SAONE_ET_LOIRE, "71", TARGET])
+                runs["fetch_first_group_ms"].append(fetched["first"])
+                runs["fetch_500_ms"].append(fetched["total"])
+                ready_ms(page, base + f"/?open={SAONE_ET_LOIRE}")
+                drawn = page.evaluate(EXPAND, [SAONE_ET_LOIRE, TARGET])
+                runs["expand_first_group_ms"].append(drawn["first"])
+                runs["expand_500_ms"].append(drawn["total"])
+                counts = {
+                    "communes_drawn": drawn["communes"],
+                    "nodes_drawn": drawn["nodes"],
+                    "requests": drawn["requests"],
+                    "requests_fetch_only": fetched["requests"],
+                }
+            version = browser.version
     figures: dict[str, Any] = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                     "neo4j": NEO4J_VERSION, "chromium": version, "repeat": repeat},

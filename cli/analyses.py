@@ -23,11 +23,13 @@ from rich.table import Table
 
 import analyses
 from analyses.model import CNAF_MINIMUM
+from analyses.projection import build
 from cli.output import out
 from domain.errors import InputError
+from domain.scopes import Scope
 from domain.vocabulary import TerritoryKind
 from domain.vocabulary import scope_uid as uid_of
-from graph.coverage_projection import Scope, project
+from graph.coverage_reads import coverage_rows
 from graph.driver import open_driver, resolve_connection
 from loaders.datasets import Vocabularies
 
@@ -101,7 +103,7 @@ def scope_graph(
     connection = resolve_connection()
     projection = Scope(scope_uid(scope), actions=actions, partners=partners)
     with open_driver(connection) as driver:
-        g = project(driver, connection.database, projection)
+        g = build(coverage_rows(driver, connection.database, projection), projection)
     return g, projection.node
 
 

@@ -1,7 +1,8 @@
 """GraphQL fields of the coverage analyses: which communes are covered on a date, by
 what, on which themes, since when, and who the partners' brokers are.
 
-Each field projects its scope from Neo4j in one query (:mod:`graph.coverage_projection`)
+Each field projects its scope from Neo4j in one query (:mod:`graph.coverage_reads`,
+:mod:`analyses.projection`)
 and runs the pure analysis of :mod:`analyses` in a worker thread, so a France-wide
 computation never blocks the other requests.
 """
@@ -19,8 +20,10 @@ import strawberry
 
 import analyses
 from analyses.model import CNAF_MINIMUM
+from analyses.projection import PROJECTIONS
 from domain.errors import UserFacingError
-from graph.coverage_projection import PROJECTIONS, Scope
+from domain.scopes import Scope
+from graph.coverage_reads import coverage_rows_async
 from graph.paging import encode_cursor, window
 from schema.common import After, Before, First, Last, kind_codes, theme_codes
 from schema.context import Info
@@ -55,7 +58,7 @@ async def _graph(
     info: Info, scope: str | None, kind: TerritoryKind | None, **parts: bool
 ) -> tuple[Any, str | None]:
     projection = Scope(scope_uid(scope, kind), **parts)
-    g = await PROJECTIONS.get(info.context.reader, projection)
+    g = await PROJECTIONS.get(projection, partial(coverage_rows_async, info.context.reader))
     return g, projection.node
 
 

@@ -20,11 +20,11 @@ from typing import Any, TypeVar
 
 import strawberry
 
+from analyses.projection import PROJECTIONS
 from domain.errors import UserFacingError
 from domain.vocabulary import TERRITORY_LABEL, TerritoryKind
 from graph import curation_store as store
 from graph import territory_reads
-from graph.coverage_projection import PROJECTIONS
 from graph.partnership_store import DatasetGraph, EdgeRow, NodeRow
 from loaders.dataset_graph import dataset_graph
 from loaders.datasets import Dataset, TerritoryIndex, action_key, check_fragment

@@ -1,31 +1,16 @@
-"""Driving Debian's Chromium through Playwright (sync API) for the explorer's tests.
-
-No browser is downloaded: Playwright launches ``/usr/bin/chromium`` (installed by
-scripts/setup.sh) with the flags this machine needs — without the background-networking
-ones, Chromium keeps trying hosts the closed network refuses.
+"""What the explorer's tests do in the page and read from its pixels; the browser itself
+is launched by :mod:`testkit.browser`.
 """
 
 from __future__ import annotations
 
 import struct
 import zlib
-from pathlib import Path
 
 from playwright.sync_api import FloatRect, Page
 
 from graph.settings import PROJECT_ROOT
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 #: Where the tests keep their screenshots (git-ignored).
 SHOTS = PROJECT_ROOT / "test-output" / "explorer"
 

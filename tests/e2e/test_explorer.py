@@ -17,10 +17,9 @@ from neo4j import Driver
 from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_playwright
 
 from graph.settings import Neo4jConnection
+from testkit.browser import chromium
 from tests.conftest import load_seed_graph
 from tests.e2e.browser import (
-    CHROMIUM,
-    CHROMIUM_FLAGS,
     SHOTS,
     double_click_node,
     node_item_id,
@@ -62,15 +61,8 @@ def playwright() -> Iterator[Playwright]:
 
 @pytest.fixture(scope="module")
 def browser(playwright: Playwright) -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"{CHROMIUM} is missing: run scripts/setup.sh, which installs Debian's chromium"
-        )
-    launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
-    try:
+    with chromium(playwright) as launched:
         yield launched
-    finally:
-        launched.close()
 
 
 class Shots:

@@ -14,7 +14,9 @@ import pytest
 from neo4j import Driver
 
 import analyses
-from graph.coverage_projection import Scope, project
+from analyses.projection import build
+from domain.scopes import Scope
+from graph.coverage_reads import coverage_rows
 from graph.settings import Neo4jConnection
 from tests.conftest import load_seed_graph, run_ctg
 
@@ -34,7 +36,7 @@ def seeded(driver: Driver) -> Driver:
 
 
 def graph_of(driver: Driver, scope: Scope) -> nx.MultiDiGraph:
-    return project(driver, DB, scope)
+    return build(coverage_rows(driver, DB, scope), scope)
 
 
 def test_on_1_june_2019_the_53_communes_of_saint_flour_communaute_are_covered(

@@ -17,8 +17,9 @@ import pytest
 from neo4j import Driver
 
 from graph.settings import PROJECT_ROOT, Neo4jConnection
+from testkit.api_server import connection_env, running_api
 from tests.conftest import load_seed_graph
-from tests.e2e.conftest import api, connection_env, running_api  # noqa: F401 (api: a fixture)
+from tests.e2e.conftest import api  # noqa: F401 (a fixture)
 
 CURATOR_TOKEN = "reliability-curator-token-0123"
 #: A token that was valid until the end of 2020: refused like a wrong one.
