@@ -13,7 +13,7 @@ import networkx as nx
 
 from analyses.model import TERRITORY_KINDS, node_id
 from analyses.results import AreaCoverage, CommuneCoverage, Overlap
-from domain.vocabulary import TerritoryKind
+from domain.vocabulary import TerritoryKind, split_node_id
 
 #: The territory kinds a scope may be, largest first (as error messages list them).
 SCOPE_KINDS: tuple[str, ...] = tuple(
@@ -49,14 +49,14 @@ def _project(g: nx.MultiDiGraph, b: nx.Graph) -> nx.Graph:
 def _kind_of(g: nx.MultiDiGraph, n: str) -> str:
     """A node's kind; a bare node (an edge's end never added) by its id's prefix."""
     kind = g.nodes[n].get("kind")
-    return str(kind) if kind is not None else n.partition(":")[0]
+    return str(kind) if kind is not None else split_node_id(n)[0]
 
 
 def _code(g: nx.MultiDiGraph, n: str, data: dict[str, Any] | None = None) -> str:
     """A node's code or key (INSEE code, SIREN, contract key…), else its id's suffix."""
     data = g.nodes[n] if data is None else data
     value = data.get("code") or data.get("key")
-    return str(value) if value is not None else n.partition(":")[2]
+    return str(value) if value is not None else split_node_id(n)[1]
 
 
 def _label(g: nx.MultiDiGraph, n: str, data: dict[str, Any] | None = None) -> str:
@@ -70,7 +70,7 @@ def _population(data: dict[str, Any]) -> int:
 
 def _nodes_of_kind(g: nx.MultiDiGraph, kind: str) -> list[str]:
     return sorted(
-        n for n, k in g.nodes(data="kind") if (k if k is not None else n.partition(":")[0]) == kind
+        n for n, k in g.nodes(data="kind") if (k if k is not None else split_node_id(n)[0]) == kind
     )
 
 
@@ -112,14 +112,14 @@ def _below(g: nx.MultiDiGraph, n: str, rel: str, kind: str) -> list[str]:
 
 
 def _members(g: nx.MultiDiGraph, epci: str) -> list[str]:
-    return _below(g, epci, "MEMBER_OF", "commune")
+    return _below(g, epci, "MEMBER_OF", TerritoryKind.COMMUNE)
 
 
 def _included(g: nx.MultiDiGraph, sub_territory: str) -> list[str]:
     return [
         m
         for _, m, r in g.out_edges(sub_territory, data="rel")
-        if r == "INCLUDES" and _kind_of(g, m) == "commune"
+        if r == "INCLUDES" and _kind_of(g, m) == TerritoryKind.COMMUNE
     ]
 
 
@@ -136,13 +136,15 @@ def _parents(
     data = g.nodes[commune] if data is None else data
     epci, departement = data.get("epci"), data.get("departement")
     if epci is not None and departement is not None:
-        return [node_id("epci", epci)], [node_id("departement", departement)]
+        return [node_id(TerritoryKind.EPCI, epci)], [
+            node_id(TerritoryKind.DEPARTEMENT, departement)
+        ]
     epcis: set[str] = set()
     departements: set[str] = set()
     for _, m, rel in g.out_edges(commune, data="rel"):
-        if rel == "MEMBER_OF" and _kind_of(g, m) == "epci":
+        if rel == "MEMBER_OF" and _kind_of(g, m) == TerritoryKind.EPCI:
             epcis.add(m)
-        elif rel == "IN" and _kind_of(g, m) == "departement":
+        elif rel == "IN" and _kind_of(g, m) == TerritoryKind.DEPARTEMENT:
             departements.add(m)
     return sorted(epcis), sorted(departements)
 
@@ -152,7 +154,7 @@ def _epcis(g: nx.MultiDiGraph, commune: str) -> list[str]:
 
 
 def _including(g: nx.MultiDiGraph, commune: str) -> list[str]:
-    return _below(g, commune, "INCLUDES", "sub_territory")
+    return _below(g, commune, "INCLUDES", TerritoryKind.SUB_TERRITORY)
 
 
 def _reach(g: nx.MultiDiGraph, contracts: Iterable[str]) -> dict[str, set[str]]:
@@ -173,11 +175,11 @@ def _reach(g: nx.MultiDiGraph, contracts: Iterable[str]) -> dict[str, set[str]]:
 def _communes_reached(g: nx.MultiDiGraph, territory: str) -> list[str]:
     """The communes a contract covering ``territory`` covers (DESIGN §4)."""
     kind = _kind_of(g, territory)
-    if kind == "commune":
+    if kind == TerritoryKind.COMMUNE:
         return [territory]
-    if kind == "epci":
+    if kind == TerritoryKind.EPCI:
         return _members(g, territory)
-    if kind == "sub_territory":
+    if kind == TerritoryKind.SUB_TERRITORY:
         return _included(g, territory)
     return []
 

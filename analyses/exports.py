@@ -79,6 +79,7 @@ from typing import Any, Literal, get_args
 import networkx as nx
 
 from domain.errors import InputError
+from domain.vocabulary import split_node_id
 
 ExportFormat = Literal["gexf", "graphml", "csv"]
 EXPORT_FORMATS: tuple[str, ...] = get_args(ExportFormat)
@@ -281,7 +282,7 @@ def _flatten(g: nx.MultiDiGraph, extras: Mapping[str, Mapping[str, Any]]) -> _Ta
     for node in sorted(g.nodes, key=str):
         data = {**g.nodes[node], **extras.get(node, {})}
         label = data.pop("label", None)
-        kind = data.pop("kind", None) or str(node).partition(":")[0]
+        kind = data.pop("kind", None) or split_node_id(str(node))[0]
         labels.append(str(node) if label is None else str(label))
         node_rows.append({"kind": str(kind), **_scalars(data)})
     extra_types: dict[str, set[AttributeType]] = {}

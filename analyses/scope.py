@@ -22,6 +22,7 @@ from analyses._walk import (
     _require_kind,
     _scope_kind,
 )
+from domain.vocabulary import TerritoryKind
 
 # --- scope and reach -------------------------------------------------------------------
 
@@ -54,18 +55,18 @@ def communes_in_scope(g: nx.MultiDiGraph, scope: str | None) -> list[str]:
     ValueError: unknown scope '15': did you mean 'departement:15'?
     """
     if scope is None:
-        return _nodes_of_kind(g, "commune")
+        return _nodes_of_kind(g, TerritoryKind.COMMUNE)
     kind = _scope_kind(g, scope)
-    if kind == "commune":
+    if kind == TerritoryKind.COMMUNE:
         return [scope]
-    if kind == "epci":
+    if kind == TerritoryKind.EPCI:
         return sorted(_members(g, scope))
-    if kind == "sub_territory":
+    if kind == TerritoryKind.SUB_TERRITORY:
         return sorted(_included(g, scope))
-    if kind == "departement":
-        return sorted(_below(g, scope, "IN", "commune"))
-    departements = _below(g, scope, "IN", "departement")
-    return sorted(c for d in departements for c in _below(g, d, "IN", "commune"))
+    if kind == TerritoryKind.DEPARTEMENT:
+        return sorted(_below(g, scope, "IN", TerritoryKind.COMMUNE))
+    departements = _below(g, scope, "IN", TerritoryKind.DEPARTEMENT)
+    return sorted(c for d in departements for c in _below(g, d, "IN", TerritoryKind.COMMUNE))
 
 
 def covering_contracts(
@@ -97,7 +98,7 @@ def covering_contracts(
     >>> covering_contracts(g, sf, date(2018, 6, 1), kinds=["cej"])
     []
     """
-    _require_kind(g, commune, "commune")
+    _require_kind(g, commune, TerritoryKind.COMMUNE.value)
     wanted = _kinds(kinds)
     reachable = [commune, *_epcis(g, commune), *_including(g, commune)]
     found = {

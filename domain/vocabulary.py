@@ -227,6 +227,17 @@ def node_id(kind: str, key: str) -> str:
     return f"{kind}:{key}"
 
 
+def split_node_id(node: str) -> tuple[str, str]:
+    """The kind and key of a node id of the analyses' graph; the inverse of
+    :func:`node_id` (an id without a colon has an empty kind).
+
+    >>> split_node_id("sub_territory:cucm-nord"), split_node_id("contract:ctg-sf")
+    (('sub_territory', 'cucm-nord'), ('contract', 'ctg-sf'))
+    """
+    kind, _, key = node.partition(":")
+    return kind, key
+
+
 #: The dataset format's kinds of key (what a reference such as ``lead: caf-15`` names) →
 #: the label of the nodes keyed so.
 KEYED_LABEL: Mapping[str, LiteralString] = MappingProxyType(

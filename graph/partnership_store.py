@@ -27,7 +27,7 @@ from neo4j import Driver, ManagedTransaction
 from neo4j.exceptions import IncompleteCommit, ServiceUnavailable, SessionExpired
 
 from domain.errors import InputError, WriteInterruptedError
-from domain.vocabulary import OFFICIAL_KINDS, TERRITORY_LABEL, TerritoryKind
+from domain.vocabulary import OFFICIAL_KINDS, RELATIONSHIP_TYPE, TERRITORY_LABEL, TerritoryKind
 from graph.driver import failure_reason
 
 #: Labels a dataset owns, keyed by ``key``.
@@ -54,9 +54,7 @@ EDGE_TYPES: tuple[LiteralString, ...] = (
     "PART_OF",
     "SIGNED",
     "COVERS",
-    "SUCCEEDS",
-    "DECLINES",
-    "AMENDS",
+    *RELATIONSHIP_TYPE.values(),
     "HAS_AXIS",
     "HAS_ACTION",
     "ADDRESSES",

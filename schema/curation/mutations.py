@@ -22,7 +22,7 @@ import strawberry
 
 from analyses.projection import PROJECTIONS
 from domain.errors import UserFacingError
-from domain.vocabulary import TERRITORY_LABEL, TerritoryKind
+from domain.vocabulary import KEYED_LABEL, TERRITORY_LABEL, TerritoryKind
 from graph import curation_store as store
 from graph import territory_reads
 from graph.partnership_store import DatasetGraph, EdgeRow, NodeRow
@@ -52,7 +52,7 @@ from schema.curation.inputs import (
 from schema.partnerships import types as t
 
 _FORMAT = {"format": "ctg-graph/dataset@1", "dataset": {"key": "curation", "title": "API"}}
-_KINDS = ("partner", "person", "contract", "source", "body", "funding", "action", "sub_territory")
+_KINDS = tuple(KEYED_LABEL)
 
 
 class _Refused(Exception):

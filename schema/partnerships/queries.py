@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import strawberry
 
 from domain.errors import UserFacingError
-from domain.vocabulary import PartnerKind
+from domain.vocabulary import TERRITORY_LABEL, PartnerKind
 from graph import node_reads, territory_reads
 from graph import partnership_reads as reads
 from graph.list_reads import NAME
@@ -69,11 +69,12 @@ from schema.territories.types import (
 
 @strawberry.enum(description="Kinds of node `search` can be limited to.")
 class SearchKind(Enum):
-    COMMUNE = "Commune"
-    EPCI = "EPCI"
-    DEPARTEMENT = "Departement"
-    REGION = "Region"
-    SUB_TERRITORY = "SubTerritory"
+    # each value is the label of the nodes searched
+    COMMUNE = TERRITORY_LABEL[TerritoryKind.COMMUNE]
+    EPCI = TERRITORY_LABEL[TerritoryKind.EPCI]
+    DEPARTEMENT = TERRITORY_LABEL[TerritoryKind.DEPARTEMENT]
+    REGION = TERRITORY_LABEL[TerritoryKind.REGION]
+    SUB_TERRITORY = TERRITORY_LABEL[TerritoryKind.SUB_TERRITORY]
     PARTNER = "Partner"
     PERSON = "Person"
     CONTRACT = "Contract"

@@ -155,7 +155,7 @@ class Territory(Node):
         )
 
 
-@register("Commune")
+@register(TERRITORY_LABEL[TerritoryKind.COMMUNE])
 @strawberry.type(description="A current commune (commune actuelle).")
 class Commune(Territory):
     siren: str | None = strawberry.field(description="SIREN of the commune as an organisation.")
@@ -192,9 +192,9 @@ class Commune(Territory):
         )
 
 
-@register("EPCI")
+@register(TERRITORY_LABEL[TerritoryKind.EPCI])
 @strawberry.type(
-    name="EPCI",
+    name=TERRITORY_LABEL[TerritoryKind.EPCI],
     description=(
         "An établissement public de coopération intercommunale à fiscalité propre: CC, CA, "
         "CU or métropole, keyed by SIREN."
@@ -281,7 +281,7 @@ class Epci(Territory):
         )
 
 
-@register("Departement")
+@register(TERRITORY_LABEL[TerritoryKind.DEPARTEMENT])
 @strawberry.type(description="A département.")
 class Departement(Territory):
     region_code: strawberry.Private[str]
@@ -296,7 +296,7 @@ class Departement(Territory):
         return cls(**_common(row), region_code=row["region"])
 
 
-@register("Region")
+@register(TERRITORY_LABEL[TerritoryKind.REGION])
 @strawberry.type(description="A région.")
 class Region(Territory):
     @strawberry.field(description="Départements of the région, by code.")
@@ -321,7 +321,7 @@ class Region(Territory):
         return cls(**_common(row))
 
 
-@register("SubTerritory")
+@register(TERRITORY_LABEL[TerritoryKind.SUB_TERRITORY])
 @strawberry.type(
     description="A territory defined by a dataset as a set of communes, e.g. a bassin de "
     "vie of an intercommunality; keyed by its dataset key."

@@ -6,6 +6,7 @@ import pytest
 
 from domain.errors import TerritoryCodeError, UserFacingError
 from domain.vocabulary import (
+    KEYED_LABEL,
     KIND_OF_LABEL,
     OFFICIAL_KINDS,
     RELATIONSHIP_TYPE,
@@ -15,6 +16,7 @@ from domain.vocabulary import (
     node_id,
     normalise_code,
     scope_uid,
+    split_node_id,
     split_territory_uid,
     territory_uid,
 )
@@ -104,3 +106,18 @@ def test_node_ids_prefix_every_kind_even_sub_territories() -> None:
 def test_each_contract_relation_has_its_relationship_type() -> None:
     assert {RELATIONSHIP_TYPE[r] for r in ContractRelation} == {"SUCCEEDS", "DECLINES", "AMENDS"}
     assert ContractRelation("succeeds") is ContractRelation.SUCCEEDS
+
+
+@pytest.mark.parametrize(("kind", "key"), [*TERRITORIES, ("contract", "ctg-sf")])
+def test_a_node_id_splits_back_into_its_kind_and_key(kind: str, key: str) -> None:
+    assert split_node_id(node_id(kind, key)) == (kind, key)
+
+
+def test_the_graph_s_literal_cypher_knows_every_label_and_relationship_type() -> None:
+    # graph/ writes labels literally in its Cypher; these tables must name the same ones
+    from graph.node_reads import NODE_LABELS
+    from graph.partnership_store import EDGE_TYPES, OWNED_LABELS
+
+    assert set(TERRITORY_LABEL.values()) <= NODE_LABELS
+    assert set(KEYED_LABEL.values()) <= {*OWNED_LABELS}
+    assert set(RELATIONSHIP_TYPE.values()) <= set(EDGE_TYPES)
