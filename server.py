@@ -5,7 +5,7 @@
 The lifespan opens one :class:`graph.reader.GraphReader` (an async driver pool) for the
 process, from ``NEO4J_URI``… or the running project-local Neo4j, and closes it on exit.
 The app starts even when Neo4j is down: ``/healthz`` says so and GraphQL answers a clear
-error until it is back, without a restart. ``/`` is the graph explorer (``explorer/``, plain
+error until it is back, without a restart. ``/`` is the graph explorer (``web/explorer/``, plain
 ES modules talking only to ``/graphql``); the npm packages it loads are served read-only
 under ``/vendor/<name>/`` from ``node_modules`` (installed by scripts/setup.sh). Tokens,
 the body limit and CORS come from ``CTG_API_*`` (:mod:`web.settings`), read once at
@@ -41,7 +41,7 @@ from web.settings import ApiSettings, api_settings
 
 logger = logging.getLogger("ctg.server")
 
-EXPLORER = PROJECT_ROOT / "explorer"
+EXPLORER = PROJECT_ROOT / "web" / "explorer"
 #: The only npm files the explorer may load, by URL prefix under /vendor/.
 VENDOR = {
     "cytoscape": PROJECT_ROOT / "node_modules" / "cytoscape" / "dist",

@@ -30,8 +30,8 @@ from loaders.dataset_format import DatasetFile, TerritoryRef
 from loaders.yaml_lines import Path as DataPath
 from loaders.yaml_lines import YamlSyntaxError, line_of, load_with_lines
 
-VOCABULARIES = PROJECT_ROOT / "data" / "vocabularies"
-DEFAULT_DATASETS = PROJECT_ROOT / "data" / "partnerships"
+VOCABULARIES = PROJECT_ROOT / "domain" / "data" / "vocabularies"
+DEFAULT_DATASETS = PROJECT_ROOT / "domain" / "data" / "partnerships"
 #: Largest axis or fiche action number: real ones are small, and a number must fit the
 #: graph's integers and GraphQL's 32-bit Int.
 MAX_NUMBER = 9999

@@ -120,7 +120,7 @@ def empty_graph(driver: Driver, neo4j_connection: Neo4jConnection) -> Driver:
 
 def load_seed_graph(driver: Driver, database: str) -> None:
     """Empty the graph, then load the Cantal and Saône-et-Loire reference extract and the
-    two seed datasets of data/partnerships."""
+    two seed datasets of domain/data/partnerships."""
     from graph.partnership_store import write_dataset
     from graph.reference_store import write_reference
     from loaders.dataset_graph import dataset_graph

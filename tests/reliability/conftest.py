@@ -34,7 +34,7 @@ def seeded_api(
     driver: Driver, neo4j_connection: Neo4jConnection, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[httpx.Client]:
     """An HTTP client on an API over the seeds (Cantal, Saône-et-Loire and the datasets of
-    data/partnerships), with a curator token and an expired one."""
+    domain/data/partnerships), with a curator token and an expired one."""
     load_seed_graph(driver, neo4j_connection.database)
     env = {**connection_env(neo4j_connection), "CTG_API_TOKENS": TOKENS}
     log = tmp_path_factory.mktemp("reliability-api") / "uvicorn.log"
