@@ -12,8 +12,9 @@ from pathlib import Path
 
 import httpx
 
+from domain.resources import PROJECT_ROOT
 from graph.local_server import free_port
-from graph.settings import PROJECT_ROOT, Neo4jConnection
+from graph.settings import Neo4jConnection
 
 
 def start_api(connection: Neo4jConnection, log: Path) -> tuple[subprocess.Popen[bytes], str]:

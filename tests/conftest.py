@@ -23,11 +23,12 @@ from pathlib import Path
 import pytest
 from neo4j import Driver
 
+from domain.resources import PROJECT_ROOT
 from graph.driver import open_driver
 from graph.local_server import throwaway_server
 from graph.maintenance import clear_graph
 from graph.migrations import migrate
-from graph.settings import PROJECT_ROOT, Neo4jConnection, external_connection
+from graph.settings import Neo4jConnection, external_connection
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REFERENCE_EXTRACT = FIXTURES / "decoupage-administratif" / "data"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from playwright.sync_api import FloatRect, Page
 
-from graph.settings import PROJECT_ROOT
+from domain.resources import PROJECT_ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = [

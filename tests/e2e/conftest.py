@@ -14,10 +14,11 @@ import httpx
 import pytest
 from neo4j import Driver
 
+from domain.resources import PROJECT_ROOT
 from graph.local_server import free_port
 from graph.maintenance import clear_graph
 from graph.reference_store import write_reference
-from graph.settings import PROJECT_ROOT, Neo4jConnection
+from graph.settings import Neo4jConnection
 from loaders.reference import read_reference
 from tests.conftest import REFERENCE_EXTRACT
 

@@ -16,7 +16,8 @@ import httpx
 import pytest
 from neo4j import Driver
 
-from graph.settings import PROJECT_ROOT, Neo4jConnection
+from domain.resources import PROJECT_ROOT
+from graph.settings import Neo4jConnection
 from tests.conftest import load_seed_graph
 from tests.e2e.conftest import api, connection_env, running_api  # noqa: F401 (api: a fixture)
 

@@ -42,10 +42,11 @@ from hypothesis import strategies as st
 from neo4j import Driver
 
 from domain.errors import InputError
+from domain.resources import PROJECT_ROOT
 from graph.maintenance import clear_graph
 from graph.partnership_store import OWNED_LABELS, write_dataset
 from graph.reference_store import write_reference
-from graph.settings import PROJECT_ROOT, Neo4jConnection
+from graph.settings import Neo4jConnection
 from loaders.dataset_format import DatasetFile
 from loaders.dataset_graph import dataset_graph
 from loaders.datasets import (
