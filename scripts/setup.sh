@@ -4,7 +4,7 @@
 #      (requirements.lock);
 #   2. the npm packages of package-lock.json in node_modules (the territorial reference,
 #      the explorer's graph library and map);
-#   3. the Neo4j 5.26 jars from Maven Central in .local/neo4j (first time only).
+#   3. the Neo4j 5.26 jars, fetched by Maven, in .local/neo4j (first time only).
 # With --with-browser (scripts/test.sh passes it), also:
 #   4. Debian's chromium at /usr/bin/chromium, which Playwright drives in the explorer's
 #      browser tests (first time only; Playwright's own browser downloads are not used).

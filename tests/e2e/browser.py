@@ -1,8 +1,9 @@
 """Driving Debian's Chromium through Playwright (sync API) for the explorer's tests.
 
 No browser is downloaded: Playwright launches ``/usr/bin/chromium`` (installed by
-scripts/setup.sh) with the flags this machine needs — without the background-networking
-ones, Chromium keeps trying hosts the closed network refuses.
+``scripts/setup.sh --with-browser``, which scripts/test.sh runs) with the flags this
+machine needs — without the background-networking ones, Chromium keeps trying hosts the
+closed network refuses.
 """
 
 from __future__ import annotations

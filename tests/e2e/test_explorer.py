@@ -64,7 +64,8 @@ def playwright() -> Iterator[Playwright]:
 def browser(playwright: Playwright) -> Iterator[Browser]:
     if not CHROMIUM.exists():
         pytest.fail(
-            f"{CHROMIUM} is missing: run scripts/setup.sh, which installs Debian's chromium"
+            f"{CHROMIUM} is missing: run scripts/test.sh (or scripts/setup.sh --with-browser), "
+            "which installs Debian's chromium"
         )
     launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
     try:
