@@ -171,6 +171,21 @@ def test_ctg_coverage_reads_the_graph(installed: Installed, seeded: Neo4jConnect
     assert json.loads(themes.stdout)["gaps"] == 0
 
 
+def test_ctg_loads_the_shipped_seeds_and_exports_the_graph(
+    installed: Installed, seeded: Neo4jConnection
+) -> None:
+    # the graph already holds the seeds of the checkout: the package's are the same files
+    load = installed.ctg("load", "partnerships", connection=seeded, CTG_NODE_MODULES=NODE_MODULES)
+    assert load.returncode == 0, load.stderr
+    output = " ".join(load.stderr.split())
+    assert output.count("unchanged, nothing written") == 2, output
+    gexf = installed.cwd / "cantal.gexf"
+    export = installed.ctg("export", "--scope", "15", "--format", "gexf", "--output", str(gexf),
+                           connection=seeded)  # fmt: skip
+    assert export.returncode == 0, export.stderr
+    assert "Saint-Flour" in gexf.read_text(encoding="utf-8")
+
+
 @contextlib.contextmanager
 def _uvicorn(installed: Installed, connection: Neo4jConnection, log: Path) -> Iterator[str]:
     port = free_port()
