@@ -16,7 +16,8 @@ Exception tree::
     ├── InputError                an input file or value is invalid; nothing was written
     │   └── ReferenceDataError    the territorial reference files are missing or malformed
     └── UserFacingError           a request the API refuses, with a message safe to show
-        └── NotFoundError         a key that names nothing in the graph
+        ├── NotFoundError         a key that names nothing in the graph
+        └── TerritoryCodeError    a territory code, kind or uid that cannot name a territory
 """
 
 from __future__ import annotations
@@ -74,3 +75,11 @@ class UserFacingError(CtgError):
 
 class NotFoundError(UserFacingError):
     """A key (code, id, slug) that names nothing in the graph."""
+
+
+class TerritoryCodeError(UserFacingError):
+    """A territory code, kind or uid that cannot name a territory (``1518``, ``canton:12``).
+
+    Raised by :mod:`domain.vocabulary` whichever layer asks: the API shows the message,
+    the command line prints it.
+    """

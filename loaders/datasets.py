@@ -25,6 +25,7 @@ from pydantic import ValidationError
 
 from domain import resources
 from domain.errors import InputError
+from domain.vocabulary import TerritoryKind
 from graph.reference_store import ReferenceRecords
 from loaders.dataset_format import DatasetFile, TerritoryRef
 from loaders.yaml_lines import Path as DataPath
@@ -106,12 +107,13 @@ class TerritoryIndex:
             epci_members={k: frozenset(v) for k, v in members.items()},
         )
 
-    def codes(self, kind: str) -> dict[str, str]:
+    def codes(self, kind: TerritoryKind) -> dict[str, str]:
+        """The codes (→ names) of the official territories of ``kind``."""
         return {
-            "commune": self.communes,
-            "epci": self.epcis,
-            "departement": self.departements,
-            "region": self.regions,
+            TerritoryKind.COMMUNE: self.communes,
+            TerritoryKind.EPCI: self.epcis,
+            TerritoryKind.DEPARTEMENT: self.departements,
+            TerritoryKind.REGION: self.regions,
         }[kind]
 
 

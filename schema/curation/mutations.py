@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 import strawberry
 
 from domain.errors import UserFacingError
+from domain.vocabulary import TERRITORY_LABEL, TerritoryKind
 from graph import curation_store as store
 from graph import territory_reads
 from graph.coverage_projection import PROJECTIONS
@@ -267,13 +268,7 @@ def _territory_edge_ref(rel: str, start_label: str, start: str, territory: Terri
             "Name exactly one territory: commune, epci, departement, region or subTerritory."
         )
     ((kind, code),) = data.items()
-    label = {
-        "commune": "Commune",
-        "epci": "EPCI",
-        "departement": "Departement",
-        "region": "Region",
-        "sub_territory": "SubTerritory",
-    }[kind]
+    label = TERRITORY_LABEL[TerritoryKind(kind)]
     return store.EdgeRef(rel, start_label, start, label, str(code).strip().upper()
                          if kind != "sub_territory" else str(code))  # fmt: skip
 

@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
+from domain.vocabulary import RELATIONSHIP_TYPE, ContractRelation, PartnerKind
 from graph import partnership_reads as reads
 from graph.list_reads import NAME
 from graph.reader import Row
-from loaders.dataset_format import PartnerKind
 from schema.common import (
     After,
     Before,
@@ -659,13 +659,6 @@ def _post_edge(cursor: str, item: Row, person: Person, organisation: Partner) ->
 
 
 # -- contracts ---------------------------------------------------------------------------
-@strawberry.enum(description="How one contract relates to another.")
-class ContractRelation(Enum):
-    SUCCEEDS = "SUCCEEDS"
-    DECLINES = "DECLINES"
-    AMENDS = "AMENDS"
-
-
 @register("Contract")
 @strawberry.type(
     description="A partnership contract: a CTG, a CEJ, a contrat de ville… with its "
@@ -815,7 +808,7 @@ class Contract(Node):
             self.key,
             NAME,
             _contract_edge,
-            params={"relation": relation.value},
+            params={"relation": RELATIONSHIP_TYPE[relation]},
             **pages,
         )
 
