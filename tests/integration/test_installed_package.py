@@ -22,6 +22,7 @@ import sysconfig
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 import httpx
@@ -131,6 +132,9 @@ def test_ctg_help_lists_every_command(installed: Installed) -> None:
     assert result.returncode == 0, result.stderr
     for command in ("db", "load", "validate", "serve", "schema", "coverage", "export", "run"):
         assert f" {command} " in result.stdout, command
+    version = installed.ctg("--version")
+    assert version.returncode == 0, version.stderr
+    assert version.stdout.split() == ["ctg-graph", metadata.version("ctg-graph")]
 
 
 def test_ctg_schema_prints_the_committed_schema(installed: Installed) -> None:
