@@ -10,11 +10,13 @@ BENCH_ARGS ?=
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-setup: ## Idempotent set-up: virtualenv, npm packages, Neo4j jars, Chromium
+setup: ## Idempotent set-up: virtualenv, npm packages, Neo4j jars (Chromium: scripts/test.sh)
 	bash scripts/setup.sh
 
-bench: setup ## Every benchmark on one fresh Neo4j, all France (15–20 min): one table + bench/results/bench_all.json
+bench: ## Every benchmark on one fresh Neo4j, all France (15–20 min): one table + bench/results/bench_all.json
+	bash scripts/setup.sh --with-browser  # the explorer benchmark drives Chromium
 	$(PYTHON) bench/bench_all.py $(BENCH_ARGS)
 
-bench-quick: setup ## The same on the Cantal and Saône-et-Loire, fewer repeats (~4 min): a smoke run
+bench-quick: ## The same on the Cantal and Saône-et-Loire, fewer repeats (~4 min): a smoke run
+	bash scripts/setup.sh --with-browser
 	$(PYTHON) bench/bench_all.py --quick $(BENCH_ARGS)

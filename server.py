@@ -5,11 +5,12 @@
 The lifespan opens one :class:`graph.reader.GraphReader` (an async driver pool) for the
 process, from ``NEO4J_URI``… or the running project-local Neo4j, and closes it on exit.
 The app starts even when Neo4j is down: ``/healthz`` says so and GraphQL answers a clear
-error until it is back, without a restart. ``/`` is the graph explorer (``explorer/``, plain
-ES modules talking only to ``/graphql``); the npm packages it loads are served read-only
-under ``/vendor/<name>/`` from ``node_modules`` (installed by scripts/setup.sh). Tokens,
-the body limit and CORS come from ``CTG_API_*`` (:mod:`web.settings`), read once at
-import: a wrong value stops the server before it listens.
+error until it is back, without a restart. ``/`` is the graph explorer (``web/explorer/``,
+package data: plain ES modules talking only to ``/graphql``); the npm packages it loads
+are served read-only under ``/vendor/<name>/`` from the ``node_modules`` that
+``CTG_NODE_MODULES`` names (:mod:`domain.resources`; installed by scripts/setup.sh in a
+checkout). Tokens, the body limit and CORS come from ``CTG_API_*`` (:mod:`web.settings`),
+read once at import: a wrong value stops the server before it listens.
 """
 
 from __future__ import annotations
@@ -30,10 +31,10 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from analyses.projection import PROJECTIONS
+from domain import resources
 from domain.errors import DatabaseUnavailableError
 from graph.driver import resolve_connection
 from graph.reader import GraphReader
-from graph.settings import PROJECT_ROOT
 from schema import schema
 from web.admission import AdmissionLimit
 from web.http import GraphQLView, RequestBodyLimit
@@ -41,11 +42,12 @@ from web.settings import ApiSettings, api_settings
 
 logger = logging.getLogger("ctg.server")
 
-EXPLORER = PROJECT_ROOT / "explorer"
+EXPLORER = resources.EXPLORER
+_NODE_MODULES = resources.node_modules()
 #: The only npm files the explorer may load, by URL prefix under /vendor/.
 VENDOR = {
-    "cytoscape": PROJECT_ROOT / "node_modules" / "cytoscape" / "dist",
-    "france-departements": PROJECT_ROOT / "node_modules" / "@svg-maps" / "france.departments",
+    "cytoscape": _NODE_MODULES / "cytoscape" / "dist",
+    "france-departements": _NODE_MODULES / "@svg-maps" / "france.departments",
 }
 
 

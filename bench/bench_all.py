@@ -56,9 +56,10 @@ from bench_report import (
 )
 from rich.console import Console
 
+from domain.resources import PROJECT_ROOT
 from graph.driver import open_driver
 from graph.local_server import LocalNeo4j, free_port
-from graph.settings import PROJECT_ROOT, Neo4jConnection, local_server_settings
+from graph.settings import Neo4jConnection, local_server_settings
 
 BENCH = Path(__file__).resolve().parent
 RESULTS = BENCH / "results"

@@ -4,7 +4,7 @@ with 500 neighbours.
     .venv/bin/python bench/bench_explorer.py [--repeat 5] [--json out.json]
 
 On a throwaway local Neo4j holding the Cantal and the Saône-et-Loire (from the installed
-reference) and the seed datasets of data/partnerships, with the API under uvicorn, it
+reference) and the seed datasets of domain/data/partnerships, with the API under uvicorn, it
 drives Debian's Chromium through Playwright (as the tests do) and times, each as the
 median of ``--repeat`` fresh page loads, measured inside the page (``performance.now()``):
 
@@ -124,7 +124,8 @@ FETCH_ONLY = """async ([id, code, target]) => {
 }"""
 
 
-#: The seed-dataset partner the shared view opens (data/partnerships/saint-flour-ctg-2017.yaml).
+#: The seed-dataset partner the shared view opens
+#: (domain/data/partnerships/saint-flour-ctg-2017.yaml).
 _SEED_PARTNER: LiteralString = "MATCH (p:Partner {key: 'cc-saint-flour'}) RETURN count(p) AS n"
 
 

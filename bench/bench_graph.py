@@ -5,7 +5,7 @@
 Clears the database of ``NEO4J_URI``, then writes the territorial reference (all France,
 or ``--departements``), the seeded synthetic France-scale partnerships of
 ``bench/synthetic_partnerships.py`` (one dataset per département) and, unless
-``--no-seed-datasets``, the datasets of ``data/partnerships`` (the Cantal and
+``--no-seed-datasets``, the datasets of ``domain/data/partnerships`` (the Cantal and
 Saône-et-Loire articles the explorer benchmark opens). ``bench/bench_all.py`` runs it once,
 then the API, coverage and explorer benchmarks read that graph with ``--preloaded``.
 Each benchmark run alone loads the same graph into its own throwaway server with
@@ -83,7 +83,7 @@ def main(
     ] = None,
     seed: Annotated[int, typer.Option(help="Seed of the synthetic datasets.")] = 2026,
     seed_datasets: Annotated[
-        bool, typer.Option(help="Also load the datasets of data/partnerships.")
+        bool, typer.Option(help="Also load the datasets of domain/data/partnerships.")
     ] = True,
     yes_clear_database: Annotated[
         bool, typer.Option(help="Allow clearing the database named by NEO4J_URI.")

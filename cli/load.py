@@ -108,7 +108,7 @@ def run_reference_load(
 
 DatasetPaths = Annotated[
     list[Path] | None,
-    typer.Argument(help="Dataset files or folders (default: data/partnerships)."),
+    typer.Argument(help="Dataset files or folders (default: domain/data/partnerships)."),
 ]
 
 

@@ -40,9 +40,10 @@ from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired, TransientError
 
 from domain.errors import LocalServerError, MissingToolError, PortInUseError
+from domain.resources import NEO4J_POM
 from graph.settings import LocalServerSettings, Neo4jConnection, local_server_settings
 
-POM = Path(__file__).with_name("neo4j-server-pom.xml")
+POM = NEO4J_POM
 MIN_JAVA = 17
 _JVM_FLAGS = (
     "--add-opens=java.base/java.nio=ALL-UNNAMED",

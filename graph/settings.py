@@ -16,9 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from domain import resources
 from domain.errors import ConfigurationError
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 #: The Neo4j release the local server runs: the newest 5.26 LTS patch on Maven Central
 #: that runs on Java 17 (2025.x releases need Java 21).
@@ -59,9 +58,11 @@ class LocalServerSettings:
 
 
 def local_state_dir(env: Mapping[str, str] | None = None) -> Path:
-    """The git-ignored folder that holds the jars and the local server's data."""
-    env = os.environ if env is None else env
-    return Path(env.get("CTG_LOCAL_DIR", str(PROJECT_ROOT / ".local"))).resolve()
+    """The folder that holds the jars and the local server's data (``CTG_LOCAL_DIR``).
+
+    See :func:`domain.resources.local_dir` for its defaults in a checkout and elsewhere.
+    """
+    return resources.local_dir(env)
 
 
 def local_server_settings(env: Mapping[str, str] | None = None) -> LocalServerSettings:

@@ -23,16 +23,17 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from domain import resources
 from domain.errors import InputError
 from domain.vocabulary import TerritoryKind
 from graph.reference_store import ReferenceRecords
-from graph.settings import PROJECT_ROOT
 from loaders.dataset_format import DatasetFile, TerritoryRef
 from loaders.yaml_lines import Path as DataPath
 from loaders.yaml_lines import YamlSyntaxError, line_of, load_with_lines
 
-VOCABULARIES = PROJECT_ROOT / "data" / "vocabularies"
-DEFAULT_DATASETS = PROJECT_ROOT / "data" / "partnerships"
+VOCABULARIES = resources.VOCABULARIES
+#: What the commands read when given no dataset path: the seeds shipped in the package.
+DEFAULT_DATASETS = resources.SEED_DATASETS
 #: Largest axis or fiche action number: real ones are small, and a number must fit the
 #: graph's integers and GraphQL's 32-bit Int.
 MAX_NUMBER = 9999

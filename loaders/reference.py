@@ -1,9 +1,10 @@
 """Reading the French territorial reference from ``@etalab/decoupage-administratif``.
 
 The npm package (pinned in ``package.json``, installed by ``scripts/setup.sh`` into the
-git-ignored ``node_modules/``) ships ``data/regions.json``, ``departements.json``,
-``epci.json`` and ``communes.json``. :func:`read_reference` reads and validates all four
-files *before* anything is written, checks that they agree with each other, and returns
+git-ignored ``node_modules/``, or wherever ``CTG_NODE_MODULES`` says) ships
+``data/regions.json``, ``departements.json``, ``epci.json`` and ``communes.json``.
+:func:`read_reference` reads and validates all four files *before* anything is written,
+checks that they agree with each other, and returns
 :class:`graph.reference_store.ReferenceRecords` for the whole of France or for listed
 départements.
 
@@ -21,6 +22,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
+from domain import resources
 from domain.errors import InputError, ReferenceDataError
 from graph.reference_store import (
     CommuneRecord,
@@ -29,18 +31,18 @@ from graph.reference_store import (
     ReferenceRecords,
     RegionRecord,
 )
-from graph.settings import PROJECT_ROOT
 
 PACKAGE = "@etalab/decoupage-administratif"
-DEFAULT_DATA_DIR = PROJECT_ROOT / "node_modules" / "@etalab" / "decoupage-administratif" / "data"
+#: In the npm packages folder named by ``CTG_NODE_MODULES`` (:mod:`domain.resources`).
+DEFAULT_DATA_DIR = resources.node_modules() / "@etalab" / "decoupage-administratif" / "data"
 #: The year of the territories each package version describes (the package itself does
 #: not say); a version missing here needs ``--vintage``.
 VINTAGE_BY_VERSION = {"6.0.0": 2026}
 FILES = ("regions.json", "departements.json", "epci.json", "communes.json")
 
 _SETUP_HINT = (
-    "Run scripts/setup.sh (it installs the package with npm), or pass --data-dir to a folder "
-    "holding regions.json, departements.json, epci.json and communes.json."
+    f"{resources.NODE_MODULES_HINT} Or pass --data-dir to a folder holding regions.json, "
+    "departements.json, epci.json and communes.json."
 )
 
 

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# The whole test suite: set up, lint and type-check, then pytest (unit, integration
-# against a real throwaway Neo4j, end-to-end over HTTP). tests/conftest.py starts that
-# Neo4j on a free port with its own data folder and stops it; the trap below makes sure
-# it is stopped even if pytest itself is killed. Extra arguments go to pytest.
+# The whole test suite: set up (with the Chromium of the browser tests), lint and
+# type-check, then pytest (unit, integration against a real throwaway Neo4j, end-to-end
+# over HTTP and in Chromium). tests/conftest.py starts that Neo4j on a free port with its
+# own data folder and stops it; the trap below makes sure it is stopped even if pytest
+# itself is killed. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh --with-browser
 
 CTG_TEST_NEO4J_DIR=$(mktemp -d -t ctg-test-neo4j.XXXXXX)
 export CTG_TEST_NEO4J_DIR

@@ -18,8 +18,9 @@ from pathlib import Path
 
 import httpx
 
+from domain.resources import PROJECT_ROOT
 from graph.local_server import free_port
-from graph.settings import PROJECT_ROOT, Neo4jConnection
+from graph.settings import Neo4jConnection
 
 #: Seconds the server has to answer ``/healthz`` after it was started.
 STARTUP_TIMEOUT = 60.0

@@ -2,8 +2,9 @@
 benchmark.
 
 No browser is downloaded: Playwright launches ``/usr/bin/chromium`` (installed by
-scripts/setup.sh) with the flags this machine needs — without the background-networking
-ones, Chromium keeps trying hosts the closed network refuses.
+``scripts/setup.sh --with-browser``, which scripts/test.sh runs) with the flags this
+machine needs — without the background-networking ones, Chromium keeps trying hosts the
+closed network refuses.
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ def chromium(playwright: Playwright) -> Iterator[Browser]:
     """
     if not CHROMIUM.exists():
         raise FileNotFoundError(
-            f"{CHROMIUM} is missing: run scripts/setup.sh, which installs Debian's chromium"
+            f"{CHROMIUM} is missing: run scripts/test.sh (or scripts/setup.sh "
+            "--with-browser), which installs Debian's chromium"
         )
     browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
     try:

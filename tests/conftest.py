@@ -23,11 +23,12 @@ from pathlib import Path
 import pytest
 from neo4j import Driver
 
+from domain.resources import PROJECT_ROOT
 from graph.driver import open_driver
 from graph.local_server import throwaway_server
 from graph.maintenance import clear_graph
 from graph.migrations import migrate
-from graph.settings import PROJECT_ROOT, Neo4jConnection, external_connection
+from graph.settings import Neo4jConnection, external_connection
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REFERENCE_EXTRACT = FIXTURES / "decoupage-administratif" / "data"
@@ -120,7 +121,7 @@ def empty_graph(driver: Driver, neo4j_connection: Neo4jConnection) -> Driver:
 
 def load_seed_graph(driver: Driver, database: str) -> None:
     """Empty the graph, then load the Cantal and Saône-et-Loire reference extract and the
-    two seed datasets of data/partnerships, as ``ctg load`` does."""
+    two seed datasets of domain/data/partnerships, as ``ctg load`` does."""
     from loaders.datasets import DEFAULT_DATASETS
     from loaders.pipeline import load_partnerships, load_reference, read_partnerships
     from loaders.reference import read_reference

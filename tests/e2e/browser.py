@@ -9,7 +9,7 @@ import zlib
 
 from playwright.sync_api import FloatRect, Page
 
-from graph.settings import PROJECT_ROOT
+from domain.resources import PROJECT_ROOT
 
 #: Where the tests keep their screenshots (git-ignored).
 SHOTS = PROJECT_ROOT / "test-output" / "explorer"

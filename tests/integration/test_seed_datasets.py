@@ -1,4 +1,4 @@
-"""The two source articles, loaded from data/partnerships, say in the graph what they say
+"""The two source articles, loaded from domain/data/partnerships, say in the graph what they say
 in print."""
 
 from __future__ import annotations

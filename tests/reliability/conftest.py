@@ -16,7 +16,8 @@ import httpx
 import pytest
 from neo4j import Driver
 
-from graph.settings import PROJECT_ROOT, Neo4jConnection
+from domain.resources import PROJECT_ROOT
+from graph.settings import Neo4jConnection
 from testkit.api_server import connection_env, running_api
 from tests.conftest import load_seed_graph
 from tests.e2e.conftest import api  # noqa: F401 (a fixture)
@@ -35,7 +36,7 @@ def seeded_api(
     driver: Driver, neo4j_connection: Neo4jConnection, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[httpx.Client]:
     """An HTTP client on an API over the seeds (Cantal, Saône-et-Loire and the datasets of
-    data/partnerships), with a curator token and an expired one."""
+    domain/data/partnerships), with a curator token and an expired one."""
     load_seed_graph(driver, neo4j_connection.database)
     env = {**connection_env(neo4j_connection), "CTG_API_TOKENS": TOKENS}
     log = tmp_path_factory.mktemp("reliability-api") / "uvicorn.log"

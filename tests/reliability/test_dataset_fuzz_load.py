@@ -2,7 +2,7 @@
 or rejected with located problems, and a rejected file writes nothing.
 
 Each example starts from the worked example of docs/dataset-format.md or a seed dataset
-of data/partnerships, loaded over the Cantal and Saône-et-Loire reference, and edits it
+of domain/data/partnerships, loaded over the Cantal and Saône-et-Loire reference, and edits it
 the way a hurried or hostile author would: YAML syntax breakers, wrong types, unknown and
 duplicated keys, impossible dates, dangling references, deleted or repeated entries, huge
 numbers and texts, unicode, Cypher-looking strings. The edited file then goes through the
@@ -42,10 +42,11 @@ from hypothesis import strategies as st
 from neo4j import Driver
 
 from domain.errors import InputError
+from domain.resources import PROJECT_ROOT
 from graph.maintenance import clear_graph
 from graph.partnership_store import OWNED_LABELS, write_dataset
 from graph.reference_store import write_reference
-from graph.settings import PROJECT_ROOT, Neo4jConnection
+from graph.settings import Neo4jConnection
 from loaders.dataset_format import DatasetFile
 from loaders.dataset_graph import dataset_graph
 from loaders.datasets import (
@@ -65,7 +66,7 @@ EXAMPLES = int(os.environ.get("CTG_FUZZ_EXAMPLES", "150"))
 CLI_EXAMPLES = max(EXAMPLES // 25, 1)
 ORIGINALS = [
     PROJECT_ROOT / "docs" / "examples" / "dataset-example.yaml",
-    *sorted((PROJECT_ROOT / "data" / "partnerships").glob("*.yaml")),
+    *sorted((PROJECT_ROOT / "domain" / "data" / "partnerships").glob("*.yaml")),
 ]
 REFERENCE = read_reference(REFERENCE_EXTRACT, ["15", "71"])
 TERRITORIES = TerritoryIndex.from_reference(REFERENCE)
@@ -554,7 +555,7 @@ def test_a_dataset_defining_keys_another_dataset_owns_is_refused_and_writes_noth
 ) -> None:
     example, seed = (
         ORIGINALS[0],
-        PROJECT_ROOT / "data" / "partnerships" / "saint-flour-ctg-2017.yaml",
+        PROJECT_ROOT / "domain" / "data" / "partnerships" / "saint-flour-ctg-2017.yaml",
     )
     before = bench.start_from(example)
     # Found by the fuzzer: the worked example under a new `dataset.key` took every node of

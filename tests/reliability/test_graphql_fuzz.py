@@ -51,7 +51,8 @@ from schemathesis.core.result import Ok
 from schemathesis.errors import FailureGroup
 from schemathesis.specs.graphql.schemas import GraphQLSchema
 
-from graph.settings import PROJECT_ROOT, Neo4jConnection
+from domain.resources import PROJECT_ROOT
+from graph.settings import Neo4jConnection
 from schema.errors import UNEXPECTED
 from tests.conftest import graph_snapshot, load_seed_graph
 from tests.e2e.conftest import connection_env, start_api, stop_api

@@ -46,12 +46,13 @@ from neo4j.exceptions import ServiceUnavailable
 
 from cli import load as cli_load
 from domain.errors import WriteInterruptedError
+from domain.resources import PROJECT_ROOT
 from graph.driver import connection_lost, open_driver
 from graph.local_server import LocalNeo4j, free_port, throwaway_instance
 from graph.migrations import migrate
 from graph.partnership_store import DatasetGraph
 from graph.reference_store import write_reference
-from graph.settings import PROJECT_ROOT, Neo4jConnection
+from graph.settings import Neo4jConnection
 from loaders.dataset_graph import dataset_graph
 from loaders.datasets import TerritoryIndex, Vocabularies, read_datasets
 from loaders.reference import read_reference

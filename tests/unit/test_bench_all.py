@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from rich.console import Console
 
-from graph.settings import PROJECT_ROOT
+from domain.resources import PROJECT_ROOT
 
 sys.path.insert(0, str(PROJECT_ROOT / "bench"))  # the scripts import each other by name
 

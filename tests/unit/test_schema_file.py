@@ -7,7 +7,7 @@ import difflib
 import pytest
 
 from cli.schema import schema_sdl
-from graph.settings import PROJECT_ROOT
+from domain.resources import PROJECT_ROOT
 
 SCHEMA_FILE = PROJECT_ROOT / "schema.graphql"
 REGENERATE = "ctg schema --output schema.graphql"
