@@ -21,7 +21,7 @@ from schema.curation.mutations import Mutation
 from schema.descriptions import describe
 from schema.errors import mask_errors
 from schema.limits import document_limits
-from schema.partnerships import types as partnership_types
+from schema.partnerships import partners as partnership_types
 from schema.partnerships.queries import PartnershipQueries
 from schema.territories.queries import TerritoryQueries
 from schema.territories.types import Commune, Departement, Epci, Region, SubTerritory

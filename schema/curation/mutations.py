@@ -48,7 +48,7 @@ from schema.curation.inputs import (
     links,
     provenance_data,
 )
-from schema.partnerships import types as t
+from schema.partnerships import partners as t
 
 _FORMAT = {"format": "ctg-graph/dataset@1", "dataset": {"key": "curation", "title": "API"}}
 _KINDS = ("partner", "person", "contract", "source", "body", "funding", "action", "sub_territory")

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import strawberry
 
-from schema.partnerships.types import Action, Axis, Contract, Funding, Partner, Source
+from schema.partnerships.partners import Action, Axis, Contract, Funding, Partner, Source
 
 
 @strawberry.interface(description="Why a change was refused; nothing was written.")

@@ -28,7 +28,7 @@ from schema.common import (
 from schema.context import Info
 from schema.contract_filter import CONTRACT_SORTS, ContractFilter, ContractSort, contract_params
 from schema.dataloaders import FILTER_DEFAULTS
-from schema.partnerships.types import (
+from schema.partnerships.partners import (
     ActionConnection,
     BodyConnection,
     Contract,

@@ -27,15 +27,15 @@ from schema.common import (
 )
 from schema.context import Info
 from schema.contract_filter import CONTRACT_SORTS, ContractFilter, ContractSort, contract_params
-from schema.partnerships.types import Provenance
+from schema.partnerships.partners import Provenance
 from schema.registry import register
 from schema.relay import Connection, Node, connect, first_linked, global_id
 
 if TYPE_CHECKING:
-    from schema.partnerships.types import Contract, Partner
+    from schema.partnerships.partners import Contract, Partner
 
-ContractRef = Annotated["Contract", strawberry.lazy("schema.partnerships.types")]
-PartnerRef = Annotated["Partner", strawberry.lazy("schema.partnerships.types")]
+ContractRef = Annotated["Contract", strawberry.lazy("schema.partnerships.partners")]
+PartnerRef = Annotated["Partner", strawberry.lazy("schema.partnerships.partners")]
 
 
 @strawberry.enum(description="The kinds of territory in the graph.")
@@ -464,7 +464,7 @@ class TerritoryContractConnection(Connection[TerritoryContractEdge]):
 
 
 def _territory_contract_edge(cursor: str, item: Row) -> TerritoryContractEdge:
-    from schema.partnerships.types import Contract
+    from schema.partnerships.partners import Contract
 
     return TerritoryContractEdge(
         cursor=cursor,
@@ -503,7 +503,7 @@ class TerritoryPartnerConnection(Connection[TerritoryPartnerEdge]):
 
 
 def _territory_partner_edge(cursor: str, item: Row) -> TerritoryPartnerEdge:
-    from schema.partnerships.types import Partner
+    from schema.partnerships.partners import Partner
 
     return TerritoryPartnerEdge(
         cursor=cursor,
