@@ -21,7 +21,15 @@ from schema.curation.mutations import Mutation
 from schema.descriptions import describe
 from schema.errors import mask_errors
 from schema.limits import document_limits
-from schema.partnerships import partners as partnership_types
+from schema.partnerships import (
+    actions,
+    bodies,
+    contracts,
+    fundings,
+    partners,
+    provenance,
+    vocabularies,
+)
 from schema.partnerships.queries import PartnershipQueries
 from schema.territories.queries import TerritoryQueries
 from schema.territories.types import Commune, Departement, Epci, Region, SubTerritory
@@ -75,16 +83,16 @@ schema = Schema(
         Departement,
         Region,
         SubTerritory,
-        partnership_types.Source,
-        partnership_types.Theme,
-        partnership_types.ContractKind,
-        partnership_types.Partner,
-        partnership_types.Person,
-        partnership_types.Contract,
-        partnership_types.Axis,
-        partnership_types.Action,
-        partnership_types.Body,
-        partnership_types.Funding,
+        provenance.Source,
+        vocabularies.Theme,
+        vocabularies.ContractKind,
+        partners.Partner,
+        partners.Person,
+        contracts.Contract,
+        actions.Axis,
+        actions.Action,
+        bodies.Body,
+        fundings.Funding,
     ],
     extensions=[
         partial(ParserCache, maxsize=256),

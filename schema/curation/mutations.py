@@ -48,7 +48,11 @@ from schema.curation.inputs import (
     links,
     provenance_data,
 )
-from schema.partnerships import partners as t
+from schema.partnerships.actions import Action, Axis
+from schema.partnerships.contracts import Contract
+from schema.partnerships.fundings import Funding
+from schema.partnerships.partners import Partner
+from schema.partnerships.provenance import Source
 
 _FORMAT = {"format": "ctg-graph/dataset@1", "dataset": {"key": "curation", "title": "API"}}
 _KINDS = ("partner", "person", "contract", "source", "body", "funding", "action", "sub_territory")
@@ -291,7 +295,7 @@ class Mutation:
 
         return await _run(
             info, plan, _saved(info, "Source", input.key, lambda row: r.SourceSaved(
-                source=t.Source.from_row(row)))
+                source=Source.from_row(row)))
         )  # fmt: skip
 
     @strawberry.mutation(description="Change a source added through the API.")
@@ -307,7 +311,7 @@ class Mutation:
             return store.Change(info.context.caller or "", update_nodes=_nodes(graph, "Source"))
 
         return await _run(info, plan, _saved(info, "Source", key, lambda row: r.SourceSaved(
-            source=t.Source.from_row(row))))  # fmt: skip
+            source=Source.from_row(row))))  # fmt: skip
 
     @strawberry.mutation(description="Delete a source added through the API that no fact cites.")
     async def delete_source(self, info: Info, key: str) -> r.DeleteResult:
@@ -523,7 +527,7 @@ class Mutation:
             )
 
         return await _run(info, plan, _saved(info, "Axis", key, lambda row: r.AxisSaved(
-            axis=t.Axis.from_row(row))))  # fmt: skip
+            axis=Axis.from_row(row))))  # fmt: skip
 
     @strawberry.mutation(description="Change the title of an axis added through the API.")
     async def update_axis(
@@ -550,7 +554,7 @@ class Mutation:
             return _updated(info, graph, "Axis", key, props)
 
         return await _run(info, plan, _saved(info, "Axis", key, lambda row: r.AxisSaved(
-            axis=t.Axis.from_row(row))))  # fmt: skip
+            axis=Axis.from_row(row))))  # fmt: skip
 
     @strawberry.mutation(description="Delete an axis added through the API, with its fiches.")
     async def delete_axis(self, info: Info, key: str) -> r.DeleteResult:
@@ -688,7 +692,7 @@ class Mutation:
             ),
         )
         return await _run(info, plan, _saved(info, "Funding", input.key, lambda row: (
-            r.FundingSaved(funding=t.Funding.from_row(row)))))  # fmt: skip
+            r.FundingSaved(funding=Funding.from_row(row)))))  # fmt: skip
 
     @strawberry.mutation(description="Change the figures of a funding added through the API.")
     async def update_funding(
@@ -714,7 +718,7 @@ class Mutation:
             return _updated(info, graph, "Funding", key, props)
 
         return await _run(info, plan, _saved(info, "Funding", key, lambda row: (
-            r.FundingSaved(funding=t.Funding.from_row(row)))))  # fmt: skip
+            r.FundingSaved(funding=Funding.from_row(row)))))  # fmt: skip
 
     @strawberry.mutation(description="Delete a funding added through the API.")
     async def delete_funding(self, info: Info, key: str) -> r.DeleteResult:
@@ -749,15 +753,15 @@ def _native(value: Any) -> Any:
 
 
 def _partner_saved(row: dict[str, Any]) -> r.PartnerSaved:
-    return r.PartnerSaved(partner=t.Partner.from_row(row))
+    return r.PartnerSaved(partner=Partner.from_row(row))
 
 
 def _contract_saved(row: dict[str, Any]) -> r.ContractSaved:
-    return r.ContractSaved(contract=t.Contract.from_row(row))
+    return r.ContractSaved(contract=Contract.from_row(row))
 
 
 def _action_saved(row: dict[str, Any]) -> r.ActionSaved:
-    return r.ActionSaved(action=t.Action.from_row(row))
+    return r.ActionSaved(action=Action.from_row(row))
 
 
 async def _contract_of(tx: store.Transaction, action: str) -> str:

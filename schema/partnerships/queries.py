@@ -15,44 +15,30 @@ from graph import partnership_reads as reads
 from graph.list_reads import NAME
 from graph.paging import MAX_PAGE_SIZE
 from loaders.dataset_format import PartnerKind
-from schema.common import (
-    After,
-    Before,
-    First,
-    Last,
-    Text,
-    folded_text,
-    theme_codes,
-    vocabularies,
-)
+from schema.common import After, Before, First, Last, Text, folded_text, theme_codes, vocabularies
 from schema.context import Info
 from schema.contract_filter import CONTRACT_SORTS, ContractFilter, ContractSort, contract_params
 from schema.dataloaders import FILTER_DEFAULTS
+from schema.partnerships.actions import ActionConnection, action_edge
+from schema.partnerships.bodies import BodyConnection, body_edge
+from schema.partnerships.contracts import Contract, ContractConnection, contract_edge
+from schema.partnerships.fundings import FundingConnection, funding_edge
 from schema.partnerships.partners import (
-    ActionConnection,
-    BodyConnection,
-    Contract,
-    ContractConnection,
-    ContractKind,
-    ContractKindConnection,
-    ContractKindEdge,
-    FundingConnection,
     Partner,
     PartnerConnection,
     PeopleConnection,
     Person,
     PersonEdge,
-    Source,
-    SourceConnection,
-    SourceEdge,
+    partner_edge,
+)
+from schema.partnerships.provenance import Source, SourceConnection, SourceEdge
+from schema.partnerships.vocabularies import (
+    ContractKind,
+    ContractKindConnection,
+    ContractKindEdge,
     Theme,
     ThemeConnection,
-    _action_edge,
-    _body_edge,
-    _contract_edge,
-    _funding_edge,
-    _partner_edge,
-    _theme_edge,
+    theme_edge,
 )
 from schema.registry import LABEL_OF_TYPE, node_from_row
 from schema.relay import Node, connect, page_args, parse_global_id
@@ -246,7 +232,7 @@ class PartnershipQueries:
             reads.CONTRACTS,
             "*",
             CONTRACT_SORTS[sort],
-            _contract_edge,
+            contract_edge,
             params=params,
             **page_args(first, after, last, before),
         )
@@ -268,7 +254,7 @@ class PartnershipQueries:
             reads.PARTNERS,
             "*",
             NAME,
-            _partner_edge,
+            partner_edge,
             params={
                 "partnerKinds": [k.value for k in kinds] if kinds is not None else None,
                 "text": folded_text(text),
@@ -333,7 +319,7 @@ class PartnershipQueries:
             reads.ACTIONS,
             "*",
             NAME,
-            _action_edge,
+            action_edge,
             params={"themes": theme_codes(themes), "text": folded_text(text)},
             **page_args(first, after, last, before),
         )
@@ -354,7 +340,7 @@ class PartnershipQueries:
             reads.THEMES,
             "*",
             NAME,
-            _theme_edge,
+            theme_edge,
             params={"text": folded_text(text)},
             **page_args(first, after, last, before),
         )
@@ -406,7 +392,7 @@ class PartnershipQueries:
             reads.BODIES,
             "*",
             NAME,
-            _body_edge,
+            body_edge,
             params={"text": folded_text(text)},
             **page_args(first, after, None, None),
         )
@@ -421,7 +407,7 @@ class PartnershipQueries:
             reads.FUNDINGS,
             "*",
             reads.BY_AMOUNT_DESC,
-            _funding_edge,
+            funding_edge,
             params={"text": folded_text(text)},
             **page_args(first, after, None, None),
         )

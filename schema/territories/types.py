@@ -27,14 +27,15 @@ from schema.common import (
 )
 from schema.context import Info
 from schema.contract_filter import CONTRACT_SORTS, ContractFilter, ContractSort, contract_params
-from schema.partnerships.partners import Provenance
+from schema.partnerships.provenance import Provenance
 from schema.registry import register
 from schema.relay import Connection, Node, connect, first_linked, global_id
 
 if TYPE_CHECKING:
-    from schema.partnerships.partners import Contract, Partner
+    from schema.partnerships.contracts import Contract
+    from schema.partnerships.partners import Partner
 
-ContractRef = Annotated["Contract", strawberry.lazy("schema.partnerships.partners")]
+ContractRef = Annotated["Contract", strawberry.lazy("schema.partnerships.contracts")]
 PartnerRef = Annotated["Partner", strawberry.lazy("schema.partnerships.partners")]
 
 
@@ -464,7 +465,7 @@ class TerritoryContractConnection(Connection[TerritoryContractEdge]):
 
 
 def _territory_contract_edge(cursor: str, item: Row) -> TerritoryContractEdge:
-    from schema.partnerships.partners import Contract
+    from schema.partnerships.contracts import Contract
 
     return TerritoryContractEdge(
         cursor=cursor,

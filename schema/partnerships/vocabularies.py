@@ -1,0 +1,138 @@
+"""The controlled vocabularies of the partnership graph as GraphQL types: themes of
+public action and contract kinds (data/vocabularies/).
+"""
+
+from __future__ import annotations
+
+import strawberry
+
+from graph import partnership_reads as reads
+from graph.list_reads import NAME
+from graph.reader import Row
+from schema.common import After, Before, First, Last, Text, folded_text
+from schema.context import Info
+from schema.contract_filter import CONTRACT_SORTS, ContractFilter, ContractSort, contract_params
+from schema.registry import register
+from schema.relay import Connection, Node, connect, global_id, page_args
+
+
+@register("Theme")
+@strawberry.type(
+    description="A theme of public action (the Cnaf's domains and more), from the "
+    "controlled vocabulary in data/vocabularies/themes.yaml."
+)
+class Theme(Node):
+    code: str = strawberry.field(description="Code of the theme (`petite-enfance`…).")
+    name: str = strawberry.field(description="French label.")
+    name_en: str | None = strawberry.field(description="English label.")
+    cnaf_domain: bool = strawberry.field(description="Whether it is one of the Cnaf's domains.")
+    cnaf_minimum: bool = strawberry.field(
+        description="Whether every CTG must address it (petite enfance, jeunesse, parentalité)."
+    )
+
+    @classmethod
+    def from_row(cls, row: Row) -> Theme:
+        return cls(
+            id=global_id("Theme", row["key"]),
+            code=row["key"],
+            name=row.get("name") or row["key"],
+            name_en=row.get("nameEn"),
+            cnaf_domain=bool(row.get("cnafDomain")),
+            cnaf_minimum=bool(row.get("cnafMinimum")),
+        )
+
+    @strawberry.field(description="Fiches actions addressing this theme.")
+    async def actions(
+        self,
+        info: Info,
+        text: Text = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> ActionConnection:
+        return await connect(
+            info,
+            ActionConnection,
+            reads.THEME_ACTIONS,
+            self.code,
+            NAME,
+            action_edge,
+            params={"text": folded_text(text)},
+            **page_args(first, after, last, before),
+        )
+
+    @strawberry.field(description="Contracts with at least one fiche action on this theme.")
+    async def contracts(
+        self,
+        info: Info,
+        filter: ContractFilter | None = None,
+        sort: ContractSort = ContractSort.NAME,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> ContractConnection:
+        return await connect(
+            info,
+            ContractConnection,
+            reads.THEME_CONTRACTS,
+            self.code,
+            CONTRACT_SORTS[sort],
+            contract_edge,
+            params=contract_params(filter),
+            **page_args(first, after, last, before),
+        )
+
+
+@strawberry.type(description="A theme in a list.")
+class ThemeEdge:
+    cursor: str = strawberry.field(description="Cursor of this item.")
+    node: Theme = strawberry.field(description="The theme.")
+
+
+@strawberry.type(description="A page of themes.")
+class ThemeConnection(Connection[ThemeEdge]):
+    pass
+
+
+def theme_edge(cursor: str, item: Row) -> ThemeEdge:
+    return ThemeEdge(cursor=cursor, node=Theme.from_row(item["node"]))
+
+
+@register("ContractKind")
+@strawberry.type(
+    description="A kind of contract (CTG, CEJ, contrat de ville…), from the vocabulary in "
+    "data/vocabularies/contract-kinds.yaml."
+)
+class ContractKind(Node):
+    code: str = strawberry.field(description="Code of the kind (`ctg`, `cej`…).")
+    name: str = strawberry.field(description="French name.")
+    name_en: str | None = strawberry.field(description="English name.")
+
+    @classmethod
+    def from_row(cls, row: Row) -> ContractKind:
+        return cls(
+            id=global_id("ContractKind", row["key"]),
+            code=row["key"],
+            name=row.get("name") or row["key"],
+            name_en=row.get("nameEn"),
+        )
+
+
+@strawberry.type(description="A contract kind in a list.")
+class ContractKindEdge:
+    cursor: str = strawberry.field(description="Cursor of this item.")
+    node: ContractKind = strawberry.field(description="The contract kind.")
+
+
+@strawberry.type(description="A page of contract kinds.")
+class ContractKindConnection(Connection[ContractKindEdge]):
+    pass
+
+
+# Imported last: these modules refer to each other (a contract lists its partners, a
+# partner its contracts) and strawberry resolves the annotations only when the schema
+# is built, once every module is complete.
+from schema.partnerships.actions import ActionConnection, action_edge  # noqa: E402
+from schema.partnerships.contracts import ContractConnection, contract_edge  # noqa: E402
