@@ -31,6 +31,7 @@ from schema.partnerships import (
     vocabularies,
 )
 from schema.partnerships.queries import PartnershipQueries
+from schema.relay import describe_lists
 from schema.territories.queries import TerritoryQueries
 from schema.territories.types import Commune, Departement, Epci, Region, SubTerritory
 
@@ -102,4 +103,5 @@ schema = Schema(
         mask_errors,
     ],
 )
+describe_lists(schema._schema)
 describe(schema._schema)

@@ -13,9 +13,19 @@ from schema.common import After, Before, First, Last, theme_codes
 from schema.context import Info
 from schema.partnerships.provenance import Provenance
 from schema.registry import register
-from schema.relay import Connection, Node, connect, first_linked, global_id, page_args
+from schema.relay import (
+    Connection,
+    Node,
+    connect,
+    first_linked,
+    global_id,
+    listed,
+    node_edges,
+    page_args,
+)
 
 
+@listed(edge="An axis in a list.", node="The axis.", page="A page of axes.")
 @register("Axis")
 @strawberry.type(description="An axis (orientation) of a contract, grouping fiches actions.")
 class Axis(Node):
@@ -48,30 +58,22 @@ class Axis(Node):
         after: After = None,
         last: Last = None,
         before: Before = None,
-    ) -> ActionConnection:
+    ) -> Connection[Action]:
         return await connect(
             info,
-            ActionConnection,
+            Connection[Action],
             reads.AXIS_ACTIONS,
             self.key,
             reads.BY_NUMBER,
-            action_edge,
+            node_edges(Action.from_row),
             params={"themes": theme_codes(themes)},
             **page_args(first, after, last, before),
         )
 
 
-@strawberry.type(description="An axis in a list.")
-class AxisEdge:
-    cursor: str = strawberry.field(description="Cursor of this item.")
-    node: Axis = strawberry.field(description="The axis.")
-
-
-@strawberry.type(description="A page of axes.")
-class AxisConnection(Connection[AxisEdge]):
-    pass
-
-
+@listed(
+    edge="A fiche action in a list.", node="The fiche action.", page="A page of fiches actions."
+)
 @register("Action")
 @strawberry.type(description="A fiche action: one concrete action a contract commits to.")
 class Action(Node):
@@ -108,14 +110,14 @@ class Action(Node):
         after: After = None,
         last: Last = None,
         before: Before = None,
-    ) -> ThemeConnection:
+    ) -> Connection[Theme]:
         return await connect(
             info,
-            ThemeConnection,
+            Connection[Theme],
             reads.ACTION_THEMES,
             self.key,
             NAME,
-            theme_edge,
+            node_edges(Theme.from_row),
             **page_args(first, after, last, before),
         )
 
@@ -140,24 +142,9 @@ class Action(Node):
         )
 
 
-@strawberry.type(description="A fiche action in a list.")
-class ActionEdge:
-    cursor: str = strawberry.field(description="Cursor of this item.")
-    node: Action = strawberry.field(description="The fiche action.")
-
-
-@strawberry.type(description="A page of fiches actions.")
-class ActionConnection(Connection[ActionEdge]):
-    pass
-
-
-def action_edge(cursor: str, item: Row) -> ActionEdge:
-    return ActionEdge(cursor=cursor, node=Action.from_row(item["node"]))
-
-
 # Imported last: these modules refer to each other (a contract lists its partners, a
 # partner its contracts) and strawberry resolves the annotations only when the schema
 # is built, once every module is complete.
 from schema.partnerships.contracts import Contract  # noqa: E402
 from schema.partnerships.partners import Partner, PartnerConnection, partner_edge  # noqa: E402
-from schema.partnerships.vocabularies import ThemeConnection, theme_edge  # noqa: E402
+from schema.partnerships.vocabularies import Theme  # noqa: E402

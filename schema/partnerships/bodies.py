@@ -13,9 +13,10 @@ from schema.common import After, Before, First, Last
 from schema.context import Info
 from schema.partnerships.provenance import Provenance
 from schema.registry import node_from_row, register
-from schema.relay import Connection, Node, connect, first_linked, global_id, page_args
+from schema.relay import ConnectionOf, Node, connect, first_linked, global_id, listed, page_args
 
 
+@listed(edge="A body in a list.", node="The body.", page="A page of bodies.")
 @register("Body")
 @strawberry.type(description="A governance body: comité de pilotage, groupe technique…")
 class Body(Node):
@@ -80,21 +81,6 @@ class Body(Node):
         )
 
 
-@strawberry.type(description="A body in a list.")
-class BodyEdge:
-    cursor: str = strawberry.field(description="Cursor of this item.")
-    node: Body = strawberry.field(description="The body.")
-
-
-@strawberry.type(description="A page of bodies.")
-class BodyConnection(Connection[BodyEdge]):
-    pass
-
-
-def body_edge(cursor: str, item: Row) -> BodyEdge:
-    return BodyEdge(cursor=cursor, node=Body.from_row(item["node"]))
-
-
 @strawberry.type(description="A member of a body (a partner, a person or a body).")
 class MemberEdge:
     cursor: str = strawberry.field(description="Cursor of this item.")
@@ -104,7 +90,7 @@ class MemberEdge:
 
 
 @strawberry.type(description="A page of members.")
-class MemberConnection(Connection[MemberEdge]):
+class MemberConnection(ConnectionOf[MemberEdge]):
     pass
 
 
@@ -117,7 +103,7 @@ class MembershipEdge:
 
 
 @strawberry.type(description="A page of memberships.")
-class MembershipConnection(Connection[MembershipEdge]):
+class MembershipConnection(ConnectionOf[MembershipEdge]):
     pass
 
 

@@ -28,7 +28,7 @@ from schema.common import (
 from schema.context import Info
 from schema.partnerships.provenance import Provenance
 from schema.registry import register
-from schema.relay import Connection, Node, connect, global_id, page_args
+from schema.relay import Connection, ConnectionOf, Node, connect, global_id, node_edges, page_args
 from schema.territories.types import Territory, territory_from_row
 
 
@@ -47,7 +47,7 @@ class SignatoryEdge:
 
 
 @strawberry.type(description="A page of signatories.")
-class SignatoryConnection(Connection[SignatoryEdge]):
+class SignatoryConnection(ConnectionOf[SignatoryEdge]):
     pass
 
 
@@ -162,14 +162,14 @@ class Contract(Node):
         after: After = None,
         last: Last = None,
         before: Before = None,
-    ) -> AxisConnection:
+    ) -> Connection[Axis]:
         return await connect(
             info,
-            AxisConnection,
+            Connection[Axis],
             reads.CONTRACT_AXES,
             self.key,
             reads.BY_NUMBER,
-            lambda cursor, item: AxisEdge(cursor=cursor, node=Axis.from_row(item["node"])),
+            node_edges(Axis.from_row),
             **page_args(first, after, last, before),
         )
 
@@ -183,14 +183,14 @@ class Contract(Node):
         after: After = None,
         last: Last = None,
         before: Before = None,
-    ) -> ActionConnection:
+    ) -> Connection[Action]:
         return await connect(
             info,
-            ActionConnection,
+            Connection[Action],
             reads.CONTRACT_ACTIONS,
             self.key,
             reads.BY_NUMBER,
-            action_edge,
+            node_edges(Action.from_row),
             params={"themes": theme_codes(themes), "text": folded_text(text)},
             **page_args(first, after, last, before),
         )
@@ -288,28 +288,30 @@ class Contract(Node):
         )
 
     @strawberry.field(description="Governance bodies steering it.")
-    async def bodies(self, info: Info, first: First = None, after: After = None) -> BodyConnection:
+    async def bodies(
+        self, info: Info, first: First = None, after: After = None
+    ) -> Connection[Body]:
         return await connect(
             info,
-            BodyConnection,
+            Connection[Body],
             reads.CONTRACT_BODIES,
             self.key,
             NAME,
-            body_edge,
+            node_edges(Body.from_row),
             **page_args(first, after, None, None),
         )
 
     @strawberry.field(description="Fundings concerning it.")
     async def fundings(
         self, info: Info, first: First = None, after: After = None
-    ) -> FundingConnection:
+    ) -> Connection[Funding]:
         return await connect(
             info,
-            FundingConnection,
+            Connection[Funding],
             reads.CONTRACT_FUNDINGS,
             self.key,
             NAME,
-            funding_edge,
+            node_edges(Funding.from_row),
             **page_args(first, after, None, None),
         )
 
@@ -324,7 +326,7 @@ class ContractEdge:
 
 
 @strawberry.type(description="A page of contracts.")
-class ContractConnection(Connection[ContractEdge]):
+class ContractConnection(ConnectionOf[ContractEdge]):
     pass
 
 
@@ -347,7 +349,7 @@ class SignedContractEdge:
 
 
 @strawberry.type(description="A page of signed contracts.")
-class SignedContractConnection(Connection[SignedContractEdge]):
+class SignedContractConnection(ConnectionOf[SignedContractEdge]):
     pass
 
 
@@ -359,21 +361,15 @@ class CoveredTerritoryEdge:
 
 
 @strawberry.type(description="A page of covered territories.")
-class CoveredTerritoryConnection(Connection[CoveredTerritoryEdge]):
+class CoveredTerritoryConnection(ConnectionOf[CoveredTerritoryEdge]):
     pass
 
 
 # Imported last: these modules refer to each other (a contract lists its partners, a
 # partner its contracts) and strawberry resolves the annotations only when the schema
 # is built, once every module is complete.
-from schema.partnerships.actions import (  # noqa: E402
-    ActionConnection,
-    Axis,
-    AxisConnection,
-    AxisEdge,
-    action_edge,
-)
-from schema.partnerships.bodies import BodyConnection, body_edge  # noqa: E402
-from schema.partnerships.fundings import FundingConnection, funding_edge  # noqa: E402
+from schema.partnerships.actions import Action, Axis  # noqa: E402
+from schema.partnerships.bodies import Body  # noqa: E402
+from schema.partnerships.fundings import Funding  # noqa: E402
 from schema.partnerships.partners import Partner, PartnerConnection, Person, partner_edge  # noqa: E402
 from schema.partnerships.vocabularies import ContractKind  # noqa: E402

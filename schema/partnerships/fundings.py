@@ -16,7 +16,16 @@ from schema.common import After, First, Qualifier, as_date
 from schema.context import Info
 from schema.partnerships.provenance import Provenance
 from schema.registry import register
-from schema.relay import Connection, Node, connect, first_linked, global_id, page_args
+from schema.relay import (
+    Connection,
+    Node,
+    connect,
+    first_linked,
+    global_id,
+    listed,
+    node_edges,
+    page_args,
+)
 from schema.territories.types import Territory, territory_from_row
 
 
@@ -26,6 +35,7 @@ class FundingDirection(Enum):
     RECEIVES = "PAID_TO"
 
 
+@listed(edge="A funding in a list.", node="The funding.", page="A page of fundings.")
 @register("Funding")
 @strawberry.type(description="A funding fact: who pays whom, how much, when, for what.")
 class Funding(Node):
@@ -103,31 +113,16 @@ class Funding(Node):
     @strawberry.field(description="Fundings that are shares of this one.")
     async def shares(
         self, info: Info, first: First = None, after: After = None
-    ) -> FundingConnection:
+    ) -> Connection[Funding]:
         return await connect(
             info,
-            FundingConnection,
+            Connection[Funding],
             reads.FUNDING_SHARES,
             self.key,
             NAME,
-            funding_edge,
+            node_edges(Funding.from_row),
             **page_args(first, after, None, None),
         )
-
-
-@strawberry.type(description="A funding in a list.")
-class FundingEdge:
-    cursor: str = strawberry.field(description="Cursor of this item.")
-    node: Funding = strawberry.field(description="The funding.")
-
-
-@strawberry.type(description="A page of fundings.")
-class FundingConnection(Connection[FundingEdge]):
-    pass
-
-
-def funding_edge(cursor: str, item: Row) -> FundingEdge:
-    return FundingEdge(cursor=cursor, node=Funding.from_row(item["node"]))
 
 
 # Imported last: these modules refer to each other (a contract lists its partners, a

@@ -19,7 +19,16 @@ from schema.context import Info
 from schema.contract_filter import CONTRACT_SORTS, ContractFilter, ContractSort, contract_params
 from schema.partnerships.provenance import Provenance
 from schema.registry import register
-from schema.relay import Connection, Node, connect, global_id, page_args
+from schema.relay import (
+    Connection,
+    ConnectionOf,
+    Node,
+    connect,
+    global_id,
+    listed,
+    node_edges,
+    page_args,
+)
 from schema.territories.types import Territory, territory_from_row
 
 
@@ -159,14 +168,14 @@ class Partner(Node):
         after: After = None,
         last: Last = None,
         before: Before = None,
-    ) -> ActionConnection:
+    ) -> Connection[Action]:
         return await connect(
             info,
-            ActionConnection,
+            Connection[Action],
             reads.PARTNER_ACTIONS,
             self.key,
             NAME,
-            action_edge,
+            node_edges(Action.from_row),
             params={"themes": theme_codes(themes)},
             **page_args(first, after, last, before),
         )
@@ -199,14 +208,14 @@ class Partner(Node):
         after: After = None,
         last: Last = None,
         before: Before = None,
-    ) -> FundingConnection:
+    ) -> Connection[Funding]:
         return await connect(
             info,
-            FundingConnection,
+            Connection[Funding],
             reads.PARTNER_FUNDINGS,
             self.key,
             NAME,
-            funding_edge,
+            node_edges(Funding.from_row),
             params={"relation": direction.value if direction else None},
             **page_args(first, after, last, before),
         )
@@ -230,7 +239,7 @@ class PartnerTerritoryEdge:
 
 
 @strawberry.type(description="A page of territories of a partner.")
-class PartnerTerritoryConnection(Connection[PartnerTerritoryEdge]):
+class PartnerTerritoryConnection(ConnectionOf[PartnerTerritoryEdge]):
     pass
 
 
@@ -244,7 +253,7 @@ class PartnerEdge:
 
 
 @strawberry.type(description="A page of partners.")
-class PartnerConnection(Connection[PartnerEdge]):
+class PartnerConnection(ConnectionOf[PartnerEdge]):
     pass
 
 
@@ -269,11 +278,12 @@ class CopartnerEdge:
 
 
 @strawberry.type(description="A page of partners of a partner.")
-class CopartnerConnection(Connection[CopartnerEdge]):
+class CopartnerConnection(ConnectionOf[CopartnerEdge]):
     pass
 
 
 # -- people ------------------------------------------------------------------------------
+@listed(edge="A person in a list.", node="The person.", page="A page of people.")
 @register("Person")
 @strawberry.type(description="A person named in a source: an elected official, a director…")
 class Person(Node):
@@ -356,14 +366,8 @@ class Person(Node):
         )
 
 
-@strawberry.type(description="A person in a list.")
-class PersonEdge:
-    cursor: str = strawberry.field(description="Cursor of this item.")
-    node: Person = strawberry.field(description="The person.")
-
-
 @strawberry.type(description="A page of people.")
-class PeopleConnection(Connection[PersonEdge]):
+class PeopleConnection(Connection[Person]):
     pass
 
 
@@ -379,7 +383,7 @@ class PostEdge:
 
 
 @strawberry.type(description="A page of posts.")
-class PostConnection(Connection[PostEdge]):
+class PostConnection(ConnectionOf[PostEdge]):
     pass
 
 
@@ -399,7 +403,7 @@ def post_edge(cursor: str, item: Row, person: Person, organisation: Partner) -> 
 # Imported last: these modules refer to each other (a contract lists its partners, a
 # partner its contracts) and strawberry resolves the annotations only when the schema
 # is built, once every module is complete.
-from schema.partnerships.actions import ActionConnection, action_edge  # noqa: E402
+from schema.partnerships.actions import Action  # noqa: E402
 from schema.partnerships.bodies import MembershipConnection, membership_edge  # noqa: E402
 from schema.partnerships.contracts import Contract, SignedContractConnection, SignedContractEdge  # noqa: E402
-from schema.partnerships.fundings import FundingConnection, FundingDirection, funding_edge  # noqa: E402
+from schema.partnerships.fundings import Funding, FundingDirection  # noqa: E402

@@ -25,7 +25,7 @@ from schema.common import (
 )
 from schema.context import Info
 from schema.registry import node_from_row, register
-from schema.relay import Connection, Node, connect, global_id, page_args
+from schema.relay import Connection, Node, connect, global_id, listed, node_edges, page_args
 
 
 @strawberry.type(description="Where a fact comes from and how sure it is.")
@@ -57,6 +57,7 @@ class Provenance:
 
 
 # -- sources -----------------------------------------------------------------------------
+@listed(edge="A source in a list.", node="The source.", page="A page of sources.")
 @register("Source")
 @strawberry.type(description="A document facts come from: an article, a report, a decision.")
 class Source(Node):
@@ -90,36 +91,14 @@ class Source(Node):
         after: After = None,
         last: Last = None,
         before: Before = None,
-    ) -> NodeConnection:
+    ) -> Connection[Node]:
         return await connect(
             info,
-            NodeConnection,
+            Connection[Node],
             reads.SOURCE_FACTS,
             self.key,
             NAME,
-            lambda cursor, item: NodeEdge(cursor=cursor, node=node_from_row(item["node"])),
+            node_edges(node_from_row),
             params={"text": folded_text(text)},
             **page_args(first, after, last, before),
         )
-
-
-@strawberry.type(description="A source in a list.")
-class SourceEdge:
-    cursor: str = strawberry.field(description="Cursor of this item.")
-    node: Source = strawberry.field(description="The source.")
-
-
-@strawberry.type(description="A page of sources.")
-class SourceConnection(Connection[SourceEdge]):
-    pass
-
-
-@strawberry.type(description="A node in a list of mixed kinds.")
-class NodeEdge:
-    cursor: str = strawberry.field(description="Cursor of this item.")
-    node: Node = strawberry.field(description="The node.")
-
-
-@strawberry.type(description="A page of nodes of any kind.")
-class NodeConnection(Connection[NodeEdge]):
-    pass

@@ -19,33 +19,31 @@ from schema.common import After, Before, First, Last, Text, folded_text, theme_c
 from schema.context import Info
 from schema.contract_filter import CONTRACT_SORTS, ContractFilter, ContractSort, contract_params
 from schema.dataloaders import FILTER_DEFAULTS
-from schema.partnerships.actions import ActionConnection, action_edge
-from schema.partnerships.bodies import BodyConnection, body_edge
+from schema.partnerships.actions import Action
+from schema.partnerships.bodies import Body
 from schema.partnerships.contracts import Contract, ContractConnection, contract_edge
-from schema.partnerships.fundings import FundingConnection, funding_edge
+from schema.partnerships.fundings import Funding
 from schema.partnerships.partners import (
     Partner,
     PartnerConnection,
     PeopleConnection,
     Person,
-    PersonEdge,
     partner_edge,
 )
-from schema.partnerships.provenance import Source, SourceConnection, SourceEdge
-from schema.partnerships.vocabularies import (
-    ContractKind,
-    ContractKindConnection,
-    ContractKindEdge,
-    Theme,
-    ThemeConnection,
-    theme_edge,
-)
+from schema.partnerships.provenance import Source
+from schema.partnerships.vocabularies import ContractKind, Theme
 from schema.registry import LABEL_OF_TYPE, node_from_row
-from schema.relay import Node, connect, page_args, parse_global_id
+from schema.relay import (
+    Connection,
+    Node,
+    connect,
+    node_edges,
+    page_args,
+    parse_global_id,
+)
 from schema.territories.types import (
     TERRITORY_SORTS,
-    TerritoryConnection,
-    TerritoryEdge,
+    Territory,
     TerritoryKind,
     TerritorySort,
     scope_uid,
@@ -284,16 +282,14 @@ class PartnershipQueries:
         after: After = None,
         last: Last = None,
         before: Before = None,
-    ) -> TerritoryConnection:
+    ) -> Connection[Territory]:
         return await connect(
             info,
-            TerritoryConnection,
+            Connection[Territory],
             reads.TERRITORIES,
             "*",
             TERRITORY_SORTS[sort],
-            lambda cursor, item: TerritoryEdge(
-                cursor=cursor, node=territory_from_row(item["node"])
-            ),
+            node_edges(territory_from_row),
             params={
                 "territoryKinds": [k.value for k in kinds] if kinds is not None else None,
                 "within": scope_uid(within, within_kind),
@@ -312,14 +308,14 @@ class PartnershipQueries:
         after: After = None,
         last: Last = None,
         before: Before = None,
-    ) -> ActionConnection:
+    ) -> Connection[Action]:
         return await connect(
             info,
-            ActionConnection,
+            Connection[Action],
             reads.ACTIONS,
             "*",
             NAME,
-            action_edge,
+            node_edges(Action.from_row),
             params={"themes": theme_codes(themes), "text": folded_text(text)},
             **page_args(first, after, last, before),
         )
@@ -333,14 +329,14 @@ class PartnershipQueries:
         after: After = None,
         last: Last = None,
         before: Before = None,
-    ) -> ThemeConnection:
+    ) -> Connection[Theme]:
         return await connect(
             info,
-            ThemeConnection,
+            Connection[Theme],
             reads.THEMES,
             "*",
             NAME,
-            theme_edge,
+            node_edges(Theme.from_row),
             params={"text": folded_text(text)},
             **page_args(first, after, last, before),
         )
@@ -348,16 +344,14 @@ class PartnershipQueries:
     @strawberry.field(description="The contract kinds of the vocabulary.")
     async def contract_kinds(
         self, info: Info, first: First = None, after: After = None
-    ) -> ContractKindConnection:
+    ) -> Connection[ContractKind]:
         return await connect(
             info,
-            ContractKindConnection,
+            Connection[ContractKind],
             reads.CONTRACT_KINDS,
             "*",
             NAME,
-            lambda cursor, item: ContractKindEdge(
-                cursor=cursor, node=ContractKind.from_row(item["node"])
-            ),
+            node_edges(ContractKind.from_row),
             **page_args(first, after, None, None),
         )
 
@@ -377,7 +371,7 @@ class PartnershipQueries:
             reads.PEOPLE,
             "*",
             NAME,
-            lambda cursor, item: PersonEdge(cursor=cursor, node=Person.from_row(item["node"])),
+            node_edges(Person.from_row),
             params={"text": folded_text(text)},
             **page_args(first, after, last, before),
         )
@@ -385,14 +379,14 @@ class PartnershipQueries:
     @strawberry.field(description="Governance bodies, by name.")
     async def bodies(
         self, info: Info, text: Text = None, first: First = None, after: After = None
-    ) -> BodyConnection:
+    ) -> Connection[Body]:
         return await connect(
             info,
-            BodyConnection,
+            Connection[Body],
             reads.BODIES,
             "*",
             NAME,
-            body_edge,
+            node_edges(Body.from_row),
             params={"text": folded_text(text)},
             **page_args(first, after, None, None),
         )
@@ -400,14 +394,14 @@ class PartnershipQueries:
     @strawberry.field(description="Funding facts, largest amount first.")
     async def fundings(
         self, info: Info, text: Text = None, first: First = None, after: After = None
-    ) -> FundingConnection:
+    ) -> Connection[Funding]:
         return await connect(
             info,
-            FundingConnection,
+            Connection[Funding],
             reads.FUNDINGS,
             "*",
             reads.BY_AMOUNT_DESC,
-            funding_edge,
+            node_edges(Funding.from_row),
             params={"text": folded_text(text)},
             **page_args(first, after, None, None),
         )
@@ -415,14 +409,14 @@ class PartnershipQueries:
     @strawberry.field(description="The sources facts come from, by title.")
     async def sources(
         self, info: Info, text: Text = None, first: First = None, after: After = None
-    ) -> SourceConnection:
+    ) -> Connection[Source]:
         return await connect(
             info,
-            SourceConnection,
+            Connection[Source],
             reads.SOURCES,
             "*",
             NAME,
-            lambda cursor, item: SourceEdge(cursor=cursor, node=Source.from_row(item["node"])),
+            node_edges(Source.from_row),
             params={"text": folded_text(text)},
             **page_args(first, after, None, None),
         )

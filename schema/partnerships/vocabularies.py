@@ -13,9 +13,10 @@ from schema.common import After, Before, First, Last, Text, folded_text
 from schema.context import Info
 from schema.contract_filter import CONTRACT_SORTS, ContractFilter, ContractSort, contract_params
 from schema.registry import register
-from schema.relay import Connection, Node, connect, global_id, page_args
+from schema.relay import Connection, Node, connect, global_id, listed, node_edges, page_args
 
 
+@listed(edge="A theme in a list.", node="The theme.", page="A page of themes.")
 @register("Theme")
 @strawberry.type(
     description="A theme of public action (the Cnaf's domains and more), from the "
@@ -50,14 +51,14 @@ class Theme(Node):
         after: After = None,
         last: Last = None,
         before: Before = None,
-    ) -> ActionConnection:
+    ) -> Connection[Action]:
         return await connect(
             info,
-            ActionConnection,
+            Connection[Action],
             reads.THEME_ACTIONS,
             self.code,
             NAME,
-            action_edge,
+            node_edges(Action.from_row),
             params={"text": folded_text(text)},
             **page_args(first, after, last, before),
         )
@@ -85,21 +86,9 @@ class Theme(Node):
         )
 
 
-@strawberry.type(description="A theme in a list.")
-class ThemeEdge:
-    cursor: str = strawberry.field(description="Cursor of this item.")
-    node: Theme = strawberry.field(description="The theme.")
-
-
-@strawberry.type(description="A page of themes.")
-class ThemeConnection(Connection[ThemeEdge]):
-    pass
-
-
-def theme_edge(cursor: str, item: Row) -> ThemeEdge:
-    return ThemeEdge(cursor=cursor, node=Theme.from_row(item["node"]))
-
-
+@listed(
+    edge="A contract kind in a list.", node="The contract kind.", page="A page of contract kinds."
+)
 @register("ContractKind")
 @strawberry.type(
     description="A kind of contract (CTG, CEJ, contrat de ville…), from the vocabulary in "
@@ -120,19 +109,8 @@ class ContractKind(Node):
         )
 
 
-@strawberry.type(description="A contract kind in a list.")
-class ContractKindEdge:
-    cursor: str = strawberry.field(description="Cursor of this item.")
-    node: ContractKind = strawberry.field(description="The contract kind.")
-
-
-@strawberry.type(description="A page of contract kinds.")
-class ContractKindConnection(Connection[ContractKindEdge]):
-    pass
-
-
 # Imported last: these modules refer to each other (a contract lists its partners, a
 # partner its contracts) and strawberry resolves the annotations only when the schema
 # is built, once every module is complete.
-from schema.partnerships.actions import ActionConnection, action_edge  # noqa: E402
+from schema.partnerships.actions import Action  # noqa: E402
 from schema.partnerships.contracts import ContractConnection, contract_edge  # noqa: E402

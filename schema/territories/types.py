@@ -29,7 +29,16 @@ from schema.context import Info
 from schema.contract_filter import CONTRACT_SORTS, ContractFilter, ContractSort, contract_params
 from schema.partnerships.provenance import Provenance
 from schema.registry import register
-from schema.relay import Connection, Node, connect, first_linked, global_id
+from schema.relay import (
+    Connection,
+    ConnectionOf,
+    Node,
+    connect,
+    first_linked,
+    global_id,
+    listed,
+    node_edges,
+)
 
 if TYPE_CHECKING:
     from schema.partnerships.contracts import Contract
@@ -62,6 +71,7 @@ TERRITORY_SORTS = {
 }
 
 
+@listed(edge="A territory in a list.", node="The territory.", page="A page of territories.")
 @strawberry.interface(
     description=(
         "A territory of the official French map, keyed by its official code: INSEE code for "
@@ -157,6 +167,7 @@ class Territory(Node):
         )
 
 
+@listed(edge="A commune in a list.", node="The commune.", page="A page of communes.")
 @register("Commune")
 @strawberry.type(description="A current commune (commune actuelle).")
 class Commune(Territory):
@@ -222,14 +233,14 @@ class Epci(Territory):
         after: After = None,
         last: Last = None,
         before: Before = None,
-    ) -> CommuneConnection:
+    ) -> Connection[Commune]:
         return await connect(
             info,
-            CommuneConnection,
+            Connection[Commune],
             reads.EPCI_MEMBERS,
             self.uid,
             TERRITORY_SORTS[sort],
-            _commune_edge,
+            node_edges(Commune.from_row),
             params={"text": folded_text(text)},
             first=first,
             after=after,
@@ -259,16 +270,14 @@ class Epci(Territory):
     @strawberry.field(description="Sub-territories (bassins de vie…) defined inside it.")
     async def sub_territories(
         self, info: Info, first: First = None, after: After = None
-    ) -> TerritoryConnection:
+    ) -> Connection[Territory]:
         return await connect(
             info,
-            TerritoryConnection,
+            Connection[Territory],
             reads.EPCI_SUB_TERRITORIES,
             self.uid,
             NAME,
-            lambda cursor, item: TerritoryEdge(
-                cursor=cursor, node=territory_from_row(item["node"])
-            ),
+            node_edges(territory_from_row),
             first=first,
             after=after,
         )
@@ -283,6 +292,7 @@ class Epci(Territory):
         )
 
 
+@listed(edge="A département in a list.", node="The département.", page="A page of départements.")
 @register("Departement")
 @strawberry.type(description="A département.")
 class Departement(Territory):
@@ -304,16 +314,14 @@ class Region(Territory):
     @strawberry.field(description="Départements of the région, by code.")
     async def departements(
         self, info: Info, first: First = None, after: After = None
-    ) -> DepartementConnection:
+    ) -> Connection[Departement]:
         return await connect(
             info,
-            DepartementConnection,
+            Connection[Departement],
             reads.REGION_DEPARTEMENTS,
             self.uid,
             reads.BY_CODE,
-            lambda cursor, item: DepartementEdge(
-                cursor=cursor, node=Departement.from_row(item["node"])
-            ),
+            node_edges(Departement.from_row),
             first=first,
             after=after,
         )
@@ -342,14 +350,14 @@ class SubTerritory(Territory):
         after: After = None,
         last: Last = None,
         before: Before = None,
-    ) -> CommuneConnection:
+    ) -> Connection[Commune]:
         return await connect(
             info,
-            CommuneConnection,
+            Connection[Commune],
             reads.SUB_TERRITORY_COMMUNES,
             self.uid,
             NAME,
-            lambda cursor, item: CommuneEdge(cursor=cursor, node=Commune.from_row(item["node"])),
+            node_edges(Commune.from_row),
             first=first,
             after=after,
             last=last,
@@ -370,21 +378,6 @@ class SubTerritory(Territory):
         )
 
 
-def _commune_edge(cursor: str, item: Row) -> CommuneEdge:
-    return CommuneEdge(cursor=cursor, node=Commune.from_row(item["node"]))
-
-
-@strawberry.type(description="A département in a list.")
-class DepartementEdge:
-    cursor: str = strawberry.field(description="Cursor of this item.")
-    node: Departement = strawberry.field(description="The département.")
-
-
-@strawberry.type(description="A page of départements.")
-class DepartementConnection(Connection[DepartementEdge]):
-    pass
-
-
 @strawberry.type(description="A département an EPCI's members lie in.")
 class EpciDepartementEdge:
     cursor: str = strawberry.field(description="Cursor of this item.")
@@ -395,33 +388,11 @@ class EpciDepartementEdge:
 
 
 @strawberry.type(description="A page of an EPCI's départements.")
-class EpciDepartementConnection(Connection[EpciDepartementEdge]):
+class EpciDepartementConnection(ConnectionOf[EpciDepartementEdge]):
     pass
 
 
 _BY_MEMBERS = Sort("MEMBERS_DESC", "coalesce(edge.communes, 0)", descending=True)
-
-
-@strawberry.type(description="A commune in a list.")
-class CommuneEdge:
-    cursor: str = strawberry.field(description="Cursor of this item.")
-    node: Commune = strawberry.field(description="The commune.")
-
-
-@strawberry.type(description="A page of communes.")
-class CommuneConnection(Connection[CommuneEdge]):
-    pass
-
-
-@strawberry.type(description="A territory in a list.")
-class TerritoryEdge:
-    cursor: str = strawberry.field(description="Cursor of this item.")
-    node: Territory = strawberry.field(description="The territory.")
-
-
-@strawberry.type(description="A page of territories.")
-class TerritoryConnection(Connection[TerritoryEdge]):
-    pass
 
 
 @strawberry.enum(description="How a contract reaches a territory.")
@@ -460,7 +431,7 @@ class TerritoryContractEdge:
 
 
 @strawberry.type(description="A page of contracts reaching a territory.")
-class TerritoryContractConnection(Connection[TerritoryContractEdge]):
+class TerritoryContractConnection(ConnectionOf[TerritoryContractEdge]):
     pass
 
 
@@ -499,7 +470,7 @@ class TerritoryPartnerEdge:
 
 
 @strawberry.type(description="A page of partners of a territory.")
-class TerritoryPartnerConnection(Connection[TerritoryPartnerEdge]):
+class TerritoryPartnerConnection(ConnectionOf[TerritoryPartnerEdge]):
     pass
 
 
