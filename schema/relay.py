@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -22,7 +22,7 @@ from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
 
 from domain.errors import UserFacingError
-from graph.list_reads import ListQuery, Sort
+from graph.list_reads import EVERY, ListFilter, ListQuery, Sort
 from graph.paging import Page, encode_cursor, window
 from graph.reader import Row
 from schema.context import Info
@@ -183,12 +183,13 @@ async def connect(
     after: str | None,
     last: int | None = None,
     before: str | None = None,
-    params: Mapping[str, Any] | None = None,
+    where: ListFilter = EVERY,
 ) -> ConnectionT:
-    """Read one page of ``list_query`` under ``parent`` and build its connection."""
+    """Read one page of ``list_query`` under ``parent`` (its items meeting ``where``) and
+    build its connection."""
     win = window(sort.name, first, after, last, before)
     page: Page = await info.context.lists.page(
-        list_query, parent, sort, win, params or {}, asks_for_total(info)
+        list_query, parent, sort, win, where, asks_for_total(info)
     )
     info.context.budget.spend(len(page.items))
     edges = [edge(encode_cursor(sort.name, item["s"], item["u"]), item) for item in page.items]
@@ -215,11 +216,11 @@ def node_edges(build: Callable[[Row], NodeT]) -> Callable[[str, Row], Edge[NodeT
 
 
 async def first_linked(
-    info: Info, list_query: ListQuery, parent: str, params: Mapping[str, Any] | None = None
+    info: Info, list_query: ListQuery, parent: str, where: ListFilter = EVERY
 ) -> Row | None:
     """The node at the end of a to-one link (e.g. an action's contract), or ``None``."""
     page = await info.context.lists.page(
-        list_query, parent, _BY_UID, window(_BY_UID.name, first=1), params or {}, False
+        list_query, parent, _BY_UID, window(_BY_UID.name, first=1), where, False
     )
     return dict(page.items[0]["node"]) if page.items else None
 

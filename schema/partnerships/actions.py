@@ -7,7 +7,7 @@ from __future__ import annotations
 import strawberry
 
 from graph import partnership_reads as reads
-from graph.list_reads import NAME
+from graph.list_reads import NAME, ListFilter
 from graph.reader import Row
 from schema.common import After, Before, First, Last, theme_codes
 from schema.context import Info
@@ -66,7 +66,7 @@ class Axis(Node):
             self.key,
             reads.BY_NUMBER,
             node_edges(Action.from_row),
-            params={"themes": theme_codes(themes)},
+            where=ListFilter(themes=theme_codes(themes)),
             **page_args(first, after, last, before),
         )
 
@@ -123,7 +123,9 @@ class Action(Node):
 
     @strawberry.field(description="The partner leading it, when known.")
     async def lead(self, info: Info) -> Partner | None:
-        row = await first_linked(info, reads.ACTION_PARTNERS, self.key, {"relation": "LEADS"})
+        row = await first_linked(
+            info, reads.ACTION_PARTNERS, self.key, ListFilter(relation="LEADS")
+        )
         return Partner.from_row(row) if row else None
 
     @strawberry.field(description="Partners funding it.")
@@ -137,7 +139,7 @@ class Action(Node):
             self.key,
             NAME,
             partner_edge,
-            params={"relation": "FUNDS"},
+            where=ListFilter(relation="FUNDS"),
             **page_args(first, after, None, None),
         )
 

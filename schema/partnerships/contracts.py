@@ -12,7 +12,7 @@ from typing import Any
 import strawberry
 
 from graph import partnership_reads as reads
-from graph.list_reads import NAME
+from graph.list_reads import NAME, ListFilter
 from graph.reader import Row
 from schema.common import (
     After,
@@ -191,7 +191,7 @@ class Contract(Node):
             self.key,
             reads.BY_NUMBER,
             node_edges(Action.from_row),
-            params={"themes": theme_codes(themes), "text": folded_text(text)},
+            where=ListFilter(themes=theme_codes(themes), text=folded_text(text)),
             **page_args(first, after, last, before),
         )
 
@@ -205,7 +205,7 @@ class Contract(Node):
             self.key,
             NAME,
             contract_edge,
-            params={"relation": relation.value},
+            where=ListFilter(relation=relation.value),
             **pages,
         )
 
@@ -268,7 +268,7 @@ class Contract(Node):
             self.key,
             NAME,
             partner_edge,
-            params={"relation": "LEADS"},
+            where=ListFilter(relation="LEADS"),
             **page_args(first, after, None, None),
         )
 
@@ -283,7 +283,7 @@ class Contract(Node):
             self.key,
             NAME,
             partner_edge,
-            params={"relation": "FUNDS"},
+            where=ListFilter(relation="FUNDS"),
             **page_args(first, after, None, None),
         )
 

@@ -10,7 +10,7 @@ from enum import Enum
 import strawberry
 
 from graph import partnership_reads as reads
-from graph.list_reads import NAME
+from graph.list_reads import NAME, ListFilter
 from graph.reader import Row
 from schema.common import After, First, Qualifier, as_date
 from schema.context import Info
@@ -74,7 +74,7 @@ class Funding(Node):
         )
 
     async def _link(self, info: Info, relation: str) -> Row | None:
-        return await first_linked(info, reads.FUNDING_LINK, self.key, {"relation": relation})
+        return await first_linked(info, reads.FUNDING_LINK, self.key, ListFilter(relation=relation))
 
     @strawberry.field(description="Who pays.")
     async def payer(self, info: Info) -> Partner | None:

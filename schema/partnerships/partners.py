@@ -11,12 +11,22 @@ from enum import Enum
 import strawberry
 
 from graph import partnership_reads as reads
-from graph.list_reads import NAME
+from graph.list_reads import NAME, ListFilter
 from graph.reader import Row
 from loaders.dataset_format import PartnerKind
-from schema.common import After, Before, First, Last, Text, as_date, folded_text, theme_codes
+from schema.common import (
+    After,
+    Before,
+    First,
+    Last,
+    Text,
+    as_date,
+    enum_values,
+    folded_text,
+    theme_codes,
+)
 from schema.context import Info
-from schema.contract_filter import CONTRACT_SORTS, ContractFilter, ContractSort, contract_params
+from schema.contract_filter import CONTRACT_SORTS, ContractFilter, ContractSort, contract_conditions
 from schema.partnerships.provenance import Provenance
 from schema.registry import register
 from schema.relay import (
@@ -82,7 +92,7 @@ class Partner(Node):
                 signed_on=as_date(item["edge"].get("signedOn")),
                 provenance=Provenance.from_row(item["edge"]),
             ),
-            params=contract_params(filter),
+            where=contract_conditions(filter),
             **page_args(first, after, last, before),
         )
 
@@ -110,7 +120,7 @@ class Partner(Node):
                 node=Partner.from_row(item["node"]),
                 contract_keys=list(item["edge"]["contracts"]),
             ),
-            params={"partnerKinds": [k.value for k in kinds] if kinds is not None else None},
+            where=ListFilter(partner_kinds=enum_values(kinds)),
             **page_args(first, after, last, before),
         )
 
@@ -155,7 +165,7 @@ class Partner(Node):
             self.key,
             NAME,
             lambda cursor, item: post_edge(cursor, item, Person.from_row(item["node"]), self),
-            params={"text": folded_text(text)},
+            where=ListFilter(text=folded_text(text)),
             **page_args(first, after, last, before),
         )
 
@@ -176,7 +186,7 @@ class Partner(Node):
             self.key,
             NAME,
             node_edges(Action.from_row),
-            params={"themes": theme_codes(themes)},
+            where=ListFilter(themes=theme_codes(themes)),
             **page_args(first, after, last, before),
         )
 
@@ -216,7 +226,7 @@ class Partner(Node):
             self.key,
             NAME,
             node_edges(Funding.from_row),
-            params={"relation": direction.value if direction else None},
+            where=ListFilter(relation=direction.value if direction else None),
             **page_args(first, after, last, before),
         )
 
@@ -342,7 +352,7 @@ class Person(Node):
                 signed_on=as_date(item["edge"].get("signedOn")),
                 provenance=Provenance.from_row(item["edge"]),
             ),
-            params=contract_params(filter),
+            where=contract_conditions(filter),
             **page_args(first, after, last, before),
         )
 

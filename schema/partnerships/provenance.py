@@ -10,7 +10,7 @@ import datetime
 import strawberry
 
 from graph import partnership_reads as reads
-from graph.list_reads import NAME
+from graph.list_reads import NAME, ListFilter
 from graph.reader import Row
 from schema.common import (
     After,
@@ -99,6 +99,6 @@ class Source(Node):
             self.key,
             NAME,
             node_edges(node_from_row),
-            params={"text": folded_text(text)},
+            where=ListFilter(text=folded_text(text)),
             **page_args(first, after, last, before),
         )

@@ -4,21 +4,31 @@ full-text search and the counts researchers ask for."""
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
 from domain.errors import UserFacingError
 from graph import node_reads, territory_reads
 from graph import partnership_reads as reads
-from graph.list_reads import NAME
+from graph.list_reads import NAME, ListFilter
 from graph.paging import MAX_PAGE_SIZE
 from loaders.dataset_format import PartnerKind
-from schema.common import After, Before, First, Last, Text, folded_text, theme_codes, vocabularies
+from schema.common import (
+    After,
+    Before,
+    First,
+    Last,
+    Text,
+    enum_values,
+    folded_text,
+    theme_codes,
+    vocabularies,
+)
 from schema.context import Info
-from schema.contract_filter import CONTRACT_SORTS, ContractFilter, ContractSort, contract_params
-from schema.dataloaders import FILTER_DEFAULTS
+from schema.contract_filter import CONTRACT_SORTS, ContractFilter, ContractSort, contract_conditions
 from schema.partnerships.actions import Action
 from schema.partnerships.bodies import Body
 from schema.partnerships.contracts import Contract, ContractConnection, contract_edge
@@ -87,7 +97,7 @@ class CountBucket:
 
 @strawberry.type(description="Counts of the contracts matching a filter.")
 class ContractStatistics:
-    filter_params: strawberry.Private[dict[str, Any]]
+    where: strawberry.Private[ListFilter]
     covering: strawberry.Private[str | None] = None
     #: The contracts covering ``covering``, read once for all the counts of the request.
     covering_keys: strawberry.Private[asyncio.Task[list[str]] | None] = None
@@ -102,9 +112,8 @@ class ContractStatistics:
         return await self.covering_keys
 
     async def _counts(self, info: Info, by: str) -> list[CountBucket]:
-        params = {**self.filter_params, "contractKeys": await self._contract_keys(info)}
         rows = await node_reads.contract_counts(
-            info.context.reader, by, reads.CONTRACT_FILTER_IN_KEYS, params
+            info.context.reader, by, self.where, await self._contract_keys(info)
         )
         labels = _labels(by)
         return [
@@ -222,8 +231,7 @@ class PartnershipQueries:
         last: Last = None,
         before: Before = None,
     ) -> ContractConnection:
-        params = contract_params(filter)
-        params["covering"] = scope_uid(covering, covering_kind)
+        where = replace(contract_conditions(filter), covering=scope_uid(covering, covering_kind))
         return await connect(
             info,
             ContractConnection,
@@ -231,7 +239,7 @@ class PartnershipQueries:
             "*",
             CONTRACT_SORTS[sort],
             contract_edge,
-            params=params,
+            where=where,
             **page_args(first, after, last, before),
         )
 
@@ -253,10 +261,10 @@ class PartnershipQueries:
             "*",
             NAME,
             partner_edge,
-            params={
-                "partnerKinds": [k.value for k in kinds] if kinds is not None else None,
-                "text": folded_text(text),
-            },
+            where=ListFilter(
+                partner_kinds=enum_values(kinds),
+                text=folded_text(text),
+            ),
             **page_args(first, after, last, before),
         )
 
@@ -290,11 +298,11 @@ class PartnershipQueries:
             "*",
             TERRITORY_SORTS[sort],
             node_edges(territory_from_row),
-            params={
-                "territoryKinds": [k.value for k in kinds] if kinds is not None else None,
-                "within": scope_uid(within, within_kind),
-                "text": folded_text(text),
-            },
+            where=ListFilter(
+                territory_kinds=enum_values(kinds),
+                within=scope_uid(within, within_kind),
+                text=folded_text(text),
+            ),
             **page_args(first, after, last, before),
         )
 
@@ -316,7 +324,7 @@ class PartnershipQueries:
             "*",
             NAME,
             node_edges(Action.from_row),
-            params={"themes": theme_codes(themes), "text": folded_text(text)},
+            where=ListFilter(themes=theme_codes(themes), text=folded_text(text)),
             **page_args(first, after, last, before),
         )
 
@@ -337,7 +345,7 @@ class PartnershipQueries:
             "*",
             NAME,
             node_edges(Theme.from_row),
-            params={"text": folded_text(text)},
+            where=ListFilter(text=folded_text(text)),
             **page_args(first, after, last, before),
         )
 
@@ -372,7 +380,7 @@ class PartnershipQueries:
             "*",
             NAME,
             node_edges(Person.from_row),
-            params={"text": folded_text(text)},
+            where=ListFilter(text=folded_text(text)),
             **page_args(first, after, last, before),
         )
 
@@ -387,7 +395,7 @@ class PartnershipQueries:
             "*",
             NAME,
             node_edges(Body.from_row),
-            params={"text": folded_text(text)},
+            where=ListFilter(text=folded_text(text)),
             **page_args(first, after, None, None),
         )
 
@@ -402,7 +410,7 @@ class PartnershipQueries:
             "*",
             reads.BY_AMOUNT_DESC,
             node_edges(Funding.from_row),
-            params={"text": folded_text(text)},
+            where=ListFilter(text=folded_text(text)),
             **page_args(first, after, None, None),
         )
 
@@ -417,7 +425,7 @@ class PartnershipQueries:
             "*",
             NAME,
             node_edges(Source.from_row),
-            params={"text": folded_text(text)},
+            where=ListFilter(text=folded_text(text)),
             **page_args(first, after, None, None),
         )
 
@@ -463,6 +471,6 @@ class PartnershipQueries:
         covering_kind: TerritoryKind | None = None,
     ) -> ContractStatistics:
         return ContractStatistics(
-            filter_params={**FILTER_DEFAULTS, **contract_params(filter)},
+            where=contract_conditions(filter),
             covering=scope_uid(covering, covering_kind),
         )

@@ -7,11 +7,11 @@ from __future__ import annotations
 import strawberry
 
 from graph import partnership_reads as reads
-from graph.list_reads import NAME
+from graph.list_reads import NAME, ListFilter
 from graph.reader import Row
 from schema.common import After, Before, First, Last, Text, folded_text
 from schema.context import Info
-from schema.contract_filter import CONTRACT_SORTS, ContractFilter, ContractSort, contract_params
+from schema.contract_filter import CONTRACT_SORTS, ContractFilter, ContractSort, contract_conditions
 from schema.registry import register
 from schema.relay import Connection, Node, connect, global_id, listed, node_edges, page_args
 
@@ -59,7 +59,7 @@ class Theme(Node):
             self.code,
             NAME,
             node_edges(Action.from_row),
-            params={"text": folded_text(text)},
+            where=ListFilter(text=folded_text(text)),
             **page_args(first, after, last, before),
         )
 
@@ -81,7 +81,7 @@ class Theme(Node):
             self.code,
             CONTRACT_SORTS[sort],
             contract_edge,
-            params=contract_params(filter),
+            where=contract_conditions(filter),
             **page_args(first, after, last, before),
         )
 

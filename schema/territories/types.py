@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from dataclasses import replace
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -11,7 +12,7 @@ import strawberry
 
 from domain.errors import UserFacingError
 from graph import partnership_reads as reads
-from graph.list_reads import NAME, Sort
+from graph.list_reads import NAME, ListFilter, Sort
 from graph.reader import Row
 from loaders.dataset_format import PartnerKind
 from schema.common import (
@@ -21,12 +22,13 @@ from schema.common import (
     First,
     Last,
     Text,
+    enum_values,
     folded_text,
     kind_codes,
     provenance_fields,
 )
 from schema.context import Info
-from schema.contract_filter import CONTRACT_SORTS, ContractFilter, ContractSort, contract_params
+from schema.contract_filter import CONTRACT_SORTS, ContractFilter, ContractSort, contract_conditions
 from schema.partnerships.provenance import Provenance
 from schema.registry import register
 from schema.relay import (
@@ -117,11 +119,11 @@ class Territory(Node):
         last: Last = None,
         before: Before = None,
     ) -> TerritoryContractConnection:
-        params = contract_params(filter)
+        where = contract_conditions(filter)
         if active_on is not None:
-            params["activeOn"] = active_on
+            where = replace(where, active_on=active_on)
         if kinds is not None:
-            params["kinds"] = kind_codes(kinds)
+            where = replace(where, kinds=kind_codes(kinds))
         return await connect(
             info,
             TerritoryContractConnection,
@@ -129,7 +131,7 @@ class Territory(Node):
             self.uid,
             CONTRACT_SORTS[sort],
             _territory_contract_edge,
-            params=params,
+            where=where,
             first=first,
             after=after,
             last=last,
@@ -159,7 +161,7 @@ class Territory(Node):
             self.uid,
             NAME,
             _territory_partner_edge,
-            params={"partnerKinds": [k.value for k in kinds] if kinds is not None else None},
+            where=ListFilter(partner_kinds=enum_values(kinds)),
             first=first,
             after=after,
             last=last,
@@ -241,7 +243,7 @@ class Epci(Territory):
             self.uid,
             TERRITORY_SORTS[sort],
             node_edges(Commune.from_row),
-            params={"text": folded_text(text)},
+            where=ListFilter(text=folded_text(text)),
             first=first,
             after=after,
             last=last,
