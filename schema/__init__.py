@@ -1,8 +1,10 @@
 """The GraphQL schema of ctg-graph: strawberry types, inputs and thin resolvers.
 
 No Cypher here: resolvers ask :mod:`graph` through the per-request loaders of
-:class:`schema.context.Context`. Each domain has a sub-package (``territories/``…) with
-its ``types.py`` and ``queries.py``; this module merges them.
+:class:`schema.context.Context`. Each domain has a sub-package: ``territories/``
+(``types.py``, ``queries.py``), ``partnerships/`` (one module per part of the domain —
+provenance, vocabularies, partners, contracts, actions, bodies, fundings — and
+``queries.py``), ``curation/`` (inputs, results, mutations); this module merges them.
 """
 
 from __future__ import annotations
