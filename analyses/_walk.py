@@ -13,8 +13,19 @@ import networkx as nx
 
 from analyses.model import TERRITORY_KINDS, node_id
 from analyses.results import AreaCoverage, CommuneCoverage, Overlap
+from domain.vocabulary import TerritoryKind
 
-SCOPE_KINDS = ("region", "departement", "epci", "sub_territory", "commune")
+#: The territory kinds a scope may be, largest first (as error messages list them).
+SCOPE_KINDS: tuple[str, ...] = tuple(
+    kind.value
+    for kind in (
+        TerritoryKind.REGION,
+        TerritoryKind.DEPARTEMENT,
+        TerritoryKind.EPCI,
+        TerritoryKind.SUB_TERRITORY,
+        TerritoryKind.COMMUNE,
+    )
+)
 TIMELINE_STEPS = {"year": 12, "quarter": 3, "month": 1}
 
 # --- helpers ---------------------------------------------------------------------------

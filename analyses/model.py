@@ -41,26 +41,22 @@ from collections.abc import Sequence
 
 import networkx as nx
 
-NODE_KINDS = (
-    "commune",
-    "epci",
-    "sub_territory",
-    "departement",
-    "region",
-    "contract",
-    "action",
-    "theme",
-    "partner",
+from domain.vocabulary import TerritoryKind
+from domain.vocabulary import node_id as node_id  # the analyses' node ids, re-exported
+
+#: Node kinds are plain strings (not enum members) so that the exports write them as text.
+TERRITORY_KINDS: tuple[str, ...] = tuple(kind.value for kind in TerritoryKind)
+NODE_KINDS: tuple[str, ...] = (*TERRITORY_KINDS, "contract", "action", "theme", "partner")
+_COMMUNE, _EPCI, _DEPARTEMENT, _REGION, _SUB_TERRITORY = (
+    TerritoryKind.COMMUNE.value,
+    TerritoryKind.EPCI.value,
+    TerritoryKind.DEPARTEMENT.value,
+    TerritoryKind.REGION.value,
+    TerritoryKind.SUB_TERRITORY.value,
 )
-TERRITORY_KINDS = ("commune", "epci", "sub_territory", "departement", "region")
 
 #: Themes every CTG must address (the Cnaf minimum).
 CNAF_MINIMUM = ("petite-enfance", "jeunesse", "parentalite")
-
-
-def node_id(kind: str, key: str) -> str:
-    """The id of a node: ``"<kind>:<key>"``."""
-    return f"{kind}:{key}"
 
 
 def new_graph() -> nx.MultiDiGraph:
@@ -69,24 +65,24 @@ def new_graph() -> nx.MultiDiGraph:
 
 
 def add_region(g: nx.MultiDiGraph, code: str, name: str) -> str:
-    n = node_id("region", code)
-    g.add_node(n, kind="region", label=name, code=code)
+    n = node_id(_REGION, code)
+    g.add_node(n, kind=_REGION, label=name, code=code)
     return n
 
 
 def add_departement(g: nx.MultiDiGraph, code: str, name: str, region: str | None = None) -> str:
-    n = node_id("departement", code)
-    g.add_node(n, kind="departement", label=name, code=code, region=region)
+    n = node_id(_DEPARTEMENT, code)
+    g.add_node(n, kind=_DEPARTEMENT, label=name, code=code, region=region)
     if region is not None:
-        g.add_edge(n, node_id("region", region), rel="IN")
+        g.add_edge(n, node_id(_REGION, region), rel="IN")
     return n
 
 
 def add_epci(
     g: nx.MultiDiGraph, siren: str, name: str, population: int = 0, epci_type: str = ""
 ) -> str:
-    n = node_id("epci", siren)
-    g.add_node(n, kind="epci", label=name, code=siren, population=population, epci_type=epci_type)
+    n = node_id(_EPCI, siren)
+    g.add_node(n, kind=_EPCI, label=name, code=siren, population=population, epci_type=epci_type)
     return n
 
 
@@ -99,10 +95,10 @@ def add_commune(
     region: str | None = None,
     epci: str | None = None,
 ) -> str:
-    n = node_id("commune", code)
+    n = node_id(_COMMUNE, code)
     g.add_node(
         n,
-        kind="commune",
+        kind=_COMMUNE,
         label=name,
         code=code,
         population=population or 0,
@@ -111,21 +107,21 @@ def add_commune(
         epci=epci,
     )
     if epci is not None:
-        g.add_edge(n, node_id("epci", epci), rel="MEMBER_OF")
+        g.add_edge(n, node_id(_EPCI, epci), rel="MEMBER_OF")
     if departement is not None:
-        g.add_edge(n, node_id("departement", departement), rel="IN")
+        g.add_edge(n, node_id(_DEPARTEMENT, departement), rel="IN")
     return n
 
 
 def add_sub_territory(
     g: nx.MultiDiGraph, key: str, name: str, communes: Sequence[str], epci: str | None = None
 ) -> str:
-    n = node_id("sub_territory", key)
-    g.add_node(n, kind="sub_territory", label=name, key=key)
+    n = node_id(_SUB_TERRITORY, key)
+    g.add_node(n, kind=_SUB_TERRITORY, label=name, key=key)
     for code in communes:
-        g.add_edge(n, node_id("commune", code), rel="INCLUDES")
+        g.add_edge(n, node_id(_COMMUNE, code), rel="INCLUDES")
     if epci is not None:
-        g.add_edge(n, node_id("epci", epci), rel="PART_OF")
+        g.add_edge(n, node_id(_EPCI, epci), rel="PART_OF")
     return n
 
 

@@ -57,12 +57,9 @@ from rich.console import Console
 from rich.table import Table
 
 from graph.driver import open_driver
-from graph.migrations import migrate
-from graph.partnership_store import write_dataset
-from graph.reference_store import write_reference
 from graph.settings import NEO4J_VERSION, Neo4jConnection
-from loaders.dataset_graph import dataset_graph
-from loaders.datasets import DEFAULT_DATASETS, TerritoryIndex, Vocabularies, read_datasets
+from loaders.datasets import DEFAULT_DATASETS
+from loaders.pipeline import load_partnerships, load_reference, read_partnerships
 from loaders.reference import read_reference
 
 console = Console()
@@ -151,13 +148,10 @@ def load_graph(connection: Neo4jConnection, preloaded: bool) -> None:
                     "with bench/bench_graph.py --seed-datasets."
                 )
             return
-        migrate(driver, connection.database)
         reference = read_reference(departements=["15", "71"])
-        write_reference(driver, connection.database, reference)
-        vocabularies = Vocabularies.load()
-        index = TerritoryIndex.from_reference(reference)
-        for dataset in read_datasets([DEFAULT_DATASETS], index, vocabularies):
-            write_dataset(driver, connection.database, dataset_graph(dataset, vocabularies))
+        partnerships = read_partnerships([DEFAULT_DATASETS], reference)
+        load_reference(driver, connection.database, reference)
+        load_partnerships(driver, connection.database, partnerships)
 
 
 @contextmanager

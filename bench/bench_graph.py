@@ -27,12 +27,9 @@ from neo4j import Driver
 from synthetic_partnerships import generate, write  # same folder
 
 from graph.driver import open_driver
-from graph.migrations import migrate
-from graph.partnership_store import write_dataset
-from graph.reference_store import write_reference
 from graph.settings import external_connection
-from loaders.dataset_graph import dataset_graph
-from loaders.datasets import DEFAULT_DATASETS, TerritoryIndex, Vocabularies, read_datasets
+from loaders.datasets import DEFAULT_DATASETS
+from loaders.pipeline import load_partnerships, load_reference, read_partnerships
 from loaders.reference import read_reference
 
 _CONTENTS: LiteralString = """
@@ -59,21 +56,16 @@ def load_bench_graph(
     """
     started = time.perf_counter()
     reference = read_reference(departements=departements)
-    vocabularies = Vocabularies.load()
-    index = TerritoryIndex.from_reference(reference)
     with tempfile.TemporaryDirectory(prefix="ctg-synth-") as folder:
         write(generate(reference, seed), Path(folder))
-        datasets = read_datasets([Path(folder)], index, vocabularies)
-    if seed_datasets:
-        datasets += read_datasets([DEFAULT_DATASETS], index, vocabularies)
-    migrate(driver, database)
-    write_reference(driver, database, reference)
-    for dataset in datasets:
-        write_dataset(driver, database, dataset_graph(dataset, vocabularies))
+        paths = [Path(folder), DEFAULT_DATASETS] if seed_datasets else [Path(folder)]
+        partnerships = read_partnerships(paths, reference)
+    load_reference(driver, database, reference)
+    load_partnerships(driver, database, partnerships)
     return {
         "departements": ",".join(departements) if departements else "all",
         "seed": seed,
-        "datasets": len(datasets),
+        "datasets": len(partnerships.datasets),
         **graph_contents(driver, database),
         "load_s": round(time.perf_counter() - started, 1),
     }

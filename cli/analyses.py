@@ -1,6 +1,6 @@
-"""``ctg coverage | themes | continuity | network | export``: the coverage analyses of
+"""``ctg coverage | themes | continuity | network``: the coverage analyses of
 :mod:`analyses` from the command line, as a Rich table (default), CSV or JSON on
-standard output, and exports of the graph for Gephi.
+standard output; and the options and helpers they share with ``ctg export``.
 
 A scope is written as the API takes it: ``15`` (a département), ``region:84``,
 ``200066660`` (an EPCI), ``15187`` (a commune), ``sub_territory:cucm-bassin-nord``; no
@@ -16,23 +16,20 @@ import json
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 import analyses
-from analyses.exports import EXPORT_FORMATS, export_graph
 from analyses.model import CNAF_MINIMUM
+from cli.output import out
 from domain.errors import InputError
+from domain.vocabulary import TerritoryKind
+from domain.vocabulary import scope_uid as uid_of
 from graph.coverage_projection import Scope, project
 from graph.driver import open_driver, resolve_connection
 from loaders.datasets import Vocabularies
-
-#: Names and titles come from the graph, where anyone with a token may write them.
-out = Console(markup=False)
 
 
 class Output(enum.StrEnum):
@@ -42,9 +39,11 @@ class Output(enum.StrEnum):
 
 
 class Level(enum.StrEnum):
-    EPCI = "epci"
-    DEPARTEMENT = "departement"
-    COMMUNE = "commune"
+    """The territory kinds coverage is broken down by."""
+
+    EPCI = TerritoryKind.EPCI.value
+    DEPARTEMENT = TerritoryKind.DEPARTEMENT.value
+    COMMUNE = TerritoryKind.COMMUNE.value
 
 
 ScopeOption = Annotated[
@@ -62,9 +61,6 @@ KindsOption = Annotated[
 
 def scope_uid(text: str | None) -> str | None:
     """The territory uid of a ``--scope`` value (``None``: France)."""
-    from schema.territories.types import TerritoryKind
-    from schema.territories.types import scope_uid as uid_of
-
     if text is None or text.strip().lower() in ("", "france", "fr"):
         return None
     kind, sep, code = text.strip().partition(":")
@@ -78,7 +74,8 @@ def scope_uid(text: str | None) -> str | None:
     return uid_of(code, territory_kind)
 
 
-def _date(text: str, option: str) -> datetime.date:
+def parse_date(text: str, option: str) -> datetime.date:
+    """The date of option ``option`` (``--on``), written as ISO 8601."""
     try:
         return datetime.date.fromisoformat(text)
     except ValueError:
@@ -97,9 +94,10 @@ def _codes(text: str | None, known: dict[str, Any], what: str, option: str) -> l
     return codes
 
 
-def _graph(
+def scope_graph(
     scope: str | None, actions: bool = False, partners: bool = False
 ) -> tuple[Any, str | None]:
+    """The networkx graph of a ``--scope`` read from Neo4j, and its scope node."""
     connection = resolve_connection()
     projection = Scope(scope_uid(scope), actions=actions, partners=partners)
     with open_driver(connection) as driver:
@@ -107,7 +105,8 @@ def _graph(
     return g, projection.node
 
 
-def _run(function: Any, *args: Any) -> Any:
+def analysed(function: Any, *args: Any) -> Any:
+    """``function(*args)``, its ``ValueError`` (a precondition) told as an input error."""
     try:
         return function(*args)
     except ValueError as error:
@@ -158,10 +157,12 @@ def coverage(
     fmt: FormatOption = Output.TABLE,
 ) -> None:
     """Which communes (and how much population) active contracts cover on a date."""
-    date = _date(on, "--on")
+    date = parse_date(on, "--on")
     kind_list = _codes(kinds, Vocabularies.load().contract_kinds, "contract kind", "--kinds")
-    g, node = _graph(scope)
-    report: analyses.CoverageReport = _run(analyses.territorial_coverage, g, node, date, kind_list)
+    g, node = scope_graph(scope)
+    report: analyses.CoverageReport = analysed(
+        analyses.territorial_coverage, g, node, date, kind_list
+    )
     summary = {
         "scope": report.scope or "France",
         "on": report.on.isoformat(),
@@ -208,12 +209,14 @@ def themes(
     fmt: FormatOption = Output.TABLE,
 ) -> None:
     """The themes addressed in each commune on a date, and the gaps."""
-    date = _date(on, "--on")
+    date = parse_date(on, "--on")
     vocabularies = Vocabularies.load()
     needed = _codes(required, vocabularies.themes, "theme", "--required") or list(CNAF_MINIMUM)
     kind_list = _codes(kinds, vocabularies.contract_kinds, "contract kind", "--kinds")
-    g, node = _graph(scope, actions=True)
-    report: analyses.ThemeReport = _run(analyses.theme_coverage, g, node, date, needed, kind_list)
+    g, node = scope_graph(scope, actions=True)
+    report: analyses.ThemeReport = analysed(
+        analyses.theme_coverage, g, node, date, needed, kind_list
+    )
     rows = [asdict(r) for r in (report.gaps if gaps_only else report.rows)]
     extra = {"scope": report.scope or "France", "on": date.isoformat(), "required": needed,
              "themes": list(report.themes), "gaps": len(report.gaps)}  # fmt: skip
@@ -232,8 +235,8 @@ def continuity(
 ) -> None:
     """For communes that had a CEJ: whether and when a CTG followed, and the gap."""
     _codes(f"{predecessor},{successor}", Vocabularies.load().contract_kinds, "kind", "--kinds")
-    g, node = _graph(scope)
-    rows = [asdict(r) for r in _run(analyses.continuity, g, node, predecessor, successor)]
+    g, node = scope_graph(scope)
+    rows = [asdict(r) for r in analysed(analyses.continuity, g, node, predecessor, successor)]
     counts: dict[str, int] = {}
     for row in rows:
         counts[row["status"]] = counts.get(row["status"], 0) + 1
@@ -251,12 +254,12 @@ def network(
     fmt: FormatOption = Output.TABLE,
 ) -> None:
     """The partner network: who signs with whom, brokers first, and components."""
-    g, node = _graph(scope, partners=True)
+    g, node = scope_graph(scope, partners=True)
     if common is not None:
         pair = [p.strip() for p in common.split(",")]
         if len(pair) != 2:
             raise InputError("--common takes two partner keys, e.g. caf-15,cc-saint-flour.")
-        shared = _run(analyses.common_partners, g, pair[0], pair[1], node)
+        shared = analysed(analyses.common_partners, g, pair[0], pair[1], node)
         _emit(
             [{"partner": key} for key in shared],
             fmt,
@@ -264,7 +267,7 @@ def network(
             {},
         )
         return
-    report: analyses.NetworkReport = _run(analyses.partner_network, g, node)
+    report: analyses.NetworkReport = analysed(analyses.partner_network, g, node)
     rows = [asdict(p) for p in report.partners]
     title = (
         f"Partner network of {report.scope or 'France'}: {len(report.partners)} partners, "
@@ -274,38 +277,3 @@ def network(
     extra = {"scope": report.scope or "France", "components": [list(c) for c in report.components],
              "links": [asdict(link) for link in report.links]}  # fmt: skip
     _emit(rows, fmt, title, extra)
-
-
-def export(
-    output: Annotated[Path, typer.Option(help="File to write (csv: <stem>-nodes/-edges.csv).")],
-    scope: ScopeOption = None,
-    fmt: Annotated[str, typer.Option("--format", help="gexf, graphml or csv.")] = "gexf",
-    on: Annotated[
-        str | None,
-        typer.Option(help="Add each commune's coverage on this date as node attributes."),
-    ] = None,
-) -> None:
-    """Export a scope's graph (territories, contracts, actions, themes, partners) for Gephi."""
-    if fmt not in EXPORT_FORMATS:
-        raise InputError(f"--format {fmt!r}: use one of {', '.join(EXPORT_FORMATS)}.")
-    date = _date(on, "--on") if on else None
-    g, node = _graph(scope, actions=True, partners=True)
-    attributes: dict[str, dict[str, Any]] = {}
-    if date is not None:
-        report = _run(analyses.theme_coverage, g, node, date, list(CNAF_MINIMUM), None)
-        cover = _run(analyses.territorial_coverage, g, node, date, None)
-        themes_of = {row.commune: row for row in report.rows}
-        for c in cover.communes:
-            row = themes_of[c.code]
-            attributes[c.commune] = {
-                "covered": c.covered,
-                "contracts": ";".join(c.contracts),
-                "themes": ";".join(row.themes),
-                "missing_themes": ";".join(row.missing),
-            }
-    written = export_graph(g, output, fmt, attributes)  # type: ignore[arg-type]
-    names = ", ".join(str(path) for path in written)
-    print(
-        f"Wrote {g.number_of_nodes()} nodes and {g.number_of_edges()} edges to {names}",
-        file=sys.stderr,
-    )

@@ -17,6 +17,7 @@ Exception tree::
     │   └── ReferenceDataError    the territorial reference files are missing or malformed
     └── UserFacingError           a request the API refuses, with a message safe to show
         ├── NotFoundError         a key that names nothing in the graph
+        ├── TerritoryCodeError    a territory code, kind or uid that cannot name a territory
         └── ChangeRefusedError    a curation change refused as a whole; nothing was written
             ├── KeyTakenError     a key it creates is in the graph already
             ├── MissingError      something it names is not in the graph
@@ -81,6 +82,14 @@ class UserFacingError(CtgError):
 
 class NotFoundError(UserFacingError):
     """A key (code, id, slug) that names nothing in the graph."""
+
+
+class TerritoryCodeError(UserFacingError):
+    """A territory code, kind or uid that cannot name a territory (``1518``, ``canton:12``).
+
+    Raised by :mod:`domain.vocabulary` whichever layer asks: the API shows the message,
+    the command line prints it.
+    """
 
 
 class ChangeRefusedError(UserFacingError):

@@ -25,6 +25,7 @@ from neo4j import Driver, Query, RoutingControl
 
 from analyses import model as m
 from domain.errors import UserFacingError
+from domain.vocabulary import TerritoryKind, node_id, split_territory_uid
 from graph.reader import GraphReader, Row
 
 _PROJECTION: LiteralString = """
@@ -113,7 +114,7 @@ class Scope:
     def params(self) -> dict[str, Any]:
         kind, code = _split(self.uid)
         return {
-            "scopeKind": kind,
+            "scopeKind": kind.value if kind else None,
             "scopeCode": code,
             "withActions": self.actions,
             "withPartners": self.partners,
@@ -123,16 +124,11 @@ class Scope:
     def node(self) -> str | None:
         """The scope's node id in the coverage graph (``None`` for France)."""
         kind, code = _split(self.uid)
-        return m.node_id(kind, code) if kind and code else None
+        return node_id(kind, code) if kind and code else None
 
 
-def _split(uid: str | None) -> tuple[str | None, str | None]:
-    if uid is None:
-        return None, None
-    if ":" in uid:
-        kind, code = uid.split(":", 1)
-        return kind, code
-    return "sub_territory", uid
+def _split(uid: str | None) -> tuple[TerritoryKind | None, str | None]:
+    return (None, None) if uid is None else split_territory_uid(uid)
 
 
 async def project_async(reader: GraphReader, scope: Scope) -> nx.MultiDiGraph:

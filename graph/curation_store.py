@@ -23,6 +23,7 @@ from neo4j import AsyncManagedTransaction
 from neo4j.exceptions import ConstraintError
 
 from domain.errors import DatasetOwnedError, KeyTakenError, MissingError
+from domain.vocabulary import KEYED_LABEL, TERRITORY_LABEL, TerritoryKind
 from graph.partnership_store import (
     EDGE_TYPES,
     OWNED_LABELS,
@@ -135,7 +136,7 @@ async def apply_change(tx: AsyncManagedTransaction, change: Change) -> ChangeSum
             # another change created the key between the look-up above and this write
             raise AlreadyExists(row.label, row.key) from error
         totals["nc"] += counters.nodes_created
-        if row.label == "SubTerritory":
+        if row.label == TERRITORY_LABEL[TerritoryKind.SUB_TERRITORY]:
             await tx.run("MATCH (n:SubTerritory {key: $key}) SET n:Territory", key=row.key)
 
     for row in change.update_nodes:
@@ -236,16 +237,7 @@ async def node_props(tx: AsyncManagedTransaction, label: str, key: str) -> dict[
 
 
 #: Dataset-format kind of key → label of its nodes.
-_LABEL_OF_KIND: dict[str, LiteralString] = {
-    "partner": "Partner",
-    "person": "Person",
-    "contract": "Contract",
-    "source": "Source",
-    "body": "Body",
-    "funding": "Funding",
-    "action": "Action",
-    "sub_territory": "SubTerritory",
-}
+_LABEL_OF_KIND = KEYED_LABEL
 
 #: One look-up per kind, all in one round trip: ``$<kind>`` keys in, ``<kind>`` found out.
 _EXISTING_KEYS: LiteralString = (

@@ -7,10 +7,13 @@ from collections.abc import Mapping
 from neo4j import (
     AsyncDriver,
     AsyncGraphDatabase,
-    Driver,
     GraphDatabase,
     NotificationMinimumSeverity,
 )
+
+# Re-exported: the type other packages name for what open_driver returns, so that only
+# graph/ imports neo4j.
+from neo4j import Driver as Driver
 from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
 
 from domain.errors import DatabaseUnavailableError

@@ -14,13 +14,14 @@ from typing import LiteralString
 
 from neo4j import Driver
 
-from graph.partnership_store import OWNED_LABELS
+from domain.vocabulary import TERRITORY_LABEL, TerritoryKind
+from graph.partnership_store import OWNED_LABELS, TERRITORY_LABELS
 
 #: Node labels keyed by ``code`` (official identifiers of territories).
-CODE_KEYED_LABELS: tuple[LiteralString, ...] = ("Region", "Departement", "EPCI", "Commune")
+CODE_KEYED_LABELS: tuple[LiteralString, ...] = TERRITORY_LABELS
 #: Node labels keyed by ``key`` (readable slugs, or a SIREN for known organisations).
 SLUG_KEYED_LABELS: tuple[LiteralString, ...] = (
-    "SubTerritory",
+    TERRITORY_LABEL[TerritoryKind.SUB_TERRITORY],
     "Partner",
     "Person",
     "Contract",

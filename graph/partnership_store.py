@@ -27,6 +27,7 @@ from neo4j import Driver, ManagedTransaction
 from neo4j.exceptions import IncompleteCommit, ServiceUnavailable, SessionExpired
 
 from domain.errors import InputError, WriteInterruptedError
+from domain.vocabulary import OFFICIAL_KINDS, TERRITORY_LABEL, TerritoryKind
 from graph.driver import failure_reason
 
 #: Labels a dataset owns, keyed by ``key``.
@@ -34,7 +35,7 @@ OWNED_LABELS: tuple[LiteralString, ...] = (
     "Source",
     "Partner",
     "Person",
-    "SubTerritory",
+    TERRITORY_LABEL[TerritoryKind.SUB_TERRITORY],
     "Contract",
     "Axis",
     "Action",
@@ -43,7 +44,7 @@ OWNED_LABELS: tuple[LiteralString, ...] = (
 )
 #: Shared labels a dataset may point to: vocabularies (by ``key``), territories (by ``code``).
 SHARED_LABELS: tuple[LiteralString, ...] = ("Theme", "ContractKind")
-TERRITORY_LABELS: tuple[LiteralString, ...] = ("Commune", "EPCI", "Departement", "Region")
+TERRITORY_LABELS: tuple[LiteralString, ...] = tuple(TERRITORY_LABEL[k] for k in OFFICIAL_KINDS)
 EDGE_TYPES: tuple[LiteralString, ...] = (
     "SOURCED_FROM",
     "GOVERNS",

@@ -22,6 +22,7 @@ from typing import Any, LiteralString
 from neo4j import Driver, ManagedTransaction
 
 from domain.names import fold
+from domain.vocabulary import TerritoryKind
 
 REFERENCE_KEY = "decoupage-administratif"
 
@@ -236,7 +237,7 @@ def epci_properties(epci: EpciRecord, vintage: int) -> dict[str, Any]:
         "populationMunicipale": epci.population_municipale,
         "memberCount": epci.member_count,
         "sortName": fold(epci.name),
-        "kind": "epci",
+        "kind": TerritoryKind.EPCI.value,
         "vintage": vintage,
     }
 
@@ -252,7 +253,7 @@ def commune_properties(commune: CommuneRecord, vintage: int) -> dict[str, Any]:
         "departement": commune.departement,
         "region": commune.region,
         "sortName": fold(commune.name),
-        "kind": "commune",
+        "kind": TerritoryKind.COMMUNE.value,
         "vintage": vintage,
     }
 
@@ -273,7 +274,12 @@ def _batches(
     regions = [
         {
             "code": r.code,
-            "props": {**asdict(r), "kind": "region", "vintage": vintage, "sortName": fold(r.name)},
+            "props": {
+                **asdict(r),
+                "kind": TerritoryKind.REGION.value,
+                "vintage": vintage,
+                "sortName": fold(r.name),
+            },
         }
         for r in records.regions
     ]
@@ -283,7 +289,7 @@ def _batches(
             "region": d.region,
             "props": {
                 **asdict(d),
-                "kind": "departement",
+                "kind": TerritoryKind.DEPARTEMENT.value,
                 "vintage": vintage,
                 "sortName": fold(d.name),
             },

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from domain.errors import InvalidChangeError, KeyTakenError, MissingError, UserFacingError
+from domain.vocabulary import TERRITORY_LABEL, TerritoryKind
 from graph import curation_store as store
 from graph import territory_reads
 from graph.partnership_store import DatasetGraph, EdgeRow, NodeRow
@@ -238,15 +239,6 @@ async def _contract_of(tx: store.Transaction, action: str) -> str:
     return contract
 
 
-_TERRITORY_LABELS = {
-    "commune": "Commune",
-    "epci": "EPCI",
-    "departement": "Departement",
-    "region": "Region",
-    "sub_territory": "SubTerritory",
-}
-
-
 def _territory_edge(rel: str, start_label: str, start: str, territory: Record) -> store.EdgeRef:
     if len(territory) != 1:
         raise UserFacingError(
@@ -254,7 +246,7 @@ def _territory_edge(rel: str, start_label: str, start: str, territory: Record) -
         )
     ((kind, code),) = territory.items()
     end = str(code) if kind == "sub_territory" else str(code).strip().upper()
-    return store.EdgeRef(rel, start_label, start, _TERRITORY_LABELS[kind], end)
+    return store.EdgeRef(rel, start_label, start, TERRITORY_LABEL[TerritoryKind(kind)], end)
 
 
 # -- sources ---------------------------------------------------------------------------

@@ -20,10 +20,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from domain.vocabulary import (
+    Certainty,
+    ContractRelation,
+    ContractStatus,
+    PartnerKind,
+    Qualifier,
+    TerritoryKind,
+)
 
 FORMAT = "ctg-graph/dataset@1"
 
@@ -63,11 +71,6 @@ Text = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_prin
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
-
-class Certainty(StrEnum):
-    STATED = "stated"
-    INFERRED = "inferred"
 
 
 class _Fact(_Model):
@@ -121,8 +124,9 @@ class TerritoryRef(_Model):
         return self
 
     @property
-    def kind(self) -> str:
-        return next(name for name, value in self.__dict__.items() if value is not None)
+    def kind(self) -> TerritoryKind:
+        # the fields are named after the kinds
+        return next(TerritoryKind(n) for n, value in self.__dict__.items() if value is not None)
 
     @property
     def code(self) -> str:
@@ -137,22 +141,6 @@ class Source(_Model):
     url: Annotated[str, Field(pattern=r"^https?://\S+$"), AfterValidator(_printable)] | None = None
     file: Text | None = Field(default=None, description="Path of a local copy.")
     note: Text | None = None
-
-
-class PartnerKind(StrEnum):
-    CAF = "caf"
-    CNAF = "cnaf"
-    EPCI = "epci"
-    COMMUNE = "commune"
-    CONSEIL_DEPARTEMENTAL = "conseil-departemental"
-    CONSEIL_REGIONAL = "conseil-regional"
-    ETAT = "etat"
-    MSA = "msa"
-    CPAM = "cpam"
-    FRANCE_TRAVAIL = "france-travail"
-    ASSOCIATION = "association"
-    CONSULTANCY = "consultancy"
-    OTHER = "other"
 
 
 class TerritoryLink(_Fact):
@@ -205,20 +193,8 @@ class Signatory(_Fact):
     people: list[Slug] = Field(default_factory=list, description="People who signed for it.")
 
 
-class ContractStatus(StrEnum):
-    IN_PREPARATION = "in-preparation"
-    SIGNED = "signed"
-    ENDED = "ended"
-
-
-class RelationType(StrEnum):
-    SUCCEEDS = "succeeds"
-    DECLINES = "declines"
-    AMENDS = "amends"
-
-
 class Relation(_Fact):
-    type: RelationType = Field(
+    type: ContractRelation = Field(
         description="succeeds (replaces), declines (implements) or amends the target."
     )
     target: Slug = Field(description="Key of the other contract (in any loaded dataset).")
@@ -295,13 +271,6 @@ class Body(_Fact):
     members: list[BodyMember] = Field(default_factory=list)
     steers: list[Slug] = Field(default_factory=list, description="Keys of contracts it steers.")
     mission: Text | None = None
-
-
-class Qualifier(StrEnum):
-    EXACTLY = "exactly"
-    AT_MOST = "at-most"
-    MORE_THAN = "more-than"
-    ABOUT = "about"
 
 
 class Funding(_Fact):

@@ -9,17 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from domain.names import fold
+from domain.vocabulary import RELATIONSHIP_TYPE, TERRITORY_LABEL, TerritoryKind
 from graph.partnership_store import DatasetGraph, EdgeRow, NodeRow
 from loaders.dataset_format import Action, Contract, TerritoryRef, _Fact
 from loaders.datasets import Dataset, Vocabularies, action_key
 
-_TERRITORY_LABEL = {
-    "commune": "Commune",
-    "epci": "EPCI",
-    "departement": "Departement",
-    "region": "Region",
-    "sub_territory": "SubTerritory",
-}
+_SUB_TERRITORY = TERRITORY_LABEL[TerritoryKind.SUB_TERRITORY]
+_COMMUNE = TERRITORY_LABEL[TerritoryKind.COMMUNE]
 
 
 def dataset_graph(dataset: Dataset, vocabularies: Vocabularies) -> DatasetGraph:
@@ -87,7 +83,7 @@ class _Builder:
     def territory_edge(
         self, rel: str, start_label: str, start: str, ref: TerritoryRef, fact: _Fact
     ) -> None:
-        self.edge(rel, start_label, start, _TERRITORY_LABEL[ref.kind], ref.code, fact)
+        self.edge(rel, start_label, start, TERRITORY_LABEL[ref.kind], ref.code, fact)
 
     # -- the dataset ---------------------------------------------------------------
     def build(self) -> None:
@@ -155,16 +151,16 @@ class _Builder:
                 )
         for sub in c.sub_territories:
             self.node(
-                "SubTerritory",
+                _SUB_TERRITORY,
                 sub.key,
                 sub,
                 name=sub.name,
                 aliases=list(sub.aliases),
-                kind="sub_territory",
+                kind=TerritoryKind.SUB_TERRITORY.value,
             )
-            self.territory_edge("PART_OF", "SubTerritory", sub.key, sub.part_of, sub)
+            self.territory_edge("PART_OF", _SUB_TERRITORY, sub.key, sub.part_of, sub)
             for code in sub.communes:
-                self.edge("INCLUDES", "SubTerritory", sub.key, "Commune", code, sub)
+                self.edge("INCLUDES", _SUB_TERRITORY, sub.key, _COMMUNE, code, sub)
         for contract in c.contracts:
             self._contract(contract)
         for body in c.bodies:
@@ -254,7 +250,7 @@ class _Builder:
             self.territory_edge("COVERS", "Contract", k.key, link.territory, link)
         for relation in k.relations:
             self.edge(
-                relation.type.value.upper(),
+                RELATIONSHIP_TYPE[relation.type],
                 "Contract",
                 k.key,
                 "Contract",

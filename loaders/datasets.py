@@ -24,6 +24,7 @@ import yaml
 from pydantic import ValidationError
 
 from domain.errors import InputError
+from domain.vocabulary import TerritoryKind
 from graph.reference_store import ReferenceRecords
 from graph.settings import PROJECT_ROOT
 from loaders.dataset_format import DatasetFile, TerritoryRef
@@ -105,12 +106,13 @@ class TerritoryIndex:
             epci_members={k: frozenset(v) for k, v in members.items()},
         )
 
-    def codes(self, kind: str) -> dict[str, str]:
+    def codes(self, kind: TerritoryKind) -> dict[str, str]:
+        """The codes (→ names) of the official territories of ``kind``."""
         return {
-            "commune": self.communes,
-            "epci": self.epcis,
-            "departement": self.departements,
-            "region": self.regions,
+            TerritoryKind.COMMUNE: self.communes,
+            TerritoryKind.EPCI: self.epcis,
+            TerritoryKind.DEPARTEMENT: self.departements,
+            TerritoryKind.REGION: self.regions,
         }[kind]
 
 

@@ -12,8 +12,13 @@ import strawberry
 
 from domain.errors import UserFacingError
 from domain.names import fold
+
+# re-exported, published below as GraphQL enums: import them from here in the schema
+from domain.vocabulary import Certainty as Certainty
+from domain.vocabulary import ContractStatus as ContractStatus
+from domain.vocabulary import PartnerKind as PartnerKind
+from domain.vocabulary import Qualifier as Qualifier
 from graph.reader import Row
-from loaders.dataset_format import PartnerKind
 from loaders.datasets import Vocabularies
 
 First = Annotated[
@@ -36,28 +41,19 @@ Text = Annotated[
     ),
 ]
 
-strawberry.enum(description="What kind of organisation a partner is.")(PartnerKind)
-
-
-@strawberry.enum(description="Whether the source states a fact or the dataset author inferred it.")
-class Certainty(Enum):
-    STATED = "stated"
-    INFERRED = "inferred"
-
-
-@strawberry.enum(description="Where a contract stands.")
-class ContractStatus(Enum):
-    IN_PREPARATION = "in-preparation"
-    SIGNED = "signed"
-    ENDED = "ended"
-
-
-@strawberry.enum(description="Qualifies an amount or share as the source gives it.")
-class Qualifier(Enum):
-    EXACTLY = "exactly"
-    AT_MOST = "at-most"
-    MORE_THAN = "more-than"
-    ABOUT = "about"
+# The GraphQL enums of the domain's words (domain.vocabulary), each under its own name.
+strawberry.enum(
+    PartnerKind, name="PartnerKind", description="What kind of organisation a partner is."
+)
+strawberry.enum(
+    Certainty,
+    name="Certainty",
+    description="Whether the source states a fact or the dataset author inferred it.",
+)
+strawberry.enum(ContractStatus, name="ContractStatus", description="Where a contract stands.")
+strawberry.enum(
+    Qualifier, name="Qualifier", description="Qualifies an amount or share as the source gives it."
+)
 
 
 def enum_values(members: Sequence[Enum] | None) -> tuple[str, ...] | None:

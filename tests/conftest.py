@@ -120,20 +120,15 @@ def empty_graph(driver: Driver, neo4j_connection: Neo4jConnection) -> Driver:
 
 def load_seed_graph(driver: Driver, database: str) -> None:
     """Empty the graph, then load the Cantal and Saône-et-Loire reference extract and the
-    two seed datasets of data/partnerships."""
-    from graph.partnership_store import write_dataset
-    from graph.reference_store import write_reference
-    from loaders.dataset_graph import dataset_graph
-    from loaders.datasets import DEFAULT_DATASETS, TerritoryIndex, Vocabularies, read_datasets
+    two seed datasets of data/partnerships, as ``ctg load`` does."""
+    from loaders.datasets import DEFAULT_DATASETS
+    from loaders.pipeline import load_partnerships, load_reference, read_partnerships
     from loaders.reference import read_reference
 
     clear_graph(driver, database)
     reference = read_reference(REFERENCE_EXTRACT, ["15", "71"])
-    write_reference(driver, database, reference)
-    vocabularies = Vocabularies.load()
-    index = TerritoryIndex.from_reference(reference)
-    for dataset in read_datasets([DEFAULT_DATASETS], index, vocabularies):
-        write_dataset(driver, database, dataset_graph(dataset, vocabularies))
+    load_reference(driver, database, reference)
+    load_partnerships(driver, database, read_partnerships([DEFAULT_DATASETS], reference))
 
 
 def graph_snapshot(driver: Driver) -> str:

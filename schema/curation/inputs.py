@@ -11,7 +11,7 @@ from typing import Any
 
 import strawberry
 
-from loaders.dataset_format import PartnerKind
+from domain.vocabulary import ContractRelation, PartnerKind
 from schema.common import Certainty, ContractStatus, Qualifier
 
 
@@ -93,16 +93,16 @@ class SignatoryInput:
     signed_on: datetime.date | None = None
 
 
-@strawberry.enum(description="How a contract relates to another (dataset-format names).")
-class RelationKind(Enum):
-    SUCCEEDS = "succeeds"
-    DECLINES = "declines"
-    AMENDS = "amends"
+strawberry.enum(
+    ContractRelation,
+    name="RelationKind",
+    description="How a contract relates to another (dataset-format names).",
+)
 
 
 @strawberry.input(description="A relation from a contract to another.")
 class RelationInput:
-    type: RelationKind
+    type: ContractRelation
     target: str = strawberry.field(description="Key of the other contract.")
 
 

@@ -6,11 +6,11 @@ contracts, bodies and fundings.
 from __future__ import annotations
 
 import datetime
-from enum import Enum
 from typing import Any
 
 import strawberry
 
+from domain.vocabulary import RELATIONSHIP_TYPE, ContractRelation
 from graph import partnership_reads as reads
 from graph.list_reads import NAME, ListFilter
 from graph.reader import Row
@@ -49,13 +49,6 @@ class SignatoryEdge:
 @strawberry.type(description="A page of signatories.")
 class SignatoryConnection(ConnectionOf[SignatoryEdge]):
     pass
-
-
-@strawberry.enum(description="How one contract relates to another.")
-class ContractRelation(Enum):
-    SUCCEEDS = "SUCCEEDS"
-    DECLINES = "DECLINES"
-    AMENDS = "AMENDS"
 
 
 @register("Contract")
@@ -205,7 +198,7 @@ class Contract(Node):
             self.key,
             NAME,
             contract_edge,
-            where=ListFilter(relation=relation.value),
+            where=ListFilter(relation=RELATIONSHIP_TYPE[relation]),
             **pages,
         )
 

@@ -10,10 +10,10 @@ from enum import Enum
 
 import strawberry
 
+from domain.vocabulary import PartnerKind
 from graph import partnership_reads as reads
 from graph.list_reads import NAME, ListFilter
 from graph.reader import Row
-from loaders.dataset_format import PartnerKind
 from schema.common import (
     After,
     Before,

@@ -11,11 +11,11 @@ from typing import Annotated
 import strawberry
 
 from domain.errors import UserFacingError
+from domain.vocabulary import PartnerKind
 from graph import node_reads, territory_reads
 from graph import partnership_reads as reads
 from graph.list_reads import NAME, ListFilter
 from graph.paging import MAX_PAGE_SIZE
-from loaders.dataset_format import PartnerKind
 from schema.common import (
     After,
     Before,

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import datetime
-import re
 from dataclasses import replace
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
+from domain import vocabulary
 from domain.errors import UserFacingError
+from domain.vocabulary import TERRITORY_LABEL, PartnerKind
+from domain.vocabulary import TerritoryKind as TerritoryKind
+from domain.vocabulary import normalise_code as normalise_code
+from domain.vocabulary import scope_uid as scope_uid
 from graph import partnership_reads as reads
 from graph.list_reads import NAME, ListFilter, Sort
 from graph.reader import Row
-from loaders.dataset_format import PartnerKind
 from schema.common import (
     After,
     Before,
@@ -50,13 +53,9 @@ ContractRef = Annotated["Contract", strawberry.lazy("schema.partnerships.contrac
 PartnerRef = Annotated["Partner", strawberry.lazy("schema.partnerships.partners")]
 
 
-@strawberry.enum(description="The kinds of territory in the graph.")
-class TerritoryKind(Enum):
-    COMMUNE = "commune"
-    EPCI = "epci"
-    DEPARTEMENT = "departement"
-    REGION = "region"
-    SUB_TERRITORY = "sub_territory"
+strawberry.enum(
+    TerritoryKind, name="TerritoryKind", description="The kinds of territory in the graph."
+)
 
 
 @strawberry.enum(description="Orders of territory lists.")
@@ -494,30 +493,17 @@ def _territory_partner_edge(cursor: str, item: Row) -> TerritoryPartnerEdge:
 
 
 _BUILDERS = {
-    "commune": Commune.from_row,
-    "epci": Epci.from_row,
-    "departement": Departement.from_row,
-    "region": Region.from_row,
-    "sub_territory": SubTerritory.from_row,
+    TerritoryKind.COMMUNE: Commune.from_row,
+    TerritoryKind.EPCI: Epci.from_row,
+    TerritoryKind.DEPARTEMENT: Departement.from_row,
+    TerritoryKind.REGION: Region.from_row,
+    TerritoryKind.SUB_TERRITORY: SubTerritory.from_row,
 }
-_CODE = re.compile(r"^(\d{2,3}|2[AB]|[0-9][0-9AB]\d{3}|\d{9})$")
 
 
 def territory_from_row(row: Row) -> Territory:
     """The GraphQL object for a territory node's properties."""
-    return _BUILDERS[row["kind"]](row)
-
-
-def normalise_code(code: str) -> str:
-    """Trim and upper-case a code (``2a001`` → ``2A001``); reject what cannot be a code."""
-    cleaned = code.strip().upper()
-    if not _CODE.match(cleaned):
-        raise UserFacingError(
-            f"{code!r} is not a territory code. Use an INSEE commune code (5 characters, e.g. "
-            "15187), an EPCI SIREN (9 digits, e.g. 200066660), a département code (15, 2A, "
-            "974) or a région code (84)."
-        )
-    return cleaned
+    return _BUILDERS[TerritoryKind(row["kind"])](row)
 
 
 def pick_territory(code: str, rows: list[Row], kind: TerritoryKind | None) -> Territory | None:
@@ -539,22 +525,13 @@ def territory_uid(row: Row) -> str:
     """The uid lists use for a territory: ``kind:code``, or a sub-territory's key."""
     if row.get("key"):
         return str(row["key"])
-    return f"{row['kind']}:{row['code']}"
-
-
-_TYPE_NAMES = {
-    "commune": "Commune",
-    "epci": "EPCI",
-    "departement": "Departement",
-    "region": "Region",
-    "sub_territory": "SubTerritory",
-}
+    return vocabulary.territory_uid(TerritoryKind(row["kind"]), str(row["code"]))
 
 
 def _common(row: Row) -> dict[str, Any]:
     code = row.get("code") or row["key"]
     return {
-        "id": global_id(_TYPE_NAMES[row["kind"]], code),
+        "id": global_id(TERRITORY_LABEL[TerritoryKind(row["kind"])], code),
         "uid": territory_uid(row),
         "code": code,
         "name": row["name"],
@@ -562,24 +539,3 @@ def _common(row: Row) -> dict[str, Any]:
         "population": row.get("population"),
         "vintage": row.get("vintage"),
     }
-
-
-def scope_uid(code: str | None, kind: TerritoryKind | None) -> str | None:
-    """The territory uid (``departement:15``…) of a code given with an optional kind, as
-    the `covering`, `within` and `scope` arguments take them: a 5-character code is a
-    commune, 9 digits an EPCI, 2–3 characters a département unless `kind` says REGION; a
-    sub-territory key needs `kind: SUB_TERRITORY`."""
-    if code is None:
-        return None
-    if kind is TerritoryKind.SUB_TERRITORY:
-        return code.strip()
-    cleaned = normalise_code(code)
-    if kind is None:
-        kind = (
-            TerritoryKind.EPCI
-            if len(cleaned) == 9
-            else TerritoryKind.COMMUNE
-            if len(cleaned) == 5
-            else TerritoryKind.DEPARTEMENT
-        )
-    return f"{kind.value}:{cleaned}"

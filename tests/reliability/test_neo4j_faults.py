@@ -44,7 +44,7 @@ import yaml
 from neo4j import Driver
 from neo4j.exceptions import ServiceUnavailable
 
-from cli import app as cli
+from cli import load as cli_load
 from domain.errors import WriteInterruptedError
 from graph.driver import connection_lost, open_driver
 from graph.local_server import LocalNeo4j, free_port, throwaway_instance
@@ -247,7 +247,7 @@ def test_a_load_cut_during_a_commit_says_that_dataset_may_be_written() -> None:
     # timed, so its message is checked here: the dataset is neither "loaded" nor "not".
     graphs = [DatasetGraph(key, "checksum", {}, (), ()) for key in CRASH_DATASETS]
     cut = WriteInterruptedError("Neo4j stopped answering while it committed…", "crash-b", True)
-    message = str(cli._load_interrupted(cut, LOCAL, ["crash-a"], graphs[1:]))
+    message = str(cli_load._load_interrupted(cut, LOCAL, ["crash-a"], graphs[1:]))
     assert "Already loaded: crash-a. Not loaded yet: crash-c." in message
     assert "Start Neo4j again (`ctg db start`) and run the same command" in message
 

@@ -6,7 +6,7 @@ import difflib
 
 import pytest
 
-from cli.app import schema_sdl
+from cli.schema import schema_sdl
 from graph.settings import PROJECT_ROOT
 
 SCHEMA_FILE = PROJECT_ROOT / "schema.graphql"

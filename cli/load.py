@@ -1,0 +1,201 @@
+"""``ctg load reference | partnerships`` and ``ctg validate``: getting data into the graph
+through :mod:`loaders.pipeline`, with what a user needs to see on the way (a progress
+bar, a line per dataset) and when it stops (what is written, what to do)."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import Progress, TaskID
+
+from cli.output import console, progress_bar
+from domain.errors import DatabaseUnavailableError, InputError, WriteInterruptedError
+from graph.driver import open_driver, resolve_connection
+from graph.partnership_store import DatasetGraph, DatasetWriteSummary
+from graph.settings import Neo4jConnection
+from loaders.datasets import DEFAULT_DATASETS, Dataset, TerritoryIndex, read_datasets
+from loaders.pipeline import load_partnerships, load_reference, read_partnerships
+from loaders.reference import DEFAULT_DATA_DIR, read_reference
+
+load_app = typer.Typer(help="Load data into the graph.")
+
+
+def parse_departements(value: str | None) -> list[str] | None:
+    """The codes of a ``--departements`` value; ``None`` (all France) for none or 'all'."""
+    if value is None or value.strip().lower() in ("", "all", "france"):
+        return None
+    codes = [code.strip() for code in value.split(",") if code.strip()]
+    if not codes:
+        raise InputError(f"--departements {value!r} names no département; write e.g. 15,71.")
+    return codes
+
+
+@load_app.command("reference")
+def reference_command(
+    departements: Annotated[
+        str | None,
+        typer.Option(
+            help="Comma-separated département codes to load (e.g. 15,71); default: all France."
+        ),
+    ] = None,
+    data_dir: Annotated[
+        Path, typer.Option(help="The decoupage-administratif data/ folder.")
+    ] = DEFAULT_DATA_DIR,
+    vintage: Annotated[
+        int | None, typer.Option(help="Year the data describes (default: from its version).")
+    ] = None,
+    batch_size: Annotated[int, typer.Option(min=100, max=100_000)] = 10_000,
+) -> None:
+    """Load régions, départements, EPCI and communes (re-running changes nothing)."""
+    connection = resolve_connection()
+    run_reference_load(connection, parse_departements(departements), data_dir, vintage, batch_size)
+
+
+class _ReferenceBar:
+    """Draws a reference load on a Rich progress display (see ``ReferenceProgress``)."""
+
+    def __init__(self, progress: Progress, description: str) -> None:
+        self._progress = progress
+        self._description = description
+        self._task: TaskID | None = None
+
+    def start(self, total_rows: int) -> None:
+        self._task = self._progress.add_task(self._description, total=total_rows)
+
+    def advance(self, rows: int) -> None:
+        if self._task is not None:
+            self._progress.advance(self._task, rows)
+
+
+def run_reference_load(
+    connection: Neo4jConnection,
+    departements: list[str] | None,
+    data_dir: Path = DEFAULT_DATA_DIR,
+    vintage: int | None = None,
+    batch_size: int = 10_000,
+) -> None:
+    """Read and validate the reference, then write it in one transaction with a progress bar."""
+    started = time.perf_counter()
+    records = read_reference(data_dir, departements, vintage)
+    scope = (
+        "all France"
+        if departements is None
+        else "départements " + ", ".join(records.departements_loaded)
+    )
+    driver = open_driver(connection)
+    with driver, progress_bar() as progress:
+        summary = load_reference(
+            driver,
+            connection.database,
+            records,
+            batch_size=batch_size,
+            progress=_ReferenceBar(progress, f"Reference {records.vintage} ({scope})"),
+        )
+    elapsed = time.perf_counter() - started
+    console.print(
+        f"Loaded {len(records.communes):,} communes, {len(records.epcis):,} EPCI, "
+        f"{len(records.departements)} départements, {len(records.regions)} régions "
+        f"({summary.rows:,} rows in {elapsed:.1f}s, {summary.rows / elapsed:,.0f} rows/s); "
+        f"created {summary.nodes_created:,} nodes and {summary.relationships_created:,} "
+        f"relationships, removed {summary.relationships_deleted:,} stale ones."
+    )
+
+
+DatasetPaths = Annotated[
+    list[Path] | None,
+    typer.Argument(help="Dataset files or folders (default: data/partnerships)."),
+]
+
+
+@load_app.command("partnerships")
+def partnerships_command(
+    paths: DatasetPaths = None,
+) -> None:
+    """Validate every dataset, then write each in its own transaction (all or nothing)."""
+    run_partnership_load(resolve_connection(), paths or [DEFAULT_DATASETS])
+
+
+def run_partnership_load(connection: Neo4jConnection, paths: list[Path]) -> None:
+    """Validate the datasets against the reference, then write them one by one.
+
+    Raises:
+        DatabaseUnavailableError: Neo4j stopped answering; the message lists the datasets
+            written before it did and says how to finish the load.
+    """
+    started = time.perf_counter()
+    partnerships = read_partnerships(paths, read_reference(DEFAULT_DATA_DIR))
+    written: list[str] = []  # now or by an earlier load
+
+    def report(summary: DatasetWriteSummary) -> None:
+        written.append(summary.key)
+        verb = "loaded" if summary.changed else "unchanged, nothing written"
+        console.print(
+            f"Dataset {summary.key}: {summary.nodes} nodes, {summary.edges} relationships "
+            f"({verb}; +{summary.nodes_created}/-{summary.nodes_deleted} nodes, "
+            f"+{summary.relationships_created}/-{summary.relationships_deleted} relationships)"
+        )
+
+    driver = open_driver(connection)
+    with driver:
+        try:
+            load_partnerships(driver, connection.database, partnerships, on_written=report)
+        except WriteInterruptedError as error:
+            rest = partnerships.graphs[len(written) :]
+            raise _load_interrupted(error, connection, written, rest) from error
+    console.print(
+        f"{len(partnerships.datasets)} dataset(s) in {time.perf_counter() - started:.1f}s"
+    )
+
+
+def _load_interrupted(
+    error: WriteInterruptedError,
+    connection: Neo4jConnection,
+    loaded: list[str],
+    rest: Sequence[DatasetGraph],
+) -> DatabaseUnavailableError:
+    """What a user needs when Neo4j went away mid-load: what is in the graph, what to do."""
+    done = f"Already loaded: {', '.join(loaded)}." if loaded else "No dataset was loaded."
+    left = [g.key for g in rest if not (error.maybe_written and g.key == error.dataset)]
+    todo = f" Not loaded yet: {', '.join(left)}." if left else ""
+    restart = (
+        "Start Neo4j again (`ctg db start`) and run"
+        if connection.local
+        else f"When the Neo4j at {connection.uri} answers again, run"
+    )
+    return DatabaseUnavailableError(
+        f"The load stopped: {error} {done}{todo} {restart} the same command: the datasets "
+        "already written are found unchanged and skipped, the others are written."
+    )
+
+
+def _validated_datasets(paths: list[Path]) -> list[Dataset]:
+    """Validate ``paths`` against the French reference files (no database needed)."""
+    territories = TerritoryIndex.from_reference(read_reference(DEFAULT_DATA_DIR))
+    return read_datasets(paths, territories)
+
+
+def validate(
+    paths: DatasetPaths = None,
+    print_schema: Annotated[
+        bool, typer.Option("--print-schema", help="Print the format's JSON Schema and exit.")
+    ] = False,
+) -> None:
+    """Check datasets without writing anything: every problem, with file, line and field."""
+    if print_schema:
+        from loaders.dataset_format import DatasetFile
+
+        print(json.dumps(DatasetFile.model_json_schema(), ensure_ascii=False, indent=2))
+        return
+    datasets = _validated_datasets(paths or [DEFAULT_DATASETS])
+    for dataset in datasets:
+        c = dataset.content
+        console.print(
+            f"{dataset.key}: valid ({len(c.contracts)} contracts, {len(c.partners)} partners, "
+            f"{len(c.people)} people, {len(c.bodies)} bodies, {len(c.fundings)} fundings) "
+            f"from {', '.join(map(str, dataset.files))}"
+        )

@@ -1,0 +1,67 @@
+"""``ctg serve`` (the GraphQL API and explorer under uvicorn) and ``ctg run`` (the local
+Neo4j, the data and the API in one command, as the README's run command does)."""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Annotated
+
+import typer
+
+from cli.db import local_neo4j
+from cli.load import parse_departements, run_partnership_load, run_reference_load
+from cli.output import DRIVER_LOGS_OFF, console
+from graph.driver import resolve_connection
+from graph.settings import external_connection
+from loaders.datasets import DEFAULT_DATASETS
+
+DEFAULT_RUN_DEPARTEMENTS = "15,71"
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="HTTP port.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="uvicorn worker processes.")] = 1,
+) -> None:
+    """Serve the GraphQL API (/graphql) and /healthz."""
+    import uvicorn
+
+    logging.getLogger("neo4j").removeHandler(DRIVER_LOGS_OFF)
+    connection = resolve_connection()
+    # The app reads its connection from the environment in every worker process.
+    os.environ.setdefault("NEO4J_URI", connection.uri)
+    os.environ.setdefault("NEO4J_USER", connection.user)
+    os.environ.setdefault("NEO4J_PASSWORD", connection.password)
+    os.environ.setdefault("NEO4J_DATABASE", connection.database)
+    console.print(f"Serving http://{host}:{port}/graphql (Neo4j {connection.uri})")
+    uvicorn.run("server:app", host=host, port=port, workers=workers, log_level="info")
+
+
+def run(
+    departements: Annotated[
+        str,
+        typer.Option(help="Départements of the reference to load; 'all' for all France."),
+    ] = DEFAULT_RUN_DEPARTEMENTS,
+    all_france: Annotated[
+        bool, typer.Option("--all-france", help="Load the whole French reference.")
+    ] = False,
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8000,
+) -> None:
+    """Start the local Neo4j (unless NEO4J_URI is set), load the data, and serve."""
+    started_here = False
+    server = local_neo4j()
+    connection = external_connection()
+    if connection is None:
+        started_here = server.pid() is None
+        connection = server.start(report=console.print)
+    try:
+        codes = None if all_france else parse_departements(departements)
+        run_reference_load(connection, codes)
+        if any(DEFAULT_DATASETS.glob("*.yaml")):
+            run_partnership_load(connection, [DEFAULT_DATASETS])
+        serve(host=host, port=port, workers=1)
+    finally:
+        if started_here:
+            server.stop(report=console.print)

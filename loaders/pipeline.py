@@ -1,0 +1,146 @@
+"""The load pipeline: the one way the territorial reference and the partnership datasets
+get into the graph, used by ``ctg load``, ``ctg run``, the tests and the benchmarks.
+
+Each load reads and validates its whole input first, with no database
+(:func:`loaders.reference.read_reference`, :func:`read_partnerships`), then writes it
+(:func:`load_reference`, :func:`load_partnerships`): the graph's schema is migrated, then
+the reference goes in one transaction, and the datasets one transaction each, **each
+after the datasets whose facts it links to** (:func:`graph.partnership_store.write_order`).
+Re-running a load changes nothing.
+
+The two stages are separate so that the command line can report an invalid input before
+it opens a connection. Progress is reported through :class:`ReferenceProgress` and a
+callback per dataset, so a caller can draw it (the CLI's Rich bar) without this package
+knowing how.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from graph.driver import Driver
+from graph.migrations import migrate
+from graph.partnership_store import (
+    DatasetGraph,
+    DatasetWriteSummary,
+    write_dataset,
+    write_order,
+)
+from graph.reference_store import ReferenceRecords, WriteSummary, write_reference
+from loaders.dataset_graph import dataset_graph
+from loaders.datasets import Dataset, TerritoryIndex, Vocabularies, read_datasets
+
+
+class ReferenceProgress(Protocol):
+    """Told how a reference load advances (rows are the unit of :meth:`ReferenceRecords
+    .row_count`)."""
+
+    def start(self, total_rows: int) -> None:
+        """The schema is migrated; ``total_rows`` rows are about to be written."""
+
+    def advance(self, rows: int) -> None:
+        """``rows`` more rows are written (not yet committed)."""
+
+
+#: Called once a dataset is written (or found unchanged), in write order.
+DatasetWritten = Callable[[DatasetWriteSummary], None]
+
+
+@dataclass(frozen=True)
+class Partnerships:
+    """Partnership datasets validated against the reference, ready to write."""
+
+    #: the datasets, in key order
+    datasets: tuple[Dataset, ...]
+    #: their rows, in the order they must be written (see ``write_order``)
+    graphs: tuple[DatasetGraph, ...]
+    vocabularies: Vocabularies
+
+
+@dataclass(frozen=True)
+class PartnershipLoad:
+    """What :func:`load_partnerships` did: one summary per dataset, in write order."""
+
+    summaries: tuple[DatasetWriteSummary, ...]
+
+    @property
+    def changed(self) -> tuple[str, ...]:
+        """Keys of the datasets written (new or changed)."""
+        return tuple(s.key for s in self.summaries if s.changed)
+
+    @property
+    def unchanged(self) -> tuple[str, ...]:
+        """Keys of the datasets found unchanged, so not written."""
+        return tuple(s.key for s in self.summaries if not s.changed)
+
+
+def load_reference(
+    driver: Driver,
+    database: str,
+    records: ReferenceRecords,
+    *,
+    batch_size: int = 10_000,
+    progress: ReferenceProgress | None = None,
+) -> WriteSummary:
+    """Migrate the graph's schema, then write ``records`` (as
+    :func:`loaders.reference.read_reference` read and validated them) in one transaction,
+    ``batch_size`` rows per statement; return Neo4j's counters of what changed.
+
+    ``progress`` is told the number of rows before the first write, then each batch.
+    """
+    migrate(driver, database)
+    advance = None
+    if progress is not None:
+        progress.start(records.row_count())
+        advance = progress.advance
+    return write_reference(driver, database, records, batch_size=batch_size, progress=advance)
+
+
+def read_partnerships(
+    paths: Sequence[Path],
+    reference: ReferenceRecords,
+    vocabularies: Vocabularies | None = None,
+) -> Partnerships:
+    """Read and validate the dataset files of ``paths`` (folders searched recursively)
+    against ``reference``, and order them for writing; nothing is written.
+
+    Raises:
+        DatasetError: listing every problem found, each with file, line and field.
+        InputError: no file was found, or datasets link to each other's facts in a cycle.
+    """
+    vocabularies = vocabularies or Vocabularies.load()
+    datasets = read_datasets(paths, TerritoryIndex.from_reference(reference), vocabularies)
+    # datasets that link to others' facts go after them
+    graphs = write_order([dataset_graph(dataset, vocabularies) for dataset in datasets])
+    return Partnerships(tuple(datasets), tuple(graphs), vocabularies)
+
+
+def load_partnerships(
+    driver: Driver,
+    database: str,
+    partnerships: Partnerships,
+    *,
+    on_written: DatasetWritten | None = None,
+) -> PartnershipLoad:
+    """Migrate the graph's schema, then write each dataset in its own transaction, in
+    write order; a dataset found unchanged (same checksum) is not touched.
+
+    ``on_written`` is told of each dataset once it is written or found unchanged.
+
+    Raises:
+        WriteInterruptedError: Neo4j stopped answering while it wrote ``error.dataset``;
+            the datasets before it in ``partnerships.graphs`` (those ``on_written`` was
+            told of) are in the graph.
+        InputError: a dataset links to a territory or fact the graph does not hold.
+    """
+    migrate(driver, database)
+    summaries: list[DatasetWriteSummary] = []
+    for graph in partnerships.graphs:
+        summary = write_dataset(driver, database, graph)
+        summaries.append(summary)
+        if on_written is not None:
+            on_written(summary)
+    return PartnershipLoad(tuple(summaries))
