@@ -17,10 +17,17 @@ Exception tree::
     │   └── ReferenceDataError    the territorial reference files are missing or malformed
     └── UserFacingError           a request the API refuses, with a message safe to show
         ├── NotFoundError         a key that names nothing in the graph
-        └── TerritoryCodeError    a territory code, kind or uid that cannot name a territory
+        ├── TerritoryCodeError    a territory code, kind or uid that cannot name a territory
+        └── ChangeRefusedError    a curation change refused as a whole; nothing was written
+            ├── KeyTakenError     a key it creates is in the graph already
+            ├── MissingError      something it names is not in the graph
+            ├── DatasetOwnedError a fact it changes comes from a dataset file
+            └── InvalidChangeError  it breaks the dataset format's rules
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 
 class CtgError(Exception):
@@ -83,3 +90,41 @@ class TerritoryCodeError(UserFacingError):
     Raised by :mod:`domain.vocabulary` whichever layer asks: the API shows the message,
     the command line prints it.
     """
+
+
+class ChangeRefusedError(UserFacingError):
+    """A curation change that cannot be made as asked; nothing was written. The API
+    answers each kind with a typed result rather than an error."""
+
+
+class KeyTakenError(ChangeRefusedError):
+    """A key the change creates names something already in the graph."""
+
+    def __init__(self, message: str, key: str) -> None:
+        super().__init__(message)
+        self.key = key
+
+
+class MissingError(ChangeRefusedError):
+    """Something the change names (``key``) is not in the graph."""
+
+    def __init__(self, message: str, key: str) -> None:
+        super().__init__(message)
+        self.key = key
+
+
+class DatasetOwnedError(ChangeRefusedError):
+    """The fact ``key`` comes from ``dataset``'s file, which its next load would restore."""
+
+    def __init__(self, message: str, key: str, dataset: str) -> None:
+        super().__init__(message)
+        self.key, self.dataset = key, dataset
+
+
+class InvalidChangeError(ChangeRefusedError):
+    """The change breaks the dataset format's rules: ``problems`` lists each as
+    ``(field path, what is wrong)``."""
+
+    def __init__(self, message: str, problems: Sequence[tuple[str, str]]) -> None:
+        super().__init__(message)
+        self.problems = list(problems)

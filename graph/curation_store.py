@@ -22,7 +22,7 @@ from typing import Any, LiteralString
 from neo4j import AsyncManagedTransaction
 from neo4j.exceptions import ConstraintError
 
-from domain.errors import UserFacingError
+from domain.errors import DatasetOwnedError, KeyTakenError, MissingError
 from domain.vocabulary import KEYED_LABEL, TERRITORY_LABEL, TerritoryKind
 from graph.partnership_store import (
     EDGE_TYPES,
@@ -40,28 +40,26 @@ Transaction = AsyncManagedTransaction
 CURATION = "curation"
 
 
-class CurationError(UserFacingError):
-    """A change that cannot be made as asked; nothing was written."""
-
-
-class AlreadyExists(CurationError):
+class AlreadyExists(KeyTakenError):
     def __init__(self, label: str, key: str) -> None:
-        self.label, self.key = label, key
-        super().__init__(f"A {label} with key {key!r} already exists; pick another key.")
+        self.label = label
+        super().__init__(f"A {label} with key {key!r} already exists; pick another key.", key)
 
 
-class NotFound(CurationError):
+class NotFound(MissingError):
     def __init__(self, what: str, key: str) -> None:
-        self.what, self.key = what, key
-        super().__init__(f"No {what} {key!r} in the graph.")
+        self.what = what
+        super().__init__(f"No {what} {key!r} in the graph.", key)
 
 
-class OwnedByDataset(CurationError):
+class OwnedByDataset(DatasetOwnedError):
     def __init__(self, what: str, key: str, dataset: str) -> None:
-        self.what, self.key, self.dataset = what, key, dataset
+        self.what = what
         super().__init__(
             f"The {what} {key!r} comes from dataset {dataset!r}; change its dataset file and "
-            "reload it (`ctg load partnerships`), or the next load would undo this change."
+            "reload it (`ctg load partnerships`), or the next load would undo this change.",
+            key,
+            dataset,
         )
 
 

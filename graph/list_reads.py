@@ -15,7 +15,8 @@ client sends is a parameter.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, LiteralString
 
@@ -38,6 +39,57 @@ class Sort:
 
 
 NAME = Sort("NAME", BY_NAME)
+
+
+@dataclass(frozen=True)
+class ListFilter:
+    """Conditions on the items of a list; each left ``None`` is off. A list query applies
+    those its ``filter`` names (see the filters of :mod:`graph.partnership_reads`)."""
+
+    #: Folded text the name, title or aliases must contain.
+    text: str | None = None
+    #: Theme codes: a contract or fiche action addressing any of them.
+    themes: tuple[str, ...] | None = None
+    #: Type of the relationship to follow (``LEADS``, ``FUNDS``, ``PAID_BY``…).
+    relation: str | None = None
+    partner_kinds: tuple[str, ...] | None = None
+    territory_kinds: tuple[str, ...] | None = None
+    #: Uid of the territory the items lie within.
+    within: str | None = None
+    #: Uid of a territory the contracts cover (part of).
+    covering: str | None = None
+    #: Contract kind codes.
+    kinds: tuple[str, ...] | None = None
+    #: Contract statuses.
+    statuses: tuple[str, ...] | None = None
+    #: A date the contracts apply on.
+    active_on: datetime.date | None = None
+    #: Keys of partners that signed the contracts.
+    signed_by: tuple[str, ...] | None = None
+
+    def params(self) -> dict[str, Any]:
+        """The Cypher parameters of these conditions (every one, ``null`` when off)."""
+        return {
+            "text": self.text,
+            "themes": _listed(self.themes),
+            "relation": self.relation,
+            "partnerKinds": _listed(self.partner_kinds),
+            "territoryKinds": _listed(self.territory_kinds),
+            "within": self.within,
+            "covering": self.covering,
+            "kinds": _listed(self.kinds),
+            "statuses": _listed(self.statuses),
+            "activeOn": self.active_on,
+            "signedBy": _listed(self.signed_by),
+        }
+
+
+#: No condition: every item of the list.
+EVERY = ListFilter()
+
+
+def _listed(values: tuple[str, ...] | None) -> list[str] | None:
+    return list(values) if values is not None else None
 
 
 @dataclass(frozen=True)
@@ -99,13 +151,14 @@ async def fetch_pages(
     keys: Sequence[str],
     sort: Sort,
     win: Window,
-    params: Mapping[str, Any],
+    where: ListFilter,
     with_total: bool,
 ) -> dict[str, Page]:
-    """One page of ``list_query`` for each parent key, read in one Cypher query."""
+    """One page of ``list_query`` for each parent key, its items meeting ``where``, read
+    in one Cypher query."""
     records = await reader.read(
         _query(list_query, sort, win.backward, with_total),
-        {**params, **win.params(), "keys": list(dict.fromkeys(keys))},
+        {**where.params(), **win.params(), "keys": list(dict.fromkeys(keys))},
     )
     pages: dict[str, Page] = {}
     for record in records:

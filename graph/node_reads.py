@@ -7,10 +7,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any, LiteralString
+from typing import LiteralString
 
 from domain.names import fold
-from graph.partnership_reads import COMMUNES_OF_T, COVERABLE, TERRITORY_OF_K
+from graph.list_reads import ListFilter
+from graph.partnership_reads import (
+    COMMUNES_OF_T,
+    CONTRACT_FILTER_IN_KEYS,
+    COVERABLE,
+    TERRITORY_OF_K,
+)
 from graph.reader import GraphReader, Row
 
 _NODE: LiteralString = "n {.*, labels: labels(n)} AS n"
@@ -139,8 +145,12 @@ _COUNTS = {
 
 
 async def contract_counts(
-    reader: GraphReader, by: str, contract_filter: LiteralString, params: dict[str, Any]
+    reader: GraphReader, by: str, where: ListFilter, contract_keys: Sequence[str] | None
 ) -> list[Row]:
     """Contracts (and, per theme, actions) counted by ``by`` (kind, theme, département)
-    among the contracts passing ``contract_filter``."""
-    return await reader.read(_COUNTS[by](contract_filter), params)
+    among the contracts meeting ``where`` (and among ``contract_keys`` unless ``None``)."""
+    params = {
+        **where.params(),
+        "contractKeys": list(contract_keys) if contract_keys is not None else None,
+    }
+    return await reader.read(_COUNTS[by](CONTRACT_FILTER_IN_KEYS), params)

@@ -1,8 +1,10 @@
 """The GraphQL schema of ctg-graph: strawberry types, inputs and thin resolvers.
 
 No Cypher here: resolvers ask :mod:`graph` through the per-request loaders of
-:class:`schema.context.Context`. Each domain has a sub-package (``territories/``…) with
-its ``types.py`` and ``queries.py``; this module merges them.
+:class:`schema.context.Context`. Each domain has a sub-package: ``territories/``
+(``types.py``, ``queries.py``), ``partnerships/`` (one module per part of the domain —
+provenance, vocabularies, partners, contracts, actions, bodies, fundings — and
+``queries.py``), ``curation/`` (inputs, results, mutations); this module merges them.
 """
 
 from __future__ import annotations
@@ -21,8 +23,17 @@ from schema.curation.mutations import Mutation
 from schema.descriptions import describe
 from schema.errors import mask_errors
 from schema.limits import document_limits
-from schema.partnerships import types as partnership_types
+from schema.partnerships import (
+    actions,
+    bodies,
+    contracts,
+    fundings,
+    partners,
+    provenance,
+    vocabularies,
+)
 from schema.partnerships.queries import PartnershipQueries
+from schema.relay import describe_lists
 from schema.territories.queries import TerritoryQueries
 from schema.territories.types import Commune, Departement, Epci, Region, SubTerritory
 
@@ -75,16 +86,16 @@ schema = Schema(
         Departement,
         Region,
         SubTerritory,
-        partnership_types.Source,
-        partnership_types.Theme,
-        partnership_types.ContractKind,
-        partnership_types.Partner,
-        partnership_types.Person,
-        partnership_types.Contract,
-        partnership_types.Axis,
-        partnership_types.Action,
-        partnership_types.Body,
-        partnership_types.Funding,
+        provenance.Source,
+        vocabularies.Theme,
+        vocabularies.ContractKind,
+        partners.Partner,
+        partners.Person,
+        contracts.Contract,
+        actions.Axis,
+        actions.Action,
+        bodies.Body,
+        fundings.Funding,
     ],
     extensions=[
         partial(ParserCache, maxsize=256),
@@ -94,4 +105,5 @@ schema = Schema(
         mask_errors,
     ],
 )
+describe_lists(schema._schema)
 describe(schema._schema)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Sequence
+from enum import Enum
 from functools import cache
 from typing import Annotated, Any
 
@@ -55,6 +56,11 @@ strawberry.enum(
 )
 
 
+def enum_values(members: Sequence[Enum] | None) -> tuple[str, ...] | None:
+    """The values of enum ``members`` (``None`` stays ``None``: no condition)."""
+    return tuple(m.value for m in members) if members is not None else None
+
+
 def as_date(value: Any) -> datetime.date | None:
     """A Neo4j ``Date`` (or ISO text) as a Python date."""
     if value is None:
@@ -91,7 +97,7 @@ def vocabularies() -> Vocabularies:
 
 def checked_codes(
     codes: Sequence[str] | None, known: Callable[[], dict[str, Any]], what: str, argument: str
-) -> list[str] | None:
+) -> tuple[str, ...] | None:
     """``codes`` if all are known; otherwise a clear error listing the valid ones."""
     if codes is None:
         return None
@@ -102,15 +108,15 @@ def checked_codes(
             f"`{argument}`: unknown {what} {', '.join(map(repr, unknown))}. "
             f"Known {what}s: {', '.join(sorted(valid))}."
         )
-    return list(codes)
+    return tuple(codes)
 
 
-def theme_codes(codes: Sequence[str] | None, argument: str = "themes") -> list[str] | None:
+def theme_codes(codes: Sequence[str] | None, argument: str = "themes") -> tuple[str, ...] | None:
     """Checked theme codes (``petite-enfance``, ``jeunesse``…)."""
     return checked_codes(codes, lambda: vocabularies().themes, "theme", argument)
 
 
-def kind_codes(codes: Sequence[str] | None, argument: str = "kinds") -> list[str] | None:
+def kind_codes(codes: Sequence[str] | None, argument: str = "kinds") -> tuple[str, ...] | None:
     """Checked contract-kind codes (``ctg``, ``cej``…)."""
     return checked_codes(codes, lambda: vocabularies().contract_kinds, "contract kind", argument)
 

@@ -1,15 +1,14 @@
-"""The filter and sort every contract list accepts, turned into query parameters."""
+"""The filter and sort every contract list accepts, turned into list conditions."""
 
 from __future__ import annotations
 
 import datetime
 from enum import Enum
-from typing import Any
 
 import strawberry
 
 from graph import partnership_reads as reads
-from graph.list_reads import NAME, Sort
+from graph.list_reads import EVERY, NAME, ListFilter, Sort
 from schema.common import ContractStatus, folded_text, kind_codes, theme_codes
 
 
@@ -52,15 +51,15 @@ class ContractFilter:
     )
 
 
-def contract_params(f: ContractFilter | None) -> dict[str, Any]:
-    """Query parameters of :data:`graph.partnership_reads.CONTRACT_FILTER`."""
+def contract_conditions(f: ContractFilter | None) -> ListFilter:
+    """The conditions of ``f`` on a contract list (none when ``f`` is ``None``)."""
     if f is None:
-        return {}
-    return {
-        "kinds": kind_codes(f.kinds, "filter.kinds"),
-        "statuses": [s.value for s in f.statuses] if f.statuses is not None else None,
-        "activeOn": f.active_on,
-        "themes": theme_codes(f.themes, "filter.themes"),
-        "signedBy": list(f.signed_by) if f.signed_by is not None else None,
-        "text": folded_text(f.text),
-    }
+        return EVERY
+    return ListFilter(
+        kinds=kind_codes(f.kinds, "filter.kinds"),
+        statuses=tuple(s.value for s in f.statuses) if f.statuses is not None else None,
+        active_on=f.active_on,
+        themes=theme_codes(f.themes, "filter.themes"),
+        signed_by=tuple(f.signed_by) if f.signed_by is not None else None,
+        text=folded_text(f.text),
+    )

@@ -27,7 +27,7 @@ from graph.coverage_reads import coverage_rows_async
 from graph.paging import encode_cursor, window
 from schema.common import After, Before, First, Last, kind_codes, theme_codes
 from schema.context import Info
-from schema.relay import Connection, PageInfo
+from schema.relay import Connection, ConnectionOf, Edge, PageInfo, listed
 from schema.territories.types import TerritoryKind, scope_uid
 
 ScopeArg = Annotated[
@@ -51,7 +51,7 @@ KindsArg = Annotated[
 MAX_TIMELINE_POINTS = 400
 
 T = TypeVar("T")
-C = TypeVar("C", bound=Connection[Any])
+C = TypeVar("C", bound=Connection[Any] | ConnectionOf[Any])
 
 
 async def _graph(
@@ -140,6 +140,11 @@ class CoverageArea:
     share_population: float = strawberry.field(description="Covered population share (0–1).")
 
 
+@listed(
+    edge="A commune in a coverage list.",
+    node="The commune's coverage.",
+    page="A page of communes with their coverage.",
+)
 @strawberry.type(description="A commune and the contracts covering it on the date.")
 class CommuneCoverage:
     code: str = strawberry.field(description="INSEE code.")
@@ -149,17 +154,6 @@ class CommuneCoverage:
     epci: str | None = strawberry.field(description="SIREN of its EPCI, if any.")
     covered: bool = strawberry.field(description="Whether a contract covers it on the date.")
     contracts: list[str] = strawberry.field(description="Keys of the contracts covering it.")
-
-
-@strawberry.type(description="A commune in a coverage list.")
-class CommuneCoverageEdge:
-    cursor: str = strawberry.field(description="Cursor of this item.")
-    node: CommuneCoverage = strawberry.field(description="The commune's coverage.")
-
-
-@strawberry.type(description="A page of communes with their coverage.")
-class CommuneCoverageConnection(Connection[CommuneCoverageEdge]):
-    pass
 
 
 @strawberry.type(description="A commune covered twice by active contracts of one kind.")
@@ -202,13 +196,13 @@ class Coverage:
         after: After = None,
         last: Last = None,
         before: Before = None,
-    ) -> CommuneCoverageConnection:
+    ) -> Connection[CommuneCoverage]:
         rows = [c for c in self.report.communes if covered is None or c.covered == covered]
         return _page(
-            CommuneCoverageConnection,
+            Connection[CommuneCoverage],
             rows,
             lambda c: c.code,
-            lambda cursor, c: CommuneCoverageEdge(
+            lambda cursor, c: Edge(
                 cursor=cursor,
                 node=from_result(CommuneCoverage, c),
             ),
@@ -244,6 +238,11 @@ class Coverage:
 
 
 # -- themes ----------------------------------------------------------------------------
+@listed(
+    edge="A commune's themes in a list.",
+    node="The commune's themes.",
+    page="A page of communes with their themes.",
+)
 @strawberry.type(description="The themes addressed in a commune on the date.")
 class ThemeRow:
     commune: str = strawberry.field(description="INSEE code.")
@@ -251,17 +250,6 @@ class ThemeRow:
     covered: bool = strawberry.field(description="Whether a contract covers it.")
     themes: list[str] = strawberry.field(description="Theme codes addressed there.")
     missing: list[str] = strawberry.field(description="Required themes not addressed.")
-
-
-@strawberry.type(description="A commune's themes in a list.")
-class ThemeRowEdge:
-    cursor: str = strawberry.field(description="Cursor of this item.")
-    node: ThemeRow = strawberry.field(description="The commune's themes.")
-
-
-@strawberry.type(description="A page of communes with their themes.")
-class ThemeRowConnection(Connection[ThemeRowEdge]):
-    pass
 
 
 @strawberry.type(description="The themes addressed in an EPCI's covered communes.")
@@ -291,13 +279,13 @@ class ThemeCoverage:
         after: After = None,
         last: Last = None,
         before: Before = None,
-    ) -> ThemeRowConnection:
+    ) -> Connection[ThemeRow]:
         rows = self.report.gaps if gaps_only else self.report.rows
         return _page(
-            ThemeRowConnection,
+            Connection[ThemeRow],
             rows,
             lambda r: r.commune,
-            lambda cursor, r: ThemeRowEdge(
+            lambda cursor, r: Edge(
                 cursor=cursor,
                 node=from_result(ThemeRow, r),
             ),
@@ -334,7 +322,7 @@ class ContinuityEdge:
 
 
 @strawberry.type(description="A page of communes with their continuity.")
-class ContinuityConnection(Connection[ContinuityEdge]):
+class ContinuityConnection(ConnectionOf[ContinuityEdge]):
     pass
 
 
@@ -357,6 +345,11 @@ class TimelineStep(Enum):
 
 
 # -- partner network ---------------------------------------------------------------------
+@listed(
+    edge="A partner in the network.",
+    node="The partner's figures.",
+    page="A page of the network's partners, brokers first.",
+)
 @strawberry.type(description="A partner's place in the partner network.")
 class PartnerCentrality:
     partner: str = strawberry.field(description="Key of the partner.")
@@ -373,34 +366,13 @@ class PartnerCentrality:
     component: int = strawberry.field(description="Index of its connected component.")
 
 
-@strawberry.type(description="A partner in the network.")
-class PartnerCentralityEdge:
-    cursor: str = strawberry.field(description="Cursor of this item.")
-    node: PartnerCentrality = strawberry.field(description="The partner's figures.")
-
-
-@strawberry.type(description="A page of the network's partners, brokers first.")
-class PartnerCentralityConnection(Connection[PartnerCentralityEdge]):
-    pass
-
-
+@listed(edge="A link in the network.", node="The link.", page="A page of the network's links.")
 @strawberry.type(description="Two partners sharing contracts.")
 class NetworkLink:
     a: str = strawberry.field(description="Key of one partner.")
     b: str = strawberry.field(description="Key of the other.")
     weight: int = strawberry.field(description="Number of contracts both signed.")
     contracts: list[str] = strawberry.field(description="Keys of those contracts.")
-
-
-@strawberry.type(description="A link in the network.")
-class NetworkLinkEdge:
-    cursor: str = strawberry.field(description="Cursor of this item.")
-    node: NetworkLink = strawberry.field(description="The link.")
-
-
-@strawberry.type(description="A page of the network's links.")
-class NetworkLinkConnection(Connection[NetworkLinkEdge]):
-    pass
 
 
 @strawberry.type(description="Who partners with whom: partners linked by the contracts they share.")
@@ -421,12 +393,12 @@ class PartnerNetwork:
         after: After = None,
         last: Last = None,
         before: Before = None,
-    ) -> PartnerCentralityConnection:
+    ) -> Connection[PartnerCentrality]:
         return _page(
-            PartnerCentralityConnection,
+            Connection[PartnerCentrality],
             self.report.partners,
             lambda p: p.partner,
-            lambda cursor, p: PartnerCentralityEdge(
+            lambda cursor, p: Edge(
                 cursor=cursor,
                 node=from_result(PartnerCentrality, p),
             ),
@@ -446,14 +418,12 @@ class PartnerNetwork:
         after: After = None,
         last: Last = None,
         before: Before = None,
-    ) -> NetworkLinkConnection:
+    ) -> Connection[NetworkLink]:
         return _page(
-            NetworkLinkConnection,
+            Connection[NetworkLink],
             self.report.links,
             lambda link: f"{link.a}|{link.b}",
-            lambda cursor, link: NetworkLinkEdge(
-                cursor=cursor, node=from_result(NetworkLink, link)
-            ),
+            lambda cursor, link: Edge(cursor=cursor, node=from_result(NetworkLink, link)),
             "PAIR",
             first,
             after,

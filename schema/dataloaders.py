@@ -3,7 +3,7 @@ one Cypher query (``UNWIND $codes``), so nested fields never cost one query per 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -11,7 +11,7 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 
 from graph import node_reads, territory_reads
-from graph.list_reads import ListQuery, Sort, fetch_pages
+from graph.list_reads import ListFilter, ListQuery, Sort, fetch_pages
 from graph.paging import Page, Window, page_of
 from graph.reader import GraphReader, Row
 
@@ -48,28 +48,7 @@ class TerritoryLoaders:
         )
 
 
-#: Every filter parameter of :mod:`graph.partnership_reads`, off by default.
-FILTER_DEFAULTS: dict[str, Any] = {
-    "kinds": None,
-    "statuses": None,
-    "activeOn": None,
-    "themes": None,
-    "signedBy": None,
-    "text": None,
-    "partnerKinds": None,
-    "territoryKinds": None,
-    "covering": None,
-    "within": None,
-    "relation": None,
-}
-
 _PageKey = tuple[str, tuple[Any, ...]]
-
-
-def _freeze(value: Any) -> Any:
-    if isinstance(value, list | tuple):
-        return tuple(_freeze(v) for v in value)
-    return value
 
 
 class ListLoaders:
@@ -78,7 +57,7 @@ class ListLoaders:
 
     def __init__(self, reader: GraphReader) -> None:
         self._reader = reader
-        self._requests: dict[tuple[Any, ...], tuple[ListQuery, Sort, Window, dict[str, Any], bool]]
+        self._requests: dict[tuple[Any, ...], tuple[ListQuery, Sort, Window, ListFilter, bool]]
         self._requests = {}
         self._loader: DataLoader[_PageKey, Page] = DataLoader(load_fn=self._load)
 
@@ -92,19 +71,12 @@ class ListLoaders:
         parent: str,
         sort: Sort,
         win: Window,
-        params: Mapping[str, Any],
+        where: ListFilter,
         with_total: bool,
     ) -> Page:
-        """The page of ``list_query`` under ``parent``."""
-        merged = {**FILTER_DEFAULTS, **params}
-        group = (
-            list_query.name,
-            sort.name,
-            win.key(),
-            tuple(sorted((k, _freeze(v)) for k, v in merged.items())),
-            with_total,
-        )
-        self._requests[group] = (list_query, sort, win, merged, with_total)
+        """The page of ``list_query`` under ``parent``, its items meeting ``where``."""
+        group = (list_query.name, sort.name, win.key(), where, with_total)
+        self._requests[group] = (list_query, sort, win, where, with_total)
         return await self._loader.load((parent, group))
 
     async def _load(self, keys: list[_PageKey]) -> list[Page]:
@@ -113,9 +85,9 @@ class ListLoaders:
             parents.setdefault(group, []).append(parent)
         results: dict[_PageKey, Page] = {}
         for group, group_parents in parents.items():
-            list_query, sort, win, params, with_total = self._requests[group]
+            list_query, sort, win, where, with_total = self._requests[group]
             pages = await fetch_pages(
-                self._reader, list_query, group_parents, sort, win, params, with_total
+                self._reader, list_query, group_parents, sort, win, where, with_total
             )
             for parent in group_parents:
                 results[(parent, group)] = pages.get(parent) or page_of([], win, 0)

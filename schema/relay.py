@@ -1,23 +1,33 @@
 """Relay building blocks: the ``Node`` interface with opaque global ids, ``PageInfo``,
 connections and edges, and :func:`connect`, which every list field uses to read one page
 through the per-request loaders (one Cypher query per list field and nesting level).
+
+A plain list is ``Connection[Source]``: strawberry names its types after the item
+(``SourceConnection``, ``SourceEdge``) and :func:`listed` on the item type gives their
+descriptions. A list whose edges say more than the node (a role, a provenance) declares
+its edge type and a ``ConnectionOf[ThatEdge]`` subclass.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
 import strawberry
+from graphql import GraphQLObjectType, GraphQLSchema
+from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
 
 from domain.errors import UserFacingError
-from graph.list_reads import ListQuery, Sort
+from graph.list_reads import EVERY, ListFilter, ListQuery, Sort
 from graph.paging import Page, encode_cursor, window
 from graph.reader import Row
 from schema.context import Info
+
+T = TypeVar("T", bound=type)
 
 
 def global_id(type_name: str, key: str) -> strawberry.ID:
@@ -37,6 +47,33 @@ def parse_global_id(value: str) -> tuple[str, str]:
     return type_name, key
 
 
+@dataclass(frozen=True)
+class ListWords:
+    """Descriptions of the types of a plain list of one item type."""
+
+    edge: str
+    node: str
+    page: str
+
+
+#: Item type → descriptions of its ``Edge`` and ``Connection``.
+LISTED: dict[type, ListWords] = {}
+
+
+def listed(*, edge: str, node: str, page: str) -> Callable[[T], T]:
+    """Describe the plain list types of the decorated type: its edge (``edge``, e.g. "A
+    source in a list."), the edge's ``node`` field and its connection (``page``)."""
+
+    def decorate(cls: T) -> T:
+        LISTED[cls] = ListWords(edge, node, page)
+        return cls
+
+    return decorate
+
+
+@listed(
+    edge="A node in a list of mixed kinds.", node="The node.", page="A page of nodes of any kind."
+)
 @strawberry.interface(
     description="An object with a stable, opaque global id, fetchable with `node(id:)`."
 )
@@ -55,26 +92,67 @@ class PageInfo:
 
 
 EdgeT = TypeVar("EdgeT")
+NodeT = TypeVar("NodeT")
+EDGES = "The items of this page, in order."
+PAGE_INFO = "Cursors and whether more pages exist."
+TOTAL_COUNT = (
+    "How many items the whole list has with these filters. Counted only when this field is "
+    "asked for."
+)
 
 
 @strawberry.type(
     description="A page of a list. Cursors name an item by its sort value and id, never "
     "by an offset, so deep pages cost the same as the first."
 )
-class Connection(Generic[EdgeT]):
-    edges: list[EdgeT] = strawberry.field(description="The items of this page, in order.")
-    page_info: PageInfo = strawberry.field(description="Cursors and whether more pages exist.")
-    total_count: int = strawberry.field(
-        description="How many items the whole list has with these filters. Counted only "
-        "when this field is asked for."
-    )
+class ConnectionOf(Generic[EdgeT]):
+    edges: list[EdgeT] = strawberry.field(description=EDGES)
+    page_info: PageInfo = strawberry.field(description=PAGE_INFO)
+    total_count: int = strawberry.field(description=TOTAL_COUNT)
+
+
+# Named by strawberry after the item (`SourceEdge`); described by `listed`.
+@strawberry.type
+class Edge(Generic[NodeT]):
+    cursor: str = strawberry.field(description="Cursor of this item.")
+    node: NodeT
+
+
+# Named by strawberry after the item (`SourceConnection`); described by `listed`.
+@strawberry.type
+class Connection(Generic[NodeT]):
+    edges: list[Edge[NodeT]] = strawberry.field(description=EDGES)
+    page_info: PageInfo = strawberry.field(description=PAGE_INFO)
+    total_count: int = strawberry.field(description=TOTAL_COUNT)
+
+
+def describe_lists(schema: GraphQLSchema) -> None:
+    """Give each ``Edge[X]`` and ``Connection[X]`` of ``schema`` the descriptions that
+    :func:`listed` recorded for ``X`` (strawberry copies the generic's, which has none)."""
+    for named in schema.type_map.values():
+        if not isinstance(named, GraphQLObjectType) or not named.extensions:
+            continue
+        definition = named.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
+        generic = getattr(definition, "concrete_of", None)
+        if definition is None or generic is None or generic.origin not in (Edge, Connection):
+            continue
+        (item,) = definition.type_var_map.values()
+        words = LISTED.get(item)
+        if words is None:
+            raise TypeError(f"{named.name}: describe {item!r} with @listed(...)")
+        if generic.origin is Edge:
+            named.description = named.description or words.edge
+            node = named.fields["node"]
+            node.description = node.description or words.node
+        else:
+            named.description = named.description or words.page
 
 
 class EdgeBuilder(Protocol):
-    def __call__(self, cursor: str, item: Row) -> Any: ...
+    def __call__(self, cursor: str, item: Row, /) -> Any: ...
 
 
-ConnectionT = TypeVar("ConnectionT", bound=Connection[Any])
+ConnectionT = TypeVar("ConnectionT", bound=Connection[Any] | ConnectionOf[Any])
 
 
 def _asks_for(selections: list[Any], name: str) -> bool:
@@ -105,12 +183,13 @@ async def connect(
     after: str | None,
     last: int | None = None,
     before: str | None = None,
-    params: Mapping[str, Any] | None = None,
+    where: ListFilter = EVERY,
 ) -> ConnectionT:
-    """Read one page of ``list_query`` under ``parent`` and build its connection."""
+    """Read one page of ``list_query`` under ``parent`` (its items meeting ``where``) and
+    build its connection."""
     win = window(sort.name, first, after, last, before)
     page: Page = await info.context.lists.page(
-        list_query, parent, sort, win, params or {}, asks_for_total(info)
+        list_query, parent, sort, win, where, asks_for_total(info)
     )
     info.context.budget.spend(len(page.items))
     edges = [edge(encode_cursor(sort.name, item["s"], item["u"]), item) for item in page.items]
@@ -127,12 +206,21 @@ async def connect(
     )
 
 
+def node_edges(build: Callable[[Row], NodeT]) -> Callable[[str, Row], Edge[NodeT]]:
+    """The edge builder of a plain list: the item's node, built by ``build``."""
+
+    def edge(cursor: str, item: Row) -> Edge[NodeT]:
+        return Edge(cursor=cursor, node=build(item["node"]))
+
+    return edge
+
+
 async def first_linked(
-    info: Info, list_query: ListQuery, parent: str, params: Mapping[str, Any] | None = None
+    info: Info, list_query: ListQuery, parent: str, where: ListFilter = EVERY
 ) -> Row | None:
     """The node at the end of a to-one link (e.g. an action's contract), or ``None``."""
     page = await info.context.lists.page(
-        list_query, parent, _BY_UID, window(_BY_UID.name, first=1), params or {}, False
+        list_query, parent, _BY_UID, window(_BY_UID.name, first=1), where, False
     )
     return dict(page.items[0]["node"]) if page.items else None
 

@@ -227,8 +227,3 @@ def provenance_data(provenance: ProvenanceInput) -> dict[str, Any]:
     if provenance.inferred_fields:
         data["inferred_fields"] = {f.field: f.reason for f in provenance.inferred_fields}
     return data
-
-
-def links(territories: list[TerritoryInput] | None, fact: dict[str, Any]) -> list[Any]:
-    """Territory links of the dataset format, each carrying ``fact``'s provenance."""
-    return [{"territory": as_data(t), **fact} for t in territories or []]

@@ -7,7 +7,11 @@ from typing import Annotated
 
 import strawberry
 
-from schema.partnerships.types import Action, Axis, Contract, Funding, Partner, Source
+from schema.partnerships.actions import Action, Axis
+from schema.partnerships.contracts import Contract
+from schema.partnerships.fundings import Funding
+from schema.partnerships.partners import Partner
+from schema.partnerships.provenance import Source
 
 
 @strawberry.interface(description="Why a change was refused; nothing was written.")

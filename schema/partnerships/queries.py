@@ -4,8 +4,9 @@ full-text search and the counts researchers ask for."""
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
@@ -13,7 +14,7 @@ from domain.errors import UserFacingError
 from domain.vocabulary import TERRITORY_LABEL, PartnerKind
 from graph import node_reads, territory_reads
 from graph import partnership_reads as reads
-from graph.list_reads import NAME
+from graph.list_reads import NAME, ListFilter
 from graph.paging import MAX_PAGE_SIZE
 from schema.common import (
     After,
@@ -21,45 +22,38 @@ from schema.common import (
     First,
     Last,
     Text,
+    enum_values,
     folded_text,
     theme_codes,
     vocabularies,
 )
 from schema.context import Info
-from schema.contract_filter import CONTRACT_SORTS, ContractFilter, ContractSort, contract_params
-from schema.dataloaders import FILTER_DEFAULTS
-from schema.partnerships.types import (
-    ActionConnection,
-    BodyConnection,
-    Contract,
-    ContractConnection,
-    ContractKind,
-    ContractKindConnection,
-    ContractKindEdge,
-    FundingConnection,
+from schema.contract_filter import CONTRACT_SORTS, ContractFilter, ContractSort, contract_conditions
+from schema.partnerships.actions import Action
+from schema.partnerships.bodies import Body
+from schema.partnerships.contracts import Contract, ContractConnection, contract_edge
+from schema.partnerships.fundings import Funding
+from schema.partnerships.partners import (
     Partner,
     PartnerConnection,
     PeopleConnection,
     Person,
-    PersonEdge,
-    Source,
-    SourceConnection,
-    SourceEdge,
-    Theme,
-    ThemeConnection,
-    _action_edge,
-    _body_edge,
-    _contract_edge,
-    _funding_edge,
-    _partner_edge,
-    _theme_edge,
+    partner_edge,
 )
+from schema.partnerships.provenance import Source
+from schema.partnerships.vocabularies import ContractKind, Theme
 from schema.registry import LABEL_OF_TYPE, node_from_row
-from schema.relay import Node, connect, page_args, parse_global_id
+from schema.relay import (
+    Connection,
+    Node,
+    connect,
+    node_edges,
+    page_args,
+    parse_global_id,
+)
 from schema.territories.types import (
     TERRITORY_SORTS,
-    TerritoryConnection,
-    TerritoryEdge,
+    Territory,
     TerritoryKind,
     TerritorySort,
     scope_uid,
@@ -104,7 +98,7 @@ class CountBucket:
 
 @strawberry.type(description="Counts of the contracts matching a filter.")
 class ContractStatistics:
-    filter_params: strawberry.Private[dict[str, Any]]
+    where: strawberry.Private[ListFilter]
     covering: strawberry.Private[str | None] = None
     #: The contracts covering ``covering``, read once for all the counts of the request.
     covering_keys: strawberry.Private[asyncio.Task[list[str]] | None] = None
@@ -119,9 +113,8 @@ class ContractStatistics:
         return await self.covering_keys
 
     async def _counts(self, info: Info, by: str) -> list[CountBucket]:
-        params = {**self.filter_params, "contractKeys": await self._contract_keys(info)}
         rows = await node_reads.contract_counts(
-            info.context.reader, by, reads.CONTRACT_FILTER_IN_KEYS, params
+            info.context.reader, by, self.where, await self._contract_keys(info)
         )
         labels = _labels(by)
         return [
@@ -239,16 +232,15 @@ class PartnershipQueries:
         last: Last = None,
         before: Before = None,
     ) -> ContractConnection:
-        params = contract_params(filter)
-        params["covering"] = scope_uid(covering, covering_kind)
+        where = replace(contract_conditions(filter), covering=scope_uid(covering, covering_kind))
         return await connect(
             info,
             ContractConnection,
             reads.CONTRACTS,
             "*",
             CONTRACT_SORTS[sort],
-            _contract_edge,
-            params=params,
+            contract_edge,
+            where=where,
             **page_args(first, after, last, before),
         )
 
@@ -269,11 +261,11 @@ class PartnershipQueries:
             reads.PARTNERS,
             "*",
             NAME,
-            _partner_edge,
-            params={
-                "partnerKinds": [k.value for k in kinds] if kinds is not None else None,
-                "text": folded_text(text),
-            },
+            partner_edge,
+            where=ListFilter(
+                partner_kinds=enum_values(kinds),
+                text=folded_text(text),
+            ),
             **page_args(first, after, last, before),
         )
 
@@ -299,21 +291,19 @@ class PartnershipQueries:
         after: After = None,
         last: Last = None,
         before: Before = None,
-    ) -> TerritoryConnection:
+    ) -> Connection[Territory]:
         return await connect(
             info,
-            TerritoryConnection,
+            Connection[Territory],
             reads.TERRITORIES,
             "*",
             TERRITORY_SORTS[sort],
-            lambda cursor, item: TerritoryEdge(
-                cursor=cursor, node=territory_from_row(item["node"])
+            node_edges(territory_from_row),
+            where=ListFilter(
+                territory_kinds=enum_values(kinds),
+                within=scope_uid(within, within_kind),
+                text=folded_text(text),
             ),
-            params={
-                "territoryKinds": [k.value for k in kinds] if kinds is not None else None,
-                "within": scope_uid(within, within_kind),
-                "text": folded_text(text),
-            },
             **page_args(first, after, last, before),
         )
 
@@ -327,15 +317,15 @@ class PartnershipQueries:
         after: After = None,
         last: Last = None,
         before: Before = None,
-    ) -> ActionConnection:
+    ) -> Connection[Action]:
         return await connect(
             info,
-            ActionConnection,
+            Connection[Action],
             reads.ACTIONS,
             "*",
             NAME,
-            _action_edge,
-            params={"themes": theme_codes(themes), "text": folded_text(text)},
+            node_edges(Action.from_row),
+            where=ListFilter(themes=theme_codes(themes), text=folded_text(text)),
             **page_args(first, after, last, before),
         )
 
@@ -348,31 +338,29 @@ class PartnershipQueries:
         after: After = None,
         last: Last = None,
         before: Before = None,
-    ) -> ThemeConnection:
+    ) -> Connection[Theme]:
         return await connect(
             info,
-            ThemeConnection,
+            Connection[Theme],
             reads.THEMES,
             "*",
             NAME,
-            _theme_edge,
-            params={"text": folded_text(text)},
+            node_edges(Theme.from_row),
+            where=ListFilter(text=folded_text(text)),
             **page_args(first, after, last, before),
         )
 
     @strawberry.field(description="The contract kinds of the vocabulary.")
     async def contract_kinds(
         self, info: Info, first: First = None, after: After = None
-    ) -> ContractKindConnection:
+    ) -> Connection[ContractKind]:
         return await connect(
             info,
-            ContractKindConnection,
+            Connection[ContractKind],
             reads.CONTRACT_KINDS,
             "*",
             NAME,
-            lambda cursor, item: ContractKindEdge(
-                cursor=cursor, node=ContractKind.from_row(item["node"])
-            ),
+            node_edges(ContractKind.from_row),
             **page_args(first, after, None, None),
         )
 
@@ -392,53 +380,53 @@ class PartnershipQueries:
             reads.PEOPLE,
             "*",
             NAME,
-            lambda cursor, item: PersonEdge(cursor=cursor, node=Person.from_row(item["node"])),
-            params={"text": folded_text(text)},
+            node_edges(Person.from_row),
+            where=ListFilter(text=folded_text(text)),
             **page_args(first, after, last, before),
         )
 
     @strawberry.field(description="Governance bodies, by name.")
     async def bodies(
         self, info: Info, text: Text = None, first: First = None, after: After = None
-    ) -> BodyConnection:
+    ) -> Connection[Body]:
         return await connect(
             info,
-            BodyConnection,
+            Connection[Body],
             reads.BODIES,
             "*",
             NAME,
-            _body_edge,
-            params={"text": folded_text(text)},
+            node_edges(Body.from_row),
+            where=ListFilter(text=folded_text(text)),
             **page_args(first, after, None, None),
         )
 
     @strawberry.field(description="Funding facts, largest amount first.")
     async def fundings(
         self, info: Info, text: Text = None, first: First = None, after: After = None
-    ) -> FundingConnection:
+    ) -> Connection[Funding]:
         return await connect(
             info,
-            FundingConnection,
+            Connection[Funding],
             reads.FUNDINGS,
             "*",
             reads.BY_AMOUNT_DESC,
-            _funding_edge,
-            params={"text": folded_text(text)},
+            node_edges(Funding.from_row),
+            where=ListFilter(text=folded_text(text)),
             **page_args(first, after, None, None),
         )
 
     @strawberry.field(description="The sources facts come from, by title.")
     async def sources(
         self, info: Info, text: Text = None, first: First = None, after: After = None
-    ) -> SourceConnection:
+    ) -> Connection[Source]:
         return await connect(
             info,
-            SourceConnection,
+            Connection[Source],
             reads.SOURCES,
             "*",
             NAME,
-            lambda cursor, item: SourceEdge(cursor=cursor, node=Source.from_row(item["node"])),
-            params={"text": folded_text(text)},
+            node_edges(Source.from_row),
+            where=ListFilter(text=folded_text(text)),
             **page_args(first, after, None, None),
         )
 
@@ -484,6 +472,6 @@ class PartnershipQueries:
         covering_kind: TerritoryKind | None = None,
     ) -> ContractStatistics:
         return ContractStatistics(
-            filter_params={**FILTER_DEFAULTS, **contract_params(filter)},
+            where=contract_conditions(filter),
             covering=scope_uid(covering, covering_kind),
         )

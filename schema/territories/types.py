@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import replace
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -15,7 +16,7 @@ from domain.vocabulary import TerritoryKind as TerritoryKind
 from domain.vocabulary import normalise_code as normalise_code
 from domain.vocabulary import scope_uid as scope_uid
 from graph import partnership_reads as reads
-from graph.list_reads import NAME, Sort
+from graph.list_reads import NAME, ListFilter, Sort
 from graph.reader import Row
 from schema.common import (
     After,
@@ -24,21 +25,32 @@ from schema.common import (
     First,
     Last,
     Text,
+    enum_values,
     folded_text,
     kind_codes,
     provenance_fields,
 )
 from schema.context import Info
-from schema.contract_filter import CONTRACT_SORTS, ContractFilter, ContractSort, contract_params
-from schema.partnerships.types import Provenance
+from schema.contract_filter import CONTRACT_SORTS, ContractFilter, ContractSort, contract_conditions
+from schema.partnerships.provenance import Provenance
 from schema.registry import register
-from schema.relay import Connection, Node, connect, first_linked, global_id
+from schema.relay import (
+    Connection,
+    ConnectionOf,
+    Node,
+    connect,
+    first_linked,
+    global_id,
+    listed,
+    node_edges,
+)
 
 if TYPE_CHECKING:
-    from schema.partnerships.types import Contract, Partner
+    from schema.partnerships.contracts import Contract
+    from schema.partnerships.partners import Partner
 
-ContractRef = Annotated["Contract", strawberry.lazy("schema.partnerships.types")]
-PartnerRef = Annotated["Partner", strawberry.lazy("schema.partnerships.types")]
+ContractRef = Annotated["Contract", strawberry.lazy("schema.partnerships.contracts")]
+PartnerRef = Annotated["Partner", strawberry.lazy("schema.partnerships.partners")]
 
 
 strawberry.enum(
@@ -60,6 +72,7 @@ TERRITORY_SORTS = {
 }
 
 
+@listed(edge="A territory in a list.", node="The territory.", page="A page of territories.")
 @strawberry.interface(
     description=(
         "A territory of the official French map, keyed by its official code: INSEE code for "
@@ -105,11 +118,11 @@ class Territory(Node):
         last: Last = None,
         before: Before = None,
     ) -> TerritoryContractConnection:
-        params = contract_params(filter)
+        where = contract_conditions(filter)
         if active_on is not None:
-            params["activeOn"] = active_on
+            where = replace(where, active_on=active_on)
         if kinds is not None:
-            params["kinds"] = kind_codes(kinds)
+            where = replace(where, kinds=kind_codes(kinds))
         return await connect(
             info,
             TerritoryContractConnection,
@@ -117,7 +130,7 @@ class Territory(Node):
             self.uid,
             CONTRACT_SORTS[sort],
             _territory_contract_edge,
-            params=params,
+            where=where,
             first=first,
             after=after,
             last=last,
@@ -147,7 +160,7 @@ class Territory(Node):
             self.uid,
             NAME,
             _territory_partner_edge,
-            params={"partnerKinds": [k.value for k in kinds] if kinds is not None else None},
+            where=ListFilter(partner_kinds=enum_values(kinds)),
             first=first,
             after=after,
             last=last,
@@ -155,6 +168,7 @@ class Territory(Node):
         )
 
 
+@listed(edge="A commune in a list.", node="The commune.", page="A page of communes.")
 @register(TERRITORY_LABEL[TerritoryKind.COMMUNE])
 @strawberry.type(description="A current commune (commune actuelle).")
 class Commune(Territory):
@@ -220,15 +234,15 @@ class Epci(Territory):
         after: After = None,
         last: Last = None,
         before: Before = None,
-    ) -> CommuneConnection:
+    ) -> Connection[Commune]:
         return await connect(
             info,
-            CommuneConnection,
+            Connection[Commune],
             reads.EPCI_MEMBERS,
             self.uid,
             TERRITORY_SORTS[sort],
-            _commune_edge,
-            params={"text": folded_text(text)},
+            node_edges(Commune.from_row),
+            where=ListFilter(text=folded_text(text)),
             first=first,
             after=after,
             last=last,
@@ -257,16 +271,14 @@ class Epci(Territory):
     @strawberry.field(description="Sub-territories (bassins de vie…) defined inside it.")
     async def sub_territories(
         self, info: Info, first: First = None, after: After = None
-    ) -> TerritoryConnection:
+    ) -> Connection[Territory]:
         return await connect(
             info,
-            TerritoryConnection,
+            Connection[Territory],
             reads.EPCI_SUB_TERRITORIES,
             self.uid,
             NAME,
-            lambda cursor, item: TerritoryEdge(
-                cursor=cursor, node=territory_from_row(item["node"])
-            ),
+            node_edges(territory_from_row),
             first=first,
             after=after,
         )
@@ -281,6 +293,7 @@ class Epci(Territory):
         )
 
 
+@listed(edge="A département in a list.", node="The département.", page="A page of départements.")
 @register(TERRITORY_LABEL[TerritoryKind.DEPARTEMENT])
 @strawberry.type(description="A département.")
 class Departement(Territory):
@@ -302,16 +315,14 @@ class Region(Territory):
     @strawberry.field(description="Départements of the région, by code.")
     async def departements(
         self, info: Info, first: First = None, after: After = None
-    ) -> DepartementConnection:
+    ) -> Connection[Departement]:
         return await connect(
             info,
-            DepartementConnection,
+            Connection[Departement],
             reads.REGION_DEPARTEMENTS,
             self.uid,
             reads.BY_CODE,
-            lambda cursor, item: DepartementEdge(
-                cursor=cursor, node=Departement.from_row(item["node"])
-            ),
+            node_edges(Departement.from_row),
             first=first,
             after=after,
         )
@@ -340,14 +351,14 @@ class SubTerritory(Territory):
         after: After = None,
         last: Last = None,
         before: Before = None,
-    ) -> CommuneConnection:
+    ) -> Connection[Commune]:
         return await connect(
             info,
-            CommuneConnection,
+            Connection[Commune],
             reads.SUB_TERRITORY_COMMUNES,
             self.uid,
             NAME,
-            lambda cursor, item: CommuneEdge(cursor=cursor, node=Commune.from_row(item["node"])),
+            node_edges(Commune.from_row),
             first=first,
             after=after,
             last=last,
@@ -368,21 +379,6 @@ class SubTerritory(Territory):
         )
 
 
-def _commune_edge(cursor: str, item: Row) -> CommuneEdge:
-    return CommuneEdge(cursor=cursor, node=Commune.from_row(item["node"]))
-
-
-@strawberry.type(description="A département in a list.")
-class DepartementEdge:
-    cursor: str = strawberry.field(description="Cursor of this item.")
-    node: Departement = strawberry.field(description="The département.")
-
-
-@strawberry.type(description="A page of départements.")
-class DepartementConnection(Connection[DepartementEdge]):
-    pass
-
-
 @strawberry.type(description="A département an EPCI's members lie in.")
 class EpciDepartementEdge:
     cursor: str = strawberry.field(description="Cursor of this item.")
@@ -393,33 +389,11 @@ class EpciDepartementEdge:
 
 
 @strawberry.type(description="A page of an EPCI's départements.")
-class EpciDepartementConnection(Connection[EpciDepartementEdge]):
+class EpciDepartementConnection(ConnectionOf[EpciDepartementEdge]):
     pass
 
 
 _BY_MEMBERS = Sort("MEMBERS_DESC", "coalesce(edge.communes, 0)", descending=True)
-
-
-@strawberry.type(description="A commune in a list.")
-class CommuneEdge:
-    cursor: str = strawberry.field(description="Cursor of this item.")
-    node: Commune = strawberry.field(description="The commune.")
-
-
-@strawberry.type(description="A page of communes.")
-class CommuneConnection(Connection[CommuneEdge]):
-    pass
-
-
-@strawberry.type(description="A territory in a list.")
-class TerritoryEdge:
-    cursor: str = strawberry.field(description="Cursor of this item.")
-    node: Territory = strawberry.field(description="The territory.")
-
-
-@strawberry.type(description="A page of territories.")
-class TerritoryConnection(Connection[TerritoryEdge]):
-    pass
 
 
 @strawberry.enum(description="How a contract reaches a territory.")
@@ -458,12 +432,12 @@ class TerritoryContractEdge:
 
 
 @strawberry.type(description="A page of contracts reaching a territory.")
-class TerritoryContractConnection(Connection[TerritoryContractEdge]):
+class TerritoryContractConnection(ConnectionOf[TerritoryContractEdge]):
     pass
 
 
 def _territory_contract_edge(cursor: str, item: Row) -> TerritoryContractEdge:
-    from schema.partnerships.types import Contract
+    from schema.partnerships.contracts import Contract
 
     return TerritoryContractEdge(
         cursor=cursor,
@@ -497,12 +471,12 @@ class TerritoryPartnerEdge:
 
 
 @strawberry.type(description="A page of partners of a territory.")
-class TerritoryPartnerConnection(Connection[TerritoryPartnerEdge]):
+class TerritoryPartnerConnection(ConnectionOf[TerritoryPartnerEdge]):
     pass
 
 
 def _territory_partner_edge(cursor: str, item: Row) -> TerritoryPartnerEdge:
-    from schema.partnerships.types import Partner
+    from schema.partnerships.partners import Partner
 
     return TerritoryPartnerEdge(
         cursor=cursor,

@@ -1,0 +1,368 @@
+"""GraphQL types of partnership contracts (CTG, CEJ, contrats de ville…): the contract
+with its signatories, covered territories, axes, fiches actions, relations to other
+contracts, bodies and fundings.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import strawberry
+
+from domain.vocabulary import RELATIONSHIP_TYPE, ContractRelation
+from graph import partnership_reads as reads
+from graph.list_reads import NAME, ListFilter
+from graph.reader import Row
+from schema.common import (
+    After,
+    Before,
+    ContractStatus,
+    First,
+    Last,
+    Text,
+    as_date,
+    folded_text,
+    theme_codes,
+)
+from schema.context import Info
+from schema.partnerships.provenance import Provenance
+from schema.registry import register
+from schema.relay import Connection, ConnectionOf, Node, connect, global_id, node_edges, page_args
+from schema.territories.types import Territory, territory_from_row
+
+
+@strawberry.type(description="A partner that signed a contract.")
+class SignatoryEdge:
+    cursor: str = strawberry.field(description="Cursor of this item.")
+    partner: Partner = strawberry.field(description="The signing partner.")
+    role: str | None = strawberry.field(description="Its role in the contract, as the source says.")
+    signed_on: datetime.date | None = strawberry.field(description="When it signed.")
+    people: list[Person] = strawberry.field(description="Who signed on its behalf.")
+    provenance: Provenance = strawberry.field(description="Where the signature is recorded from.")
+
+    @strawberry.field(description="The signing partner (same as `partner`).")
+    def node(self) -> Partner:
+        return self.partner
+
+
+@strawberry.type(description="A page of signatories.")
+class SignatoryConnection(ConnectionOf[SignatoryEdge]):
+    pass
+
+
+@register("Contract")
+@strawberry.type(
+    description="A partnership contract: a CTG, a CEJ, a contrat de ville… with its "
+    "signatories, territories, axes and fiches actions."
+)
+class Contract(Node):
+    key: str = strawberry.field(description="Key of the contract (`ctg-saint-flour-2017`…).")
+    title: str = strawberry.field(description="Title.")
+    kind_code: str = strawberry.field(description="Code of its kind (`ctg`, `cej`…).")
+    aliases: list[str] = strawberry.field(description="Other names it goes by.")
+    status: ContractStatus | None = strawberry.field(description="Where it stands.")
+    status_as_of: datetime.date | None = strawberry.field(description="When the status was true.")
+    signed_on: datetime.date | None = strawberry.field(description="When it was signed.")
+    start: datetime.date | None = strawberry.field(description="First day it applies.")
+    end: datetime.date | None = strawberry.field(description="Last day it applies.")
+    duration_years: float | None = strawberry.field(description="Duration, when stated in years.")
+    provenance: Provenance = strawberry.field(description="Where this contract is recorded from.")
+
+    @classmethod
+    def from_row(cls, row: Row) -> Contract:
+        status = row.get("status")
+        return cls(
+            id=global_id("Contract", row["key"]),
+            key=row["key"],
+            title=row.get("title") or row.get("name") or row["key"],
+            kind_code=row.get("kind") or "other",
+            aliases=list(row.get("aliases") or []),
+            status=ContractStatus(status) if status else None,
+            status_as_of=as_date(row.get("statusAsOf")),
+            signed_on=as_date(row.get("signedOn")),
+            start=as_date(row.get("start")),
+            end=as_date(row.get("end")),
+            duration_years=row.get("durationYears"),
+            provenance=Provenance.from_row(row),
+        )
+
+    @strawberry.field(description="Whether the contract applies on this date (start ≤ on ≤ end).")
+    def active_on(self, on: datetime.date) -> bool:
+        return self.start is not None and self.end is not None and self.start <= on <= self.end
+
+    @strawberry.field(description="Its kind, with labels.")
+    async def kind(self, info: Info) -> ContractKind | None:
+        row = await info.context.nodes.load("ContractKind", self.kind_code)
+        return ContractKind.from_row(row) if row else None
+
+    @strawberry.field(description="Partners that signed it, with their role and date.")
+    async def signatories(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> SignatoryConnection:
+        return await connect(
+            info,
+            SignatoryConnection,
+            reads.CONTRACT_SIGNATORIES,
+            self.key,
+            NAME,
+            lambda cursor, item: SignatoryEdge(
+                cursor=cursor,
+                partner=Partner.from_row(item["node"]),
+                role=item["edge"].get("role"),
+                signed_on=as_date(item["edge"].get("signedOn")),
+                people=[Person.from_row(p) for p in item["edge"].get("people") or []],
+                provenance=Provenance.from_row(item["edge"]),
+            ),
+            **page_args(first, after, last, before),
+        )
+
+    @strawberry.field(
+        description="Territories it covers as written (EPCI, communes, sub-territories)."
+    )
+    async def territories(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> CoveredTerritoryConnection:
+        return await connect(
+            info,
+            CoveredTerritoryConnection,
+            reads.CONTRACT_TERRITORIES,
+            self.key,
+            NAME,
+            lambda cursor, item: CoveredTerritoryEdge(
+                cursor=cursor,
+                node=territory_from_row(item["node"]),
+                provenance=Provenance.from_row(item["edge"]),
+            ),
+            **page_args(first, after, last, before),
+        )
+
+    @strawberry.field(description="Its axes, by number.")
+    async def axes(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Axis]:
+        return await connect(
+            info,
+            Connection[Axis],
+            reads.CONTRACT_AXES,
+            self.key,
+            reads.BY_NUMBER,
+            node_edges(Axis.from_row),
+            **page_args(first, after, last, before),
+        )
+
+    @strawberry.field(description="Its fiches actions, by number, optionally on some themes.")
+    async def actions(
+        self,
+        info: Info,
+        themes: list[str] | None = None,
+        text: Text = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Action]:
+        return await connect(
+            info,
+            Connection[Action],
+            reads.CONTRACT_ACTIONS,
+            self.key,
+            reads.BY_NUMBER,
+            node_edges(Action.from_row),
+            where=ListFilter(themes=theme_codes(themes), text=folded_text(text)),
+            **page_args(first, after, last, before),
+        )
+
+    async def _related(
+        self, info: Info, incoming: bool, relation: ContractRelation, pages: dict[str, Any]
+    ) -> ContractConnection:
+        return await connect(
+            info,
+            ContractConnection,
+            reads.CONTRACT_RELATED_IN if incoming else reads.CONTRACT_RELATED_OUT,
+            self.key,
+            NAME,
+            contract_edge,
+            where=ListFilter(relation=RELATIONSHIP_TYPE[relation]),
+            **pages,
+        )
+
+    @strawberry.field(description="Contracts this one takes over from (a CTG succeeds CEJs).")
+    async def succeeds(
+        self, info: Info, first: First = None, after: After = None
+    ) -> ContractConnection:
+        return await self._related(
+            info, False, ContractRelation.SUCCEEDS, page_args(first, after, None, None)
+        )
+
+    @strawberry.field(description="Contracts that take over from this one.")
+    async def succeeded_by(
+        self, info: Info, first: First = None, after: After = None
+    ) -> ContractConnection:
+        return await self._related(
+            info, True, ContractRelation.SUCCEEDS, page_args(first, after, None, None)
+        )
+
+    @strawberry.field(description="Contracts this one declines (implements locally).")
+    async def declines(
+        self, info: Info, first: First = None, after: After = None
+    ) -> ContractConnection:
+        return await self._related(
+            info, False, ContractRelation.DECLINES, page_args(first, after, None, None)
+        )
+
+    @strawberry.field(description="Contracts that decline (implement) this one.")
+    async def declined_by(
+        self, info: Info, first: First = None, after: After = None
+    ) -> ContractConnection:
+        return await self._related(
+            info, True, ContractRelation.DECLINES, page_args(first, after, None, None)
+        )
+
+    @strawberry.field(description="Contracts this one amends.")
+    async def amends(
+        self, info: Info, first: First = None, after: After = None
+    ) -> ContractConnection:
+        return await self._related(
+            info, False, ContractRelation.AMENDS, page_args(first, after, None, None)
+        )
+
+    @strawberry.field(description="Amendments to this contract.")
+    async def amended_by(
+        self, info: Info, first: First = None, after: After = None
+    ) -> ContractConnection:
+        return await self._related(
+            info, True, ContractRelation.AMENDS, page_args(first, after, None, None)
+        )
+
+    @strawberry.field(description="Partners leading (carrying) the contract.")
+    async def leads(
+        self, info: Info, first: First = None, after: After = None
+    ) -> PartnerConnection:
+        return await connect(
+            info,
+            PartnerConnection,
+            reads.CONTRACT_PARTNERS,
+            self.key,
+            NAME,
+            partner_edge,
+            where=ListFilter(relation="LEADS"),
+            **page_args(first, after, None, None),
+        )
+
+    @strawberry.field(description="Partners funding the contract.")
+    async def funders(
+        self, info: Info, first: First = None, after: After = None
+    ) -> PartnerConnection:
+        return await connect(
+            info,
+            PartnerConnection,
+            reads.CONTRACT_PARTNERS,
+            self.key,
+            NAME,
+            partner_edge,
+            where=ListFilter(relation="FUNDS"),
+            **page_args(first, after, None, None),
+        )
+
+    @strawberry.field(description="Governance bodies steering it.")
+    async def bodies(
+        self, info: Info, first: First = None, after: After = None
+    ) -> Connection[Body]:
+        return await connect(
+            info,
+            Connection[Body],
+            reads.CONTRACT_BODIES,
+            self.key,
+            NAME,
+            node_edges(Body.from_row),
+            **page_args(first, after, None, None),
+        )
+
+    @strawberry.field(description="Fundings concerning it.")
+    async def fundings(
+        self, info: Info, first: First = None, after: After = None
+    ) -> Connection[Funding]:
+        return await connect(
+            info,
+            Connection[Funding],
+            reads.CONTRACT_FUNDINGS,
+            self.key,
+            NAME,
+            node_edges(Funding.from_row),
+            **page_args(first, after, None, None),
+        )
+
+
+@strawberry.type(description="A contract in a list.")
+class ContractEdge:
+    cursor: str = strawberry.field(description="Cursor of this item.")
+    node: Contract = strawberry.field(description="The contract.")
+    matching_actions: int | None = strawberry.field(
+        description="Under a theme: how many of its fiches actions address the theme."
+    )
+
+
+@strawberry.type(description="A page of contracts.")
+class ContractConnection(ConnectionOf[ContractEdge]):
+    pass
+
+
+def contract_edge(cursor: str, item: Row) -> ContractEdge:
+    edge = item.get("edge") or {}
+    return ContractEdge(
+        cursor=cursor,
+        node=Contract.from_row(item["node"]),
+        matching_actions=edge.get("actions") if isinstance(edge, dict) else None,
+    )
+
+
+@strawberry.type(description="A contract a partner or person signed.")
+class SignedContractEdge:
+    cursor: str = strawberry.field(description="Cursor of this item.")
+    node: Contract = strawberry.field(description="The contract.")
+    role: str | None = strawberry.field(description="Role of the signatory.")
+    signed_on: datetime.date | None = strawberry.field(description="When it signed.")
+    provenance: Provenance = strawberry.field(description="Where the signature is recorded from.")
+
+
+@strawberry.type(description="A page of signed contracts.")
+class SignedContractConnection(ConnectionOf[SignedContractEdge]):
+    pass
+
+
+@strawberry.type(description="A territory a contract covers, as written in the contract.")
+class CoveredTerritoryEdge:
+    cursor: str = strawberry.field(description="Cursor of this item.")
+    node: Territory = strawberry.field(description="The territory.")
+    provenance: Provenance = strawberry.field(description="Where the coverage is recorded from.")
+
+
+@strawberry.type(description="A page of covered territories.")
+class CoveredTerritoryConnection(ConnectionOf[CoveredTerritoryEdge]):
+    pass
+
+
+# Imported last: these modules refer to each other (a contract lists its partners, a
+# partner its contracts) and strawberry resolves the annotations only when the schema
+# is built, once every module is complete.
+from schema.partnerships.actions import Action, Axis  # noqa: E402
+from schema.partnerships.bodies import Body  # noqa: E402
+from schema.partnerships.fundings import Funding  # noqa: E402
+from schema.partnerships.partners import Partner, PartnerConnection, Person, partner_edge  # noqa: E402
+from schema.partnerships.vocabularies import ContractKind  # noqa: E402
