@@ -101,6 +101,22 @@ def build(rows: Rows, scope: Scope) -> m.PartnershipGraph:
         "departement": {d for d in (r[3] for r in rows["communes"]) if d},
         "region": {r for r in (r[4] for r in rows["communes"]) if r},
     }
+    contracts = _add_contracts(g, rows, scope, reachable)
+    for contract, key, title, number, themes in rows["actions"]:
+        if contract in contracts:
+            m.add_action(g, key, contract, themes, title, number)
+    for key, name, kind, signed in rows["partners"]:
+        mine = [k for k in signed if k in contracts]
+        if mine:
+            m.add_partner(g, key, name, kind or "other", mine)
+    return g
+
+
+def _add_contracts(
+    g: m.PartnershipGraph, rows: Rows, scope: Scope, reachable: Mapping[str, set[str]]
+) -> set[str]:
+    """Add the contracts covering a territory of ``reachable`` (kind → codes), every
+    contract for France; return their keys."""
     contracts: set[str] = set()
     covers: dict[str, list[str]] = {}
     for key, kind, code in rows["covers"]:
@@ -114,14 +130,7 @@ def build(rows: Rows, scope: Scope) -> m.PartnershipGraph:
         m.add_contract(
             g, key, kind or "other", start, end, targets, title, status, signed_on
         )  # fmt: skip
-    for contract, key, title, number, themes in rows["actions"]:
-        if contract in contracts:
-            m.add_action(g, key, contract, themes, title, number)
-    for key, name, kind, signed in rows["partners"]:
-        mine = [k for k in signed if k in contracts]
-        if mine:
-            m.add_partner(g, key, name, kind or "other", mine)
-    return g
+    return contracts
 
 
 class ProjectionCache:
