@@ -11,7 +11,7 @@ from typing import Any
 
 import networkx as nx
 
-from analyses.model import TERRITORY_KINDS, node_id
+from analyses.model import TERRITORY_KINDS, PartnershipGraph, node_id
 from analyses.results import AreaCoverage, CommuneCoverage, Overlap
 from domain.vocabulary import TerritoryKind, split_node_id
 
@@ -31,12 +31,12 @@ TIMELINE_STEPS = {"year": 12, "quarter": 3, "month": 1}
 # --- helpers ---------------------------------------------------------------------------
 
 
-def _project(g: nx.MultiDiGraph, b: nx.Graph) -> nx.Graph:
+def _project(g: PartnershipGraph, b: nx.Graph[str]) -> nx.Graph[str]:
     """The partner side of the bipartite network ``b``, weighted by shared contracts."""
-    p = nx.Graph()
+    p: nx.Graph[str] = nx.Graph()
     shared: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for n, side in sorted(b.nodes(data="bipartite")):
-        if side == 0:
+    for n in sorted(b):
+        if b.nodes[n].get("bipartite") == 0:
             p.add_node(n, **{k: v for k, v in b.nodes[n].items() if k != "bipartite"})
             continue
         for x, y in itertools.combinations(sorted(b.neighbors(n)), 2):
@@ -46,20 +46,20 @@ def _project(g: nx.MultiDiGraph, b: nx.Graph) -> nx.Graph:
     return p
 
 
-def _kind_of(g: nx.MultiDiGraph, n: str) -> str:
+def _kind_of(g: PartnershipGraph, n: str) -> str:
     """A node's kind; a bare node (an edge's end never added) by its id's prefix."""
     kind = g.nodes[n].get("kind")
     return str(kind) if kind is not None else split_node_id(n)[0]
 
 
-def _code(g: nx.MultiDiGraph, n: str, data: dict[str, Any] | None = None) -> str:
+def _code(g: PartnershipGraph, n: str, data: dict[str, Any] | None = None) -> str:
     """A node's code or key (INSEE code, SIREN, contract key…), else its id's suffix."""
     data = g.nodes[n] if data is None else data
     value = data.get("code") or data.get("key")
     return str(value) if value is not None else split_node_id(n)[1]
 
 
-def _label(g: nx.MultiDiGraph, n: str, data: dict[str, Any] | None = None) -> str:
+def _label(g: PartnershipGraph, n: str, data: dict[str, Any] | None = None) -> str:
     data = g.nodes[n] if data is None else data
     return str(data.get("label") or _code(g, n, data))
 
@@ -68,13 +68,11 @@ def _population(data: dict[str, Any]) -> int:
     return int(data.get("population") or 0)
 
 
-def _nodes_of_kind(g: nx.MultiDiGraph, kind: str) -> list[str]:
-    return sorted(
-        n for n, k in g.nodes(data="kind") if (k if k is not None else split_node_id(n)[0]) == kind
-    )
+def _nodes_of_kind(g: PartnershipGraph, kind: str) -> list[str]:
+    return sorted(n for n in g if _kind_of(g, n) == kind)
 
 
-def _scope_kind(g: nx.MultiDiGraph, scope: str) -> str:
+def _scope_kind(g: PartnershipGraph, scope: str) -> str:
     if scope not in g:
         guesses = [node_id(k, scope) for k in TERRITORY_KINDS if node_id(k, scope) in g]
         hint = (
@@ -92,39 +90,43 @@ def _scope_kind(g: nx.MultiDiGraph, scope: str) -> str:
     return kind
 
 
-def _require_kind(g: nx.MultiDiGraph, n: str, kind: str) -> None:
+def _require_kind(g: PartnershipGraph, n: str, kind: str) -> None:
     if n not in g:
         raise ValueError(f"no node {n!r} in the graph (expected a {kind} id like '{kind}:…')")
     if _kind_of(g, n) != kind:
         raise ValueError(f"{n!r} is a {_kind_of(g, n)!r} node, not a {kind!r} one")
 
 
-def _partner(g: nx.MultiDiGraph, key: str) -> str:
+def _partner(g: PartnershipGraph, key: str) -> str:
     n = key if key in g and _kind_of(g, key) == "partner" else node_id("partner", key)
     if n not in g:
         raise ValueError(f"unknown partner {key!r}: pass a partner key such as 'caf-15'")
     return n
 
 
-def _below(g: nx.MultiDiGraph, n: str, rel: str, kind: str) -> list[str]:
+def _below(g: PartnershipGraph, n: str, rel: str, kind: str) -> list[str]:
     """The nodes of ``kind`` with a ``rel`` edge to ``n``."""
-    return [m for m, _, r in g.in_edges(n, data="rel") if r == rel and _kind_of(g, m) == kind]
+    return [
+        m
+        for m, _, edge in g.in_edges(n, data=True)
+        if edge.get("rel") == rel and _kind_of(g, m) == kind
+    ]
 
 
-def _members(g: nx.MultiDiGraph, epci: str) -> list[str]:
+def _members(g: PartnershipGraph, epci: str) -> list[str]:
     return _below(g, epci, "MEMBER_OF", TerritoryKind.COMMUNE)
 
 
-def _included(g: nx.MultiDiGraph, sub_territory: str) -> list[str]:
+def _included(g: PartnershipGraph, sub_territory: str) -> list[str]:
     return [
         m
-        for _, m, r in g.out_edges(sub_territory, data="rel")
-        if r == "INCLUDES" and _kind_of(g, m) == TerritoryKind.COMMUNE
+        for _, m, edge in g.out_edges(sub_territory, data=True)
+        if edge.get("rel") == "INCLUDES" and _kind_of(g, m) == TerritoryKind.COMMUNE
     ]
 
 
 def _parents(
-    g: nx.MultiDiGraph, commune: str, data: dict[str, Any] | None = None
+    g: PartnershipGraph, commune: str, data: dict[str, Any] | None = None
 ) -> tuple[list[str], list[str]]:
     """The EPCIs and the départements of a commune (ids, sorted).
 
@@ -141,7 +143,8 @@ def _parents(
         ]
     epcis: set[str] = set()
     departements: set[str] = set()
-    for _, m, rel in g.out_edges(commune, data="rel"):
+    for _, m, edge in g.out_edges(commune, data=True):
+        rel = edge.get("rel")
         if rel == "MEMBER_OF" and _kind_of(g, m) == TerritoryKind.EPCI:
             epcis.add(m)
         elif rel == "IN" and _kind_of(g, m) == TerritoryKind.DEPARTEMENT:
@@ -149,21 +152,21 @@ def _parents(
     return sorted(epcis), sorted(departements)
 
 
-def _epcis(g: nx.MultiDiGraph, commune: str) -> list[str]:
+def _epcis(g: PartnershipGraph, commune: str) -> list[str]:
     return _parents(g, commune)[0]
 
 
-def _including(g: nx.MultiDiGraph, commune: str) -> list[str]:
+def _including(g: PartnershipGraph, commune: str) -> list[str]:
     return _below(g, commune, "INCLUDES", TerritoryKind.SUB_TERRITORY)
 
 
-def _reach(g: nx.MultiDiGraph, contracts: Iterable[str]) -> dict[str, set[str]]:
+def _reach(g: PartnershipGraph, contracts: Iterable[str]) -> dict[str, set[str]]:
     """commune id → the given contracts reaching it, from one pass over their COVERS."""
     reach: dict[str, set[str]] = defaultdict(set)
     communes_of: dict[str, list[str]] = {}
     for contract in contracts:
-        for _, territory, rel in g.out_edges(contract, data="rel"):
-            if rel != "COVERS":
+        for _, territory, edge in g.out_edges(contract, data=True):
+            if edge.get("rel") != "COVERS":
                 continue
             if territory not in communes_of:
                 communes_of[territory] = _communes_reached(g, territory)
@@ -172,7 +175,7 @@ def _reach(g: nx.MultiDiGraph, contracts: Iterable[str]) -> dict[str, set[str]]:
     return reach
 
 
-def _communes_reached(g: nx.MultiDiGraph, territory: str) -> list[str]:
+def _communes_reached(g: PartnershipGraph, territory: str) -> list[str]:
     """The communes a contract covering ``territory`` covers (DESIGN §4)."""
     kind = _kind_of(g, territory)
     if kind == TerritoryKind.COMMUNE:
@@ -208,17 +211,17 @@ def _counts(data: dict[str, Any], on: datetime.date, kinds: frozenset[str] | Non
     )
 
 
-def _contract_themes(g: nx.MultiDiGraph, contract: str) -> set[str]:
+def _contract_themes(g: PartnershipGraph, contract: str) -> set[str]:
     return {
         _code(g, theme)
-        for _, action, r in g.out_edges(contract, data="rel")
-        if r == "HAS_ACTION"
-        for _, theme, r2 in g.out_edges(action, data="rel")
-        if r2 == "ADDRESSES"
+        for _, action, to_action in g.out_edges(contract, data=True)
+        if to_action.get("rel") == "HAS_ACTION"
+        for _, theme, to_theme in g.out_edges(action, data=True)
+        if to_theme.get("rel") == "ADDRESSES"
     }
 
 
-def _overlaps(g: nx.MultiDiGraph, code: str, covering: Sequence[str]) -> list[Overlap]:
+def _overlaps(g: PartnershipGraph, code: str, covering: Sequence[str]) -> list[Overlap]:
     """The kinds of which a commune has several covering contracts (sorted ids)."""
     by_kind: dict[str, list[str]] = defaultdict(list)
     for contract in covering:
@@ -243,7 +246,7 @@ def _totals(rows: Sequence[CommuneCoverage]) -> tuple[int, int, int, int]:
 
 
 def _areas(
-    g: nx.MultiDiGraph, rows_by_area: dict[str, list[CommuneCoverage]]
+    g: PartnershipGraph, rows_by_area: dict[str, list[CommuneCoverage]]
 ) -> tuple[AreaCoverage, ...]:
     areas: list[AreaCoverage] = []
     for area, rows in rows_by_area.items():
@@ -264,13 +267,13 @@ def _areas(
     return tuple(sorted(areas, key=lambda a: a.code))
 
 
-def _latest_end_first(g: nx.MultiDiGraph, contract: str) -> tuple[bool, int, str]:
+def _latest_end_first(g: PartnershipGraph, contract: str) -> tuple[bool, int, str]:
     """Key for ``min``: a dated end before none, a later end before an earlier, then key."""
     end = g.nodes[contract].get("end")
     return (end is None, -end.toordinal() if end is not None else 0, _code(g, contract))
 
 
-def _earliest_start_first(g: nx.MultiDiGraph, contract: str) -> tuple[bool, int, str]:
+def _earliest_start_first(g: PartnershipGraph, contract: str) -> tuple[bool, int, str]:
     """Key for ``min``: a dated start before none, an earlier start first, then key."""
     start = g.nodes[contract].get("start")
     return (start is None, start.toordinal() if start is not None else 0, _code(g, contract))

@@ -76,8 +76,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, get_args
 
-import networkx as nx
-
+from analyses.model import PartnershipGraph
 from domain.errors import InputError
 from domain.vocabulary import split_node_id
 
@@ -145,7 +144,7 @@ class _Table:
 
 
 def export_graph(
-    g: nx.MultiDiGraph,
+    g: PartnershipGraph,
     destination: Path,
     fmt: ExportFormat,
     node_attributes: Mapping[str, Mapping[str, Any]] | None = None,
@@ -276,7 +275,7 @@ def _check_destination(paths: list[Path], fmt: str) -> None:
 # --- one flat table of typed values --------------------------------------------------
 
 
-def _flatten(g: nx.MultiDiGraph, extras: Mapping[str, Mapping[str, Any]]) -> _Table:
+def _flatten(g: PartnershipGraph, extras: Mapping[str, Mapping[str, Any]]) -> _Table:
     node_rows: list[dict[str, Scalar]] = []
     labels: list[str] = []
     for node in sorted(g.nodes, key=str):

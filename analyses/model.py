@@ -38,11 +38,16 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
+from typing import TypeAlias
 
 import networkx as nx
 
 from domain.vocabulary import TerritoryKind
 from domain.vocabulary import node_id as node_id  # the analyses' node ids, re-exported
+
+#: The partnership graph: node ids are ``"<kind>:<key>"`` strings (:func:`node_id`).
+#: A string, because networkx's graph classes cannot be subscripted at run time.
+PartnershipGraph: TypeAlias = "nx.MultiDiGraph[str]"
 
 #: Node kinds are plain strings (not enum members) so that the exports write them as text.
 TERRITORY_KINDS: tuple[str, ...] = tuple(kind.value for kind in TerritoryKind)
@@ -59,18 +64,18 @@ _COMMUNE, _EPCI, _DEPARTEMENT, _REGION, _SUB_TERRITORY = (
 CNAF_MINIMUM = ("petite-enfance", "jeunesse", "parentalite")
 
 
-def new_graph() -> nx.MultiDiGraph:
+def new_graph() -> PartnershipGraph:
     """An empty coverage graph."""
     return nx.MultiDiGraph()
 
 
-def add_region(g: nx.MultiDiGraph, code: str, name: str) -> str:
+def add_region(g: PartnershipGraph, code: str, name: str) -> str:
     n = node_id(_REGION, code)
     g.add_node(n, kind=_REGION, label=name, code=code)
     return n
 
 
-def add_departement(g: nx.MultiDiGraph, code: str, name: str, region: str | None = None) -> str:
+def add_departement(g: PartnershipGraph, code: str, name: str, region: str | None = None) -> str:
     n = node_id(_DEPARTEMENT, code)
     g.add_node(n, kind=_DEPARTEMENT, label=name, code=code, region=region)
     if region is not None:
@@ -79,7 +84,7 @@ def add_departement(g: nx.MultiDiGraph, code: str, name: str, region: str | None
 
 
 def add_epci(
-    g: nx.MultiDiGraph, siren: str, name: str, population: int = 0, epci_type: str = ""
+    g: PartnershipGraph, siren: str, name: str, population: int = 0, epci_type: str = ""
 ) -> str:
     n = node_id(_EPCI, siren)
     g.add_node(n, kind=_EPCI, label=name, code=siren, population=population, epci_type=epci_type)
@@ -87,7 +92,7 @@ def add_epci(
 
 
 def add_commune(
-    g: nx.MultiDiGraph,
+    g: PartnershipGraph,
     code: str,
     name: str,
     population: int = 0,
@@ -114,7 +119,7 @@ def add_commune(
 
 
 def add_sub_territory(
-    g: nx.MultiDiGraph, key: str, name: str, communes: Sequence[str], epci: str | None = None
+    g: PartnershipGraph, key: str, name: str, communes: Sequence[str], epci: str | None = None
 ) -> str:
     n = node_id(_SUB_TERRITORY, key)
     g.add_node(n, kind=_SUB_TERRITORY, label=name, key=key)
@@ -126,7 +131,7 @@ def add_sub_territory(
 
 
 def add_contract(
-    g: nx.MultiDiGraph,
+    g: PartnershipGraph,
     key: str,
     contract_kind: str,
     start: datetime.date | None,
@@ -154,14 +159,14 @@ def add_contract(
     return n
 
 
-def add_theme(g: nx.MultiDiGraph, code: str, name: str | None = None) -> str:
+def add_theme(g: PartnershipGraph, code: str, name: str | None = None) -> str:
     n = node_id("theme", code)
     g.add_node(n, kind="theme", label=name or code, code=code, cnaf_minimum=code in CNAF_MINIMUM)
     return n
 
 
 def add_action(
-    g: nx.MultiDiGraph,
+    g: PartnershipGraph,
     key: str,
     contract: str,
     themes: Sequence[str] = (),
@@ -181,7 +186,7 @@ def add_action(
 
 
 def add_partner(
-    g: nx.MultiDiGraph,
+    g: PartnershipGraph,
     key: str,
     name: str,
     partner_kind: str = "other",

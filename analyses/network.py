@@ -5,13 +5,14 @@ from __future__ import annotations
 import networkx as nx
 
 from analyses._walk import _code, _kind_of, _label, _partner, _project
+from analyses.model import PartnershipGraph
 from analyses.results import NetworkReport, PartnerCentrality, PartnerLink
 from analyses.scope import contracts_in_scope
 
 # --- partner networks ------------------------------------------------------------------
 
 
-def bipartite_network(g: nx.MultiDiGraph, scope: str | None = None) -> nx.Graph:
+def bipartite_network(g: PartnershipGraph, scope: str | None = None) -> nx.Graph[str]:
     """The partners and contracts of ``scope`` as a bipartite graph.
 
     Nodes keep their ids and attributes from ``g``, plus ``bipartite`` (0 partner,
@@ -29,7 +30,7 @@ def bipartite_network(g: nx.MultiDiGraph, scope: str | None = None) -> nx.Graph:
     >>> sorted(b.nodes(data="bipartite"))
     [('contract:ctg-sf', 1), ('partner:caf-15', 0)]
     """
-    b = nx.Graph()
+    b: nx.Graph[str] = nx.Graph()
     for contract in contracts_in_scope(g, scope):
         b.add_node(contract, **g.nodes[contract], bipartite=1)
         for partner, _, data in g.in_edges(contract, data=True):
@@ -40,7 +41,7 @@ def bipartite_network(g: nx.MultiDiGraph, scope: str | None = None) -> nx.Graph:
     return b
 
 
-def partner_projection(g: nx.MultiDiGraph, scope: str | None = None) -> nx.Graph:
+def partner_projection(g: PartnershipGraph, scope: str | None = None) -> nx.Graph[str]:
     """The partners of ``scope``'s contracts, linked when they signed a contract together.
 
     Nodes keep their ids and attributes from ``g``; an edge's ``weight`` is the number
@@ -61,7 +62,7 @@ def partner_projection(g: nx.MultiDiGraph, scope: str | None = None) -> nx.Graph
     return _project(g, bipartite_network(g, scope))
 
 
-def partner_network(g: nx.MultiDiGraph, scope: str | None = None) -> NetworkReport:
+def partner_network(g: PartnershipGraph, scope: str | None = None) -> NetworkReport:
     """Who signs with whom on the contracts of ``scope``, and who brokers between them.
 
     Over :func:`partner_projection`: ``degree`` counts a partner's co-signatories,
@@ -113,7 +114,7 @@ def partner_network(g: nx.MultiDiGraph, scope: str | None = None) -> NetworkRepo
         first, second = sorted((_code(g, x), _code(g, y)))
         links.append(PartnerLink(first, second, data["weight"], data["contracts"]))
     links.sort(key=lambda link: (link.a, link.b))
-    contracts = sorted(_code(g, n) for n, side in b.nodes(data="bipartite") if side == 1)
+    contracts = sorted(_code(g, n) for n, data in b.nodes(data=True) if data.get("bipartite") == 1)
     return NetworkReport(
         scope=scope,
         contracts=tuple(contracts),
@@ -124,7 +125,7 @@ def partner_network(g: nx.MultiDiGraph, scope: str | None = None) -> NetworkRepo
 
 
 def common_partners(
-    g: nx.MultiDiGraph, a: str, b: str, scope: str | None = None
+    g: PartnershipGraph, a: str, b: str, scope: str | None = None
 ) -> tuple[str, ...]:
     """The keys of the partners that signed a contract with ``a`` and one with ``b``.
 

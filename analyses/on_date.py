@@ -7,8 +7,6 @@ import functools
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 
-import networkx as nx
-
 from analyses._walk import (
     _areas,
     _code,
@@ -26,7 +24,7 @@ from analyses._walk import (
     _share,
     _totals,
 )
-from analyses.model import CNAF_MINIMUM
+from analyses.model import CNAF_MINIMUM, PartnershipGraph
 from analyses.results import CommuneCoverage, CoverageReport, Overlap, ThemeReport, ThemeRow
 from analyses.scope import communes_in_scope
 
@@ -34,7 +32,7 @@ from analyses.scope import communes_in_scope
 
 
 def territorial_coverage(
-    g: nx.MultiDiGraph,
+    g: PartnershipGraph,
     scope: str | None,
     on: datetime.date,
     kinds: Collection[str] | None = None,
@@ -121,7 +119,7 @@ def territorial_coverage(
 
 
 def theme_coverage(
-    g: nx.MultiDiGraph,
+    g: PartnershipGraph,
     scope: str | None,
     on: datetime.date,
     required: Sequence[str] = CNAF_MINIMUM,

@@ -7,8 +7,6 @@ import datetime
 import itertools
 from collections.abc import Collection
 
-import networkx as nx
-
 from analyses._walk import (
     TIMELINE_STEPS,
     _add_months,
@@ -25,6 +23,7 @@ from analyses._walk import (
     _reach,
     _share,
 )
+from analyses.model import PartnershipGraph
 from analyses.results import ContinuityRow, TimelinePoint
 from analyses.scope import communes_in_scope
 
@@ -32,7 +31,7 @@ from analyses.scope import communes_in_scope
 
 
 def continuity(
-    g: nx.MultiDiGraph,
+    g: PartnershipGraph,
     scope: str | None,
     predecessor: str = "cej",
     successor: str = "ctg",
@@ -111,7 +110,7 @@ def continuity(
 
 
 def coverage_timeline(
-    g: nx.MultiDiGraph,
+    g: PartnershipGraph,
     scope: str | None,
     start: datetime.date,
     end: datetime.date,

@@ -14,8 +14,6 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
-import networkx as nx
-
 from analyses import model as m
 from domain.errors import UserFacingError
 from domain.scopes import Scope
@@ -28,7 +26,7 @@ Rows = Mapping[str, Sequence[Sequence[Any]]]
 ReadRows = Callable[[Scope], Awaitable[Rows]]
 
 
-def build(rows: Rows, scope: Scope) -> nx.MultiDiGraph:
+def build(rows: Rows, scope: Scope) -> m.PartnershipGraph:
     """The coverage graph of ``scope`` from its rows.
 
     Only what reaches the scope is kept: the EPCI of its communes, the sub-territories
@@ -103,6 +101,22 @@ def build(rows: Rows, scope: Scope) -> nx.MultiDiGraph:
         "departement": {d for d in (r[3] for r in rows["communes"]) if d},
         "region": {r for r in (r[4] for r in rows["communes"]) if r},
     }
+    contracts = _add_contracts(g, rows, scope, reachable)
+    for contract, key, title, number, themes in rows["actions"]:
+        if contract in contracts:
+            m.add_action(g, key, contract, themes, title, number)
+    for key, name, kind, signed in rows["partners"]:
+        mine = [k for k in signed if k in contracts]
+        if mine:
+            m.add_partner(g, key, name, kind or "other", mine)
+    return g
+
+
+def _add_contracts(
+    g: m.PartnershipGraph, rows: Rows, scope: Scope, reachable: Mapping[str, set[str]]
+) -> set[str]:
+    """Add the contracts covering a territory of ``reachable`` (kind → codes), every
+    contract for France; return their keys."""
     contracts: set[str] = set()
     covers: dict[str, list[str]] = {}
     for key, kind, code in rows["covers"]:
@@ -116,14 +130,7 @@ def build(rows: Rows, scope: Scope) -> nx.MultiDiGraph:
         m.add_contract(
             g, key, kind or "other", start, end, targets, title, status, signed_on
         )  # fmt: skip
-    for contract, key, title, number, themes in rows["actions"]:
-        if contract in contracts:
-            m.add_action(g, key, contract, themes, title, number)
-    for key, name, kind, signed in rows["partners"]:
-        mine = [k for k in signed if k in contracts]
-        if mine:
-            m.add_partner(g, key, name, kind or "other", mine)
-    return g
+    return contracts
 
 
 class ProjectionCache:
@@ -136,10 +143,10 @@ class ProjectionCache:
     def __init__(self, ttl: float = 60.0, size: int = 8) -> None:
         self.ttl = ttl
         self.size = size
-        self._entries: OrderedDict[Scope, tuple[float, nx.MultiDiGraph]] = OrderedDict()
+        self._entries: OrderedDict[Scope, tuple[float, m.PartnershipGraph]] = OrderedDict()
         self._locks: dict[Scope, asyncio.Lock] = {}
 
-    async def get(self, scope: Scope, read: ReadRows) -> nx.MultiDiGraph:
+    async def get(self, scope: Scope, read: ReadRows) -> m.PartnershipGraph:
         """The coverage graph of ``scope``, from the cache when recent enough, else built
         from the rows that ``read`` returns."""
         if self.ttl <= 0:
@@ -161,7 +168,7 @@ class ProjectionCache:
         """Forget every projection (the graph changed)."""
         self._entries.clear()
 
-    def _fresh(self, scope: Scope) -> nx.MultiDiGraph | None:
+    def _fresh(self, scope: Scope) -> m.PartnershipGraph | None:
         entry = self._entries.get(scope)
         if entry is None or time.monotonic() - entry[0] >= self.ttl:
             return None

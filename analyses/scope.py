@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime
 from collections.abc import Collection
 
-import networkx as nx
-
 from analyses._walk import (
     _below,
     _counts,
@@ -22,12 +20,13 @@ from analyses._walk import (
     _require_kind,
     _scope_kind,
 )
+from analyses.model import PartnershipGraph
 from domain.vocabulary import TerritoryKind
 
 # --- scope and reach -------------------------------------------------------------------
 
 
-def communes_in_scope(g: nx.MultiDiGraph, scope: str | None) -> list[str]:
+def communes_in_scope(g: PartnershipGraph, scope: str | None) -> list[str]:
     """The node ids of the communes of ``scope``, sorted (hence by INSEE code).
 
     ``scope`` is ``None`` (every commune: France) or the node id of a région,
@@ -70,7 +69,7 @@ def communes_in_scope(g: nx.MultiDiGraph, scope: str | None) -> list[str]:
 
 
 def covering_contracts(
-    g: nx.MultiDiGraph,
+    g: PartnershipGraph,
     commune: str,
     on: datetime.date,
     kinds: Collection[str] | None = None,
@@ -104,15 +103,15 @@ def covering_contracts(
     found = {
         contract
         for territory in reachable
-        for contract, _, rel in g.in_edges(territory, data="rel")
-        if rel == "COVERS"
+        for contract, _, edge in g.in_edges(territory, data=True)
+        if edge.get("rel") == "COVERS"
         and _kind_of(g, contract) == "contract"
         and _counts(g.nodes[contract], _day(on), wanted)
     }
     return sorted(found)
 
 
-def contracts_in_scope(g: nx.MultiDiGraph, scope: str | None) -> list[str]:
+def contracts_in_scope(g: PartnershipGraph, scope: str | None) -> list[str]:
     """The node ids of the contracts reaching a commune of ``scope`` at any date, sorted.
 
     A contract reaches a commune when it ``COVERS`` it, its EPCI or a sub-territory

@@ -35,7 +35,6 @@ import time
 from collections.abc import Callable
 from typing import Annotated, Any, LiteralString, TypeVar
 
-import networkx as nx
 import typer
 from bench_graph import graph_contents, load_bench_graph  # same folder
 from bench_neo4j import (
@@ -51,6 +50,7 @@ from rich.console import Console
 from rich.table import Table
 
 import analyses
+from analyses.model import PartnershipGraph
 from analyses.projection import build
 from domain.scopes import Scope
 from graph.coverage_reads import coverage_rows
@@ -75,7 +75,7 @@ RETURN count(c) AS communes, sum(coalesce(c.population, 0)) AS population
 """
 
 
-def project(driver: Driver, scope: Scope) -> nx.MultiDiGraph:
+def project(driver: Driver, scope: Scope) -> PartnershipGraph:
     """The coverage graph of ``scope``: its rows read from Neo4j, then built (both timed)."""
     return build(coverage_rows(driver, "neo4j", scope), scope)
 

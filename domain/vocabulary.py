@@ -239,8 +239,9 @@ def split_node_id(node: str) -> tuple[str, str]:
 
 
 #: The dataset format's kinds of key (what a reference such as ``lead: caf-15`` names) →
-#: the label of the nodes keyed so.
-KEYED_LABEL: Mapping[str, LiteralString] = MappingProxyType(
+#: the label of the nodes keyed so. Both sides are literals: graph.curation_store splices
+#: them into a query (the kind as parameter name and column, the label as label).
+KEYED_LABEL: Mapping[LiteralString, LiteralString] = MappingProxyType(
     {
         "partner": "Partner",
         "person": "Person",

@@ -50,14 +50,14 @@ LOAD_RETRY_SECONDS = 5.0
 
 def open_driver(connection: Neo4jConnection) -> Driver:
     """A synchronous driver (CLI, loaders), already checked to answer."""
-    driver = GraphDatabase.driver(
+    driver = GraphDatabase.driver(  # pyright: ignore[reportUnknownMemberType]  neo4j: untyped **config
         connection.uri,
         auth=(connection.user, connection.password),
         max_transaction_retry_time=LOAD_RETRY_SECONDS,
         notifications_min_severity=NotificationMinimumSeverity.OFF,
     )
     try:
-        driver.verify_connectivity()
+        driver.verify_connectivity()  # pyright: ignore[reportUnknownMemberType]  neo4j: untyped **config
     except (ServiceUnavailable, AuthError, OSError) as error:
         driver.close()
         raise unavailable(connection, error) from error
@@ -70,7 +70,7 @@ def open_async_driver(connection: Neo4jConnection) -> AsyncDriver:
     Connectivity is not checked here so that the API can start (and report through
     ``/healthz``) while Neo4j is still down.
     """
-    return AsyncGraphDatabase.driver(
+    return AsyncGraphDatabase.driver(  # pyright: ignore[reportUnknownMemberType]  neo4j: untyped **config
         connection.uri,
         auth=(connection.user, connection.password),
         # A person is waiting on each request: give up on an unreachable server in

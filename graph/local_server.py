@@ -32,7 +32,7 @@ import string
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -417,7 +417,7 @@ class LocalNeo4j:
     def _ping(self, connection: Neo4jConnection) -> None:
         # A query, not just verify_connectivity(): Bolt accepts logins seconds before the
         # first query is answered, and whoever starts the server wants to query it.
-        with GraphDatabase.driver(
+        with GraphDatabase.driver(  # pyright: ignore[reportUnknownMemberType]  neo4j: untyped **config
             connection.uri,
             auth=(connection.user, connection.password),
             connection_timeout=2.0,
@@ -473,7 +473,7 @@ def throwaway_instance(folder: Path, heap: str = "1g", pagecache: str = "512m") 
 @contextlib.contextmanager
 def throwaway_server(
     base: Path | None = None, heap: str = "1g", pagecache: str = "512m"
-) -> Iterator[Neo4jConnection]:
+) -> Generator[Neo4jConnection, None, None]:
     """A fresh local Neo4j on a free port, for tests and benchmarks; always stopped after.
 
     Its instance lives in ``base/instance`` (a temporary folder, deleted afterwards, when

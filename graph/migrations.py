@@ -79,7 +79,7 @@ def migrate(driver: Driver, database: str) -> int:
 
     Returns the number of statements run (all of them; existing objects are kept).
     """
-    with driver.session(database=database) as session:
+    with driver.session(database=database) as session:  # pyright: ignore[reportUnknownMemberType]  neo4j: untyped **config
         for statement in _STATEMENTS:
             session.run(statement).consume()
         session.run("CALL db.awaitIndexes(300)").consume()

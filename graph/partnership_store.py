@@ -232,7 +232,7 @@ def write_dataset(driver: Driver, database: str, graph: DatasetGraph) -> Dataset
         )
 
     try:
-        with driver.session(database=database) as session:
+        with driver.session(database=database) as session:  # pyright: ignore[reportUnknownMemberType]  neo4j: untyped **config
             return session.execute_write(work)
     except IncompleteCommit as error:  # the commit was sent, its answer never came
         raise WriteInterruptedError(

@@ -90,7 +90,7 @@ class GraphReader:
         self.queries_run += 1
         try:
             async with asyncio.timeout(timeout):
-                async with self._driver.session(
+                async with self._driver.session(  # pyright: ignore[reportUnknownMemberType]  neo4j: untyped **config
                     database=self.database, default_access_mode=READ_ACCESS
                 ) as session:
                     await (await session.run("RETURN 1 AS ok")).consume()

@@ -221,7 +221,7 @@ def write_reference(
         ).consume()
         return WriteSummary(rows=records.row_count(), **totals)
 
-    with driver.session(database=database) as session:
+    with driver.session(database=database) as session:  # pyright: ignore[reportUnknownMemberType]  neo4j: untyped **config
         return session.execute_write(work)
 
 
@@ -317,7 +317,7 @@ def _batches(
 def graph_counts(driver: Driver, database: str) -> dict[str, int]:
     """Node counts per label and relationship counts per type (``:TYPE`` keys)."""
     counts: dict[str, int] = {}
-    with driver.session(database=database, default_access_mode="READ") as session:
+    with driver.session(database=database, default_access_mode="READ") as session:  # pyright: ignore[reportUnknownMemberType]  neo4j: untyped **config
         for label in session.run("CALL db.labels() YIELD label RETURN label").value():
             counts[label] = session.run(
                 "MATCH (n) WHERE $label IN labels(n) RETURN count(n)", label=label

@@ -27,7 +27,7 @@ class GraphWriter:
         """Run ``work`` in a write transaction (retried by the driver on transient
         failures, rolled back when ``work`` raises)."""
         try:
-            async with self._driver.session(
+            async with self._driver.session(  # pyright: ignore[reportUnknownMemberType]  neo4j: untyped **config
                 database=self.database,
                 default_access_mode=WRITE_ACCESS,
                 bookmark_manager=self._driver.execute_query_bookmark_manager,

@@ -11,7 +11,18 @@ from typing import Any
 from domain.names import fold
 from domain.vocabulary import RELATIONSHIP_TYPE, TERRITORY_LABEL, TerritoryKind
 from graph.partnership_store import DatasetGraph, EdgeRow, NodeRow
-from loaders.dataset_format import Action, Contract, TerritoryRef, _Fact
+from loaders.dataset_format import (
+    Action,
+    Body,
+    Contract,
+    Funding,
+    Partner,
+    Person,
+    Source,
+    SubTerritory,
+    TerritoryRef,
+    _Fact,
+)
 from loaders.datasets import Dataset, Vocabularies, action_key
 
 _SUB_TERRITORY = TERRITORY_LABEL[TerritoryKind.SUB_TERRITORY]
@@ -88,6 +99,23 @@ class _Builder:
     # -- the dataset ---------------------------------------------------------------
     def build(self) -> None:
         c = self.content
+        self._vocabularies()
+        for s in c.sources:
+            self._source(s)
+        for p in c.partners:
+            self._partner(p)
+        for person in c.people:
+            self._person(person)
+        for sub in c.sub_territories:
+            self._sub_territory(sub)
+        for contract in c.contracts:
+            self._contract(contract)
+        for body in c.bodies:
+            self._body(body)
+        for g in c.fundings:
+            self._funding(g)
+
+    def _vocabularies(self) -> None:
         for theme in self.vocabularies.themes.values():
             self.shared.append(
                 NodeRow(
@@ -105,106 +133,110 @@ class _Builder:
             self.shared.append(
                 NodeRow("ContractKind", kind["code"], {"name": kind["fr"], "nameEn": kind["en"]})
             )
-        for s in c.sources:
-            self.nodes.append(
-                NodeRow(
-                    "Source",
-                    s.key,
-                    {
-                        "title": s.title,
-                        "publisher": s.publisher,
-                        "date": s.date,
-                        "url": s.url,
-                        "file": s.file,
-                        "note": s.note,
-                        "nameKey": fold(s.title),
-                    },
-                )
+
+    def _source(self, s: Source) -> None:
+        self.nodes.append(
+            NodeRow(
+                "Source",
+                s.key,
+                {
+                    "title": s.title,
+                    "publisher": s.publisher,
+                    "date": s.date,
+                    "url": s.url,
+                    "file": s.file,
+                    "note": s.note,
+                    "nameKey": fold(s.title),
+                },
             )
-        for p in c.partners:
-            self.node(
+        )
+
+    def _partner(self, p: Partner) -> None:
+        self.node(
+            "Partner",
+            p.key,
+            p,
+            name=p.name,
+            kind=p.kind.value,
+            siren=p.siren,
+            aliases=list(p.aliases),
+        )
+        for link in p.governs:
+            self.territory_edge("GOVERNS", "Partner", p.key, link.territory, link)
+        for link in p.serves:
+            self.territory_edge("SERVES", "Partner", p.key, link.territory, link)
+
+    def _person(self, person: Person) -> None:
+        self.node("Person", person.key, person, name=person.name)
+        for post in person.posts:
+            self.edge(
+                "HOLDS_POST",
+                "Person",
+                person.key,
                 "Partner",
-                p.key,
-                p,
-                name=p.name,
-                kind=p.kind.value,
-                siren=p.siren,
-                aliases=list(p.aliases),
+                post.organisation,
+                post,
+                title=post.title,
+                role=post.role,
+                asOf=post.as_of,
             )
-            for link in p.governs:
-                self.territory_edge("GOVERNS", "Partner", p.key, link.territory, link)
-            for link in p.serves:
-                self.territory_edge("SERVES", "Partner", p.key, link.territory, link)
-        for person in c.people:
-            self.node("Person", person.key, person, name=person.name)
-            for post in person.posts:
-                self.edge(
-                    "HOLDS_POST",
-                    "Person",
-                    person.key,
-                    "Partner",
-                    post.organisation,
-                    post,
-                    title=post.title,
-                    role=post.role,
-                    asOf=post.as_of,
-                )
-        for sub in c.sub_territories:
-            self.node(
-                _SUB_TERRITORY,
-                sub.key,
-                sub,
-                name=sub.name,
-                aliases=list(sub.aliases),
-                kind=TerritoryKind.SUB_TERRITORY.value,
+
+    def _sub_territory(self, sub: SubTerritory) -> None:
+        self.node(
+            _SUB_TERRITORY,
+            sub.key,
+            sub,
+            name=sub.name,
+            aliases=list(sub.aliases),
+            kind=TerritoryKind.SUB_TERRITORY.value,
+        )
+        self.territory_edge("PART_OF", _SUB_TERRITORY, sub.key, sub.part_of, sub)
+        for code in sub.communes:
+            self.edge("INCLUDES", _SUB_TERRITORY, sub.key, _COMMUNE, code, sub)
+
+    def _body(self, body: Body) -> None:
+        self.node("Body", body.key, body, name=body.name, kind=body.kind, mission=body.mission)
+        if body.organisation:
+            self.edge("BELONGS_TO", "Body", body.key, "Partner", body.organisation, body)
+        for m in body.members:
+            label, key = (
+                ("Partner", m.partner)
+                if m.partner
+                else ("Person", m.person)
+                if m.person
+                else ("Body", m.body)
             )
-            self.territory_edge("PART_OF", _SUB_TERRITORY, sub.key, sub.part_of, sub)
-            for code in sub.communes:
-                self.edge("INCLUDES", _SUB_TERRITORY, sub.key, _COMMUNE, code, sub)
-        for contract in c.contracts:
-            self._contract(contract)
-        for body in c.bodies:
-            self.node("Body", body.key, body, name=body.name, kind=body.kind, mission=body.mission)
-            if body.organisation:
-                self.edge("BELONGS_TO", "Body", body.key, "Partner", body.organisation, body)
-            for m in body.members:
-                label, key = (
-                    ("Partner", m.partner)
-                    if m.partner
-                    else ("Person", m.person)
-                    if m.person
-                    else ("Body", m.body)
-                )
-                self.edge("MEMBER_OF", label, str(key), "Body", body.key, m, role=m.role)
-            for key in body.steers:
-                self.edge("STEERS", "Body", body.key, "Contract", key, body)
-        for g in c.fundings:
-            self.node(
-                "Funding",
-                g.key,
-                g,
-                name=g.purpose or g.key,
-                amount=g.amount,
-                amountQualifier=g.amount_qualifier.value,
-                currency=g.currency,
-                tax=g.tax,
-                year=g.year,
-                start=g.start,
-                end=g.end,
-                share=g.share,
-                shareQualifier=g.share_qualifier.value,
-                purpose=g.purpose,
-            )
-            if g.payer:
-                self.edge("PAID_BY", "Funding", g.key, "Partner", g.payer, g)
-            if g.payee:
-                self.edge("PAID_TO", "Funding", g.key, "Partner", g.payee, g)
-            if g.share_of:
-                self.edge("SHARE_OF", "Funding", g.key, "Funding", g.share_of, g)
-            for key in g.contracts:
-                self.edge("CONCERNS", "Funding", g.key, "Contract", key, g)
-            if g.territory is not None:
-                self.territory_edge("ON_TERRITORY", "Funding", g.key, g.territory, g)
+            self.edge("MEMBER_OF", label, str(key), "Body", body.key, m, role=m.role)
+        for key in body.steers:
+            self.edge("STEERS", "Body", body.key, "Contract", key, body)
+
+    def _funding(self, g: Funding) -> None:
+        self.node(
+            "Funding",
+            g.key,
+            g,
+            name=g.purpose or g.key,
+            amount=g.amount,
+            amountQualifier=g.amount_qualifier.value,
+            currency=g.currency,
+            tax=g.tax,
+            year=g.year,
+            start=g.start,
+            end=g.end,
+            share=g.share,
+            shareQualifier=g.share_qualifier.value,
+            purpose=g.purpose,
+        )
+        if g.payer:
+            self.edge("PAID_BY", "Funding", g.key, "Partner", g.payer, g)
+        if g.payee:
+            self.edge("PAID_TO", "Funding", g.key, "Partner", g.payee, g)
+        if g.share_of:
+            self.edge("SHARE_OF", "Funding", g.key, "Funding", g.share_of, g)
+        for key in g.contracts:
+            self.edge("CONCERNS", "Funding", g.key, "Contract", key, g)
+        if g.territory is not None:
+            self.territory_edge("ON_TERRITORY", "Funding", g.key, g.territory, g)
 
     def _contract(self, k: Contract) -> None:
         self.node(

@@ -27,7 +27,7 @@ from domain import resources
 from domain.errors import InputError
 from domain.vocabulary import TerritoryKind
 from graph.reference_store import ReferenceRecords
-from loaders.dataset_format import DatasetFile, TerritoryRef
+from loaders.dataset_format import Contract, DatasetFile, TerritoryRef
 from loaders.yaml_lines import Path as DataPath
 from loaders.yaml_lines import YamlSyntaxError, line_of, load_with_lines
 
@@ -300,153 +300,206 @@ def _check_all(
 def _check_references(
     f: _File, checker: _Checker, defined: dict[str, dict[str, tuple[_Where, DataPath]]]
 ) -> None:
-    m = f.model
+    """Check what the file ``f`` refers to, one checker per section in the file's order
+    (so the problems come in the order of the file)."""
+    refs = _References(f, checker, defined)
+    refs.key("source", f.model.default_source, ("default_source",))
+    _check_partners(refs)
+    _check_people(refs)
+    _check_sub_territories(refs)
+    _check_contracts(refs)
+    _check_bodies(refs)
+    _check_fundings(refs)
 
-    def ref(kind: str, key: str | None, path: DataPath) -> None:
-        if key is not None and key not in defined[kind]:
-            close = difflib.get_close_matches(key, list(defined[kind]), n=3)
+
+@dataclass(frozen=True)
+class _References:
+    """One file's references, checked against the keys ``defined`` by every file."""
+
+    file: _File
+    checker: _Checker
+    defined: dict[str, dict[str, tuple[_Where, DataPath]]]
+
+    @property
+    def model(self) -> DatasetFile:
+        return self.file.model
+
+    def add(self, path: DataPath, message: str) -> None:
+        self.checker.add(self.file, path, message)
+
+    def key(self, kind: str, key: str | None, path: DataPath) -> None:
+        """``key`` (when given) must be the key of some ``kind``."""
+        if key is not None and key not in self.defined[kind]:
+            close = difflib.get_close_matches(key, list(self.defined[kind]), n=3)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
-            checker.add(f, path, f"no {kind} has key {key!r}{hint}")
+            self.add(path, f"no {kind} has key {key!r}{hint}")
 
-    def territory(t: TerritoryRef, path: DataPath) -> None:
+    def territory(self, t: TerritoryRef, path: DataPath) -> None:
+        """``t`` must be a sub-territory of the datasets or a code of the reference."""
         kind = t.kind
         if kind == "sub_territory":
-            ref("sub_territory", t.sub_territory, (*path, kind))
+            self.key("sub_territory", t.sub_territory, (*path, kind))
             return
-        codes = checker.territories.codes(kind)
+        codes = self.checker.territories.codes(kind)
         if t.code not in codes:
             close = difflib.get_close_matches(t.code, list(codes), n=3, cutoff=0.6)
             hint = "; closest: " + ", ".join(f"{c} ({codes[c]})" for c in close) if close else ""
-            checker.add(
-                f,
-                (*path, kind),
-                f"{kind} code {t.code!r} is not in the territorial reference{hint}",
+            self.add(
+                (*path, kind), f"{kind} code {t.code!r} is not in the territorial reference{hint}"
             )
 
-    def facts(path: DataPath, fact: Any) -> None:
-        ref("source", fact.source, (*path, "source"))
-        if fact.source is None and m.default_source is None:
-            checker.add(
-                f, path, "no source: give this fact a `source`, or the file a `default_source`"
-            )
+    def facts(self, path: DataPath, fact: Any) -> None:
+        """A fact must cite a source, its own or the file's default one."""
+        self.key("source", fact.source, (*path, "source"))
+        if fact.source is None and self.model.default_source is None:
+            self.add(path, "no source: give this fact a `source`, or the file a `default_source`")
 
-    ref("source", m.default_source, ("default_source",))
-    for i, p in enumerate(m.partners):
-        facts(("partners", i), p)
+
+def _check_partners(refs: _References) -> None:
+    for i, p in enumerate(refs.model.partners):
+        refs.facts(("partners", i), p)
         for group in ("governs", "serves"):
             for j, link in enumerate(getattr(p, group)):
-                territory(link.territory, ("partners", i, group, j, "territory"))
-    for i, person in enumerate(m.people):
-        facts(("people", i), person)
+                refs.territory(link.territory, ("partners", i, group, j, "territory"))
+
+
+def _check_people(refs: _References) -> None:
+    for i, person in enumerate(refs.model.people):
+        refs.facts(("people", i), person)
         for j, post in enumerate(person.posts):
-            ref("partner", post.organisation, ("people", i, "posts", j, "organisation"))
-    for i, s in enumerate(m.sub_territories):
-        facts(("sub_territories", i), s)
-        territory(s.part_of, ("sub_territories", i, "part_of"))
-        members = checker.territories.epci_members.get(s.part_of.code) if s.part_of.epci else None
+            refs.key("partner", post.organisation, ("people", i, "posts", j, "organisation"))
+
+
+def _check_sub_territories(refs: _References) -> None:
+    territories = refs.checker.territories
+    for i, s in enumerate(refs.model.sub_territories):
+        refs.facts(("sub_territories", i), s)
+        refs.territory(s.part_of, ("sub_territories", i, "part_of"))
+        members = territories.epci_members.get(s.part_of.code) if s.part_of.epci else None
         for j, code in enumerate(s.communes):
-            if code not in checker.territories.communes:
-                close = difflib.get_close_matches(code, list(checker.territories.communes), n=3)
-                checker.add(
-                    f, ("sub_territories", i, "communes", j),
+            if code not in territories.communes:
+                close = difflib.get_close_matches(code, list(territories.communes), n=3)
+                refs.add(
+                    ("sub_territories", i, "communes", j),
                     f"commune code {code!r} is not in the territorial reference"
                     + (f"; closest: {', '.join(close)}" if close else ""),
-                )  # fmt: skip
+                )
             elif members is not None and code not in members:
-                checker.add(
-                    f, ("sub_territories", i, "communes", j),
-                    f"commune {code} ({checker.territories.communes[code]}) is not a member of "
+                refs.add(
+                    ("sub_territories", i, "communes", j),
+                    f"commune {code} ({territories.communes[code]}) is not a member of "
                     f"EPCI {s.part_of.code}, which the sub-territory is part of",
-                )  # fmt: skip
-    for i, c in enumerate(m.contracts):
+                )
+
+
+def _check_contracts(refs: _References) -> None:
+    for i, c in enumerate(refs.model.contracts):
         base = ("contracts", i)
-        facts(base, c)
-        if c.kind not in checker.vocabularies.contract_kinds:
-            close = difflib.get_close_matches(c.kind, list(checker.vocabularies.contract_kinds))
-            checker.add(
-                f, (*base, "kind"),
-                f"unknown contract kind {c.kind!r}"
-                + (f"; did you mean {', '.join(close)}?" if close else "")
-                + " (data/vocabularies/contract-kinds.yaml)",
-            )  # fmt: skip
-        if c.start and c.end and c.duration_years:
-            years = ((c.end - c.start).days + 1) / 365.25
-            if abs(years - c.duration_years) > 0.5:
-                checker.add(
-                    f, (*base, "duration_years"),
-                    f"{c.duration_years} years does not match {c.start} to {c.end}",
-                )  # fmt: skip
+        refs.facts(base, c)
+        _check_contract_terms(refs, c, base)
         for j, signatory in enumerate(c.signatories):
-            ref("partner", signatory.partner, (*base, "signatories", j, "partner"))
+            refs.key("partner", signatory.partner, (*base, "signatories", j, "partner"))
             for k, person_key in enumerate(signatory.people):
-                ref("person", person_key, (*base, "signatories", j, "people", k))
+                refs.key("person", person_key, (*base, "signatories", j, "people", k))
         for j, link in enumerate(c.covers):
-            territory(link.territory, (*base, "covers", j, "territory"))
+            refs.territory(link.territory, (*base, "covers", j, "territory"))
         for j, relation in enumerate(c.relations):
-            ref("contract", relation.target, (*base, "relations", j, "target"))
+            refs.key("contract", relation.target, (*base, "relations", j, "target"))
             if relation.target == c.key:
-                checker.add(
-                    f, (*base, "relations", j, "target"), "a contract cannot relate to itself"
-                )
-        axes: dict[int, int] = {}
-        for j, axis in enumerate(c.axes):
-            if axis.number in axes:
-                first = (*base, "axes", axes[axis.number])
-                line = line_of(f.lines, first)
-                checker.add(
-                    f, (*base, "axes", j, "number"),
-                    f"axis number {axis.number} is already used by the axis at "
-                    f"{f'line {line}' if line else _dotted(first)}; number each axis once",
-                )  # fmt: skip
-            axes.setdefault(axis.number, j)
-        numbered: list[tuple[DataPath, int]] = [
-            ((*base, "axes", j), axis.number) for j, axis in enumerate(c.axes)
-        ]
-        numbered += [(path, a.number) for path, a in _actions_of(c, base) if a.number is not None]
-        for path, number in numbered:
-            if number > MAX_NUMBER:
-                checker.add(
-                    f,
-                    (*path, "number"),
-                    f"{number} is too large for a number (at most {MAX_NUMBER})",
-                )
+                refs.add((*base, "relations", j, "target"), "a contract cannot relate to itself")
+        _check_numbering(refs, c, base)
         for j, key in enumerate(c.leads):
-            ref("partner", key, (*base, "leads", j))
+            refs.key("partner", key, (*base, "leads", j))
         for j, key in enumerate(c.funders):
-            ref("partner", key, (*base, "funders", j))
-        for path, action in _actions_of(c, base):
-            ref("partner", action.lead, (*path, "lead"))
-            for k, key in enumerate(action.funders):
-                ref("partner", key, (*path, "funders", k))
-            for k, theme in enumerate(action.themes):
-                if theme not in checker.vocabularies.themes:
-                    close = difflib.get_close_matches(theme, list(checker.vocabularies.themes))
-                    checker.add(
-                        f, (*path, "themes", k),
-                        f"unknown theme {theme!r}"
-                        + (f"; did you mean {', '.join(close)}?" if close else "")
-                        + " (data/vocabularies/themes.yaml)",
-                    )  # fmt: skip
-    for i, b in enumerate(m.bodies):
-        facts(("bodies", i), b)
-        ref("partner", b.organisation, ("bodies", i, "organisation"))
+            refs.key("partner", key, (*base, "funders", j))
+        _check_actions(refs, c, base)
+
+
+def _check_contract_terms(refs: _References, c: Contract, base: DataPath) -> None:
+    """A contract's kind comes from the vocabulary and its duration matches its dates."""
+    kinds = refs.checker.vocabularies.contract_kinds
+    if c.kind not in kinds:
+        close = difflib.get_close_matches(c.kind, list(kinds))
+        refs.add(
+            (*base, "kind"),
+            f"unknown contract kind {c.kind!r}"
+            + (f"; did you mean {', '.join(close)}?" if close else "")
+            + " (data/vocabularies/contract-kinds.yaml)",
+        )
+    if c.start and c.end and c.duration_years:
+        years = ((c.end - c.start).days + 1) / 365.25
+        if abs(years - c.duration_years) > 0.5:
+            refs.add(
+                (*base, "duration_years"),
+                f"{c.duration_years} years does not match {c.start} to {c.end}",
+            )
+
+
+def _check_numbering(refs: _References, c: Contract, base: DataPath) -> None:
+    """Each axis number is used once; no axis or action number exceeds MAX_NUMBER."""
+    axes: dict[int, int] = {}
+    for j, axis in enumerate(c.axes):
+        if axis.number in axes:
+            first = (*base, "axes", axes[axis.number])
+            line = line_of(refs.file.lines, first)
+            refs.add(
+                (*base, "axes", j, "number"),
+                f"axis number {axis.number} is already used by the axis at "
+                f"{f'line {line}' if line else _dotted(first)}; number each axis once",
+            )
+        axes.setdefault(axis.number, j)
+    numbered: list[tuple[DataPath, int]] = [
+        ((*base, "axes", j), axis.number) for j, axis in enumerate(c.axes)
+    ]
+    numbered += [(path, a.number) for path, a in _actions_of(c, base) if a.number is not None]
+    for path, number in numbered:
+        if number > MAX_NUMBER:
+            refs.add(
+                (*path, "number"), f"{number} is too large for a number (at most {MAX_NUMBER})"
+            )
+
+
+def _check_actions(refs: _References, c: Contract, base: DataPath) -> None:
+    themes = refs.checker.vocabularies.themes
+    for path, action in _actions_of(c, base):
+        refs.key("partner", action.lead, (*path, "lead"))
+        for k, key in enumerate(action.funders):
+            refs.key("partner", key, (*path, "funders", k))
+        for k, theme in enumerate(action.themes):
+            if theme not in themes:
+                close = difflib.get_close_matches(theme, list(themes))
+                refs.add(
+                    (*path, "themes", k),
+                    f"unknown theme {theme!r}"
+                    + (f"; did you mean {', '.join(close)}?" if close else "")
+                    + " (data/vocabularies/themes.yaml)",
+                )
+
+
+def _check_bodies(refs: _References) -> None:
+    for i, b in enumerate(refs.model.bodies):
+        refs.facts(("bodies", i), b)
+        refs.key("partner", b.organisation, ("bodies", i, "organisation"))
         for j, member in enumerate(b.members):
-            ref("partner", member.partner, ("bodies", i, "members", j, "partner"))
-            ref("person", member.person, ("bodies", i, "members", j, "person"))
-            ref("body", member.body, ("bodies", i, "members", j, "body"))
+            refs.key("partner", member.partner, ("bodies", i, "members", j, "partner"))
+            refs.key("person", member.person, ("bodies", i, "members", j, "person"))
+            refs.key("body", member.body, ("bodies", i, "members", j, "body"))
         for j, key in enumerate(b.steers):
-            ref("contract", key, ("bodies", i, "steers", j))
-    for i, g in enumerate(m.fundings):
-        facts(("fundings", i), g)
-        ref("partner", g.payer, ("fundings", i, "payer"))
-        ref("partner", g.payee, ("fundings", i, "payee"))
-        ref("funding", g.share_of, ("fundings", i, "share_of"))
+            refs.key("contract", key, ("bodies", i, "steers", j))
+
+
+def _check_fundings(refs: _References) -> None:
+    for i, g in enumerate(refs.model.fundings):
+        refs.facts(("fundings", i), g)
+        refs.key("partner", g.payer, ("fundings", i, "payer"))
+        refs.key("partner", g.payee, ("fundings", i, "payee"))
+        refs.key("funding", g.share_of, ("fundings", i, "share_of"))
         for j, key in enumerate(g.contracts):
-            ref("contract", key, ("fundings", i, "contracts", j))
+            refs.key("contract", key, ("fundings", i, "contracts", j))
         if g.territory is not None:
-            territory(g.territory, ("fundings", i, "territory"))
+            refs.territory(g.territory, ("fundings", i, "territory"))
         if g.start and g.end and g.end < g.start:
-            checker.add(f, ("fundings", i, "end"), f"end {g.end} is before start {g.start}")
+            refs.add(("fundings", i, "end"), f"end {g.end} is before start {g.start}")
 
 
 def _actions_of(contract: Any, base: DataPath) -> list[tuple[DataPath, Any]]:

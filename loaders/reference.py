@@ -154,22 +154,7 @@ def read_reference(
                 f"{c.departement!r}, which departements.json does not have. {_SETUP_HINT}"
             )
 
-    commune_codes = {c.code for c in communes_in}
-    epci_of: dict[str, str] = {}
-    for e in epcis_in:
-        for m in e.membres:
-            if m.code not in commune_codes:
-                raise ReferenceDataError(
-                    f"{data_dir / 'epci.json'}: EPCI {e.code} ({e.nom}) lists member {m.code}, "
-                    f"which is not a current commune in communes.json. {_SETUP_HINT}"
-                )
-            if m.code in epci_of and epci_of[m.code] != e.code:
-                raise ReferenceDataError(
-                    f"{data_dir / 'epci.json'}: commune {m.code} is a member of both "
-                    f"{epci_of[m.code]} and {e.code}; a commune belongs to one EPCI."
-                )
-            epci_of[m.code] = e.code
-
+    epci_of = _epci_of_commune(data_dir, epcis_in, {c.code for c in communes_in})
     selected = _selected_departements(departements, departement_by_code)
     population_by_departement: Counter[str] = Counter()
     for c in communes_in:
@@ -229,6 +214,27 @@ def read_reference(
         ),
         epci_departements=tuple(epci_departements),
     )
+
+
+def _epci_of_commune(
+    data_dir: Path, epcis_in: Sequence[_EpciIn], commune_codes: set[str]
+) -> dict[str, str]:
+    """commune code → the SIREN of its EPCI; every member a current commune, and in one EPCI."""
+    epci_of: dict[str, str] = {}
+    for e in epcis_in:
+        for m in e.membres:
+            if m.code not in commune_codes:
+                raise ReferenceDataError(
+                    f"{data_dir / 'epci.json'}: EPCI {e.code} ({e.nom}) lists member {m.code}, "
+                    f"which is not a current commune in communes.json. {_SETUP_HINT}"
+                )
+            if m.code in epci_of and epci_of[m.code] != e.code:
+                raise ReferenceDataError(
+                    f"{data_dir / 'epci.json'}: commune {m.code} is a member of both "
+                    f"{epci_of[m.code]} and {e.code}; a commune belongs to one EPCI."
+                )
+            epci_of[m.code] = e.code
+    return epci_of
 
 
 def _selected_departements(

@@ -23,9 +23,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "test: ruff, mypy"
+echo "test: ruff, mypy, basedpyright"
 .venv/bin/ruff format --check .
 .venv/bin/ruff check .
 .venv/bin/mypy .
+# LiteralString Cypher, which mypy reads as plain str ([tool.basedpyright] in pyproject.toml)
+.venv/bin/basedpyright
 echo "test: pytest"
 .venv/bin/python -m pytest --basetemp="$CTG_TEST_NEO4J_DIR/pytest" "$@"

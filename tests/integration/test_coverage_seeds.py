@@ -14,6 +14,7 @@ import pytest
 from neo4j import Driver
 
 import analyses
+from analyses.model import PartnershipGraph
 from analyses.projection import build
 from domain.scopes import Scope
 from graph.coverage_reads import coverage_rows
@@ -35,7 +36,7 @@ def seeded(driver: Driver) -> Driver:
     return driver
 
 
-def graph_of(driver: Driver, scope: Scope) -> nx.MultiDiGraph:
+def graph_of(driver: Driver, scope: Scope) -> PartnershipGraph:
     return build(coverage_rows(driver, DB, scope), scope)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import doctest
 from datetime import date
 
-import networkx as nx
 import pytest
 
 from analyses import (
@@ -47,7 +46,7 @@ def test_docstring_examples_run() -> None:
 
 
 @pytest.fixture
-def g() -> nx.MultiDiGraph:
+def g() -> cm.PartnershipGraph:
     """Two départements in two régions, three EPCI, a basin and a commune with no EPCI.
 
     ===========  ==========  =====  ===========  ======  =====================================
@@ -95,7 +94,7 @@ def g() -> nx.MultiDiGraph:
 # --- communes_in_scope -----------------------------------------------------------------
 
 
-def test_scope_none_is_every_commune_of_france(g: nx.MultiDiGraph) -> None:
+def test_scope_none_is_every_commune_of_france(g: cm.PartnershipGraph) -> None:
     assert communes_in_scope(g, None) == [
         "commune:15100",
         "commune:15120",
@@ -118,7 +117,7 @@ def test_scope_none_is_every_commune_of_france(g: nx.MultiDiGraph) -> None:
     ],
 )
 def test_scope_follows_the_territorial_hierarchy(
-    g: nx.MultiDiGraph, scope: str, communes: list[str]
+    g: cm.PartnershipGraph, scope: str, communes: list[str]
 ) -> None:
     assert communes_in_scope(g, scope) == [f"commune:{code}" for code in communes]
 
@@ -129,17 +128,17 @@ def test_a_departement_known_only_through_its_communes_is_a_scope() -> None:
     assert communes_in_scope(g, "departement:2A") == ["commune:2A004"]
 
 
-def test_an_unknown_scope_is_refused_clearly(g: nx.MultiDiGraph) -> None:
+def test_an_unknown_scope_is_refused_clearly(g: cm.PartnershipGraph) -> None:
     with pytest.raises(ValueError, match=r"unknown scope 'epci:999999999'"):
         communes_in_scope(g, "epci:999999999")
 
 
-def test_a_bare_code_as_scope_gets_a_suggestion(g: nx.MultiDiGraph) -> None:
+def test_a_bare_code_as_scope_gets_a_suggestion(g: cm.PartnershipGraph) -> None:
     with pytest.raises(ValueError, match=r"did you mean 'epci:200066660'\?"):
         communes_in_scope(g, SF)
 
 
-def test_a_contract_is_not_a_scope(g: nx.MultiDiGraph) -> None:
+def test_a_contract_is_not_a_scope(g: cm.PartnershipGraph) -> None:
     with pytest.raises(
         ValueError, match=r"'contract:ctg-sf' is a 'contract' node, not a territory"
     ):
@@ -159,18 +158,18 @@ def test_a_contract_is_not_a_scope(g: nx.MultiDiGraph) -> None:
     ],
 )
 def test_a_contract_covers_its_epcis_communes_from_first_to_last_day(
-    g: nx.MultiDiGraph, on: date, expected: list[str]
+    g: cm.PartnershipGraph, on: date, expected: list[str]
 ) -> None:
     assert covering_contracts(g, "commune:15100", on) == expected
 
 
-def test_a_basin_contract_covers_the_communes_it_includes_only(g: nx.MultiDiGraph) -> None:
+def test_a_basin_contract_covers_the_communes_it_includes_only(g: cm.PartnershipGraph) -> None:
     assert covering_contracts(g, "commune:71306", date(2019, 7, 1)) == ["contract:ctg-nord"]
     assert covering_contracts(g, "commune:71306", date(2019, 6, 30)) == []
     assert covering_contracts(g, "commune:71106", date(2019, 7, 1)) == ["contract:ccs-cu"]
 
 
-def test_covering_contracts_are_sorted_and_filtered_by_kind(g: nx.MultiDiGraph) -> None:
+def test_covering_contracts_are_sorted_and_filtered_by_kind(g: cm.PartnershipGraph) -> None:
     assert covering_contracts(g, "commune:71306", MID_2020) == [
         "contract:ctg-cu",
         "contract:ctg-nord",
@@ -200,7 +199,7 @@ def test_a_contract_reaching_a_commune_twice_is_listed_once() -> None:
     assert covering_contracts(g, "commune:15187", MID_2020) == ["contract:ctg"]
 
 
-def test_covering_contracts_of_an_unknown_commune_is_refused(g: nx.MultiDiGraph) -> None:
+def test_covering_contracts_of_an_unknown_commune_is_refused(g: cm.PartnershipGraph) -> None:
     with pytest.raises(ValueError, match=r"no node 'commune:99999'"):
         covering_contracts(g, "commune:99999", MID_2020)
     with pytest.raises(ValueError, match=r"'epci:200066660' is a 'epci' node, not a 'commune' one"):
@@ -210,7 +209,7 @@ def test_covering_contracts_of_an_unknown_commune_is_refused(g: nx.MultiDiGraph)
 # --- territorial_coverage --------------------------------------------------------------
 
 
-def test_coverage_of_france_counts_communes_and_population(g: nx.MultiDiGraph) -> None:
+def test_coverage_of_france_counts_communes_and_population(g: cm.PartnershipGraph) -> None:
     report = territorial_coverage(g, None, MID_2020)
     # Active on 1 June 2020: ctg-sf, ctg-nord, ctg-cu, ccs-cu (cej-sf ended in 2016).
     assert report.scope is None
@@ -224,7 +223,7 @@ def test_coverage_of_france_counts_communes_and_population(g: nx.MultiDiGraph) -
     assert report.uncovered_epcis == (PL,)
 
 
-def test_each_commune_lists_its_contracts_and_territories(g: nx.MultiDiGraph) -> None:
+def test_each_commune_lists_its_contracts_and_territories(g: cm.PartnershipGraph) -> None:
     communes = territorial_coverage(g, None, MID_2020).communes
     assert [c.code for c in communes] == ["15100", "15120", "15187", "15999", "71106", "71306"]
     assert communes[5] == CommuneCoverage(
@@ -242,7 +241,7 @@ def test_each_commune_lists_its_contracts_and_territories(g: nx.MultiDiGraph) ->
     assert communes[2].contracts == ("ctg-sf",)  # cej-sf is over by 2020
 
 
-def test_coverage_by_epci_and_departement(g: nx.MultiDiGraph) -> None:
+def test_coverage_by_epci_and_departement(g: cm.PartnershipGraph) -> None:
     report = territorial_coverage(g, None, MID_2020)
     # Nowhere (15999) has no EPCI: no EPCI row counts it, the Cantal row does.
     assert report.by_epci == (
@@ -266,7 +265,7 @@ def test_coverage_by_epci_and_departement(g: nx.MultiDiGraph) -> None:
 
 
 def test_two_contracts_of_one_kind_overlap_two_of_different_kinds_do_not(
-    g: nx.MultiDiGraph,
+    g: cm.PartnershipGraph,
 ) -> None:
     report = territorial_coverage(g, None, MID_2020)
     # Montceau: ctg-cu and ctg-nord (both CTG); Le Creusot: ctg-cu and ccs-cu (not an overlap).
@@ -275,7 +274,7 @@ def test_two_contracts_of_one_kind_overlap_two_of_different_kinds_do_not(
     assert territorial_coverage(g, None, date(2019, 12, 31)).overlaps == ()
 
 
-def test_an_epci_with_one_covered_commune_is_not_uncovered(g: nx.MultiDiGraph) -> None:
+def test_an_epci_with_one_covered_commune_is_not_uncovered(g: cm.PartnershipGraph) -> None:
     report = territorial_coverage(g, None, date(2016, 6, 1))
     # Only cej-sf runs in mid-2016, on Saint-Flour alone: its EPCI is partly covered.
     assert report.uncovered_communes == ("15100", "15120", "15999", "71106", "71306")
@@ -283,7 +282,7 @@ def test_an_epci_with_one_covered_commune_is_not_uncovered(g: nx.MultiDiGraph) -
     assert report.by_epci[0].share_communes == 0.5
 
 
-def test_a_scope_reports_only_its_areas(g: nx.MultiDiGraph) -> None:
+def test_a_scope_reports_only_its_areas(g: cm.PartnershipGraph) -> None:
     report = territorial_coverage(g, f"epci:{CU}", MID_2020)
     assert report.scope == f"epci:{CU}"
     assert [c.code for c in report.communes] == ["71106", "71306"]
@@ -303,7 +302,7 @@ def test_a_membership_known_only_by_its_edge_counts_in_its_epci() -> None:
     assert [(a.code, a.communes, a.covered_communes) for a in report.by_epci] == [(SF, 1, 1)]
 
 
-def test_coverage_restricted_to_contract_kinds(g: nx.MultiDiGraph) -> None:
+def test_coverage_restricted_to_contract_kinds(g: cm.PartnershipGraph) -> None:
     report = territorial_coverage(g, None, date(2015, 6, 1), kinds=["cej", "cej"])
     assert report.kinds == ("cej",)
     assert report.communes_covered == 1
@@ -314,7 +313,7 @@ def test_coverage_restricted_to_contract_kinds(g: nx.MultiDiGraph) -> None:
     assert ctg_only.communes[4].contracts == ("ctg-cu",)  # Le Creusot without its CCS
 
 
-def test_shares_are_zero_when_there_is_no_population(g: nx.MultiDiGraph) -> None:
+def test_shares_are_zero_when_there_is_no_population(g: cm.PartnershipGraph) -> None:
     report = territorial_coverage(g, "commune:15999", MID_2020)
     assert (report.communes_total, report.population_total) == (1, 0)
     assert (report.share_communes, report.share_population) == (0.0, 0.0)
@@ -336,7 +335,7 @@ def test_an_empty_scope_has_zero_shares() -> None:
     assert (report.communes, report.by_epci, report.by_departement) == ((), (), ())
 
 
-def test_coverage_of_an_unknown_scope_is_refused(g: nx.MultiDiGraph) -> None:
+def test_coverage_of_an_unknown_scope_is_refused(g: cm.PartnershipGraph) -> None:
     with pytest.raises(ValueError, match="unknown scope 'region:99'"):
         territorial_coverage(g, "region:99", MID_2020)
 
@@ -344,7 +343,7 @@ def test_coverage_of_an_unknown_scope_is_refused(g: nx.MultiDiGraph) -> None:
 # --- theme_coverage --------------------------------------------------------------------
 
 
-def test_themes_per_commune_and_the_cnaf_minimum(g: nx.MultiDiGraph) -> None:
+def test_themes_per_commune_and_the_cnaf_minimum(g: cm.PartnershipGraph) -> None:
     report = theme_coverage(g, None, MID_2020)
     assert report.required == ("petite-enfance", "jeunesse", "parentalite")
     assert report.themes == (
@@ -369,7 +368,7 @@ def test_themes_per_commune_and_the_cnaf_minimum(g: nx.MultiDiGraph) -> None:
     assert [gap.commune for gap in report.gaps] == ["15120", "15999", "71106"]
 
 
-def test_themes_by_epci(g: nx.MultiDiGraph) -> None:
+def test_themes_by_epci(g: cm.PartnershipGraph) -> None:
     assert theme_coverage(g, None, MID_2020).by_epci == (
         (SF, ("jeunesse", "logement", "parentalite", "petite-enfance")),
         (PL, ()),
@@ -377,7 +376,7 @@ def test_themes_by_epci(g: nx.MultiDiGraph) -> None:
     )
 
 
-def test_themes_follow_the_date_the_kinds_and_the_required_list(g: nx.MultiDiGraph) -> None:
+def test_themes_follow_the_date_the_kinds_and_the_required_list(g: cm.PartnershipGraph) -> None:
     in_2016 = {row.commune: row for row in theme_coverage(g, None, date(2016, 6, 1)).rows}
     assert in_2016["15187"].covered
     assert in_2016["15187"].themes == ("enfance",)
@@ -398,7 +397,7 @@ def test_themes_follow_the_date_the_kinds_and_the_required_list(g: nx.MultiDiGra
 
 
 @pytest.fixture
-def succession() -> nx.MultiDiGraph:
+def succession() -> cm.PartnershipGraph:
     g = cm.new_graph()
     cm.add_epci(g, SF, "Saint-Flour Communauté")
     for code in ("01001", "01002", "01003", "01004", "01005", "01006"):
@@ -433,7 +432,7 @@ def succession() -> nx.MultiDiGraph:
     return g
 
 
-def test_continuity_statuses(succession: nx.MultiDiGraph) -> None:
+def test_continuity_statuses(succession: cm.PartnershipGraph) -> None:
     rows = continuity(succession, None)
     assert [(r.commune, r.status, r.gap_days) for r in rows] == [
         ("01001", "continuous", 0),
@@ -445,7 +444,7 @@ def test_continuity_statuses(succession: nx.MultiDiGraph) -> None:
     ]
 
 
-def test_continuity_rows_name_both_contracts(succession: nx.MultiDiGraph) -> None:
+def test_continuity_rows_name_both_contracts(succession: cm.PartnershipGraph) -> None:
     rows = {r.commune: r for r in continuity(succession, None)}
     assert rows["01002"] == ContinuityRow(
         commune="01002",
@@ -462,14 +461,14 @@ def test_continuity_rows_name_both_contracts(succession: nx.MultiDiGraph) -> Non
 
 
 def test_continuity_takes_the_last_predecessor_and_the_first_dated_successor(
-    succession: nx.MultiDiGraph,
+    succession: cm.PartnershipGraph,
 ) -> None:
     row = continuity(succession, "commune:01007")[0]
     assert (row.predecessor, row.predecessor_end) == ("cej-g2", date(2019, 6, 30))
     assert (row.successor, row.successor_start) == ("ctg-g-early", date(2019, 7, 1))
 
 
-def test_continuity_between_other_kinds_and_scopes(succession: nx.MultiDiGraph) -> None:
+def test_continuity_between_other_kinds_and_scopes(succession: cm.PartnershipGraph) -> None:
     cm.add_contract(succession, "ccs-f", "ccs", date(2015, 1, 1), date(2019, 12, 31), [])
     succession.add_edge("contract:ccs-f", "commune:01006", rel="COVERS")
     rows = continuity(succession, None, predecessor="ccs", successor="ctg")
@@ -479,7 +478,7 @@ def test_continuity_between_other_kinds_and_scopes(succession: nx.MultiDiGraph) 
     assert [r.commune for r in continuity(succession, f"epci:{SF}")] == ["01007"]
 
 
-def test_continuity_needs_two_kinds(succession: nx.MultiDiGraph) -> None:
+def test_continuity_needs_two_kinds(succession: cm.PartnershipGraph) -> None:
     with pytest.raises(ValueError, match="different predecessor and successor"):
         continuity(succession, None, predecessor="ctg", successor="ctg")
 
@@ -488,7 +487,7 @@ def test_continuity_needs_two_kinds(succession: nx.MultiDiGraph) -> None:
 
 
 @pytest.fixture
-def two_communes() -> nx.MultiDiGraph:
+def two_communes() -> cm.PartnershipGraph:
     g = cm.new_graph()
     cm.add_commune(g, "00001", "X", 100)
     cm.add_commune(g, "00002", "Y", 300)
@@ -498,7 +497,7 @@ def two_communes() -> nx.MultiDiGraph:
     return g
 
 
-def test_timeline_by_year_across_contract_ends(two_communes: nx.MultiDiGraph) -> None:
+def test_timeline_by_year_across_contract_ends(two_communes: cm.PartnershipGraph) -> None:
     points = coverage_timeline(two_communes, None, date(2016, 1, 1), date(2022, 1, 1))
     assert [(p.on, p.communes_covered, p.population_covered) for p in points] == [
         (date(2016, 1, 1), 1, 300),  # Y by k2
@@ -514,7 +513,7 @@ def test_timeline_by_year_across_contract_ends(two_communes: nx.MultiDiGraph) ->
     assert points[4].share_population == 0.25
 
 
-def test_timeline_counts_a_contracts_last_day(two_communes: nx.MultiDiGraph) -> None:
+def test_timeline_counts_a_contracts_last_day(two_communes: cm.PartnershipGraph) -> None:
     points = coverage_timeline(
         two_communes, "commune:00001", date(2016, 12, 31), date(2021, 12, 31)
     )
@@ -528,14 +527,14 @@ def test_timeline_counts_a_contracts_last_day(two_communes: nx.MultiDiGraph) -> 
     ]
 
 
-def test_timeline_by_kind(two_communes: nx.MultiDiGraph) -> None:
+def test_timeline_by_kind(two_communes: cm.PartnershipGraph) -> None:
     points = coverage_timeline(
         two_communes, None, date(2016, 1, 1), date(2018, 1, 1), kinds=["ctg"]
     )
     assert [p.communes_covered for p in points] == [0, 1, 2]
 
 
-def test_timeline_steps_by_month_and_quarter(two_communes: nx.MultiDiGraph) -> None:
+def test_timeline_steps_by_month_and_quarter(two_communes: cm.PartnershipGraph) -> None:
     months = coverage_timeline(two_communes, None, date(2020, 1, 31), date(2020, 4, 30), "month")
     assert [p.on for p in months] == [
         date(2020, 1, 31),
@@ -555,7 +554,7 @@ def test_timeline_steps_by_month_and_quarter(two_communes: nx.MultiDiGraph) -> N
     ]
 
 
-def test_timeline_agrees_with_coverage_on_each_date(g: nx.MultiDiGraph) -> None:
+def test_timeline_agrees_with_coverage_on_each_date(g: cm.PartnershipGraph) -> None:
     for point in coverage_timeline(g, None, date(2012, 1, 1), date(2026, 1, 1), "quarter"):
         report = territorial_coverage(g, None, point.on)
         assert (point.communes_covered, point.population_covered) == (
@@ -564,7 +563,7 @@ def test_timeline_agrees_with_coverage_on_each_date(g: nx.MultiDiGraph) -> None:
         ), point.on
 
 
-def test_timeline_refuses_unknown_steps_and_reversed_dates(g: nx.MultiDiGraph) -> None:
+def test_timeline_refuses_unknown_steps_and_reversed_dates(g: cm.PartnershipGraph) -> None:
     with pytest.raises(ValueError, match="unknown step 'week'"):
         coverage_timeline(g, None, date(2020, 1, 1), date(2021, 1, 1), "week")
     with pytest.raises(ValueError, match=r"starts \(2021-01-01\) after it ends \(2020-01-01\)"):
@@ -575,7 +574,7 @@ def test_timeline_refuses_unknown_steps_and_reversed_dates(g: nx.MultiDiGraph) -
 
 
 @pytest.fixture
-def partners() -> nx.MultiDiGraph:
+def partners() -> cm.PartnershipGraph:
     """commune-a — caf — commune-b (a path), cpam = msa (two contracts), etat alone."""
     g = cm.new_graph()
     cm.add_departement(g, "15", "Cantal")
@@ -598,7 +597,7 @@ def partners() -> nx.MultiDiGraph:
     return g
 
 
-def test_contracts_in_scope_reach_communes_at_any_date(partners: nx.MultiDiGraph) -> None:
+def test_contracts_in_scope_reach_communes_at_any_date(partners: cm.PartnershipGraph) -> None:
     assert contracts_in_scope(partners, "commune:15187") == ["contract:c1", "contract:c2"]
     assert contracts_in_scope(partners, "commune:15100") == ["contract:c2"]
     assert contracts_in_scope(partners, "commune:15014") == ["contract:c3", "contract:c4"]
@@ -610,10 +609,10 @@ def test_contracts_in_scope_reach_communes_at_any_date(partners: nx.MultiDiGraph
     assert contracts_in_scope(partners, None) == [f"contract:c{i}" for i in (1, 2, 3, 4, 5)]
 
 
-def test_bipartite_network_keeps_ids_attributes_and_roles(partners: nx.MultiDiGraph) -> None:
+def test_bipartite_network_keeps_ids_attributes_and_roles(partners: cm.PartnershipGraph) -> None:
     partners.add_edge("partner:etat", "contract:c1", rel="SIGNED", role="prefet")
     b = bipartite_network(partners, "commune:15187")
-    assert sorted(b.nodes(data="bipartite")) == [
+    assert sorted((n, data["bipartite"]) for n, data in b.nodes(data=True)) == [
         ("contract:c1", 1),
         ("contract:c2", 1),
         ("partner:caf", 0),
@@ -627,7 +626,7 @@ def test_bipartite_network_keeps_ids_attributes_and_roles(partners: nx.MultiDiGr
     assert b.edges["partner:etat", "contract:c1"]["role"] == "prefet"
 
 
-def test_partner_projection_weighs_shared_contracts(partners: nx.MultiDiGraph) -> None:
+def test_partner_projection_weighs_shared_contracts(partners: cm.PartnershipGraph) -> None:
     p = partner_projection(partners)
     assert sorted(p.nodes) == [
         "partner:caf",
@@ -643,7 +642,7 @@ def test_partner_projection_weighs_shared_contracts(partners: nx.MultiDiGraph) -
     assert p.nodes["partner:msa"]["partner_kind"] == "msa"
 
 
-def test_the_middle_of_a_path_is_the_broker(partners: nx.MultiDiGraph) -> None:
+def test_the_middle_of_a_path_is_the_broker(partners: cm.PartnershipGraph) -> None:
     report = partner_network(partners)
     assert report.contracts == ("c1", "c2", "c3", "c4", "c5")
     by_key = {p.partner: p for p in report.partners}
@@ -674,7 +673,7 @@ def test_the_middle_of_a_path_is_the_broker(partners: nx.MultiDiGraph) -> None:
     )
 
 
-def test_separate_components_and_links(partners: nx.MultiDiGraph) -> None:
+def test_separate_components_and_links(partners: cm.PartnershipGraph) -> None:
     report = partner_network(partners)
     assert report.components == (("caf", "commune-a", "commune-b"), ("cpam", "msa"), ("etat",))
     assert {p.partner: p.component for p in report.partners} == {
@@ -710,7 +709,7 @@ def test_components_are_listed_largest_first_then_by_first_key() -> None:
     assert {p.partner: p.component for p in report.partners}["a-alone"] == 3
 
 
-def test_a_scoped_network_keeps_the_contracts_of_the_scope(partners: nx.MultiDiGraph) -> None:
+def test_a_scoped_network_keeps_the_contracts_of_the_scope(partners: cm.PartnershipGraph) -> None:
     report = partner_network(partners, "commune:15100")
     assert report.scope == "commune:15100"
     assert report.contracts == ("c2",)

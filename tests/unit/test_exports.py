@@ -18,6 +18,7 @@ import pytest
 import analyses.exports
 from analyses.exports import EXPORT_FORMATS, ExportFormat, export_graph
 from analyses.model import (
+    PartnershipGraph,
     add_action,
     add_commune,
     add_contract,
@@ -61,7 +62,7 @@ COVERAGE: dict[str, dict[str, Any]] = {
 
 
 @pytest.fixture
-def g() -> nx.MultiDiGraph:
+def g() -> PartnershipGraph:
     """Saint-Flour Communauté: three communes, a sub-territory, a CTG with an action on two
     themes, a CEJ without dates, and the CAF that signed the CTG twice (two roles)."""
     g = new_graph()
@@ -95,7 +96,7 @@ def g() -> nx.MultiDiGraph:
     return g
 
 
-def export(g: nx.MultiDiGraph, folder: Path, fmt: ExportFormat, **kwargs: Any) -> list[Path]:
+def export(g: PartnershipGraph, folder: Path, fmt: ExportFormat, **kwargs: Any) -> list[Path]:
     return export_graph(g, folder / f"saint-flour.{fmt}", fmt, **kwargs)
 
 
@@ -116,7 +117,7 @@ def read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
 # --- GEXF ------------------------------------------------------------------------------
 
 
-def test_gexf_reads_back_with_every_node_and_edge(g: nx.MultiDiGraph, tmp_path: Path) -> None:
+def test_gexf_reads_back_with_every_node_and_edge(g: PartnershipGraph, tmp_path: Path) -> None:
     [path] = export(g, tmp_path, "gexf", node_attributes=COVERAGE)
     back = nx.read_gexf(path)
 
@@ -131,7 +132,7 @@ def test_gexf_reads_back_with_every_node_and_edge(g: nx.MultiDiGraph, tmp_path: 
     assert sorted(d["role"] for d in back[CAF][CTG].values()) == ["financeur", "signataire"]
 
 
-def test_gexf_is_the_13_format_gephi_reads(g: nx.MultiDiGraph, tmp_path: Path) -> None:
+def test_gexf_is_the_13_format_gephi_reads(g: PartnershipGraph, tmp_path: Path) -> None:
     [path] = export(g, tmp_path, "gexf", node_attributes=COVERAGE)
     root = parse_xml(path)
 
@@ -163,14 +164,14 @@ def test_gexf_is_the_13_format_gephi_reads(g: nx.MultiDiGraph, tmp_path: Path) -
         assert node.get("label")
         kinds = [v.get("value") for v in node.iterfind(f"{GEXF}attvalues/{GEXF}attvalue")]
         fors = [v.get("for") for v in node.iterfind(f"{GEXF}attvalues/{GEXF}attvalue")]
-        assert kinds[fors.index(kind_id)] == g.nodes[node.get("id")]["kind"]
+        assert kinds[fors.index(kind_id)] == g.nodes[node.attrib["id"]]["kind"]
     edges = graph.findall(f"{GEXF}edges/{GEXF}edge")
     assert len({edge.get("id") for edge in edges}) == len(edges) == g.number_of_edges()
     # Gephi keeps parallel edges apart by their kind and shows their label
     assert all(edge.get("kind") == edge.get("label") and edge.get("label") for edge in edges)
 
 
-def test_gexf_carries_coverage_dates_and_accents_typed(g: nx.MultiDiGraph, tmp_path: Path) -> None:
+def test_gexf_carries_coverage_dates_and_accents_typed(g: PartnershipGraph, tmp_path: Path) -> None:
     [path] = export(g, tmp_path, "gexf", node_attributes=COVERAGE)
     back = nx.read_gexf(path)
 
@@ -199,7 +200,7 @@ def test_gexf_carries_coverage_dates_and_accents_typed(g: nx.MultiDiGraph, tmp_p
 
 
 def test_graphml_reads_back_with_keys_declared_and_typed(
-    g: nx.MultiDiGraph, tmp_path: Path
+    g: PartnershipGraph, tmp_path: Path
 ) -> None:
     [path] = export(g, tmp_path, "graphml", node_attributes=COVERAGE)
     back = nx.read_graphml(path)
@@ -236,7 +237,7 @@ def test_graphml_reads_back_with_keys_declared_and_typed(
 
 
 def test_csv_has_the_headers_of_gephis_spreadsheet_import(
-    g: nx.MultiDiGraph, tmp_path: Path
+    g: PartnershipGraph, tmp_path: Path
 ) -> None:
     paths = export(g, tmp_path, "csv", node_attributes=COVERAGE)
     assert [p.name for p in paths] == ["saint-flour-nodes.csv", "saint-flour-edges.csv"]
@@ -258,7 +259,7 @@ def test_csv_has_the_headers_of_gephis_spreadsheet_import(
     assert sorted(e["role"] for e in signed) == ["financeur", "signataire"]
 
 
-def test_csv_cells_carry_coverage_dates_and_accents(g: nx.MultiDiGraph, tmp_path: Path) -> None:
+def test_csv_cells_carry_coverage_dates_and_accents(g: PartnershipGraph, tmp_path: Path) -> None:
     nodes_path, _ = export(g, tmp_path, "csv", node_attributes=COVERAGE)
     _, rows = read_csv(nodes_path)
     by_id = {row["Id"]: row for row in rows}
@@ -359,7 +360,7 @@ def test_a_node_known_only_as_an_edge_end_gets_its_kind_from_its_id(
 # --- refusals and failures -------------------------------------------------------------
 
 
-def test_an_unknown_format_is_refused_with_the_choices(g: nx.MultiDiGraph, tmp_path: Path) -> None:
+def test_an_unknown_format_is_refused_with_the_choices(g: PartnershipGraph, tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"'xlsx'.*gexf, graphml, csv"):
         export_graph(g, tmp_path / "saint-flour.xlsx", "xlsx")  # type: ignore[arg-type]
     assert list(tmp_path.iterdir()) == []
@@ -367,27 +368,27 @@ def test_an_unknown_format_is_refused_with_the_choices(g: nx.MultiDiGraph, tmp_p
 
 @pytest.mark.parametrize("name", ["kind", "label"])
 def test_extra_attributes_cannot_redefine_a_node(
-    g: nx.MultiDiGraph, tmp_path: Path, name: str
+    g: PartnershipGraph, tmp_path: Path, name: str
 ) -> None:
     with pytest.raises(InputError, match=rf"sets '{name}'.*another name"):
         export(g, tmp_path, "gexf", node_attributes={SAINT_FLOUR: {name: "x"}})
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_missing_folder_is_refused_and_not_created(g: nx.MultiDiGraph, tmp_path: Path) -> None:
+def test_a_missing_folder_is_refused_and_not_created(g: PartnershipGraph, tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"does not exist.*Create it"):
         export_graph(g, tmp_path / "exports" / "saint-flour.gexf", "gexf")
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_folder_as_destination_is_refused(g: nx.MultiDiGraph, tmp_path: Path) -> None:
+def test_a_folder_as_destination_is_refused(g: PartnershipGraph, tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"is a folder.*file name"):
         export_graph(g, tmp_path, "graphml")
     assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes in read-only folders")
-def test_a_read_only_folder_is_refused(g: nx.MultiDiGraph, tmp_path: Path) -> None:
+def test_a_read_only_folder_is_refused(g: PartnershipGraph, tmp_path: Path) -> None:
     folder = tmp_path / "read-only"
     folder.mkdir()
     folder.chmod(0o500)
@@ -400,7 +401,7 @@ def test_a_read_only_folder_is_refused(g: nx.MultiDiGraph, tmp_path: Path) -> No
 
 
 def test_a_folder_the_system_refuses_is_reported_and_left_clean(
-    g: nx.MultiDiGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    g: PartnershipGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def refused(*args: Any, **kwargs: Any) -> int:
         raise PermissionError(errno.EACCES, "Permission denied")
@@ -413,7 +414,7 @@ def test_a_folder_the_system_refuses_is_reported_and_left_clean(
 
 @pytest.mark.parametrize("fmt", EXPORT_FORMATS)
 def test_a_disk_failing_mid_export_leaves_the_previous_files_untouched(
-    g: nx.MultiDiGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: ExportFormat
+    g: PartnershipGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: ExportFormat
 ) -> None:
     previous = export(g, tmp_path, fmt)
     before = {path: path.read_bytes() for path in previous}
@@ -430,7 +431,7 @@ def test_a_disk_failing_mid_export_leaves_the_previous_files_untouched(
     assert {path: path.read_bytes() for path in previous} == before
 
 
-def test_an_export_gets_the_usual_file_mode(g: nx.MultiDiGraph, tmp_path: Path) -> None:
+def test_an_export_gets_the_usual_file_mode(g: PartnershipGraph, tmp_path: Path) -> None:
     umask = os.umask(0o022)
     try:
         [path] = export(g, tmp_path, "gexf")
