@@ -23,11 +23,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "test: ruff, mypy, basedpyright"
+echo "test: ruff, mypy, basedpyright, import contracts"
 .venv/bin/ruff format --check .
 .venv/bin/ruff check .
 .venv/bin/mypy .
 # LiteralString Cypher, which mypy reads as plain str ([tool.basedpyright] in pyproject.toml)
 .venv/bin/basedpyright
+# the arrows between the packages (docs/architecture.md; [tool.importlinter] in pyproject.toml)
+.venv/bin/lint-imports --no-cache
 echo "test: pytest"
 .venv/bin/python -m pytest --basetemp="$CTG_TEST_NEO4J_DIR/pytest" "$@"

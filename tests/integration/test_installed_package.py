@@ -3,8 +3,8 @@ folder outside the checkout, as someone who never cloned it would.
 
 The venv lives in a temp folder; the package is built from a copy of the sources (so the
 build leaves nothing in the checkout) and installed without its dependencies, which a
-``.pth`` file then borrows from the checkout's venv: offline apart from the build
-backend, and quick. The checkout's own packages are never on that venv's path (the
+``.pth`` file then borrows from the checkout's venv: the wheel is built with the checkout's
+pinned setuptools, so the test is offline, and quick. The checkout's own packages are never on that venv's path (the
 editable install's hook is a ``.pth`` in the borrowed folder, which Python does not run).
 Machine-local folders come from their settings (domain/resources.py): the npm packages
 from ``CTG_NODE_MODULES``, the graph from the session's Neo4j through ``NEO4J_URI``.
@@ -99,8 +99,14 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     shutil.copytree(PROJECT_ROOT, sources, ignore=_NOT_SOURCES, symlinks=True)
     venv = root / "venv"
     _run(sys.executable, "-m", "venv", venv, cwd=root)
-    _run(venv / "bin" / "python", "-m", "pip", "install", "--quiet", "--no-deps",
-         "--disable-pip-version-check", sources, cwd=root)  # fmt: skip
+    # The wheel is built by the checkout's venv (its pinned setuptools, no build isolation)
+    # and installed from the file alone, so the test needs no package index.
+    wheels = root / "wheels"
+    _run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
+         "--disable-pip-version-check", "--wheel-dir", wheels, sources, cwd=root)  # fmt: skip
+    (wheel,) = wheels.glob("ctg_graph-*.whl")
+    _run(venv / "bin" / "python", "-m", "pip", "install", "--quiet", "--no-deps", "--no-index",
+         "--disable-pip-version-check", wheel, cwd=root)  # fmt: skip
     shutil.rmtree(sources)  # nothing but the installed files may serve from now on
     # The dependencies, borrowed after the install so pip never sees the editable one.
     version = f"python{sys.version_info.major}.{sys.version_info.minor}"
