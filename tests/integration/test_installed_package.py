@@ -3,9 +3,10 @@ folder outside the checkout, as someone who never cloned it would.
 
 The venv lives in a temp folder; the package is built from a copy of the sources (so the
 build leaves nothing in the checkout) and installed without its dependencies, which a
-``.pth`` file then borrows from the checkout's venv: the wheel is built with the checkout's
-pinned setuptools, so the test is offline, and quick. The checkout's own packages are never on that venv's path (the
-editable install's hook is a ``.pth`` in the borrowed folder, which Python does not run).
+``.pth`` file then borrows from the checkout's venv: the wheel is built with the
+checkout's pinned setuptools, so the test is offline, and quick. The checkout's own
+packages are never on that venv's path (the editable install's hook is a ``.pth`` in the
+borrowed folder, which Python does not run).
 Machine-local folders come from their settings (domain/resources.py): the npm packages
 from ``CTG_NODE_MODULES``, the graph from the session's Neo4j through ``NEO4J_URI``.
 """
