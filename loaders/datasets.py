@@ -547,11 +547,3 @@ def _dotted(path: DataPath) -> str:
     for part in path:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
     return text
-
-
-def load_partnerships(
-    paths: Sequence[Path], territories: TerritoryIndex
-) -> tuple[list[Dataset], Vocabularies]:
-    """Validate ``paths`` (see :func:`read_datasets`) with the project's vocabularies."""
-    vocabularies = Vocabularies.load()
-    return read_datasets(paths, territories, vocabularies), vocabularies

@@ -1,5 +1,5 @@
 // The visible graph as GEXF 1.3, for Gephi, built in the page. Ids, `kind`, `label` and
-// `rel` follow `ctg export` (analyses/exports.py): node ids are "<kind>:<key>", every node
+// `rel` follow `ctg export` (analyses/exports/): node ids are "<kind>:<key>", every node
 // has `kind`, every edge `rel` (also its label and its GEXF kind), dates are ISO text.
 import { COLOURS, displayLabel, isActiveOn } from './graph.js';
 
