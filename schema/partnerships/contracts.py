@@ -326,6 +326,17 @@ class SignedContractConnection(ConnectionOf[SignedContractEdge]):
     pass
 
 
+def signed_contract_edge(cursor: str, item: Row) -> SignedContractEdge:
+    edge = item["edge"]
+    return SignedContractEdge(
+        cursor=cursor,
+        node=Contract.from_row(item["node"]),
+        role=edge.get("role"),
+        signed_on=as_date(edge.get("signedOn")),
+        provenance=Provenance.from_row(edge),
+    )
+
+
 @strawberry.type(description="A territory a contract covers, as written in the contract.")
 class CoveredTerritoryEdge:
     cursor: str = strawberry.field(description="Cursor of this item.")
