@@ -178,12 +178,20 @@ def _text_list(
     sort: Sort,
     build: Callable[[Row], Any],
     description: str,
+    *,
+    backward: bool = False,
 ) -> Any:
     """A root field listing every node of ``list_query`` (sorted by ``sort``, built by
-    ``build``, filtered by ``text``) as the ``connection`` type, forward pages only."""
+    ``build``, filtered by ``text``) as the ``connection`` type: forward pages only, or
+    also ``last``/``before`` pages when ``backward``."""
 
-    async def resolve(
-        info: Info, text: Text = None, first: First = None, after: After = None
+    async def both_ways(
+        info: Info,
+        text: Text = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Any:
         return await connect(
             info,
@@ -193,11 +201,19 @@ def _text_list(
             sort,
             node_edges(build),
             where=ListFilter(text=folded_text(text)),
-            first=first,
-            after=after,
+            **page_args(first, after, last, before),
         )
 
-    return strawberry.field(resolver=resolve, graphql_type=connection, description=description)
+    async def forward(
+        info: Info, text: Text = None, first: First = None, after: After = None
+    ) -> Any:
+        return await both_ways(info, text, first, after)
+
+    return strawberry.field(
+        resolver=both_ways if backward else forward,
+        graphql_type=connection,
+        description=description,
+    )
 
 
 @strawberry.type
@@ -359,26 +375,14 @@ class PartnershipQueries:
             **page_args(first, after, last, before),
         )
 
-    @strawberry.field(description="The themes of the vocabulary, by name.")
-    async def themes(
-        self,
-        info: Info,
-        text: Text = None,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[Theme]:
-        return await connect(
-            info,
-            Connection[Theme],
-            reads.THEMES,
-            "*",
-            NAME,
-            node_edges(Theme.from_row),
-            where=ListFilter(text=folded_text(text)),
-            **page_args(first, after, last, before),
-        )
+    themes = _text_list(
+        Connection[Theme],
+        reads.THEMES,
+        NAME,
+        Theme.from_row,
+        "The themes of the vocabulary, by name.",
+        backward=True,
+    )
 
     @strawberry.field(description="The contract kinds of the vocabulary.")
     async def contract_kinds(
@@ -394,27 +398,14 @@ class PartnershipQueries:
             **page_args(first, after, None, None),
         )
 
-    @strawberry.field(description="People, by name, with their posts.")
-    async def people(
-        self,
-        info: Info,
-        text: Text = None,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> PeopleConnection:
-        return await connect(
-            info,
-            PeopleConnection,
-            reads.PEOPLE,
-            "*",
-            NAME,
-            node_edges(Person.from_row),
-            where=ListFilter(text=folded_text(text)),
-            **page_args(first, after, last, before),
-        )
-
+    people = _text_list(
+        PeopleConnection,
+        reads.PEOPLE,
+        NAME,
+        Person.from_row,
+        "People, by name, with their posts.",
+        backward=True,
+    )
     bodies = _text_list(
         Connection[Body], reads.BODIES, NAME, Body.from_row, "Governance bodies, by name."
     )
