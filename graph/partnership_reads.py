@@ -96,6 +96,17 @@ TEXT_FILTER: LiteralString = "($text IS NULL OR n.nameKey CONTAINS $text)"
 
 _EDGE: LiteralString = "r {.*, relation: type(r)}"
 
+
+def _linked(name: str, match: LiteralString, filter: LiteralString = "true") -> ListQuery:
+    """The list of the nodes ``n`` that ``match`` reaches through one relationship ``r``,
+    each with the properties of ``r`` (and its type, as ``relation``) as its edge.
+
+    >>> _linked("contract.axes", "MATCH (:Contract {key: k})-[r:HAS_AXIS]->(n:Axis)").body
+    'MATCH (:Contract {key: k})-[r:HAS_AXIS]->(n:Axis) RETURN n, r {.*, relation: type(r)} AS edge'
+    """
+    return ListQuery(name, match + " RETURN n, " + _EDGE + " AS edge", filter)
+
+
 # -- territories -----------------------------------------------------------------------
 TERRITORY_CONTRACTS = ListQuery(
     "territory.contracts",
@@ -126,23 +137,20 @@ TERRITORY_PARTNERS = ListQuery(
     PARTNER_FILTER,
 )
 
-EPCI_SUB_TERRITORIES = ListQuery(
+EPCI_SUB_TERRITORIES = _linked(
     "epci.subTerritories",
-    "MATCH (n:SubTerritory)-[r:PART_OF]->(:EPCI {code: split(k, ':')[1]}) RETURN n, "
-    + _EDGE
-    + " AS edge",
+    "MATCH (n:SubTerritory)-[r:PART_OF]->(:EPCI {code: split(k, ':')[1]})",
     TEXT_FILTER,
 )
 
-SUB_TERRITORY_COMMUNES = ListQuery(
+SUB_TERRITORY_COMMUNES = _linked(
     "subTerritory.communes",
-    "MATCH (:SubTerritory {key: k})-[r:INCLUDES]->(n:Commune) RETURN n, " + _EDGE + " AS edge",
+    "MATCH (:SubTerritory {key: k})-[r:INCLUDES]->(n:Commune)",
     TERRITORY_FILTER,
 )
 
-SUB_TERRITORY_EPCI = ListQuery(
-    "subTerritory.epci",
-    "MATCH (:SubTerritory {key: k})-[r:PART_OF]->(n:EPCI) RETURN n, " + _EDGE + " AS edge",
+SUB_TERRITORY_EPCI = _linked(
+    "subTerritory.epci", "MATCH (:SubTerritory {key: k})-[r:PART_OF]->(n:EPCI)"
 )
 
 #: Top level: every territory, or those within ``$within`` (a territory uid).
@@ -200,108 +208,80 @@ CONTRACT_SIGNATORIES = ListQuery(
     PARTNER_FILTER,
 )
 
-CONTRACT_TERRITORIES = ListQuery(
-    "contract.territories",
-    "MATCH (:Contract {key: k})-[r:COVERS]->(n) RETURN n, " + _EDGE + " AS edge",
-    TERRITORY_FILTER,
+CONTRACT_TERRITORIES = _linked(
+    "contract.territories", "MATCH (:Contract {key: k})-[r:COVERS]->(n)", TERRITORY_FILTER
 )
 
-CONTRACT_AXES = ListQuery(
-    "contract.axes",
-    "MATCH (:Contract {key: k})-[r:HAS_AXIS]->(n:Axis) RETURN n, " + _EDGE + " AS edge",
-    TEXT_FILTER,
+CONTRACT_AXES = _linked(
+    "contract.axes", "MATCH (:Contract {key: k})-[r:HAS_AXIS]->(n:Axis)", TEXT_FILTER
 )
 
-CONTRACT_ACTIONS = ListQuery(
-    "contract.actions",
-    "MATCH (:Contract {key: k})-[r:HAS_ACTION]->(n:Action) RETURN n, " + _EDGE + " AS edge",
-    ACTION_FILTER,
+CONTRACT_ACTIONS = _linked(
+    "contract.actions", "MATCH (:Contract {key: k})-[r:HAS_ACTION]->(n:Action)", ACTION_FILTER
 )
 
 #: Parameter: relation (SUCCEEDS, DECLINES or AMENDS), from this contract to ``n``.
-CONTRACT_RELATED_OUT = ListQuery(
+CONTRACT_RELATED_OUT = _linked(
     "contract.relatedOut",
     "MATCH (:Contract {key: k})-[r:SUCCEEDS|DECLINES|AMENDS]->(n:Contract) "
-    "WHERE type(r) = $relation RETURN n, " + _EDGE + " AS edge",
+    "WHERE type(r) = $relation",
     CONTRACT_FILTER,
 )
 
 #: Parameter: relation, from ``n`` to this contract.
-CONTRACT_RELATED_IN = ListQuery(
+CONTRACT_RELATED_IN = _linked(
     "contract.relatedIn",
     "MATCH (n:Contract)-[r:SUCCEEDS|DECLINES|AMENDS]->(:Contract {key: k}) "
-    "WHERE type(r) = $relation RETURN n, " + _EDGE + " AS edge",
+    "WHERE type(r) = $relation",
     CONTRACT_FILTER,
 )
 
 #: Parameter: relation (LEADS or FUNDS).
-CONTRACT_PARTNERS = ListQuery(
+CONTRACT_PARTNERS = _linked(
     "contract.partners",
-    "MATCH (n:Partner)-[r:LEADS|FUNDS]->(:Contract {key: k}) "
-    "WHERE type(r) = $relation RETURN n, " + _EDGE + " AS edge",
+    "MATCH (n:Partner)-[r:LEADS|FUNDS]->(:Contract {key: k}) WHERE type(r) = $relation",
     PARTNER_FILTER,
 )
 
-CONTRACT_BODIES = ListQuery(
-    "contract.bodies",
-    "MATCH (n:Body)-[r:STEERS]->(:Contract {key: k}) RETURN n, " + _EDGE + " AS edge",
-    TEXT_FILTER,
+CONTRACT_BODIES = _linked(
+    "contract.bodies", "MATCH (n:Body)-[r:STEERS]->(:Contract {key: k})", TEXT_FILTER
 )
 
-CONTRACT_FUNDINGS = ListQuery(
-    "contract.fundings",
-    "MATCH (n:Funding)-[r:CONCERNS]->(:Contract {key: k}) RETURN n, " + _EDGE + " AS edge",
-    TEXT_FILTER,
+CONTRACT_FUNDINGS = _linked(
+    "contract.fundings", "MATCH (n:Funding)-[r:CONCERNS]->(:Contract {key: k})", TEXT_FILTER
 )
 
-CONTRACT_KIND = ListQuery(
-    "contract.kind",
-    "MATCH (:Contract {key: k})-[r:OF_KIND]->(n:ContractKind) RETURN n, " + _EDGE + " AS edge",
-)
+CONTRACT_KIND = _linked("contract.kind", "MATCH (:Contract {key: k})-[r:OF_KIND]->(n:ContractKind)")
 
 # -- axes and actions ------------------------------------------------------------------
-AXIS_CONTRACT = ListQuery(
-    "axis.contract",
-    "MATCH (n:Contract)-[r:HAS_AXIS]->(:Axis {key: k}) RETURN n, " + _EDGE + " AS edge",
+AXIS_CONTRACT = _linked("axis.contract", "MATCH (n:Contract)-[r:HAS_AXIS]->(:Axis {key: k})")
+
+AXIS_ACTIONS = _linked(
+    "axis.actions", "MATCH (:Axis {key: k})-[r:HAS_ACTION]->(n:Action)", ACTION_FILTER
 )
 
-AXIS_ACTIONS = ListQuery(
-    "axis.actions",
-    "MATCH (:Axis {key: k})-[r:HAS_ACTION]->(n:Action) RETURN n, " + _EDGE + " AS edge",
-    ACTION_FILTER,
+ACTION_CONTRACT = _linked(
+    "action.contract", "MATCH (n:Contract)-[r:HAS_ACTION]->(:Action {key: k})"
 )
 
-ACTION_CONTRACT = ListQuery(
-    "action.contract",
-    "MATCH (n:Contract)-[r:HAS_ACTION]->(:Action {key: k}) RETURN n, " + _EDGE + " AS edge",
-)
+ACTION_AXIS = _linked("action.axis", "MATCH (n:Axis)-[r:HAS_ACTION]->(:Action {key: k})")
 
-ACTION_AXIS = ListQuery(
-    "action.axis",
-    "MATCH (n:Axis)-[r:HAS_ACTION]->(:Action {key: k}) RETURN n, " + _EDGE + " AS edge",
-)
-
-ACTION_THEMES = ListQuery(
-    "action.themes",
-    "MATCH (:Action {key: k})-[r:ADDRESSES]->(n:Theme) RETURN n, " + _EDGE + " AS edge",
-    TEXT_FILTER,
+ACTION_THEMES = _linked(
+    "action.themes", "MATCH (:Action {key: k})-[r:ADDRESSES]->(n:Theme)", TEXT_FILTER
 )
 
 #: Parameter: relation (LEADS or FUNDS).
-ACTION_PARTNERS = ListQuery(
+ACTION_PARTNERS = _linked(
     "action.partners",
-    "MATCH (n:Partner)-[r:LEADS|FUNDS]->(:Action {key: k}) "
-    "WHERE type(r) = $relation RETURN n, " + _EDGE + " AS edge",
+    "MATCH (n:Partner)-[r:LEADS|FUNDS]->(:Action {key: k}) WHERE type(r) = $relation",
     PARTNER_FILTER,
 )
 
 ACTIONS = ListQuery("actions", "MATCH (n:Action) RETURN n, null AS edge", ACTION_FILTER)
 
 # -- themes -----------------------------------------------------------------------------
-THEME_ACTIONS = ListQuery(
-    "theme.actions",
-    "MATCH (n:Action)-[r:ADDRESSES]->(:Theme {key: k}) RETURN n, " + _EDGE + " AS edge",
-    ACTION_FILTER,
+THEME_ACTIONS = _linked(
+    "theme.actions", "MATCH (n:Action)-[r:ADDRESSES]->(:Theme {key: k})", ACTION_FILTER
 )
 
 THEME_CONTRACTS = ListQuery(
@@ -319,100 +299,81 @@ CONTRACT_KINDS = ListQuery("contractKinds", "MATCH (n:ContractKind) RETURN n, nu
 # -- partners and people ----------------------------------------------------------------
 PARTNERS = ListQuery("partners", "MATCH (n:Partner) RETURN n, null AS edge", PARTNER_FILTER)
 
-PARTNER_CONTRACTS = ListQuery(
-    "partner.contracts",
-    "MATCH (:Partner {key: k})-[r:SIGNED]->(n:Contract) RETURN n, " + _EDGE + " AS edge",
-    CONTRACT_FILTER,
+PARTNER_CONTRACTS = _linked(
+    "partner.contracts", "MATCH (:Partner {key: k})-[r:SIGNED]->(n:Contract)", CONTRACT_FILTER
 )
 
-PARTNER_TERRITORIES = ListQuery(
+PARTNER_TERRITORIES = _linked(
     "partner.territories",
-    "MATCH (:Partner {key: k})-[r:GOVERNS|SERVES]->(n:Territory) RETURN n, " + _EDGE + " AS edge",
+    "MATCH (:Partner {key: k})-[r:GOVERNS|SERVES]->(n:Territory)",
     TERRITORY_FILTER,
 )
 
-PARTNER_PEOPLE = ListQuery(
-    "partner.people",
-    "MATCH (n:Person)-[r:HOLDS_POST]->(:Partner {key: k}) RETURN n, " + _EDGE + " AS edge",
-    TEXT_FILTER,
+PARTNER_PEOPLE = _linked(
+    "partner.people", "MATCH (n:Person)-[r:HOLDS_POST]->(:Partner {key: k})", TEXT_FILTER
 )
 
-PARTNER_ACTIONS = ListQuery(
-    "partner.actions",
-    "MATCH (:Partner {key: k})-[r:LEADS|FUNDS]->(n:Action) RETURN n, " + _EDGE + " AS edge",
-    ACTION_FILTER,
+PARTNER_ACTIONS = _linked(
+    "partner.actions", "MATCH (:Partner {key: k})-[r:LEADS|FUNDS]->(n:Action)", ACTION_FILTER
 )
 
 #: Parameter: relation (PAID_BY: fundings it pays; PAID_TO: fundings it receives).
-PARTNER_FUNDINGS = ListQuery(
+PARTNER_FUNDINGS = _linked(
     "partner.fundings",
     "MATCH (n:Funding)-[r:PAID_BY|PAID_TO]->(:Partner {key: k}) "
-    "WHERE $relation IS NULL OR type(r) = $relation RETURN n, " + _EDGE + " AS edge",
+    "WHERE $relation IS NULL OR type(r) = $relation",
     TEXT_FILTER,
 )
 
 #: Bodies a partner, person or body sits on.
-MEMBERSHIPS = ListQuery(
+MEMBERSHIPS = _linked(
     "memberships",
-    "MATCH (m {key: k})-[r:MEMBER_OF]->(n:Body) WHERE m:Partner OR m:Person OR m:Body "
-    "RETURN n, " + _EDGE + " AS edge",
+    "MATCH (m {key: k})-[r:MEMBER_OF]->(n:Body) WHERE m:Partner OR m:Person OR m:Body",
     TEXT_FILTER,
 )
 
 PEOPLE = ListQuery("people", "MATCH (n:Person) RETURN n, null AS edge", TEXT_FILTER)
 
-PERSON_POSTS = ListQuery(
-    "person.posts",
-    "MATCH (:Person {key: k})-[r:HOLDS_POST]->(n:Partner) RETURN n, " + _EDGE + " AS edge",
-    PARTNER_FILTER,
+PERSON_POSTS = _linked(
+    "person.posts", "MATCH (:Person {key: k})-[r:HOLDS_POST]->(n:Partner)", PARTNER_FILTER
 )
 
-PERSON_CONTRACTS = ListQuery(
-    "person.contracts",
-    "MATCH (:Person {key: k})-[r:SIGNED]->(n:Contract) RETURN n, " + _EDGE + " AS edge",
-    CONTRACT_FILTER,
+PERSON_CONTRACTS = _linked(
+    "person.contracts", "MATCH (:Person {key: k})-[r:SIGNED]->(n:Contract)", CONTRACT_FILTER
 )
 
 # -- bodies, fundings, sources ----------------------------------------------------------
 BODIES = ListQuery("bodies", "MATCH (n:Body) RETURN n, null AS edge", TEXT_FILTER)
 
-BODY_MEMBERS = ListQuery(
+BODY_MEMBERS = _linked(
     "body.members",
-    "MATCH (n)-[r:MEMBER_OF]->(:Body {key: k}) WHERE n:Partner OR n:Person OR n:Body "
-    "RETURN n, " + _EDGE + " AS edge",
+    "MATCH (n)-[r:MEMBER_OF]->(:Body {key: k}) WHERE n:Partner OR n:Person OR n:Body",
     TEXT_FILTER,
 )
 
-BODY_CONTRACTS = ListQuery(
-    "body.contracts",
-    "MATCH (:Body {key: k})-[r:STEERS]->(n:Contract) RETURN n, " + _EDGE + " AS edge",
-    CONTRACT_FILTER,
+BODY_CONTRACTS = _linked(
+    "body.contracts", "MATCH (:Body {key: k})-[r:STEERS]->(n:Contract)", CONTRACT_FILTER
 )
 
-BODY_ORGANISATION = ListQuery(
-    "body.organisation",
-    "MATCH (:Body {key: k})-[r:BELONGS_TO]->(n:Partner) RETURN n, " + _EDGE + " AS edge",
+BODY_ORGANISATION = _linked(
+    "body.organisation", "MATCH (:Body {key: k})-[r:BELONGS_TO]->(n:Partner)"
 )
 
 FUNDINGS = ListQuery("fundings", "MATCH (n:Funding) RETURN n, null AS edge", TEXT_FILTER)
 
 #: Parameter: relation (PAID_BY, PAID_TO, SHARE_OF, ON_TERRITORY): the one linked node.
-FUNDING_LINK = ListQuery(
+FUNDING_LINK = _linked(
     "funding.link",
     "MATCH (:Funding {key: k})-[r:PAID_BY|PAID_TO|SHARE_OF|ON_TERRITORY]->(n) "
-    "WHERE type(r) = $relation RETURN n, " + _EDGE + " AS edge",
+    "WHERE type(r) = $relation",
 )
 
-FUNDING_CONTRACTS = ListQuery(
-    "funding.contracts",
-    "MATCH (:Funding {key: k})-[r:CONCERNS]->(n:Contract) RETURN n, " + _EDGE + " AS edge",
-    CONTRACT_FILTER,
+FUNDING_CONTRACTS = _linked(
+    "funding.contracts", "MATCH (:Funding {key: k})-[r:CONCERNS]->(n:Contract)", CONTRACT_FILTER
 )
 
-FUNDING_SHARES = ListQuery(
-    "funding.shares",
-    "MATCH (n:Funding)-[r:SHARE_OF]->(:Funding {key: k}) RETURN n, " + _EDGE + " AS edge",
-    TEXT_FILTER,
+FUNDING_SHARES = _linked(
+    "funding.shares", "MATCH (n:Funding)-[r:SHARE_OF]->(:Funding {key: k})", TEXT_FILTER
 )
 
 SOURCES = ListQuery(
@@ -421,10 +382,8 @@ SOURCES = ListQuery(
     "($text IS NULL OR n.nameKey CONTAINS $text)",
 )
 
-SOURCE_FACTS = ListQuery(
-    "source.nodes",
-    "MATCH (n)-[r:SOURCED_FROM]->(:Source {key: k}) RETURN n, " + _EDGE + " AS edge",
-    TEXT_FILTER,
+SOURCE_FACTS = _linked(
+    "source.nodes", "MATCH (n)-[r:SOURCED_FROM]->(:Source {key: k})", TEXT_FILTER
 )
 
 EPCI_MEMBERS = ListQuery(

@@ -27,7 +27,7 @@ from graph.coverage_reads import coverage_rows_async
 from graph.paging import encode_cursor, window
 from schema.common import After, Before, First, Last, kind_codes, theme_codes
 from schema.context import Info
-from schema.relay import Connection, ConnectionOf, Edge, PageInfo, listed
+from schema.relay import Connection, ConnectionOf, Edge, PageInfo, listed, page_args
 from schema.territories.types import TerritoryKind, scope_uid
 
 ScopeArg = Annotated[
@@ -70,16 +70,17 @@ async def _compute(function: Callable[..., T], *args: Any) -> T:
 
 
 def _page(
+    info: Info,
     connection: Callable[..., C],
     items: Sequence[Any],
     uid: Callable[[Any], str],
-    edge: Callable[[str, Any], Any],
     sort: str,
+    edge: Callable[[str, Any], Any],
+    *,
     first: int | None,
     after: str | None,
     last: int | None,
     before: str | None,
-    info: Info,
 ) -> C:
     """A keyset page of an in-memory list: cursors name an item by its id."""
     win = window(sort, first, after, last, before)
@@ -112,6 +113,15 @@ def _page(
         ),
         total_count=len(items),
     )
+
+
+def result_edges(graphql_type: Callable[..., T]) -> Callable[[str, Any], Edge[T]]:
+    """The edge builder of a plain list of analysis results, each as ``graphql_type``."""
+
+    def edge(cursor: str, result: Any) -> Edge[T]:
+        return Edge(cursor=cursor, node=from_result(graphql_type, result))
+
+    return edge
 
 
 def from_result(graphql_type: Callable[..., T], result: Any) -> T:
@@ -199,19 +209,13 @@ class Coverage:
     ) -> Connection[CommuneCoverage]:
         rows = [c for c in self.report.communes if covered is None or c.covered == covered]
         return _page(
+            info,
             Connection[CommuneCoverage],
             rows,
             lambda c: c.code,
-            lambda cursor, c: Edge(
-                cursor=cursor,
-                node=from_result(CommuneCoverage, c),
-            ),
             "CODE",
-            first,
-            after,
-            last,
-            before,
-            info,
+            result_edges(CommuneCoverage),
+            **page_args(first, after, last, before),
         )
 
     @classmethod
@@ -282,19 +286,13 @@ class ThemeCoverage:
     ) -> Connection[ThemeRow]:
         rows = self.report.gaps if gaps_only else self.report.rows
         return _page(
+            info,
             Connection[ThemeRow],
             rows,
             lambda r: r.commune,
-            lambda cursor, r: Edge(
-                cursor=cursor,
-                node=from_result(ThemeRow, r),
-            ),
             "CODE",
-            first,
-            after,
-            last,
-            before,
-            info,
+            result_edges(ThemeRow),
+            **page_args(first, after, last, before),
         )
 
 
@@ -395,19 +393,13 @@ class PartnerNetwork:
         before: Before = None,
     ) -> Connection[PartnerCentrality]:
         return _page(
+            info,
             Connection[PartnerCentrality],
             self.report.partners,
             lambda p: p.partner,
-            lambda cursor, p: Edge(
-                cursor=cursor,
-                node=from_result(PartnerCentrality, p),
-            ),
             "BETWEENNESS_DESC",
-            first,
-            after,
-            last,
-            before,
-            info,
+            result_edges(PartnerCentrality),
+            **page_args(first, after, last, before),
         )
 
     @strawberry.field(description="The links, by partner keys.")
@@ -420,16 +412,13 @@ class PartnerNetwork:
         before: Before = None,
     ) -> Connection[NetworkLink]:
         return _page(
+            info,
             Connection[NetworkLink],
             self.report.links,
             lambda link: f"{link.a}|{link.b}",
-            lambda cursor, link: Edge(cursor=cursor, node=from_result(NetworkLink, link)),
             "PAIR",
-            first,
-            after,
-            last,
-            before,
-            info,
+            result_edges(NetworkLink),
+            **page_args(first, after, last, before),
         )
 
     @strawberry.field(description="Partners sharing a contract with both `a` and `b`.")
@@ -534,19 +523,13 @@ class CoverageQueries:
         g, node = await _graph(info, scope, scope_kind)
         rows = await _compute(analyses.continuity, g, node, predecessor, successor)
         return _page(
+            info,
             ContinuityConnection,
             rows,
             lambda r: r.commune,
-            lambda cursor, r: ContinuityEdge(
-                cursor=cursor,
-                node=from_result(ContinuityRow, r),
-            ),
             "CODE",
-            first,
-            after,
-            last,
-            before,
-            info,
+            lambda cursor, r: ContinuityEdge(cursor=cursor, node=from_result(ContinuityRow, r)),
+            **page_args(first, after, last, before),
         )
 
     @strawberry.field(

@@ -51,6 +51,49 @@ class SignatoryConnection(ConnectionOf[SignatoryEdge]):
     pass
 
 
+def _related(relation: ContractRelation, *, incoming: bool, description: str) -> Any:
+    """The field of the contracts linked to this one by ``relation``: those it points to,
+    or (``incoming``) those pointing to it. Six fields differ only by these two words."""
+
+    async def resolve(
+        self: Contract, info: Info, first: First = None, after: After = None
+    ) -> ContractConnection:
+        return await connect(
+            info,
+            ContractConnection,
+            reads.CONTRACT_RELATED_IN if incoming else reads.CONTRACT_RELATED_OUT,
+            self.key,
+            NAME,
+            contract_edge,
+            where=ListFilter(relation=RELATIONSHIP_TYPE[relation]),
+            first=first,
+            after=after,
+        )
+
+    return strawberry.field(resolver=resolve, description=description)
+
+
+def _partners(relation: str, *, description: str) -> Any:
+    """The field of the partners linked to the contract by ``relation`` (LEADS, FUNDS)."""
+
+    async def resolve(
+        self: Contract, info: Info, first: First = None, after: After = None
+    ) -> PartnerConnection:
+        return await connect(
+            info,
+            PartnerConnection,
+            reads.CONTRACT_PARTNERS,
+            self.key,
+            NAME,
+            partner_edge,
+            where=ListFilter(relation=relation),
+            first=first,
+            after=after,
+        )
+
+    return strawberry.field(resolver=resolve, description=description)
+
+
 @register("Contract")
 @strawberry.type(
     description="A partnership contract: a CTG, a CEJ, a contrat de ville… with its "
@@ -188,97 +231,34 @@ class Contract(Node):
             **page_args(first, after, last, before),
         )
 
-    async def _related(
-        self, info: Info, incoming: bool, relation: ContractRelation, pages: dict[str, Any]
-    ) -> ContractConnection:
-        return await connect(
-            info,
-            ContractConnection,
-            reads.CONTRACT_RELATED_IN if incoming else reads.CONTRACT_RELATED_OUT,
-            self.key,
-            NAME,
-            contract_edge,
-            where=ListFilter(relation=RELATIONSHIP_TYPE[relation]),
-            **pages,
-        )
-
-    @strawberry.field(description="Contracts this one takes over from (a CTG succeeds CEJs).")
-    async def succeeds(
-        self, info: Info, first: First = None, after: After = None
-    ) -> ContractConnection:
-        return await self._related(
-            info, False, ContractRelation.SUCCEEDS, page_args(first, after, None, None)
-        )
-
-    @strawberry.field(description="Contracts that take over from this one.")
-    async def succeeded_by(
-        self, info: Info, first: First = None, after: After = None
-    ) -> ContractConnection:
-        return await self._related(
-            info, True, ContractRelation.SUCCEEDS, page_args(first, after, None, None)
-        )
-
-    @strawberry.field(description="Contracts this one declines (implements locally).")
-    async def declines(
-        self, info: Info, first: First = None, after: After = None
-    ) -> ContractConnection:
-        return await self._related(
-            info, False, ContractRelation.DECLINES, page_args(first, after, None, None)
-        )
-
-    @strawberry.field(description="Contracts that decline (implement) this one.")
-    async def declined_by(
-        self, info: Info, first: First = None, after: After = None
-    ) -> ContractConnection:
-        return await self._related(
-            info, True, ContractRelation.DECLINES, page_args(first, after, None, None)
-        )
-
-    @strawberry.field(description="Contracts this one amends.")
-    async def amends(
-        self, info: Info, first: First = None, after: After = None
-    ) -> ContractConnection:
-        return await self._related(
-            info, False, ContractRelation.AMENDS, page_args(first, after, None, None)
-        )
-
-    @strawberry.field(description="Amendments to this contract.")
-    async def amended_by(
-        self, info: Info, first: First = None, after: After = None
-    ) -> ContractConnection:
-        return await self._related(
-            info, True, ContractRelation.AMENDS, page_args(first, after, None, None)
-        )
-
-    @strawberry.field(description="Partners leading (carrying) the contract.")
-    async def leads(
-        self, info: Info, first: First = None, after: After = None
-    ) -> PartnerConnection:
-        return await connect(
-            info,
-            PartnerConnection,
-            reads.CONTRACT_PARTNERS,
-            self.key,
-            NAME,
-            partner_edge,
-            where=ListFilter(relation="LEADS"),
-            **page_args(first, after, None, None),
-        )
-
-    @strawberry.field(description="Partners funding the contract.")
-    async def funders(
-        self, info: Info, first: First = None, after: After = None
-    ) -> PartnerConnection:
-        return await connect(
-            info,
-            PartnerConnection,
-            reads.CONTRACT_PARTNERS,
-            self.key,
-            NAME,
-            partner_edge,
-            where=ListFilter(relation="FUNDS"),
-            **page_args(first, after, None, None),
-        )
+    succeeds = _related(
+        ContractRelation.SUCCEEDS,
+        incoming=False,
+        description="Contracts this one takes over from (a CTG succeeds CEJs).",
+    )
+    succeeded_by = _related(
+        ContractRelation.SUCCEEDS,
+        incoming=True,
+        description="Contracts that take over from this one.",
+    )
+    declines = _related(
+        ContractRelation.DECLINES,
+        incoming=False,
+        description="Contracts this one declines (implements locally).",
+    )
+    declined_by = _related(
+        ContractRelation.DECLINES,
+        incoming=True,
+        description="Contracts that decline (implement) this one.",
+    )
+    amends = _related(
+        ContractRelation.AMENDS, incoming=False, description="Contracts this one amends."
+    )
+    amended_by = _related(
+        ContractRelation.AMENDS, incoming=True, description="Amendments to this contract."
+    )
+    leads = _partners("LEADS", description="Partners leading (carrying) the contract.")
+    funders = _partners("FUNDS", description="Partners funding the contract.")
 
     @strawberry.field(description="Governance bodies steering it.")
     async def bodies(
@@ -344,6 +324,17 @@ class SignedContractEdge:
 @strawberry.type(description="A page of signed contracts.")
 class SignedContractConnection(ConnectionOf[SignedContractEdge]):
     pass
+
+
+def signed_contract_edge(cursor: str, item: Row) -> SignedContractEdge:
+    edge = item["edge"]
+    return SignedContractEdge(
+        cursor=cursor,
+        node=Contract.from_row(item["node"]),
+        role=edge.get("role"),
+        signed_on=as_date(edge.get("signedOn")),
+        provenance=Provenance.from_row(edge),
+    )
 
 
 @strawberry.type(description="A territory a contract covers, as written in the contract.")

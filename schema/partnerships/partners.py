@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 from enum import Enum
+from typing import Any
 
 import strawberry
 
@@ -40,6 +41,31 @@ from schema.relay import (
     page_args,
 )
 from schema.territories.types import Territory, territory_from_row
+
+
+def _bodies(description: str) -> Any:
+    """The field of the governance bodies a partner or a person sits on: one read serves
+    both, as a membership links a body to either."""
+
+    async def resolve(
+        self: Partner | Person,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> MembershipConnection:
+        return await connect(
+            info,
+            MembershipConnection,
+            reads.MEMBERSHIPS,
+            self.key,
+            NAME,
+            membership_edge,
+            **page_args(first, after, last, before),
+        )
+
+    return strawberry.field(resolver=resolve, description=description)
 
 
 @register("Partner")
@@ -85,13 +111,7 @@ class Partner(Node):
             reads.PARTNER_CONTRACTS,
             self.key,
             CONTRACT_SORTS[sort],
-            lambda cursor, item: SignedContractEdge(
-                cursor=cursor,
-                node=Contract.from_row(item["node"]),
-                role=item["edge"].get("role"),
-                signed_on=as_date(item["edge"].get("signedOn")),
-                provenance=Provenance.from_row(item["edge"]),
-            ),
+            signed_contract_edge,
             where=contract_conditions(filter),
             **page_args(first, after, last, before),
         )
@@ -190,24 +210,7 @@ class Partner(Node):
             **page_args(first, after, last, before),
         )
 
-    @strawberry.field(description="Governance bodies the partner sits on.")
-    async def bodies(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> MembershipConnection:
-        return await connect(
-            info,
-            MembershipConnection,
-            reads.MEMBERSHIPS,
-            self.key,
-            NAME,
-            membership_edge,
-            **page_args(first, after, last, before),
-        )
+    bodies = _bodies("Governance bodies the partner sits on.")
 
     @strawberry.field(description="Fundings the partner pays or receives.")
     async def fundings(
@@ -345,35 +348,12 @@ class Person(Node):
             reads.PERSON_CONTRACTS,
             self.key,
             NAME,
-            lambda cursor, item: SignedContractEdge(
-                cursor=cursor,
-                node=Contract.from_row(item["node"]),
-                role=item["edge"].get("role"),
-                signed_on=as_date(item["edge"].get("signedOn")),
-                provenance=Provenance.from_row(item["edge"]),
-            ),
+            signed_contract_edge,
             where=contract_conditions(filter),
             **page_args(first, after, last, before),
         )
 
-    @strawberry.field(description="Governance bodies the person sits on.")
-    async def bodies(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> MembershipConnection:
-        return await connect(
-            info,
-            MembershipConnection,
-            reads.MEMBERSHIPS,
-            self.key,
-            NAME,
-            membership_edge,
-            **page_args(first, after, last, before),
-        )
+    bodies = _bodies("Governance bodies the person sits on.")
 
 
 @strawberry.type(description="A page of people.")
@@ -415,5 +395,5 @@ def post_edge(cursor: str, item: Row, person: Person, organisation: Partner) -> 
 # is built, once every module is complete.
 from schema.partnerships.actions import Action  # noqa: E402
 from schema.partnerships.bodies import MembershipConnection, membership_edge  # noqa: E402
-from schema.partnerships.contracts import Contract, SignedContractConnection, SignedContractEdge  # noqa: E402
+from schema.partnerships.contracts import SignedContractConnection, signed_contract_edge  # noqa: E402
 from schema.partnerships.fundings import Funding, FundingDirection  # noqa: E402

@@ -4,9 +4,10 @@ full-text search and the counts researchers ask for."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import replace
 from enum import Enum
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 
@@ -14,8 +15,9 @@ from domain.errors import UserFacingError
 from domain.vocabulary import TERRITORY_LABEL, PartnerKind
 from graph import node_reads, territory_reads
 from graph import partnership_reads as reads
-from graph.list_reads import NAME, ListFilter
+from graph.list_reads import NAME, ListFilter, ListQuery, Sort
 from graph.paging import MAX_PAGE_SIZE
+from graph.reader import Row
 from schema.common import (
     After,
     Before,
@@ -168,6 +170,50 @@ async def _node(info: Info, global_id: str) -> Node | None:
         return None
     row = await info.context.nodes.load(label, key)
     return node_from_row(row) if row else None
+
+
+def _text_list(
+    connection: Any,
+    list_query: ListQuery,
+    sort: Sort,
+    build: Callable[[Row], Any],
+    description: str,
+    *,
+    backward: bool = False,
+) -> Any:
+    """A root field listing every node of ``list_query`` (sorted by ``sort``, built by
+    ``build``, filtered by ``text``) as the ``connection`` type: forward pages only, or
+    also ``last``/``before`` pages when ``backward``."""
+
+    async def both_ways(
+        info: Info,
+        text: Text = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Any:
+        return await connect(
+            info,
+            connection,
+            list_query,
+            "*",
+            sort,
+            node_edges(build),
+            where=ListFilter(text=folded_text(text)),
+            **page_args(first, after, last, before),
+        )
+
+    async def forward(
+        info: Info, text: Text = None, first: First = None, after: After = None
+    ) -> Any:
+        return await both_ways(info, text, first, after)
+
+    return strawberry.field(
+        resolver=both_ways if backward else forward,
+        graphql_type=connection,
+        description=description,
+    )
 
 
 @strawberry.type
@@ -329,26 +375,14 @@ class PartnershipQueries:
             **page_args(first, after, last, before),
         )
 
-    @strawberry.field(description="The themes of the vocabulary, by name.")
-    async def themes(
-        self,
-        info: Info,
-        text: Text = None,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[Theme]:
-        return await connect(
-            info,
-            Connection[Theme],
-            reads.THEMES,
-            "*",
-            NAME,
-            node_edges(Theme.from_row),
-            where=ListFilter(text=folded_text(text)),
-            **page_args(first, after, last, before),
-        )
+    themes = _text_list(
+        Connection[Theme],
+        reads.THEMES,
+        NAME,
+        Theme.from_row,
+        "The themes of the vocabulary, by name.",
+        backward=True,
+    )
 
     @strawberry.field(description="The contract kinds of the vocabulary.")
     async def contract_kinds(
@@ -364,71 +398,31 @@ class PartnershipQueries:
             **page_args(first, after, None, None),
         )
 
-    @strawberry.field(description="People, by name, with their posts.")
-    async def people(
-        self,
-        info: Info,
-        text: Text = None,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> PeopleConnection:
-        return await connect(
-            info,
-            PeopleConnection,
-            reads.PEOPLE,
-            "*",
-            NAME,
-            node_edges(Person.from_row),
-            where=ListFilter(text=folded_text(text)),
-            **page_args(first, after, last, before),
-        )
-
-    @strawberry.field(description="Governance bodies, by name.")
-    async def bodies(
-        self, info: Info, text: Text = None, first: First = None, after: After = None
-    ) -> Connection[Body]:
-        return await connect(
-            info,
-            Connection[Body],
-            reads.BODIES,
-            "*",
-            NAME,
-            node_edges(Body.from_row),
-            where=ListFilter(text=folded_text(text)),
-            **page_args(first, after, None, None),
-        )
-
-    @strawberry.field(description="Funding facts, largest amount first.")
-    async def fundings(
-        self, info: Info, text: Text = None, first: First = None, after: After = None
-    ) -> Connection[Funding]:
-        return await connect(
-            info,
-            Connection[Funding],
-            reads.FUNDINGS,
-            "*",
-            reads.BY_AMOUNT_DESC,
-            node_edges(Funding.from_row),
-            where=ListFilter(text=folded_text(text)),
-            **page_args(first, after, None, None),
-        )
-
-    @strawberry.field(description="The sources facts come from, by title.")
-    async def sources(
-        self, info: Info, text: Text = None, first: First = None, after: After = None
-    ) -> Connection[Source]:
-        return await connect(
-            info,
-            Connection[Source],
-            reads.SOURCES,
-            "*",
-            NAME,
-            node_edges(Source.from_row),
-            where=ListFilter(text=folded_text(text)),
-            **page_args(first, after, None, None),
-        )
+    people = _text_list(
+        PeopleConnection,
+        reads.PEOPLE,
+        NAME,
+        Person.from_row,
+        "People, by name, with their posts.",
+        backward=True,
+    )
+    bodies = _text_list(
+        Connection[Body], reads.BODIES, NAME, Body.from_row, "Governance bodies, by name."
+    )
+    fundings = _text_list(
+        Connection[Funding],
+        reads.FUNDINGS,
+        reads.BY_AMOUNT_DESC,
+        Funding.from_row,
+        "Funding facts, largest amount first.",
+    )
+    sources = _text_list(
+        Connection[Source],
+        reads.SOURCES,
+        NAME,
+        Source.from_row,
+        "The sources facts come from, by title.",
+    )
 
     @strawberry.field(
         description="Full-text search over the names, titles and aliases of territories, "
