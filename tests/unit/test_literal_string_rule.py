@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PROBES = ROOT / "tests" / "typecheck"
 REJECTED = PROBES / "literal_string_probe.py"
 CLEAN = PROBES / "literal_string_clean.py"
+_BASEDPYRIGHT = (sys.executable, "-m", "basedpyright", "--pythonpath", sys.executable)
 
 
 def _marked_line(path: Path, marker: str) -> int:
@@ -27,9 +28,10 @@ def _marked_line(path: Path, marker: str) -> int:
 
 
 def _diagnostics() -> list[dict[str, Any]]:
-    # From the project root so that basedpyright reads [tool.basedpyright] of pyproject.toml.
+    # From the project root so that basedpyright reads [tool.basedpyright] of pyproject.toml,
+    # and with this interpreter's packages (not only a .venv beside it) so neo4j is typed.
     result = subprocess.run(
-        [sys.executable, "-m", "basedpyright", "--outputjson", str(REJECTED), str(CLEAN)],
+        [*_BASEDPYRIGHT, "--outputjson", str(REJECTED), str(CLEAN)],
         cwd=ROOT,
         capture_output=True,
         text=True,
