@@ -13,9 +13,12 @@ from typing import Annotated
 import typer
 from rich.progress import Progress, TaskID
 
+from cli.db import ensure_room_for, remember_load
 from cli.output import console, progress_bar
 from domain.errors import DatabaseUnavailableError, InputError, WriteInterruptedError
+from graph.disk_space import dataset_bytes, reference_bytes
 from graph.driver import open_driver, resolve_connection
+from graph.load_journal import RecordedLoad
 from graph.partnership_store import DatasetGraph, DatasetWriteSummary
 from graph.settings import Neo4jConnection
 from loaders.datasets import DEFAULT_DATASETS, Dataset, TerritoryIndex, read_datasets
@@ -87,6 +90,9 @@ def run_reference_load(
         if departements is None
         else "départements " + ", ".join(records.departements_loaded)
     )
+    ensure_room_for(
+        connection, reference_bytes(records.row_count()), f"load the reference ({scope})"
+    )
     driver = open_driver(connection)
     with driver, progress_bar() as progress:
         summary = load_reference(
@@ -97,6 +103,8 @@ def run_reference_load(
             progress=_ReferenceBar(progress, f"Reference {records.vintage} ({scope})"),
         )
     elapsed = time.perf_counter() - started
+    codes = None if departements is None else tuple(records.departements_loaded)
+    remember_load(connection, RecordedLoad("reference", (str(data_dir.resolve()),), codes, vintage))
     console.print(
         f"Loaded {len(records.communes):,} communes, {len(records.epcis):,} EPCI, "
         f"{len(records.departements)} départements, {len(records.regions)} régions "
@@ -140,6 +148,9 @@ def run_partnership_load(connection: Neo4jConnection, paths: list[Path]) -> None
             f"+{summary.relationships_created}/-{summary.relationships_deleted} relationships)"
         )
 
+    files = {file for dataset in partnerships.datasets for file in dataset.files}
+    needed = dataset_bytes(sum(file.stat().st_size for file in files if file.is_file()))
+    ensure_room_for(connection, needed, f"load {len(partnerships.datasets)} dataset(s)")
     driver = open_driver(connection)
     with driver:
         try:
@@ -147,6 +158,7 @@ def run_partnership_load(connection: Neo4jConnection, paths: list[Path]) -> None
         except WriteInterruptedError as error:
             rest = partnerships.graphs[len(written) :]
             raise _load_interrupted(error, connection, written, rest) from error
+    remember_load(connection, RecordedLoad("partnerships", tuple(str(p.resolve()) for p in paths)))
     console.print(
         f"{len(partnerships.datasets)} dataset(s) in {time.perf_counter() - started:.1f}s"
     )

@@ -37,10 +37,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from neo4j import GraphDatabase
-from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired, TransientError
+from neo4j.exceptions import (
+    AuthError,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+    TransientError,
+)
 
 from domain.errors import LocalServerError, MissingToolError, PortInUseError
 from domain.resources import NEO4J_POM
+from graph.disk_space import FLOOR_BYTES, ensure_free_space
+from graph.neo4j_conf import RECOVERY_SETTINGS, conf_text, extra_conf_path, read_extra_settings
 from graph.settings import LocalServerSettings, Neo4jConnection, local_server_settings
 
 POM = NEO4J_POM
@@ -79,6 +87,28 @@ class ServerStatus:
     uri: str
     instance_dir: Path
     version: str
+    #: one of :data:`STATES`
+    state: str = "stopped"
+    #: what Neo4j said about that state (its error, the database's status message)
+    detail: str = ""
+
+
+#: What ``ctg db status`` can find, and what each means for a user.
+STATES = {
+    "stopped": "not running (ctg db start)",
+    "starting": "starting: Bolt does not answer yet",
+    "recovering": "recovering: Neo4j replays its transaction log after a crash; wait",
+    "running": "running and answering",
+    "panicked": (
+        "panicked: Neo4j stopped writing after a fatal error (often a full disk); free "
+        "disk space, then `ctg db stop` and `ctg db start` to recover"
+    ),
+    "failed": (
+        "failed: the database did not start; if it cannot recover, restore the last "
+        "backup (`ctg db restore FILE`) or reload everything from files (`ctg db rebuild`)"
+    ),
+    "wrong password": "refuses the password in <instance>/password",
+}
 
 
 def java_major_version() -> int:
@@ -228,37 +258,33 @@ class LocalNeo4j:
 
     # -- lifecycle ----------------------------------------------------------------------
     def configure(self) -> None:
-        """Write ``conf/neo4j.conf`` and, before the first start, set the password."""
+        """Write ``conf/neo4j.conf`` and, before the first start, set the password.
+
+        The instance folder is private to its owner (0700, files 0600): it holds the
+        password and the store. The password reaches neo4j-admin through an argument file
+        (``@file``, read by its command-line parser), never on a command line that any
+        user can read in ``ps``.
+        """
+        text = self._conf_text()  # a bad extra settings file stops here, nothing written
+        make_private(self.home)
         for sub in ("conf", "data", "logs", "run", "plugins", "import"):
-            (self.home / sub).mkdir(parents=True, exist_ok=True)
-        (self.conf_dir / "neo4j.conf").write_text(self._conf_text())
+            (self.home / sub).mkdir(mode=0o700, parents=True, exist_ok=True)
+        _write_private(self.conf_dir / "neo4j.conf", text)
         if self.password_file.is_file():
             return
         password = new_password()
-        result = subprocess.run(
-            [
-                self._java(),
-                "-cp",
-                str(lib_dir(self.settings) / "*"),
-                _ADMIN_CLASS,
-                "dbms",
-                "set-initial-password",
-                password,
-            ],
-            env=self._env(),
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=300,
-        )
+        argument_file = self.home / "run" / "initial-password.args"
+        _write_private(argument_file, password + "\n")
+        try:
+            result = self._admin("dbms", "set-initial-password", f"@{argument_file}")
+        finally:
+            argument_file.unlink(missing_ok=True)
         if result.returncode != 0:
             raise LocalServerError(
                 f"Could not set the initial Neo4j password in {self.home}: "
                 f"{(result.stdout + result.stderr).strip()[-800:]}"
             )
-        fd = os.open(self.password_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(password + "\n")
+        _write_private(self.password_file, password + "\n")
 
     def start(self, timeout: float = 180.0, report: Report = _quiet) -> Neo4jConnection:
         """Start the server in the background (install and configure it if needed).
@@ -275,9 +301,13 @@ class LocalNeo4j:
         java_major_version()
         install(self.settings, report)
         _ensure_port_free(self.settings.port)
+        ensure_free_space(self.home, FLOOR_BYTES, f"start Neo4j in {self.home}")
         self.configure()
         self.console_log.parent.mkdir(parents=True, exist_ok=True)
         report(f"Starting Neo4j {self.settings.version} on {self.uri} (data in {self.home})")
+        # what Neo4j logs from here on is this start's (see database_state)
+        offset = self.debug_log.stat().st_size if self.debug_log.is_file() else 0
+        (self.home / "run" / "debug-log-offset").write_text(f"{offset}\n")
         with self.console_log.open("ab") as log:
             process = subprocess.Popen(
                 self._server_command(),
@@ -287,6 +317,7 @@ class LocalNeo4j:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
+                umask=0o077,  # the store files it creates: its owner's only
             )
         self.pid_file.write_text(f"{process.pid}\n")
         (self.home / "run" / "bolt-port").write_text(f"{self.settings.port}\n")
@@ -341,24 +372,100 @@ class LocalNeo4j:
         return pid
 
     def status(self) -> ServerStatus:
-        """Whether the instance is installed, running, and answering Bolt."""
+        """Whether the instance is installed and running, and in which :data:`STATES`."""
         pid = self.pid()
-        answering = False
-        if pid is not None:
-            try:
-                self._ping(self.connection())
-                answering = True
-            except (*_NOT_ANSWERING, AuthError, LocalServerError):
-                answering = False
+        state, detail = ("stopped", "") if pid is None else self.database_state()
         return ServerStatus(
             installed=is_installed(self.settings),
             running=pid is not None,
-            answering=answering,
+            answering=state == "running",
             pid=pid,
             uri=self.uri,
             instance_dir=self.home,
             version=self.settings.version,
+            state=state,
+            detail=detail,
         )
+
+    def database_state(self) -> tuple[str, str]:
+        """The state of the running server's database (a key of :data:`STATES`) and what
+        Neo4j said about it; never raises."""
+        try:
+            connection = self.connection()
+        except LocalServerError as error:
+            return "failed", str(error)
+        try:
+            self._ping(connection)
+        except AuthError as error:
+            return "wrong password", error.message or ""
+        except ServiceUnavailable as error:
+            return "starting", str(error).splitlines()[0] if str(error) else ""
+        except Neo4jError as error:
+            if _panicked(error):
+                return "panicked", error.message or ""
+            return self._offline_state(connection, error)
+        except (SessionExpired, OSError) as error:
+            return "starting", str(error)
+        if self._panic_logged():
+            return "panicked", self._panic_logged()
+        return "running", ""
+
+    def _offline_state(self, connection: Neo4jConnection, error: Neo4jError) -> tuple[str, str]:
+        """Why the database refuses queries while the server answers: Neo4j's own word."""
+        try:
+            status, message = self._database_status(connection)
+        except (Neo4jError, *_NOT_ANSWERING):
+            return "starting", error.message or ""
+        if status in ("offline", "quarantined") or message:
+            return "failed", message or f"the database is {status}"
+        if self._recovery_logged():
+            return "recovering", "replaying the transaction log"
+        return "starting", f"the database is {status}"
+
+    def _database_status(self, connection: Neo4jConnection) -> tuple[str, str]:
+        with GraphDatabase.driver(  # pyright: ignore[reportUnknownMemberType]  neo4j: untyped **config
+            connection.uri,
+            auth=(connection.user, connection.password),
+            connection_timeout=2.0,
+            max_connection_pool_size=1,
+            max_transaction_retry_time=0.0,
+        ) as driver:
+            records, _, _ = driver.execute_query(
+                "SHOW DATABASES YIELD name, currentStatus, statusMessage "
+                "WHERE name = $name RETURN currentStatus, statusMessage",
+                name=connection.database,
+                database_="system",
+            )
+        if not records:
+            return "missing", f"there is no database {connection.database!r}"
+        return str(records[0]["currentStatus"]), str(records[0]["statusMessage"] or "")
+
+    @property
+    def debug_log(self) -> Path:
+        return self.home / "logs" / "debug.log"
+
+    def _log_since_start(self) -> str:
+        """What Neo4j wrote in its debug log since this instance was last started."""
+        try:
+            offset = int((self.home / "run" / "debug-log-offset").read_text().strip())
+        except (FileNotFoundError, ValueError):
+            offset = 0
+        try:
+            with self.debug_log.open("rb") as log:
+                log.seek(offset if offset <= self.debug_log.stat().st_size else 0)
+                return log.read().decode(errors="replace")
+        except FileNotFoundError:
+            return ""
+
+    def _panic_logged(self) -> str:
+        for line in self._log_since_start().splitlines():
+            if "Database panic" in line:
+                return line.split("]", 2)[-1].strip()[:300]
+        return ""
+
+    def _recovery_logged(self) -> bool:
+        log = self._log_since_start()
+        return "Recovery required" in log and "Recovery in '" not in log
 
     # -- internals ----------------------------------------------------------------------
     def _java(self) -> str:
@@ -386,33 +493,38 @@ class LocalNeo4j:
         ]
 
     def _conf_text(self) -> str:
+        """The text of ``conf/neo4j.conf``: ctg's settings, then the user's extra file.
+
+        Raises:
+            ConfigurationError: the extra settings file is missing or has a bad line.
+        """
+        extra_path = extra_conf_path(self.home, self.settings.conf_extra)
+        extra = read_extra_settings(extra_path) if extra_path is not None else []
+        return conf_text(self._base_settings(), extra, extra_path)
+
+    def _base_settings(self) -> list[tuple[str, str]]:
         s, home = self.settings, self.home
-        return "\n".join(
-            [
-                "# Written by ctg-graph (graph/local_server.py) at every start; edit the",
-                "# CTG_NEO4J_* environment variables instead of this file.",
-                f"server.directories.data={home / 'data'}",
-                f"server.directories.logs={home / 'logs'}",
-                f"server.directories.run={home / 'run'}",
-                f"server.directories.plugins={home / 'plugins'}",
-                f"server.directories.import={home / 'import'}",
-                f"server.directories.lib={lib_dir(s)}",
-                f"server.directories.transaction.logs.root={home / 'data' / 'transactions'}",
-                "server.default_listen_address=127.0.0.1",
-                "server.default_advertised_address=127.0.0.1",
-                f"server.bolt.listen_address=127.0.0.1:{s.port}",
-                f"server.bolt.advertised_address=127.0.0.1:{s.port}",
-                "server.http.enabled=false",
-                "server.https.enabled=false",
-                f"server.memory.heap.initial_size={s.heap}",
-                f"server.memory.heap.max_size={s.heap}",
-                f"server.memory.pagecache.size={s.pagecache}",
-                "dbms.security.auth_enabled=true",
-                "dbms.usage_report.enabled=false",
-                "db.tx_log.rotation.retention_policy=2 files",
-                "",
-            ]
-        )
+        return [
+            ("server.directories.data", str(home / "data")),
+            ("server.directories.logs", str(home / "logs")),
+            ("server.directories.run", str(home / "run")),
+            ("server.directories.plugins", str(home / "plugins")),
+            ("server.directories.import", str(home / "import")),
+            ("server.directories.lib", str(lib_dir(s))),
+            ("server.directories.transaction.logs.root", str(home / "data" / "transactions")),
+            ("server.default_listen_address", "127.0.0.1"),
+            ("server.default_advertised_address", "127.0.0.1"),
+            ("server.bolt.listen_address", f"127.0.0.1:{s.port}"),
+            ("server.bolt.advertised_address", f"127.0.0.1:{s.port}"),
+            ("server.http.enabled", "false"),
+            ("server.https.enabled", "false"),
+            ("server.memory.heap.initial_size", s.heap),
+            ("server.memory.heap.max_size", s.heap),
+            ("server.memory.pagecache.size", s.pagecache),
+            ("dbms.security.auth_enabled", "true"),
+            ("dbms.usage_report.enabled", "false"),
+            *RECOVERY_SETTINGS,
+        ]
 
     def _ping(self, connection: Neo4jConnection) -> None:
         # A query, not just verify_connectivity(): Bolt accepts logins seconds before the
@@ -444,6 +556,14 @@ class LocalNeo4j:
                     f"Neo4j in {self.home} refuses the password in {self.password_file}: "
                     f"{error.message}. Delete {self.home} to start from an empty database."
                 ) from error
+            except Neo4jError as error:
+                # The server answers but the database does not: starting, recovering, or
+                # failed for good, which Neo4j says at once (no need to wait for it).
+                state, detail = self._offline_state(connection, error)
+                if state == "failed":
+                    raise self.damaged(detail) from error
+                last_error = error
+                time.sleep(0.5)
             except _NOT_ANSWERING as error:
                 last_error = error
                 time.sleep(0.5)
@@ -452,6 +572,135 @@ class LocalNeo4j:
             f"(last error: {last_error}). Last lines of {self.console_log}:\n"
             + _tail(self.console_log)
         )
+
+    def damaged(self, detail: str) -> LocalServerError:
+        """The error for a database that will not start, with the two ways out."""
+        return LocalServerError(
+            f"The Neo4j database in {self.home} did not start and cannot recover by itself: "
+            f"{detail.strip()[:400]} (details: {self.debug_log}). The server is stopped. "
+            "Either restore the last backup (`ctg db restore FILE --force`), or reload the "
+            "reference and every dataset from their files (`ctg db rebuild`; facts added "
+            "through the API are not in any file and are lost unless a backup holds them)."
+        )
+
+    # -- offline administration (neo4j-admin) -------------------------------------------
+    def _admin(
+        self, *arguments: str, stdin: int | None = None, stdout: int | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        """Run ``neo4j-admin`` (the AdminTool class of the installed jars) on this instance."""
+        return subprocess.run(
+            [
+                self._java(),
+                "-Xmx512m",
+                *_JVM_FLAGS,
+                "-cp",
+                str(lib_dir(self.settings) / "*"),
+                _ADMIN_CLASS,
+                *arguments,
+            ],
+            env=self._env(),
+            stdin=stdin,
+            stdout=subprocess.PIPE if stdout is None else stdout,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+            timeout=3600,
+            umask=0o077,
+        )
+
+    def _admin_or_fail(self, what: str, *arguments: str, stdin: int | None = None) -> str:
+        result = self._admin(*arguments, stdin=stdin)
+        output = ((result.stdout or "") + (result.stderr or "")).strip()
+        if result.returncode != 0:
+            raise LocalServerError(
+                f"neo4j-admin could not {what} (exit {result.returncode}): {output[-800:]}"
+            )
+        return output
+
+    def dump(self, target: Path) -> Path:
+        """Dump the (stopped) database into the file ``target``; return it.
+
+        Written to a temporary file beside it and renamed, so an interrupted dump never
+        passes for a backup.
+        """
+        self._require_stopped("back up")
+        database = "neo4j"
+        work = Path(tempfile.mkdtemp(prefix=".ctg-dump-", dir=target.parent))
+        try:
+            self._admin_or_fail(
+                f"dump the database into {target}",
+                "database",
+                "dump",
+                database,
+                f"--to-path={work}",
+                "--overwrite-destination=true",
+            )
+            (work / f"{database}.dump").replace(target)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        return target
+
+    def load(self, source: Path) -> None:
+        """Replace the (stopped) database by the dump ``source``."""
+        self._require_stopped("restore")
+        with source.open("rb") as dump:
+            self._admin_or_fail(
+                f"load {source}",
+                "database",
+                "load",
+                "neo4j",
+                "--from-stdin",
+                "--overwrite-destination=true",
+                stdin=dump.fileno(),
+            )
+
+    def check(self, report_dir: Path) -> tuple[bool, str]:
+        """Check the (stopped) database's consistency; (consistent, what neo4j-admin said)."""
+        self._require_stopped("check")
+        report_dir.mkdir(parents=True, exist_ok=True)
+        result = self._admin("database", "check", "neo4j", f"--report-path={report_dir}")
+        output = ((result.stdout or "") + (result.stderr or "")).strip()
+        return result.returncode == 0, output
+
+    def _require_stopped(self, action: str) -> None:
+        if self.pid() is not None:
+            raise LocalServerError(
+                f"Neo4j in {self.home} is running: stop it first (`ctg db stop`) to {action} "
+                "its database (neo4j-admin works on a stopped database only)."
+            )
+        if not (self.home / "data" / "databases").is_dir() and action != "restore":
+            raise LocalServerError(
+                f"{self.home} holds no database yet: start it once with `ctg db start`."
+            )
+
+
+def make_private(folder: Path) -> None:
+    """Make ``folder`` its owner's only (0700), and every file in it (0600): it holds the
+    password and the store, and older versions created them world-readable."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(folder, 0o700)
+    for root, folders, files in os.walk(folder):
+        for name in folders:
+            with contextlib.suppress(OSError):
+                os.chmod(os.path.join(root, name), 0o700)
+        for name in files:
+            path = os.path.join(root, name)
+            with contextlib.suppress(OSError):
+                if not os.path.islink(path):
+                    os.chmod(path, os.stat(path).st_mode & 0o700)
+
+
+def _write_private(path: Path, text: str) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(text)
+
+
+def _panicked(error: Neo4jError) -> bool:
+    """True for the errors of a database that panicked (it refuses every transaction)."""
+    text = f"{error.code or ''} {error.message or ''}".lower()
+    return "critical error" in text or "panic" in text or "needs to be restarted" in text
 
 
 def throwaway_instance(folder: Path, heap: str = "1g", pagecache: str = "512m") -> LocalNeo4j:

@@ -55,6 +55,9 @@ class LocalServerSettings:
     heap: str
     pagecache: str
     version: str = NEO4J_VERSION
+    #: ``CTG_NEO4J_CONF_EXTRA``: a file of Neo4j settings added to (or overriding) the
+    #: ones ctg writes; None when unset (``<instance>/conf/neo4j.extra.conf`` still counts).
+    conf_extra: Path | None = None
 
 
 def local_state_dir(env: Mapping[str, str] | None = None) -> Path:
@@ -77,12 +80,14 @@ def local_server_settings(env: Mapping[str, str] | None = None) -> LocalServerSe
     heap = _memory(env.get("CTG_NEO4J_HEAP", DEFAULT_HEAP), "CTG_NEO4J_HEAP")
     pagecache = _memory(env.get("CTG_NEO4J_PAGECACHE", DEFAULT_PAGECACHE), "CTG_NEO4J_PAGECACHE")
     instance = Path(env.get("CTG_NEO4J_DIR", str(state / "neo4j" / "instances" / "default")))
+    extra = env.get("CTG_NEO4J_CONF_EXTRA", "").strip()
     return LocalServerSettings(
         dist_root=state / "neo4j" / "dist",
         instance_dir=instance.resolve(),
         port=port,
         heap=heap,
         pagecache=pagecache,
+        conf_extra=Path(extra).expanduser().resolve() if extra else None,
     )
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Protocol
 
 from graph.driver import Driver
+from graph.maintenance import checkpoint
 from graph.migrations import migrate
 from graph.partnership_store import (
     DatasetGraph,
@@ -96,7 +97,9 @@ def load_reference(
     if progress is not None:
         progress.start(records.row_count())
         advance = progress.advance
-    return write_reference(driver, database, records, batch_size=batch_size, progress=advance)
+    summary = write_reference(driver, database, records, batch_size=batch_size, progress=advance)
+    checkpoint(driver, database)  # the load in the store files, not only in the log
+    return summary
 
 
 def read_partnerships(
@@ -143,4 +146,5 @@ def load_partnerships(
         summaries.append(summary)
         if on_written is not None:
             on_written(summary)
+    checkpoint(driver, database)  # the load in the store files, not only in the log
     return PartnershipLoad(tuple(summaries))
