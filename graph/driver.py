@@ -14,7 +14,13 @@ from neo4j import (
 # Re-exported: the type other packages name for what open_driver returns, so that only
 # graph/ imports neo4j.
 from neo4j import Driver as Driver
-from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
+from neo4j.exceptions import (
+    AuthError,
+    DatabaseError,
+    ServiceUnavailable,
+    SessionExpired,
+    TransientError,
+)
 
 from domain.errors import DatabaseUnavailableError
 from graph.local_server import LocalNeo4j
@@ -108,6 +114,16 @@ def connection_lost(error: BaseException) -> DatabaseUnavailableError | None:
     into a message of its own must still say what happened and what to do, not print a
     traceback.
     """
+    if isinstance(error, DatabaseError | TransientError) and _server_failure(error):
+        # the server answers but its database cannot write (a full disk, a panic) or is
+        # not available: Neo4j's own first line, and where to look
+        message = (error.message or "").strip().splitlines()
+        return DatabaseUnavailableError(
+            f"Neo4j could not complete the command: {message[0][:300] if message else ''} "
+            f"({error.code}). Nothing of an unfinished transaction is kept. If its disk is "
+            "full, free space there; `ctg db status` says the database's state and what to "
+            "do (for a panicked database: `ctg db stop`, then `ctg db start`)."
+        )
     if not isinstance(error, ServiceUnavailable | SessionExpired):
         return None
     return DatabaseUnavailableError(
@@ -115,6 +131,14 @@ def connection_lost(error: BaseException) -> DatabaseUnavailableError | None:
         "unreachable. Start it again (`ctg db start`, or check the server NEO4J_URI names) "
         "and run the same command again; loads can be repeated safely."
     )
+
+
+def _server_failure(error: DatabaseError | TransientError) -> bool:
+    """A failure of the server or its database, rather than of the query: every
+    ``Neo.DatabaseError.*`` (a transaction log that cannot be written, a panic) and the
+    transient "database unavailable"."""
+    code = error.code or ""
+    return code.startswith("Neo.DatabaseError.") or code.endswith("DatabaseUnavailable")
 
 
 def failure_reason(error: BaseException) -> str:
