@@ -463,6 +463,16 @@ class LocalNeo4j:
                 return line.split("]", 2)[-1].strip()[:300]
         return ""
 
+    def _root_cause_logged(self) -> str:
+        """The deepest cause of the last failure Neo4j logged since the start (its own
+        words, e.g. "Transaction logs are missing and recovery is not possible.")."""
+        causes = [
+            line.split(":", 2)[-1].strip()
+            for line in self._log_since_start().splitlines()
+            if line.startswith("Caused by:") and line.count(":") >= 2
+        ]
+        return causes[-1][:300] if causes else ""
+
     def _recovery_logged(self) -> bool:
         log = self._log_since_start()
         return "Recovery required" in log and "Recovery in '" not in log
@@ -561,7 +571,8 @@ class LocalNeo4j:
                 # failed for good, which Neo4j says at once (no need to wait for it).
                 state, detail = self._offline_state(connection, error)
                 if state == "failed":
-                    raise self.damaged(detail) from error
+                    cause = self._root_cause_logged()
+                    raise self.damaged(f"{detail} {cause}".strip()) from error
                 last_error = error
                 time.sleep(0.5)
             except _NOT_ANSWERING as error:

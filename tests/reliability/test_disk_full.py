@@ -169,7 +169,8 @@ def test_a_full_disk_refuses_or_recovers_and_a_backup_restores(
                 while time.monotonic() < deadline:
                     records, _, _ = driver.execute_query(
                         "SHOW TRANSACTIONS YIELD currentQuery WHERE currentQuery "
-                        "CONTAINS 'Commune' RETURN count(*) AS open"
+                        "CONTAINS ':Commune' AND NOT currentQuery STARTS WITH 'SHOW' "
+                        "RETURN count(*) AS open"
                     )
                     if records[0]["open"]:
                         break

@@ -134,3 +134,19 @@ def test_a_database_that_cannot_write_is_one_line_that_says_what_to_do() -> None
         code="Neo.ClientError.Statement.SyntaxError", message="bad"
     )
     assert connection_lost(query_error) is None  # a bug keeps its traceback
+
+
+def test_the_root_cause_is_read_from_what_neo4j_logged_since_the_start(tmp_path: Path) -> None:
+    server = LocalNeo4j(local_server_settings({"CTG_NEO4J_DIR": str(tmp_path)}))
+    server.debug_log.parent.mkdir(parents=True)
+    server.debug_log.write_text("Caused by: java.io.IOException: an old failure\n")
+    (tmp_path / "run").mkdir()
+    (tmp_path / "run" / "debug-log-offset").write_text(f"{server.debug_log.stat().st_size}\n")
+    with server.debug_log.open("a") as log:
+        log.write(
+            "Caused by: org.neo4j.kernel.lifecycle.LifecycleException: Component failed\n"
+            "Caused by: java.lang.RuntimeException: Transaction logs are missing and "
+            "recovery is not possible.\n"
+        )
+    cause = server._root_cause_logged()
+    assert cause == "Transaction logs are missing and recovery is not possible."
