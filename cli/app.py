@@ -1,6 +1,7 @@
 """``ctg``: the command line of ctg-graph.
 
     ctg db install | start | stop | status | migrate   the project-local Neo4j
+    ctg db backup | restore | check | rebuild          its backups and repairs
     ctg load reference [--departements 15,71]         the French territorial reference
     ctg serve                                          the GraphQL API and explorer
     ctg schema [--output schema.graphql]               the API's GraphQL schema (SDL)

@@ -12,7 +12,8 @@ The estimate is ``floor + input × factor``, from figures measured on a real loa
 * a whole-France reference (107 661 rows) wrote 20 MiB of transaction log and grew the
   store by 19 MiB: about 370 bytes a row; :data:`BYTES_PER_REFERENCE_ROW` doubles it,
   because the log is kept until its file is pruned;
-* a dataset file of N bytes took about :data:`DATASET_BYTES_FACTOR` × N on disk;
+* 524 KiB of (synthetic) dataset files grew the store and its log by 12.8 MiB, about
+  25 times their size; :data:`DATASET_BYTES_FACTOR` is 30;
 * the floor is the room Neo4j takes even for a tiny write: the next preallocated
   transaction log file of each database (2 × 32 MiB) and the checkpoint's headroom.
 """

@@ -120,9 +120,11 @@ def connection_lost(error: BaseException) -> DatabaseUnavailableError | None:
         message = (error.message or "").strip().splitlines()
         return DatabaseUnavailableError(
             f"Neo4j could not complete the command: {message[0][:300] if message else ''} "
-            f"({error.code}). Nothing of an unfinished transaction is kept. If its disk is "
-            "full, free space there; `ctg db status` says the database's state and what to "
-            "do (for a panicked database: `ctg db stop`, then `ctg db start`)."
+            f"({error.code}). Once Neo4j restarts, the transaction it failed is in the graph "
+            "whole or not at all (its recovery decides). If its disk is full, free space "
+            "there; `ctg db status` says the database's state (a panicked one needs `ctg db "
+            "stop` and `ctg db start`); then run the same command again: loads can be "
+            "repeated safely."
         )
     if not isinstance(error, ServiceUnavailable | SessionExpired):
         return None
