@@ -298,15 +298,25 @@ def db_rebuild(
 def ensure_room_for(connection: Neo4jConnection, needed: int, action: str) -> None:
     """Refuse ``action`` when the local instance's disk has less than ``needed`` bytes free;
     nothing to check for a server ``NEO4J_URI`` names (its disk is not ours to see)."""
-    if connection.local:
-        server = local_neo4j()
+    server = _instance_of(connection)
+    if server is not None:
         ensure_free_space(server.home, needed, action)
 
 
 def remember_load(connection: Neo4jConnection, load: RecordedLoad) -> None:
     """Record a finished load in the local instance's journal, for ``ctg db rebuild``."""
-    if connection.local:
-        record_load(local_neo4j().home, load)
+    server = _instance_of(connection)
+    if server is not None:
+        record_load(server.home, load)
+
+
+def _instance_of(connection: Neo4jConnection) -> local_server.LocalNeo4j | None:
+    """The configured local instance when ``connection`` is to it (a test's throwaway
+    server on another port is not), else None."""
+    if not connection.local:
+        return None
+    server = local_neo4j()
+    return server if server.pid() is not None and server.uri == connection.uri else None
 
 
 def _holds_data(server: local_server.LocalNeo4j) -> bool:
