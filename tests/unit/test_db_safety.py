@@ -4,12 +4,16 @@ settings file, the free-space estimate and refusal, the journal of loads, and wh
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from neo4j.exceptions import Neo4jError
 
 from domain.errors import ConfigurationError, LocalServerError
+from domain.resources import PROJECT_ROOT
 from graph.disk_space import FLOOR_BYTES, dataset_bytes, ensure_free_space, reference_bytes
 from graph.driver import connection_lost
 from graph.load_journal import RecordedLoad, loads_to_replay, record_load
@@ -150,3 +154,43 @@ def test_the_root_cause_is_read_from_what_neo4j_logged_since_the_start(tmp_path:
         )
     cause = server._root_cause_logged()
     assert cause == "Transaction logs are missing and recovery is not possible."
+
+
+def _ctg(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
+    env.update(CTG_NEO4J_DIR=str(tmp_path / "instance"), COLUMNS="200")
+    return subprocess.run(
+        [sys.executable, "-m", "cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=PROJECT_ROOT,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_restore_refuses_to_replace_a_database_without_force(tmp_path: Path) -> None:
+    (tmp_path / "instance" / "data" / "databases" / "neo4j").mkdir(parents=True)
+    dump = tmp_path / "old.dump"
+    dump.write_bytes(b"not read")
+    result = _ctg(tmp_path, "db", "restore", str(dump))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    message = " ".join(result.stderr.split())
+    assert "holds data" in message
+    assert "--force" in message
+
+
+def test_restore_of_a_missing_file_says_so(tmp_path: Path) -> None:
+    result = _ctg(tmp_path, "db", "restore", str(tmp_path / "nowhere.dump"))
+    assert result.returncode == 1
+    assert "is not a file" in result.stderr
+
+
+def test_rebuild_with_nothing_recorded_says_what_else_to_do(tmp_path: Path) -> None:
+    result = _ctg(tmp_path, "db", "rebuild")
+    assert result.returncode == 1
+    message = " ".join(result.stderr.split())
+    assert "No load is recorded" in message
+    assert "ctg db restore" in message
