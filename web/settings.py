@@ -62,6 +62,11 @@ _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("", "0", "false", "no", "off")
 
 _GENERATE_HINT = "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+#: The expected form, appended to a refusal since the entry itself is never shown.
+_FORM_HINT = (
+    f"Write comma-separated name=token entries, the name first, such as "
+    f"{TOKENS_VARIABLE}=alice=<token>,caf-cantal:2027-06-30=<token>."
+)
 
 
 @dataclass(frozen=True)
@@ -112,11 +117,14 @@ class ApiTokens:
 
         Raises:
             ConfigurationError: an entry is malformed, a name or a token is repeated, or a
-                token is shorter than :data:`MIN_TOKEN_LENGTH`; the entry is named by its
-                position and caller name, never by its token.
+                token is shorter than :data:`MIN_TOKEN_LENGTH`. The entry is named by its
+                position only, with the form expected: never by its text, since an entry
+                written token-first (``token=name``) would put the token where the name
+                goes, and start-up errors end up in logs.
         """
         tokens: dict[str, str] = {}
         expires: dict[str, datetime.datetime] = {}
+        positions: dict[str, int] = {}
         for position, entry in enumerate(value.split(","), start=1):
             if not entry.strip():
                 continue  # a trailing or doubled comma
@@ -125,32 +133,33 @@ class ApiTokens:
             name, colon, expiry = name.partition(":")
             name, token = name.strip(), token.strip()
             if not equals or not name or not token:
-                raise ConfigurationError(
-                    f"{where} is not name=token. Write comma-separated pairs such as "
-                    f"{variable}=alice=<token>,caf-cantal:2027-06-30=<token>."
-                )
+                raise ConfigurationError(f"{where} is not name=token. {_FORM_HINT}")
             if not _CALLER_NAME.match(name):
-                # not echoed: a bare token with '=' in it would show up here
                 raise ConfigurationError(
                     f"{where}: the name before '=' is not usable; use up to 64 letters, "
-                    "digits and . _ @ - (it is recorded as who made a change)."
+                    "digits and . _ @ - (it is recorded as who made a change). " + _FORM_HINT
                 )
             if name in tokens:
-                raise ConfigurationError(f"{where}: the name {name!r} is given twice.")
+                raise ConfigurationError(
+                    f"{where}: its name is already the name of entry {positions[name]}; "
+                    "give each caller one entry."
+                )
             if len(token) < MIN_TOKEN_LENGTH or not _TOKEN.match(token):
                 raise ConfigurationError(
-                    f"{where}: the token of {name!r} must be at least {MIN_TOKEN_LENGTH} "
+                    f"{where}: the token after '=' must be at least {MIN_TOKEN_LENGTH} "
                     "characters of visible ASCII (no spaces or commas). Generate one "
-                    f"with {_GENERATE_HINT}"
+                    f"with {_GENERATE_HINT}. {_FORM_HINT}"
                 )
             if token in tokens.values():
+                first = positions[next(n for n, t in tokens.items() if t == token)]
                 raise ConfigurationError(
-                    f"{where}: {name!r} has the same token as another name; give each "
+                    f"{where}: its token is also the token of entry {first}; give each "
                     "caller its own token so that changes are recorded under the right name."
                 )
             tokens[name] = token
+            positions[name] = position
             if colon:
-                expires[name] = _expiry(expiry.strip(), f"{where} ({name!r})")
+                expires[name] = _expiry(expiry.strip(), where)
         return cls(tokens, expires)
 
     @property
@@ -273,7 +282,7 @@ def _expiry(value: str, where: str) -> datetime.datetime:
         moment = datetime.datetime.fromisoformat(value)
     except ValueError:
         raise ConfigurationError(
-            f"{where}: the expiry {value!r} is not a date; write name:YYYY-MM-DD=token "
+            f"{where}: the expiry after ':' is not a date; write name:YYYY-MM-DD=token "
             "(valid through that day, UTC) or name:YYYY-MM-DDTHH:MM+01:00=token."
         ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)

@@ -38,10 +38,11 @@ def test_tokens_are_name_token_pairs_and_a_token_may_contain_equals() -> None:
         (f"alice={ALICE},bob=", r"entry 2 is not name=token"),
         (f"=={ALICE}", r"entry 1 is not name=token"),
         (f"alice smith={ALICE}", r"entry 1: the name before '=' is not usable"),
-        (f"alice={ALICE},alice={BOB}", r"the name 'alice' is given twice"),
-        ("alice=short", r"the token of 'alice' must be at least 16 characters"),
-        ("alice=has a space in it ok", r"the token of 'alice' must be"),
-        (f"alice={ALICE},bob={ALICE}", r"'bob' has the same token as another name"),
+        (f"alice={ALICE},alice={BOB}", r"entry 2: its name is already the name of entry 1"),
+        ("alice=short", r"entry 1: the token after '=' must be at least 16 characters"),
+        ("alice=has a space in it ok", r"entry 1: the token after '=' must be"),
+        (f"alice={ALICE},bob={ALICE}", r"entry 2: its token is also the token of entry 1"),
+        ("alice:2027-13-45=" + ALICE, r"entry 1: the expiry after ':' is not a date"),
     ],
 )
 def test_a_bad_token_list_is_refused_naming_the_variable_and_the_entry(
@@ -58,6 +59,26 @@ def test_a_refused_token_list_never_shows_a_token() -> None:
             api_settings({"CTG_API_TOKENS": value})
         for secret in (ALICE, "short", "bob+token"):
             assert secret not in str(error.value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        f"{ALICE}=alice",  # token first: the token stands where the name goes
+        f"bob={BOB},{ALICE}=alice",
+        f"{ALICE}:2027-06-30=alice",
+        f"alice={BOB},{ALICE}=alice,{ALICE}=carol",
+        f"alice:{ALICE}={BOB}",  # the token where the expiry goes
+    ],
+)
+def test_an_entry_written_token_first_is_refused_without_echoing_the_token(value: str) -> None:
+    with pytest.raises(ConfigurationError) as error:
+        api_settings({"CTG_API_TOKENS": value})
+    message = str(error.value)
+    assert ALICE not in message
+    assert "bob+token" not in message
+    assert "entry " in message  # where: the position of the entry
+    assert "name=token" in message or "name:YYYY-MM-DD=token" in message  # the form expected
 
 
 def test_a_short_token_is_refused_with_a_way_to_generate_one() -> None:
@@ -170,7 +191,7 @@ def test_an_unreadable_expiry_stops_the_server_and_never_shows_the_token(expiry:
     with pytest.raises(ConfigurationError) as error:
         api_settings({"CTG_API_TOKENS": f"alice:{expiry}={ALICE}"})
     message = str(error.value)
-    for part in ("entry 1", "'alice'", "YYYY-MM-DD"):
+    for part in ("entry 1", "the expiry after ':'", "YYYY-MM-DD"):
         assert part in message
     assert ALICE not in message
 
