@@ -37,6 +37,7 @@ from graph.driver import resolve_connection
 from graph.reader import GraphReader
 from schema import schema
 from web.admission import AdmissionLimit
+from web.headers import SecurityHeaders
 from web.http import GraphQLView, RequestBodyLimit
 from web.settings import ApiSettings, api_settings
 
@@ -108,6 +109,7 @@ def create_app(settings: ApiSettings) -> Starlette:
             *(Mount(f"/vendor/{name}", static(folder)) for name, folder in VENDOR.items()),
         ],
         middleware=[
+            Middleware(SecurityHeaders),  # outermost: every answer, refusals too, has them
             *(cors if settings.cors_origins else []),  # outermost, so refusals carry CORS
             Middleware(RequestBodyLimit, max_bytes=settings.max_body_bytes),
             Middleware(

@@ -13,13 +13,19 @@ Strawberry parses, validates and executes; this module adds only what it lacks:
 * **Tokens.** A present but unknown token is refused for every request; a mutation (or,
   with ``CTG_API_READ_REQUIRES_TOKEN=1``, any request) needs a valid one; the caller's
   name goes into :class:`schema.context.Context`. A refused request runs nothing.
-* **GraphiQL** only for a browser (``Accept: text/html``), not for curl's ``*/*``.
+* **GraphiQL** only for a browser (``Accept: text/html``), not for curl's ``*/*``; with
+  header persistence off (strawberry's page keeps the headers editor, and so a
+  curator's ``Authorization: Bearer`` token, in the browser's localStorage), and a
+  Content-Security-Policy of its own that allows its CDN files and its inline script
+  by URL and hash (:func:`graphiql_page`).
 * :class:`RequestBodyLimit`: 413 for a body over the limit, without reading it all.
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -28,7 +34,7 @@ from graphql import GraphQLError, OperationType, parse
 from graphql.language import OperationDefinitionNode
 from starlette.datastructures import Headers
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -41,7 +47,10 @@ from strawberry.types import ExecutionResult, SubscriptionExecutionResult
 from graph.reader import GraphReader
 from schema import MAX_TOKENS
 from schema.context import Context
+from web.headers import content_security_policy, page_sources
 from web.settings import TOKENS_VARIABLE, ApiTokens
+
+logger = logging.getLogger("ctg.graphql")
 
 JSON = "application/json"
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
@@ -49,13 +58,19 @@ REALM = 'Bearer realm="ctg-graph"'
 
 
 class Refusal(HTTPException):
-    """A request turned down before anything runs, with the headers its status calls for."""
+    """A request turned down before anything runs, with the headers its status calls for
+    and, when given, an ``extensions.code`` for clients that sort errors by code."""
 
     def __init__(
-        self, status_code: int, reason: str, headers: Mapping[str, str] | None = None
+        self,
+        status_code: int,
+        reason: str,
+        headers: Mapping[str, str] | None = None,
+        code: str | None = None,
     ) -> None:
         super().__init__(status_code, reason)
         self.headers = dict(headers or {})
+        self.code = code
 
 
 class GraphQLView(GraphQL[Context, None]):
@@ -72,6 +87,7 @@ class GraphQLView(GraphQL[Context, None]):
         )
         self.tokens = tokens
         self.read_requires_token = read_requires_token
+        self.graphiql_html, self.graphiql_policy = graphiql_page(super().graphql_ide_html)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -99,6 +115,12 @@ class GraphQLView(GraphQL[Context, None]):
             request.method == "GET"
             and request.query_params.get("query") is None
             and "text/html" in request.headers.get("accept", "")
+        )
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return HTMLResponse(
+            self.graphiql_html,
+            headers={"Content-Security-Policy": self.graphiql_policy, "Cache-Control": "no-cache"},
         )
 
     async def get_context(
@@ -144,9 +166,16 @@ class GraphQLView(GraphQL[Context, None]):
                     {"Accept-Post": JSON},
                 )
             # strawberry reads the body as a mapping: a JSON string or number would be a 500
-            if not isinstance(self.parse_json(await request.get_body()), dict | list):
+            body = self.parse_json(await request.get_body())
+            if not isinstance(body, dict | list):
                 raise Refusal(400, 'The body must be a JSON object such as {"query": "…"}.')
+            refuse_lone_surrogates(body)
         return await super().parse_http_body(request)
+
+    def parse_query_params(self, params: Mapping[str, str | None]) -> dict[str, Any]:
+        parsed = super().parse_query_params(params)
+        refuse_lone_surrogates(parsed)
+        return parsed
 
     def parse_json(self, data: str | bytes) -> Any:
         # strawberry says only "Unable to parse", and a non-UTF-8 body would be a 500
@@ -223,13 +252,127 @@ class GraphQLView(GraphQL[Context, None]):
         return response
 
 
+#: How strawberry's GraphiQL page turns on header persistence (the page keeps a header
+#: editor's content, a curator's token, in localStorage).
+_PERSIST_HEADERS = "shouldPersistHeaders: true"
+
+
+def graphiql_page(html: str) -> tuple[str, str]:
+    """Strawberry's GraphiQL ``html`` with header persistence off, and its CSP.
+
+    With ``shouldPersistHeaders: false`` GraphiQL also empties the headers it had stored
+    before, and hides its "persist headers" setting. The policy allows the page's own
+    CDN files and inline script and style (by URL and hash), GraphiQL's fonts and icons
+    (``data:``) and requests to this origin only.
+
+    Raises:
+        RuntimeError: the page does not turn persistence on the way strawberry's pinned
+            version does; a strawberry upgrade changed it, and the page must be
+            checked again before it is served.
+    """
+    if html.count(_PERSIST_HEADERS) != 1:
+        raise RuntimeError(
+            f"strawberry's GraphiQL page has no single {_PERSIST_HEADERS!r} any more; "
+            "check how this version persists headers before serving it (web/http.py)."
+        )
+    page = html.replace(_PERSIST_HEADERS, "shouldPersistHeaders: false")
+    scripts, styles = page_sources(page)
+    policy = content_security_policy(
+        {
+            "default-src": ["'none'"],
+            "script-src": scripts,
+            "style-src": styles,
+            "font-src": ["data:"],
+            "img-src": ["'self'", "data:"],
+            "connect-src": ["'self'"],
+            "base-uri": ["'none'"],
+            "form-action": ["'none'"],
+            "frame-ancestors": ["'none'"],
+        }
+    )
+    return page, policy
+
+
+#: A UTF-16 surrogate left alone: JSON's "\\ud800" decodes to one, which is no Unicode
+#: character, and Neo4j's driver (UTF-8) fails on it inside every field that sends it.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def refuse_lone_surrogates(request: Any) -> None:
+    """Refuse (400, ``BAD_USER_INPUT``) a decoded request holding a lone surrogate.
+
+    JSON pairs such as ``"\\ud83d\\ude00"`` decode to one character and pass; a lone
+    ``"\\ud800"`` in the query, the variables (values or names) or anything else is named
+    by its place in the request, and logged once, before any field runs.
+
+    Examples
+    --------
+    >>> refuse_lone_surrogates({"query": "{ a }", "variables": {"t": "\U0001f600"}})
+    >>> try:
+    ...     refuse_lone_surrogates({"variables": {"list": ["ok", "x" + chr(0xD800)]}})
+    ... except Refusal as refusal:
+    ...     print(refusal.status_code, refusal.code, refusal.reason.split(":")[0])
+    400 BAD_USER_INPUT The request holds a lone UTF-16 surrogate (\\ud800) in variables.list[1]
+    """
+    found = _first_lone_surrogate(request, "")
+    if found is None:
+        return
+    where, character = found
+    reason = (
+        f"The request holds a lone UTF-16 surrogate ({character}) in {where}: it is half "
+        "of a character, and no text can hold it. Send text as UTF-8, or a character "
+        "beyond U+FFFF as a JSON surrogate pair (\\ud83d\\ude00 is U+1F600); nothing of "
+        "this request has run."
+    )
+    logger.info("request refused: %s", reason)
+    raise Refusal(400, reason, code="BAD_USER_INPUT")
+
+
+def _first_lone_surrogate(value: Any, path: str) -> tuple[str, str] | None:
+    """Where the first lone surrogate is (a JSON path, or the query's line and column),
+    and the surrogate as a ``\\uXXXX`` escape; None when there is none."""
+    if isinstance(value, str):
+        match = _LONE_SURROGATE.search(value)
+        if match is None:
+            return None
+        character = f"\\u{ord(match.group()):04x}"
+        if path.endswith("query"):
+            line = value.count("\n", 0, match.start()) + 1
+            column = match.start() - (value.rfind("\n", 0, match.start()) + 1) + 1
+            return f"{path}, line {line}, column {column}", character
+        return path or "the body", character
+    if isinstance(value, dict):
+        for key, item in value.items():
+            where = f"{path}.{_printable(key)}" if path else _printable(key)
+            if _LONE_SURROGATE.search(key):
+                return f"the name {where}", f"\\u{ord(_LONE_SURROGATE.findall(key)[0]):04x}"
+            found = _first_lone_surrogate(item, where)
+            if found is not None:
+                return found
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _first_lone_surrogate(item, f"{path}[{index}]")
+            if found is not None:
+                return found
+    return None
+
+
+def _printable(text: str) -> str:
+    # the message goes into a UTF-8 log and a JSON body: escape what cannot be written
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def refusal_response(refusal: HTTPException, media_type: str) -> Response:
     """A GraphQL-shaped error body for a request refused before execution."""
     headers = dict(getattr(refusal, "headers", {}))
     if refusal.status_code == 405:
         headers.setdefault("Allow", "GET, POST")
+    error: dict[str, Any] = {"message": refusal.reason}
+    code = getattr(refusal, "code", None)
+    if code is not None:
+        error["extensions"] = {"code": code}
     return Response(
-        json.dumps({"errors": [{"message": refusal.reason}]}, separators=(",", ":")),
+        json.dumps({"errors": [error]}, separators=(",", ":")),
         status_code=refusal.status_code,
         headers=headers,
         media_type=f"{media_type}; charset=utf-8",
