@@ -255,27 +255,64 @@ class GraphQLView(GraphQL[Context, None]):
 #: How strawberry's GraphiQL page turns on header persistence (the page keeps a header
 #: editor's content, a curator's token, in localStorage).
 _PERSIST_HEADERS = "shouldPersistHeaders: true"
+#: Where the page defines its component, and where it hands GraphiQL its props.
+_COMPONENT = "function GraphiQLWithExplorer() {"
+_PROPS = "React.createElement(GraphiQL, {"
+#: GraphiQL keeps its history in localStorage with each query's headers, even when
+#: shouldPersistHeaders is false; this storage writes every "headers" entry as null, and
+#: cleans what a page with persistence on had stored. Runs as part of the inline script.
+_HEADER_FREE_STORAGE = """// ctg-graph: no request header (a token) is ever written to localStorage
+      const tokenFreeStorage = (() => {
+        const scrub = (key, value) => {
+          if (key.endsWith(":headers")) return "";
+          try {
+            return JSON.stringify(JSON.parse(value), (k, v) => (k === "headers" ? null : v));
+          } catch {
+            return value; // plain text, such as the query
+          }
+        };
+        const ours = () => Object.keys(localStorage).filter((key) => key.startsWith("graphiql:"));
+        for (const key of ours()) localStorage.setItem(key, scrub(key, localStorage.getItem(key)));
+        return {
+          getItem: (key) => localStorage.getItem(key),
+          setItem: (key, value) => localStorage.setItem(key, scrub(key, value)),
+          removeItem: (key) => localStorage.removeItem(key),
+          clear: () => ours().forEach((key) => localStorage.removeItem(key)),
+          get length() {
+            return ours().length;
+          },
+        };
+      })();
+
+      """
 
 
 def graphiql_page(html: str) -> tuple[str, str]:
-    """Strawberry's GraphiQL ``html`` with header persistence off, and its CSP.
+    """Strawberry's GraphiQL ``html`` that stores no header, and its CSP.
 
-    With ``shouldPersistHeaders: false`` GraphiQL also empties the headers it had stored
-    before, and hides its "persist headers" setting. The policy allows the page's own
-    CDN files and inline script and style (by URL and hash), GraphiQL's fonts and icons
-    (``data:``) and requests to this origin only.
+    ``shouldPersistHeaders: false`` makes GraphiQL empty the headers it had stored and
+    hide its "persist headers" setting; it still writes each query's headers into its
+    history, so the page also gets a storage that writes no header at all (and cleans
+    what an earlier page stored). The policy allows the page's own CDN files and inline
+    script and style (by URL and hash), GraphiQL's fonts and icons (``data:``) and
+    requests to this origin only.
 
     Raises:
-        RuntimeError: the page does not turn persistence on the way strawberry's pinned
-            version does; a strawberry upgrade changed it, and the page must be
+        RuntimeError: the page is not written the way strawberry's pinned version writes
+            it; a strawberry upgrade changed it, and how it stores headers must be
             checked again before it is served.
     """
-    if html.count(_PERSIST_HEADERS) != 1:
-        raise RuntimeError(
-            f"strawberry's GraphiQL page has no single {_PERSIST_HEADERS!r} any more; "
-            "check how this version persists headers before serving it (web/http.py)."
-        )
-    page = html.replace(_PERSIST_HEADERS, "shouldPersistHeaders: false")
+    for anchor in (_PERSIST_HEADERS, _COMPONENT, _PROPS):
+        if html.count(anchor) != 1:
+            raise RuntimeError(
+                f"strawberry's GraphiQL page has no single {anchor!r} any more; check how "
+                "this version stores headers before serving it (web/http.py)."
+            )
+    page = (
+        html.replace(_PERSIST_HEADERS, "shouldPersistHeaders: false")
+        .replace(_COMPONENT, _HEADER_FREE_STORAGE + _COMPONENT)
+        .replace(_PROPS, _PROPS + "\n          storage: tokenFreeStorage,")
+    )
     scripts, styles = page_sources(page)
     policy = content_security_policy(
         {
