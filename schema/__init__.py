@@ -22,6 +22,7 @@ from schema.coverage import CoverageQueries
 from schema.curation.mutations import Mutation
 from schema.descriptions import describe
 from schema.errors import mask_errors
+from schema.introspection import introspection_cache
 from schema.limits import document_limits
 from schema.partnerships import (
     actions,
@@ -43,6 +44,10 @@ from schema.territories.types import Commune, Departement, Epci, Region, SubTerr
 MAX_DEPTH = 15
 MAX_ALIASES = 30
 MAX_TOKENS = 5000
+#: Most fields the introspection of one request may answer: the standard introspection
+#: query answers about 13 000 here (GraphiQL's a few more), 30 aliases of a two-level
+#: one 416 000 (10 MB).
+MAX_INTROSPECTION_VALUES = 40_000
 
 logger = logging.getLogger("ctg.graphql")
 
@@ -100,7 +105,12 @@ schema = Schema(
     extensions=[
         partial(ParserCache, maxsize=256),
         partial(ValidationCache, maxsize=256),
-        document_limits(max_depth=MAX_DEPTH, max_aliases=MAX_ALIASES),
+        document_limits(
+            max_depth=MAX_DEPTH,
+            max_aliases=MAX_ALIASES,
+            max_introspection_values=MAX_INTROSPECTION_VALUES,
+        ),
+        introspection_cache(),
         partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
         mask_errors,
     ],

@@ -1,4 +1,5 @@
-"""Depth and alias limits checked in time linear in the document's size.
+"""Depth, alias and introspection-size limits checked in time linear in the document's
+size, before anything runs.
 
 strawberry's ``QueryDepthLimiter`` and ``MaxAliasesLimiter`` walk into a fragment again at
 every spread, so a few hundred bytes of fragments spreading each other twice take
@@ -8,6 +9,13 @@ at every spread. Its counting and its messages are those of the strawberry rules
 replaces: a field with a selection adds one level of depth, introspection fields
 (``__schema``…) are not counted, every alias in the operations counts, fragments
 included each time they are spread.
+
+Depth skips introspection, and introspection resolves no list through the object budget
+(:class:`schema.context.ObjectBudget`): 30 aliases of a two-level ``__schema`` passed
+every limit and built 18.9 MB. So the fields that the ``__schema``/``__type`` selections
+would answer are counted first (:func:`schema.introspection.introspection_values`, over
+the schema's own introspection) and a document asking for more than
+``max_introspection_values`` is refused.
 """
 
 from __future__ import annotations
@@ -28,6 +36,8 @@ from graphql import (
     ValidationRule,
 )
 from strawberry.extensions import AddValidationRules, SchemaExtension
+
+from schema.introspection import introspection_values
 
 
 class _Measure:
@@ -71,9 +81,12 @@ class _Measure:
         return measured
 
 
-def document_limits(max_depth: int, max_aliases: int) -> Callable[[], SchemaExtension]:
-    """A strawberry extension refusing documents deeper than ``max_depth`` or with more
-    than ``max_aliases`` aliases."""
+def document_limits(
+    max_depth: int, max_aliases: int, max_introspection_values: int
+) -> Callable[[], SchemaExtension]:
+    """A strawberry extension refusing documents deeper than ``max_depth``, with more
+    than ``max_aliases`` aliases, or whose introspection would answer more than
+    ``max_introspection_values`` fields."""
 
     class DocumentLimits(ValidationRule):
         def __init__(self, context: ValidationContext) -> None:
@@ -95,6 +108,20 @@ def document_limits(max_depth: int, max_aliases: int) -> Callable[[], SchemaExte
             if total_aliases > max_aliases:
                 context.report_error(
                     GraphQLError(f"{total_aliases} aliases found. Allowed: {max_aliases}")
+                )
+                return  # and the introspection is not even measured
+            asked = introspection_values(
+                context.schema, context.document, stop_after=max_introspection_values
+            )
+            if asked > max_introspection_values:
+                context.report_error(
+                    GraphQLError(
+                        f"This request asks for more than {max_introspection_values:,} "
+                        "fields of the schema's description (__schema, __type); it was "
+                        "refused before it ran. Ask for the schema once, without aliases "
+                        "(the standard introspection query is served from a cache), or read "
+                        "schema.graphql."
+                    )
                 )
 
     return partial(AddValidationRules, [DocumentLimits])
