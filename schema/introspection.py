@@ -22,7 +22,7 @@ import json
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from functools import lru_cache, partial
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from graphql import (
     DocumentNode,
@@ -45,6 +45,7 @@ _TYPE_REFERENCES = frozenset(
      "possibleTypes", "types"}
 )  # fmt: skip
 _SCHEMA_FIELDS = frozenset({"__schema", "__type"})
+T = TypeVar("T")
 
 
 @lru_cache(maxsize=4)
@@ -201,21 +202,24 @@ def asks_only_for_the_schema(operation: OperationDefinitionNode) -> bool:
     )
 
 
-class _Results:
-    """The few introspection answers kept, the least recently used dropped first."""
+class Recent(Generic[T]):
+    """The ``size`` most recently used values by key, the least recently used dropped
+    first."""
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self._kept: OrderedDict[str, Any] = OrderedDict()
+        self._kept: OrderedDict[str, T] = OrderedDict()
 
-    def get(self, key: str) -> Any:
+    def get(self, key: str) -> T | None:
+        """The value kept for ``key``, or None."""
         found = self._kept.get(key)
         if found is not None:
             self._kept.move_to_end(key)
         return found
 
-    def put(self, key: str, result: Any) -> None:
-        self._kept[key] = result
+    def put(self, key: str, value: T) -> None:
+        """Keep ``value`` for ``key``, dropping the oldest past ``size``."""
+        self._kept[key] = value
         self._kept.move_to_end(key)
         while len(self._kept) > self.size:
             self._kept.popitem(last=False)
@@ -225,7 +229,7 @@ class IntrospectionCache(SchemaExtension):
     """Serves an operation that asks only for the schema from :attr:`results`, computing
     each distinct one (query text, operation, variables) once."""
 
-    results: _Results = _Results(16)
+    results: Recent[Any] = Recent(16)
 
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
@@ -252,5 +256,5 @@ class IntrospectionCache(SchemaExtension):
 
 def introspection_cache(size: int = 16) -> Callable[[], SchemaExtension]:
     """The extension that serves schema-only operations from a cache of ``size`` answers."""
-    cache = type("IntrospectionCache", (IntrospectionCache,), {"results": _Results(size)})
+    cache = type("IntrospectionCache", (IntrospectionCache,), {"results": Recent[Any](size)})
     return partial(cache)

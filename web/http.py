@@ -26,7 +26,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
-from graphql import BREAK, FieldNode, GraphQLError, OperationType, Visitor, parse, visit
+from graphql import (
+    BREAK,
+    DocumentNode,
+    FieldNode,
+    GraphQLError,
+    OperationType,
+    Visitor,
+    visit,
+)
 from graphql.language import OperationDefinitionNode
 from starlette.datastructures import Headers
 from starlette.requests import Request
@@ -43,6 +51,7 @@ from strawberry.types import ExecutionResult, SubscriptionExecutionResult
 from graph.reader import GraphReader
 from schema import MAX_TOKENS
 from schema.context import Context
+from schema.limits import parse_query
 from web.settings import INTROSPECTION_VARIABLE, TOKENS_VARIABLE, ApiTokens
 
 JSON = "application/json"
@@ -316,6 +325,17 @@ def bearer_token(authorization: str) -> str:
     return token.strip() if scheme.lower() == "bearer" else ""
 
 
+def parsed(query: str | None) -> DocumentNode | None:
+    """The document of ``query``, or None when there is none or it does not parse;
+    parsed once for the view and the schema both (:func:`schema.limits.parse_query`)."""
+    if not query:
+        return None
+    try:
+        return parse_query(query, max_tokens=MAX_TOKENS)
+    except GraphQLError:
+        return None
+
+
 def requests_mutation(query: str | None, operation_name: str | None) -> bool:
     """Whether the request could run a mutation.
 
@@ -332,11 +352,8 @@ def requests_mutation(query: str | None, operation_name: str | None) -> bool:
     >>> requests_mutation("mutation {", None)
     False
     """
-    if not query:
-        return False
-    try:
-        document = parse(query, no_location=True, max_tokens=MAX_TOKENS)
-    except GraphQLError:
+    document = parsed(query)
+    if document is None:
         return False
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     named = [op for op in operations if op.name and op.name.value == operation_name]
@@ -356,11 +373,8 @@ def requests_introspection(query: str | None) -> bool:
     >>> requests_introspection("{ __typename }")
     False
     """
-    if not query or "__" not in query:
-        return False
-    try:
-        document = parse(query, no_location=True, max_tokens=MAX_TOKENS)
-    except GraphQLError:
+    document = parsed(query) if query and "__" in query else None
+    if document is None:
         return False
     found = False
 
