@@ -19,6 +19,7 @@ are recorded, never asserted.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import statistics
 import time
 from collections.abc import Iterator
@@ -92,12 +93,15 @@ async def slow_body(host: str, port: int, started: asyncio.Event) -> tuple[bytes
     while not answer.done():
         done, _ = await asyncio.wait({answer}, timeout=1.0)
         if not done:
-            writer.write(b" ")
-            await writer.drain()
+            with contextlib.suppress(ConnectionError):  # the server may close first
+                writer.write(b" ")
+                await writer.drain()
     status_line, answered_at = answer.result(), time.monotonic()
     try:
         await asyncio.wait_for(reader.read(), timeout=10)  # the rest, until the server closes
         closed = reader.at_eof()
+    except ConnectionResetError:  # closed while our last byte was on its way: a reset
+        closed = True
     except TimeoutError:
         closed = False
     writer.close()
