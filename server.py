@@ -89,7 +89,10 @@ def static(directory: Path) -> StaticFiles:
 def create_app(settings: ApiSettings) -> Starlette:
     """The API with these settings (``app`` below reads them from the environment)."""
     graphql = GraphQLView(
-        schema, tokens=settings.tokens, read_requires_token=settings.read_requires_token
+        schema,
+        tokens=settings.tokens,
+        read_requires_token=settings.read_requires_token,
+        introspection=settings.introspection,
     )
     # Without origins, no CORS headers at all: browsers keep other sites' pages out.
     cors = [
@@ -111,7 +114,12 @@ def create_app(settings: ApiSettings) -> Starlette:
         middleware=[
             Middleware(SecurityHeaders),  # outermost: every answer, refusals too, has them
             *(cors if settings.cors_origins else []),  # outermost, so refusals carry CORS
-            Middleware(RequestBodyLimit, max_bytes=settings.max_body_bytes),
+            # the body is read whole before admission: a slow client holds no place
+            Middleware(
+                RequestBodyLimit,
+                max_bytes=settings.max_body_bytes,
+                timeout=settings.body_timeout,
+            ),
             Middleware(
                 AdmissionLimit,
                 limit=settings.max_concurrent,

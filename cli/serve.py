@@ -15,6 +15,7 @@ from cli.output import DRIVER_LOGS_OFF, console
 from graph.driver import resolve_connection
 from graph.settings import external_connection
 from loaders.datasets import DEFAULT_DATASETS
+from web.settings import UVICORN_OPTIONS
 
 DEFAULT_RUN_DEPARTEMENTS = "15,71"
 
@@ -35,7 +36,14 @@ def serve(
     os.environ.setdefault("NEO4J_PASSWORD", connection.password)
     os.environ.setdefault("NEO4J_DATABASE", connection.database)
     console.print(f"Serving http://{host}:{port}/graphql (Neo4j {connection.uri})")
-    uvicorn.run("server:app", host=host, port=port, workers=workers, log_level="info")
+    uvicorn.run(
+        "server:app",
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        **UVICORN_OPTIONS,  # type: ignore[arg-type]
+    )
 
 
 def run(

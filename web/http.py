@@ -18,11 +18,13 @@ Strawberry parses, validates and executes; this module adds only what it lacks:
   curator's ``Authorization: Bearer`` token, in the browser's localStorage), and a
   Content-Security-Policy of its own that allows its CDN files and its inline script
   by URL and hash (:func:`graphiql_page`).
-* :class:`RequestBodyLimit`: 413 for a body over the limit, without reading it all.
+* :class:`RequestBodyLimit`: the body read whole before anything else sees the request;
+  413 for a body over the limit (without reading it all), 408 for one too slow to come.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -30,7 +32,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
-from graphql import GraphQLError, OperationType, parse
+from graphql import (
+    BREAK,
+    DocumentNode,
+    FieldNode,
+    GraphQLError,
+    OperationType,
+    Visitor,
+    visit,
+)
 from graphql.language import OperationDefinitionNode
 from starlette.datastructures import Headers
 from starlette.requests import Request
@@ -47,8 +57,9 @@ from strawberry.types import ExecutionResult, SubscriptionExecutionResult
 from graph.reader import GraphReader
 from schema import MAX_TOKENS
 from schema.context import Context
+from schema.limits import parse_query
 from web.headers import content_security_policy, page_sources
-from web.settings import TOKENS_VARIABLE, ApiTokens
+from web.settings import INTROSPECTION_VARIABLE, TOKENS_VARIABLE, ApiTokens
 
 logger = logging.getLogger("ctg.graphql")
 
@@ -77,7 +88,12 @@ class GraphQLView(GraphQL[Context, None]):
     """``/graphql``: POST and GET queries, GraphiQL for browsers, tokens for mutations."""
 
     def __init__(
-        self, schema: BaseSchema, *, tokens: ApiTokens, read_requires_token: bool = False
+        self,
+        schema: BaseSchema,
+        *,
+        tokens: ApiTokens,
+        read_requires_token: bool = False,
+        introspection: str = "public",
     ) -> None:
         super().__init__(
             schema,
@@ -87,6 +103,7 @@ class GraphQLView(GraphQL[Context, None]):
         )
         self.tokens = tokens
         self.read_requires_token = read_requires_token
+        self.introspection = introspection
         self.graphiql_html, self.graphiql_policy = graphiql_page(super().graphql_ide_html)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -211,9 +228,30 @@ class GraphQLView(GraphQL[Context, None]):
             )
         if context.caller is None and (mutation or self.read_requires_token):
             raise Refusal(401, self._token_needed(mutation), {"WWW-Authenticate": REALM})
+        if self.introspection != "public" and any(
+            requests_introspection(op.query) for op in operations
+        ):
+            self._check_introspection(context)
         return await super().execute_operation(
             request, request_adapter, request_data, context, root_value, sub_response
         )
+
+    def _check_introspection(self, context: Context) -> None:
+        # asked here, not in a validation rule: strawberry caches validation by query text
+        if self.introspection == "off":
+            raise Refusal(
+                403,
+                f"This server does not describe its schema ({INTROSPECTION_VARIABLE}=off): "
+                "ask without __schema and __type; the schema is in schema.graphql, beside "
+                "the server's code.",
+            )
+        if context.caller is None:
+            raise Refusal(
+                401,
+                f"Asking for the schema (__schema, __type) needs an API token here "
+                f"({INTROSPECTION_VARIABLE}=token): send 'Authorization: Bearer <token>'.",
+                {"WWW-Authenticate": REALM},
+            )
 
     def _token_needed(self, mutation: bool) -> str:
         if mutation and not self.tokens:
@@ -467,6 +505,17 @@ def bearer_token(authorization: str) -> str:
     return token.strip() if scheme.lower() == "bearer" else ""
 
 
+def parsed(query: str | None) -> DocumentNode | None:
+    """The document of ``query``, or None when there is none or it does not parse;
+    parsed once for the view and the schema both (:func:`schema.limits.parse_query`)."""
+    if not query:
+        return None
+    try:
+        return parse_query(query, max_tokens=MAX_TOKENS)
+    except GraphQLError:
+        return None
+
+
 def requests_mutation(query: str | None, operation_name: str | None) -> bool:
     """Whether the request could run a mutation.
 
@@ -483,15 +532,42 @@ def requests_mutation(query: str | None, operation_name: str | None) -> bool:
     >>> requests_mutation("mutation {", None)
     False
     """
-    if not query:
-        return False
-    try:
-        document = parse(query, no_location=True, max_tokens=MAX_TOKENS)
-    except GraphQLError:
+    document = parsed(query)
+    if document is None:
         return False
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     named = [op for op in operations if op.name and op.name.value == operation_name]
     return any(op.operation == OperationType.MUTATION for op in named or operations)
+
+
+def requests_introspection(query: str | None) -> bool:
+    """Whether the document asks for the schema (``__schema`` or ``__type`` anywhere);
+    ``__typename`` alone does not count. A document that does not parse runs nothing.
+
+    Examples
+    --------
+    >>> requests_introspection("{ a: __schema { types { name } } }")
+    True
+    >>> requests_introspection("{ ...F } fragment F on Query { __type(name: \\"Q\\") { name } }")
+    True
+    >>> requests_introspection("{ __typename }")
+    False
+    """
+    document = parsed(query) if query and "__" in query else None
+    if document is None:
+        return False
+    found = False
+
+    class Finder(Visitor):
+        def enter_field(self, node: FieldNode, *_args: object) -> object:
+            nonlocal found
+            if node.name.value in ("__schema", "__type"):
+                found = True
+                return BREAK
+            return None
+
+    visit(document, Finder())
+    return found
 
 
 def is_request_error(result: ExecutionResult) -> bool:
@@ -501,16 +577,23 @@ def is_request_error(result: ExecutionResult) -> bool:
 
 
 class RequestBodyLimit:
-    """413 for a request body over ``max_bytes``, without reading it all.
+    """Reads the whole request body first — at most ``max_bytes``, within ``timeout``
+    seconds — then hands it to the app in one message.
 
-    A declared ``Content-Length`` over the limit is refused before a byte is read; a
-    chunked body is counted as it arrives and refused as soon as it goes past.
-    (Starlette's own limit answers in plain text, and replaces any response with it.)
+    Everything behind it (admission, GraphQL) sees a request only once its body has
+    arrived, so a client that sends its body a byte at a time holds none of the places
+    of :class:`web.admission.AdmissionLimit` while it dawdles. A declared
+    ``Content-Length`` over the limit is a 413 before a byte is read; a chunked body is
+    counted as it arrives and refused as soon as it goes past. A body that has not
+    arrived after ``timeout`` seconds is a 408, and the connection is closed (its rest
+    would otherwise still be on the way). (Starlette's own limit answers in plain text,
+    and replaces any response with it.)
     """
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, timeout: float = 10.0) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.timeout = timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -518,41 +601,66 @@ class RequestBodyLimit:
             return
         declared = Headers(scope=scope).get("content-length", "")
         if declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(scope, receive, send)
+            await self._refuse(self._too_large(), scope, receive, send)
             return
-        received = 0
-        response_started = False
-
-        async def counting_receive() -> Message:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise _BodyTooLarge
-            return message
-
-        async def watching_send(message: Message) -> None:
-            nonlocal response_started
-            response_started = response_started or message["type"] == "http.response.start"
-            await send(message)
-
+        chunks: list[bytes] = []
         try:
-            await self.app(scope, counting_receive, watching_send)
+            async with asyncio.timeout(self.timeout):
+                arrived = await self._read(receive, chunks)
+        except TimeoutError:
+            await self._refuse(self._too_slow(sum(map(len, chunks))), scope, receive, send)
+            return
         except _BodyTooLarge:
-            if response_started:
-                raise
-            await self._refuse(scope, receive, send)
+            await self._refuse(self._too_large(), scope, receive, send)
+            return
+        if not arrived:
+            return  # the client left before its body was complete: no one to answer
+        body = b"".join(chunks)
+        replayed = False
 
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        refusal = Refusal(
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()  # then only http.disconnect, as the server sends it
+
+        await self.app(scope, replay, send)
+
+    async def _read(self, receive: Receive, chunks: list[bytes]) -> bool:
+        """Gather the body into ``chunks``; False if the client disconnected first."""
+        received = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                return False
+            chunk = message.get("body", b"")
+            received += len(chunk)
+            if received > self.max_bytes:
+                raise _BodyTooLarge
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return True
+
+    def _too_large(self) -> Refusal:
+        return Refusal(
             413,
             f"The request body is larger than {self.max_bytes:,} bytes, the most this API "
             "accepts; send a smaller request.",
         )
+
+    def _too_slow(self, received: int) -> Refusal:
+        return Refusal(
+            408,
+            f"The request body did not arrive within {self.timeout:g} s ({received:,} bytes "
+            "came); send the whole request at once. This connection is closed.",
+            {"Connection": "close"},
+        )
+
+    async def _refuse(self, refusal: Refusal, scope: Scope, receive: Receive, send: Send) -> None:
         media_type = response_media_type(Headers(scope=scope).get("accept")) or JSON
         await refusal_response(refusal, media_type)(scope, receive, send)
 
 
 class _BodyTooLarge(Exception):
-    """Raised from ``receive`` past the limit; caught by :class:`RequestBodyLimit`."""
+    """Raised while reading past the limit; caught by :class:`RequestBodyLimit`."""

@@ -19,6 +19,13 @@ Variable                        Meaning                                  Default
                                 others wait their turn                   at least 4
 ``CTG_API_QUEUE_TIMEOUT``       seconds a request may wait for its       60
                                 turn before a 503
+``CTG_API_BODY_TIMEOUT``        seconds a request's body may take to     10
+                                arrive before a 408 (it waits for no
+                                place meanwhile)
+``CTG_API_INTROSPECTION``       who may ask for the schema               ``public``
+                                (``__schema``, ``__type``): ``public``,
+                                ``token`` (callers with a token) or
+                                ``off``
 ==============================  =======================================  ==============
 
 A value that cannot work stops the server with a :class:`ConfigurationError` that names
@@ -45,6 +52,21 @@ TIMEOUT_VARIABLE = "CTG_API_QUERY_TIMEOUT"
 CACHE_VARIABLE = "CTG_API_COVERAGE_CACHE"
 CONCURRENT_VARIABLE = "CTG_API_MAX_CONCURRENT"
 QUEUE_TIMEOUT_VARIABLE = "CTG_API_QUEUE_TIMEOUT"
+BODY_TIMEOUT_VARIABLE = "CTG_API_BODY_TIMEOUT"
+INTROSPECTION_VARIABLE = "CTG_API_INTROSPECTION"
+#: Who may introspect the schema: anyone, callers with a valid token, or no one.
+INTROSPECTION_POLICIES = ("public", "token", "off")
+DEFAULT_BODY_TIMEOUT = 10.0
+#: How uvicorn reads requests, for ``ctg serve`` and the test servers alike. h11, even
+#: if another parser is installed, so that these limits hold: a request line with its
+#: headers, or one chunk-size line, of at most 16 KiB (past it h11 answers 400 and
+#: closes); an idle keep-alive connection closed after 5 s. uvicorn has no timeout for
+#: headers still arriving: see docs/decisions.md.
+UVICORN_OPTIONS: dict[str, str | int] = {
+    "http": "h11",
+    "h11_max_incomplete_event_size": 16 * 1024,
+    "timeout_keep_alive": 5,
+}
 #: Two cores serve Neo4j and Python both: more requests at once only lengthen each one.
 DEFAULT_MAX_CONCURRENT = max(4, 2 * (os.cpu_count() or 1))
 DEFAULT_QUERY_TIMEOUT = 10.0
@@ -204,6 +226,8 @@ class ApiSettings:
     coverage_cache: float = 60.0
     max_concurrent: int = DEFAULT_MAX_CONCURRENT
     queue_timeout: float = 60.0
+    body_timeout: float = DEFAULT_BODY_TIMEOUT
+    introspection: str = "public"
 
 
 def api_settings(env: Mapping[str, str] | None = None) -> ApiSettings:
@@ -238,7 +262,32 @@ def api_settings(env: Mapping[str, str] | None = None) -> ApiSettings:
         queue_timeout=_seconds(
             env.get(QUEUE_TIMEOUT_VARIABLE, ""), QUEUE_TIMEOUT_VARIABLE, 60.0, 0.1, 3600
         ),
+        body_timeout=_seconds(
+            env.get(BODY_TIMEOUT_VARIABLE, ""),
+            BODY_TIMEOUT_VARIABLE,
+            DEFAULT_BODY_TIMEOUT,
+            0.1,
+            600,
+        ),
+        introspection=_introspection(env.get(INTROSPECTION_VARIABLE, ""), bool(tokens)),
     )
+
+
+def _introspection(value: str, has_tokens: bool) -> str:
+    """One of :data:`INTROSPECTION_POLICIES`; ``token`` needs tokens to give out."""
+    policy = value.strip().lower() or "public"
+    if policy not in INTROSPECTION_POLICIES:
+        raise ConfigurationError(
+            f"{INTROSPECTION_VARIABLE}={value!r} is not one of "
+            f"{', '.join(INTROSPECTION_POLICIES)} (default public)."
+        )
+    if policy == "token" and not has_tokens:
+        raise ConfigurationError(
+            f"{INTROSPECTION_VARIABLE}=token but {TOKENS_VARIABLE} is empty, so no one could "
+            f"read the schema. Set {TOKENS_VARIABLE}=name=<token>,… or use "
+            f"{INTROSPECTION_VARIABLE}=off."
+        )
+    return policy
 
 
 def _count(value: str, name: str, default: int, low: int, high: int) -> int:

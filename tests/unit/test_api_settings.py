@@ -206,3 +206,22 @@ def test_concurrency_and_queue_limits_have_defaults_and_refuse_nonsense() -> Non
                             ("CTG_API_QUEUE_TIMEOUT", "-1")):  # fmt: skip
         with pytest.raises(ConfigurationError, match=variable):
             api_settings({variable: value})
+
+
+def test_the_body_timeout_is_seconds_within_reason() -> None:
+    assert api_settings({}).body_timeout == 10
+    assert api_settings({"CTG_API_BODY_TIMEOUT": "2.5"}).body_timeout == 2.5
+    for value in ("0", "-1", "soon", "3601"):
+        with pytest.raises(ConfigurationError, match=r"CTG_API_BODY_TIMEOUT=.*seconds"):
+            api_settings({"CTG_API_BODY_TIMEOUT": value})
+
+
+def test_introspection_is_public_by_default_and_may_need_a_token_or_be_off() -> None:
+    assert api_settings({}).introspection == "public"
+    assert api_settings({"CTG_API_INTROSPECTION": "OFF"}).introspection == "off"
+    with_tokens = {"CTG_API_TOKENS": f"alice={ALICE}", "CTG_API_INTROSPECTION": "token"}
+    assert api_settings(with_tokens).introspection == "token"
+    with pytest.raises(ConfigurationError, match="public, token, off"):
+        api_settings({"CTG_API_INTROSPECTION": "private"})
+    with pytest.raises(ConfigurationError, match="CTG_API_TOKENS is empty"):
+        api_settings({"CTG_API_INTROSPECTION": "token"})
