@@ -24,6 +24,7 @@ import difflib
 import hashlib
 import json
 import os
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -48,6 +49,8 @@ DEFAULT_DATASETS = resources.SEED_DATASETS
 #: Largest axis or fiche action number: real ones are small, and a number must fit the
 #: graph's integers and GraphQL's 32-bit Int.
 MAX_NUMBER = 9999
+#: A dataset file's first line, more or less: a file without it is not quoted.
+_FORMAT_LINE = re.compile(r"^format\s*:", re.MULTILINE)
 #: Longest key a field path quotes whole.
 _SHORT_KEY = 40
 
@@ -250,7 +253,11 @@ def _parse(path: Path, root: Path, limit: SizeLimit, checker: _Checker) -> _File
     try:
         data, lines = load_with_lines(text)
     except YamlSyntaxError as error:
-        checker.problems.append(Problem(path, error.line, "", f"not valid YAML: {error}"))
+        message = f"not valid YAML: {error}"
+        if error.quotes and not _FORMAT_LINE.search(text):
+            # a key or an alias is quoted only from a file that looks like a dataset
+            message = f"not a dataset file: not valid YAML, and no `format: {FORMAT}` line"
+        checker.problems.append(Problem(path, error.line, "", message))
         return None
     shell = _Where(path, lines)
     if not isinstance(data, dict):

@@ -65,11 +65,12 @@ _SHORT = 40
 
 
 class YamlSyntaxError(ValueError):
-    """The text is not valid YAML, or not YAML a dataset may hold; ``line`` is 1-based."""
+    """The text is not valid YAML, or not YAML a dataset may hold; ``line`` is 1-based;
+    ``quotes`` tells that the message quotes the text (a key, an alias)."""
 
-    def __init__(self, message: str, line: int | None) -> None:
+    def __init__(self, message: str, line: int | None, quotes: bool = False) -> None:
         super().__init__(message)
-        self.line = line
+        self.line, self.quotes = line, quotes
 
 
 def load_with_lines(
@@ -232,12 +233,14 @@ class _Builder:
                 f"the alias *{name} names no anchor (&{name}) above it; define it first, or "
                 "write the value out",
                 line,
+                quotes=True,
             )
         if not anchor.complete:
             raise YamlSyntaxError(
                 f"the alias *{name} is inside what it repeats (anchored at line "
                 f"{anchor.line}); a dataset cannot hold itself",
                 line,
+                quotes=True,
             )
         if len(self.stack) + anchor.height > self.max_depth:
             raise YamlSyntaxError(_too_deep(self.max_depth), line)
@@ -268,9 +271,9 @@ class _Builder:
         elif level.key is _NO_KEY:
             if collection is not None or not isinstance(value, str | int):
                 shown = f"a {collection}" if collection else _short(repr(value))
-                raise YamlSyntaxError(f"a key must be text, not {shown}", line)
+                raise YamlSyntaxError(f"a key must be text, not {shown}", line, quotes=True)
             if value in level.value:
-                raise YamlSyntaxError(f"key {_short(repr(value))} appears twice", line)
+                raise YamlSyntaxError(f"key {_short(repr(value))} appears twice", line, quotes=True)
             level.key = value
             return level.path
         else:
