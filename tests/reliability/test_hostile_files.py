@@ -177,7 +177,8 @@ def test_each_hostile_file_gets_one_line_fast_in_bounded_memory_and_writes_nothi
 
 class SlowWriter(threading.Thread):
     """Rewrites ``path`` with ``text`` over and over, 4 kB at a time, as a copy over a
-    slow link would: most of the time the file is incomplete."""
+    slow link would, leaving it whole for a fifth of a second between two rewrites: a
+    load may read it incomplete, or whole and then see it rewritten before it writes."""
 
     def __init__(self, path: Path, text: str) -> None:
         super().__init__(daemon=True)
@@ -192,6 +193,7 @@ class SlowWriter(threading.Thread):
                     handle.flush()
                     time.sleep(0.002)
             self.rewrites += 1
+            time.sleep(0.2)
 
 
 def test_a_file_rewritten_during_loads_is_loaded_whole_or_refused(
