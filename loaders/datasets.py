@@ -204,8 +204,11 @@ def read_datasets(
     """Read, validate and cross-check the dataset files; return one :class:`Dataset` each.
 
     Raises:
-        DatasetError: listing every problem found, each with file, line and field.
-        InputError: no file was found.
+        DatasetError: listing every problem found, each with file, line and field (a
+            file refused before it was parsed, by :func:`loaders.input_files.read_whole`,
+            is one problem with no line).
+        InputError: no file was found, or a folder cannot be searched.
+        ConfigurationError: ``CTG_DATASET_MAX_BYTES`` is not a size.
     """
     vocabularies = vocabularies or Vocabularies.load()
     files = _found_files(paths)
