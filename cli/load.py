@@ -19,7 +19,12 @@ from graph.driver import open_driver, resolve_connection
 from graph.partnership_store import DatasetGraph, DatasetWriteSummary
 from graph.settings import Neo4jConnection
 from loaders.datasets import DEFAULT_DATASETS, Dataset, TerritoryIndex, read_datasets
-from loaders.pipeline import load_partnerships, load_reference, read_partnerships
+from loaders.pipeline import (
+    check_files_unchanged,
+    load_partnerships,
+    load_reference,
+    read_partnerships,
+)
 from loaders.reference import DEFAULT_DATA_DIR, read_reference
 
 load_app = typer.Typer(help="Load data into the graph.")
@@ -142,6 +147,7 @@ def run_partnership_load(connection: Neo4jConnection, paths: list[Path]) -> None
 
     driver = open_driver(connection)
     with driver:
+        check_files_unchanged(partnerships)  # a file rewritten since it was validated
         try:
             load_partnerships(driver, connection.database, partnerships, on_written=report)
         except WriteInterruptedError as error:

@@ -9,7 +9,9 @@ after the datasets whose facts it links to** (:func:`graph.partnership_store.wri
 Re-running a load changes nothing.
 
 The two stages are separate so that the command line can report an invalid input before
-it opens a connection. Progress is reported through :class:`ReferenceProgress` and a
+it opens a connection. Between them, :func:`check_files_unchanged` makes sure that every
+dataset file still holds what was validated (a file rewritten meanwhile refuses the whole
+load, nothing written). Progress is reported through :class:`ReferenceProgress` and a
 callback per dataset, so a caller can draw it (the CLI's Rich bar) without this package
 knowing how.
 """
@@ -32,6 +34,7 @@ from graph.partnership_store import (
 from graph.reference_store import ReferenceRecords, WriteSummary, write_reference
 from loaders.dataset_graph import dataset_graph
 from loaders.datasets import Dataset, TerritoryIndex, Vocabularies, read_datasets
+from loaders.input_files import check_unchanged, dataset_size_limit
 
 
 class ReferenceProgress(Protocol):
@@ -116,6 +119,20 @@ def read_partnerships(
     # datasets that link to others' facts go after them
     graphs = write_order([dataset_graph(dataset, vocabularies) for dataset in datasets])
     return Partnerships(tuple(datasets), tuple(graphs), vocabularies)
+
+
+def check_files_unchanged(partnerships: Partnerships) -> None:
+    """Check, just before writing, that every file of ``partnerships`` still holds what
+    :func:`read_partnerships` read and validated (same SHA-256).
+
+    Raises:
+        InputError: naming every file that changed, was removed or became unreadable
+            since; nothing must be written.
+    """
+    check_unchanged(
+        (stamp for dataset in partnerships.datasets for stamp in dataset.stamps),
+        dataset_size_limit(),
+    )
 
 
 def load_partnerships(
