@@ -7,7 +7,15 @@
 * otherwise, in **one** write transaction: the dataset's nodes are MERGEd by key (so the
   links other datasets have to them survive) and their properties replaced; its
   relationships are deleted and created anew; its nodes that the new version no longer
-  has are deleted; the ``(:Dataset)`` node records the new checksum.
+  has are deleted; the ``(:Dataset)`` node records the new checksum and the folder its
+  files are in.
+
+Two things a reload could otherwise do silently are refused first (and, for a whole
+load, before any dataset is written: :func:`check_reloads`): replacing a dataset loaded
+from **another folder** (unless ``replace``), and deleting **curated facts** — written
+through the API, ``dataset: "curation"`` — attached to the nodes the new version no
+longer has, or leaving curated nodes with no link (:func:`curated_at_risk`); the caller
+may instead keep or drop those (:class:`CuratedFacts`).
 
 Every node and relationship written carries ``dataset`` (its owner), and the
 provenance of its fact: ``sources``/``source``, ``certainty``, ``reason``,
@@ -19,8 +27,9 @@ Labels and relationship types come only from the fixed tuples below, never from 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any, LiteralString
 
 from neo4j import Driver, ManagedTransaction
@@ -70,6 +79,11 @@ EDGE_TYPES: tuple[LiteralString, ...] = (
     "ON_TERRITORY",
     "OF_KIND",
 )
+ALL_LABELS: tuple[LiteralString, ...] = (*OWNED_LABELS, *SHARED_LABELS, *TERRITORY_LABELS)
+#: The ``dataset`` of every fact written through the API (see graph.curation_store).
+CURATION = "curation"
+#: Cypher: the first label of node ``x`` that ``$labels`` names (never ``Territory``).
+LABEL_OF: LiteralString = "head([l IN labels(x) WHERE l IN $labels])"
 
 
 @dataclass(frozen=True)
@@ -112,6 +126,86 @@ class DatasetWriteSummary:
     nodes_deleted: int
     relationships_created: int
     relationships_deleted: int
+    #: curated facts the reload removed (``CuratedFacts.KEEP``: relationships to the nodes
+    #: the file no longer has; ``DROP``: those and the curated nodes left unlinked)
+    curated_dropped: tuple[CuratedFact, ...] = ()
+    #: curated nodes the reload left with no link (kept, with ``CuratedFacts.KEEP``)
+    curated_detached: tuple[CuratedFact, ...] = ()
+
+
+class CuratedFacts(StrEnum):
+    """What a reload does with the curated facts it would delete or leave unlinked."""
+
+    #: write nothing and list them (the default: a reload never deletes them silently)
+    REFUSE = "refuse"
+    #: keep the curated nodes, even unlinked; drop (and list) their relationships to the
+    #: dataset's nodes that the file no longer has, which cannot outlive those nodes
+    KEEP = "keep"
+    #: drop (and list) those relationships and the curated nodes they leave unlinked
+    DROP = "drop"
+
+
+@dataclass(frozen=True)
+class DatasetOrigin:
+    """Where a dataset's files are: its folder and files, resolved."""
+
+    folder: str
+    files: tuple[str, ...]
+
+
+#: How many facts a refusal lists before it counts the rest.
+LISTED = 10
+
+
+class CuratedFactsAtRisk(InputError):
+    """Reloading these datasets would delete or orphan facts curators added through the
+    API; nothing was written."""
+
+    def __init__(self, risks: Sequence[tuple[str, CuratedAtRisk]]) -> None:
+        self.risks = list(risks)
+        parts: list[str] = []
+        for dataset, risk in self.risks:
+            parts.append(
+                f"Dataset {dataset!r}: {len(risk.deleted)} curated relationship(s) attached to "
+                f"facts its file no longer has would be deleted, and {len(risk.orphaned)} "
+                f"curated node(s) would be left with no link"
+                + (
+                    f" ({len(risk.then_orphaned)} more linked only to those)"
+                    if risk.then_orphaned
+                    else ""
+                )
+                + ":"
+            )
+            facts = risk.facts()
+            parts.extend(f"  {fact}" for fact in facts[:LISTED])
+            if len(facts) > LISTED:
+                parts.append(f"  … and {len(facts) - LISTED} more")
+        super().__init__(
+            "The reload would delete facts added through the API that the dataset files do "
+            "not hold; nothing was written.\n"
+            + "\n".join(parts)
+            + "\nTo keep them in a file, export them first (`ctg export curated --output "
+            "curated.yaml`) and add them to the dataset. Then run the load again with "
+            "--keep-curated (keep the curated nodes, even unlinked, and drop their "
+            "relationships to the facts the file no longer has) or --drop-curated (drop "
+            "those relationships and the curated nodes they leave unlinked)."
+        )
+
+
+class DatasetFolderConflict(InputError):
+    """A dataset key already loaded from another folder; nothing was written."""
+
+    def __init__(self, conflicts: Sequence[tuple[str, str, str]]) -> None:
+        self.conflicts = list(conflicts)
+        listing = "\n".join(
+            f"  {key}: in the graph from {stored}, now from {new}" for key, stored, new in conflicts
+        )
+        super().__init__(
+            "These datasets are already in the graph, loaded from another folder; loading "
+            "them would replace the other folder's version; nothing was written:\n"
+            f"{listing}\nIf the new folder is the one to keep, run the load again with "
+            "--replace; otherwise give one of the two datasets another `dataset.key`."
+        )
 
 
 def _pick(name: str, allowed: Sequence[LiteralString], what: str) -> LiteralString:
@@ -125,30 +219,272 @@ def _key_property(label: LiteralString) -> LiteralString:
     return "code" if label in TERRITORY_LABELS else "key"
 
 
-_READ_CHECKSUM: LiteralString = (
-    "OPTIONAL MATCH (d:Dataset {key: $key}) RETURN d.checksum AS checksum"
+@dataclass(frozen=True)
+class CuratedFact:
+    """One curated node (``type`` is None) or relationship, as a reload report names it."""
+
+    label: str
+    key: str
+    curated_by: str | None
+    curated_at: str | None
+    #: for a relationship: its type and its end node (``label``/``key`` is its start)
+    type: str | None = None
+    end_label: str | None = None
+    end_key: str | None = None
+
+    @property
+    def kind(self) -> str:
+        """``node`` or ``relationship``."""
+        return "node" if self.type is None else "relationship"
+
+    def __str__(self) -> str:
+        what = (
+            f"{self.label} {self.key}"
+            if self.type is None
+            else f"{self.type} {self.label} {self.key} → {self.end_label} {self.end_key}"
+        )
+        return f"{what} (curated by {self.curated_by or '?'} at {self.curated_at or '?'})"
+
+
+@dataclass(frozen=True)
+class CuratedAtRisk:
+    """What reloading a dataset would do to curated facts."""
+
+    #: curated relationships attached to dataset nodes the reload deletes
+    deleted: tuple[CuratedFact, ...] = ()
+    #: curated nodes whose every link the reload deletes
+    orphaned: tuple[CuratedFact, ...] = ()
+    #: curated nodes whose every link goes to those orphans (dropped with them if asked)
+    then_orphaned: tuple[CuratedFact, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.deleted or self.orphaned)
+
+    def facts(self) -> tuple[CuratedFact, ...]:
+        """Every fact at risk: relationships, then orphans, then theirs."""
+        return (*self.deleted, *self.orphaned, *self.then_orphaned)
+
+
+#: Element ids of the nodes of dataset ``$dataset`` whose keys are not in ``$keys.<label>``.
+_VANISHING: LiteralString = (
+    "CALL () {\n"
+    + "\nUNION ALL\n".join(
+        "MATCH (n:" + label + " {dataset: $dataset}) USING INDEX n:" + label + "(dataset) "
+        "WHERE NOT n.key IN $keys." + label + " RETURN elementId(n) AS id"
+        for label in OWNED_LABELS
+    )
+    + "\n} RETURN collect(id) AS ids"
+)
+
+_DELETED: LiteralString = (
+    "MATCH (n) WHERE elementId(n) IN $gone "
+    "MATCH (n)-[r]-() WHERE r.dataset = $curation "
+    "WITH DISTINCT r "
+    "WITH r, startNode(r) AS a, endNode(r) AS b "
+    "RETURN type(r) AS type, "
+    "[x IN [a] | " + LABEL_OF + "][0] AS label, coalesce(a.key, a.code) AS key, "
+    "[x IN [b] | " + LABEL_OF + "][0] AS endLabel, coalesce(b.key, b.code) AS endKey, "
+    "r.curatedBy AS curatedBy, r.curatedAt AS curatedAt "
+    "ORDER BY curatedAt, type, key, endKey"
+)
+
+#: Curated nodes linked to ``$gone`` nodes whose every link (provenance apart) goes there.
+_ORPHANED: LiteralString = (
+    "MATCH (n) WHERE elementId(n) IN $gone "
+    "MATCH (n)-[r]-(x) WHERE x.dataset = $curation AND type(r) <> 'SOURCED_FROM' "
+    "AND NOT elementId(x) IN $gone "
+    "WITH DISTINCT x "
+    "WHERE all(o IN [(x)-[s]-(o) WHERE type(s) <> 'SOURCED_FROM' | elementId(o)] "
+    "WHERE o IN $gone) "
+    "RETURN elementId(x) AS id, " + LABEL_OF + " AS label, x.key AS key, "
+    "x.curatedBy AS curatedBy, x.curatedAt AS curatedAt "
+    "ORDER BY curatedAt, label, key"
 )
 
 
-def write_dataset(driver: Driver, database: str, graph: DatasetGraph) -> DatasetWriteSummary:
+def vanishing_nodes(
+    tx: ManagedTransaction, dataset: str, keys: Mapping[str, Sequence[str]]
+) -> list[str]:
+    """Element ids of the nodes of ``dataset`` whose key its new version (``keys``, per
+    label) no longer has."""
+    params = {label: list(keys.get(label, ())) for label in OWNED_LABELS}
+    record = tx.run(_VANISHING, dataset=dataset, keys=params).single(strict=True)
+    return list(record["ids"])
+
+
+def curated_at_risk(tx: ManagedTransaction, gone: Sequence[str]) -> tuple[CuratedAtRisk, list[str]]:
+    """What deleting the nodes ``gone`` (element ids) does to curated facts, and the
+    element ids of the curated nodes it orphans, directly or not (to drop them)."""
+    if not gone:
+        return CuratedAtRisk(), []
+    labels = list(ALL_LABELS)
+    deleted = tuple(
+        _fact(r, r["type"])
+        for r in tx.run(_DELETED, gone=list(gone), curation=CURATION, labels=labels)
+    )
+    found: list[list[Any]] = []
+    ids: list[str] = []
+    frontier = list(gone)
+    # each round: the curated nodes left unlinked once the previous ones are gone too
+    while True:
+        records = list(tx.run(_ORPHANED, gone=frontier, curation=CURATION, labels=labels))
+        if not records:
+            break
+        found.append(records)
+        ids.extend(r["id"] for r in records)
+        frontier = [*frontier, *(r["id"] for r in records)]
+    orphaned = tuple(_fact(r) for r in found[0]) if found else ()
+    then = tuple(_fact(r) for round_ in found[1:] for r in round_)
+    return CuratedAtRisk(deleted, orphaned, then), ids
+
+
+def _fact(record: Any, rel_type: str | None = None) -> CuratedFact:
+    return CuratedFact(
+        label=str(record["label"]),
+        key=str(record["key"]),
+        curated_by=record["curatedBy"],
+        curated_at=str(record["curatedAt"]) if record["curatedAt"] is not None else None,
+        type=rel_type,
+        end_label=record["endLabel"] if rel_type else None,
+        end_key=str(record["endKey"]) if rel_type else None,
+    )
+
+
+_SET_ORIGIN: LiteralString = (
+    "MATCH (d:Dataset {key: $key}) SET d.folder = $folder, d.paths = $paths"
+)
+_READ_DATASET: LiteralString = (
+    "OPTIONAL MATCH (d:Dataset {key: $key}) "
+    "RETURN d.checksum AS checksum, d.folder AS folder, d.paths AS paths"
+)
+
+
+@dataclass(frozen=True)
+class ReloadCheck:
+    """What writing a dataset would do, read before anything is written."""
+
+    key: str
+    #: the folder it was loaded from last (None: never loaded, or before folders were kept)
+    stored_folder: str | None
+    unchanged: bool
+    at_risk: CuratedAtRisk
+
+
+def check_reload(
+    driver: Driver, database: str, graph: DatasetGraph, origin: DatasetOrigin | None = None
+) -> ReloadCheck:
+    """Read what writing ``graph`` would do (nothing is written): where the dataset was
+    loaded from, whether it is unchanged, the curated facts it would delete or orphan."""
+
+    def work(tx: ManagedTransaction) -> ReloadCheck:
+        record = tx.run(_READ_DATASET, key=graph.key).single()
+        stored = record["folder"] if record is not None else None
+        if record is not None and record["checksum"] == graph.checksum:
+            return ReloadCheck(graph.key, stored, True, CuratedAtRisk())
+        risk, _ = curated_at_risk(tx, vanishing_nodes(tx, graph.key, _keys_by_label(graph)))
+        return ReloadCheck(graph.key, stored, False, risk)
+
+    with driver.session(database=database) as session:  # pyright: ignore[reportUnknownMemberType]  neo4j: untyped **config
+        return session.execute_read(work)
+
+
+def check_reloads(
+    driver: Driver,
+    database: str,
+    graphs: Sequence[DatasetGraph],
+    origins: Mapping[str, DatasetOrigin],
+    curated: CuratedFacts = CuratedFacts.REFUSE,
+    replace: bool = False,
+) -> None:
+    """Refuse, before anything is written, a load that would replace a dataset loaded
+    from another folder (unless ``replace``) or, with ``CuratedFacts.REFUSE``, delete or
+    orphan curated facts; every dataset concerned is listed in one error.
+
+    Raises:
+        DatasetFolderConflict: a key is in the graph from another folder.
+        CuratedFactsAtRisk: curated facts would be deleted or orphaned.
+    """
+    checks = [check_reload(driver, database, g, origins.get(g.key)) for g in graphs]
+    conflicts = [
+        (c.key, c.stored_folder, origins[c.key].folder)
+        for c in checks
+        if not replace
+        and c.key in origins
+        and c.stored_folder is not None
+        and c.stored_folder != origins[c.key].folder
+    ]
+    if conflicts:
+        raise DatasetFolderConflict(conflicts)
+    risks = [(c.key, c.at_risk) for c in checks if c.at_risk]
+    if risks and curated is CuratedFacts.REFUSE:
+        raise CuratedFactsAtRisk(risks)
+
+
+def _prior_load(
+    tx: ManagedTransaction, graph: DatasetGraph, origin: DatasetOrigin | None, replace: bool
+) -> tuple[str | None, list[str] | None, bool]:
+    """The folder and files to record for ``graph``, and whether it is unchanged; refuse
+    a dataset loaded from another folder unless ``replace`` (an unchanged one then only
+    records its new folder)."""
+    record = tx.run(_READ_DATASET, key=graph.key).single()
+    stored: str | None = record["folder"] if record is not None else None
+    folder = origin.folder if origin is not None else stored
+    if stored is not None and folder != stored and not replace:
+        raise DatasetFolderConflict([(graph.key, stored, str(folder))])
+    paths: list[str] | None = (
+        list(origin.files) if origin is not None else record["paths"] if record else None
+    )
+    unchanged = record is not None and record["checksum"] == graph.checksum
+    if unchanged and origin is not None and folder != stored:
+        tx.run(_SET_ORIGIN, key=graph.key, folder=folder, paths=paths)
+    return folder, paths, unchanged
+
+
+def _keys_by_label(graph: DatasetGraph) -> dict[str, list[str]]:
+    return {
+        label: [row["key"] for row in rows] for label, rows in _group_nodes(graph.nodes).items()
+    }
+
+
+def write_dataset(
+    driver: Driver,
+    database: str,
+    graph: DatasetGraph,
+    *,
+    origin: DatasetOrigin | None = None,
+    curated: CuratedFacts = CuratedFacts.REFUSE,
+    replace: bool = False,
+) -> DatasetWriteSummary:
     """Write ``graph`` in one transaction, replacing the dataset's previous facts.
+
+    ``origin`` (where its files are) is kept on the ``(:Dataset)`` node; a dataset in
+    the graph from another folder is refused unless ``replace``. Curated facts (written
+    through the API) that the new version would delete or leave unlinked are refused,
+    kept or dropped as ``curated`` says (see :class:`CuratedFacts`).
 
     Raises:
         InputError: a territory the dataset names is not in the graph (load the reference
             of its département first), or a key it defines belongs to another dataset;
             nothing is written.
+        DatasetFolderConflict: the dataset is in the graph from another folder.
+        CuratedFactsAtRisk: curated facts would be deleted or orphaned (``REFUSE``).
         WriteInterruptedError: Neo4j stopped answering and the driver's retries gave up;
             the transaction was rolled back, unless it went away during the commit.
     """
 
     def work(tx: ManagedTransaction) -> DatasetWriteSummary:
-        record = tx.run(_READ_CHECKSUM, key=graph.key).single()
-        if record is not None and record["checksum"] == graph.checksum:
+        folder, paths, unchanged = _prior_load(tx, graph, origin, replace)
+        if unchanged:
             return DatasetWriteSummary(
                 graph.key, False, len(graph.nodes), len(graph.edges), 0, 0, 0, 0
             )
         _check_territories(tx, graph)
         _check_ownership(tx, graph)
+        risk, orphan_ids = curated_at_risk(
+            tx, vanishing_nodes(tx, graph.key, _keys_by_label(graph))
+        )
+        if risk and curated is CuratedFacts.REFUSE:
+            raise CuratedFactsAtRisk([(graph.key, risk)])
         totals: defaultdict[str, int] = defaultdict(int)
 
         def count(query: LiteralString, **params: Any) -> None:
@@ -214,11 +550,19 @@ def write_dataset(driver: Driver, database: str, graph: DatasetGraph) -> Dataset
                     "graph (a key defined in a dataset that is not loaded?); nothing was written."
                 )
         count("MATCH (n:SubTerritory {dataset: $key}) SET n:Territory", key=graph.key)
+        dropped: tuple[CuratedFact, ...] = risk.deleted
+        detached: tuple[CuratedFact, ...] = risk.orphaned
+        if curated is CuratedFacts.DROP and orphan_ids:
+            count("MATCH (n) WHERE elementId(n) IN $ids DETACH DELETE n", ids=orphan_ids)
+            dropped, detached = (*risk.deleted, *risk.orphaned, *risk.then_orphaned), ()
         count(
-            "MERGE (d:Dataset {key: $key}) SET d = $props, d.key = $key, d.checksum = $checksum",
+            "MERGE (d:Dataset {key: $key}) SET d = $props, d.key = $key, d.checksum = $checksum, "
+            "d.folder = $folder, d.paths = $paths",
             key=graph.key,
             props=graph.props,
             checksum=graph.checksum,
+            folder=folder,
+            paths=paths,
         )
         return DatasetWriteSummary(
             graph.key,
@@ -229,6 +573,8 @@ def write_dataset(driver: Driver, database: str, graph: DatasetGraph) -> Dataset
             totals["nodes_deleted"],
             totals["relationships_created"],
             totals["relationships_deleted"],
+            dropped,
+            detached,
         )
 
     try:
