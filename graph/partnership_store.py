@@ -168,13 +168,7 @@ class CuratedFactsAtRisk(InputError):
             parts.append(
                 f"Dataset {dataset!r}: {len(risk.deleted)} curated relationship(s) attached to "
                 f"facts its file no longer has would be deleted, and {len(risk.orphaned)} "
-                f"curated node(s) would be left with no link"
-                + (
-                    f" ({len(risk.then_orphaned)} more linked only to those)"
-                    if risk.then_orphaned
-                    else ""
-                )
-                + ":"
+                "curated node(s) would be left with no link:"
             )
             facts = risk.facts()
             parts.extend(f"  {fact}" for fact in facts[:LISTED])
@@ -252,17 +246,15 @@ class CuratedAtRisk:
 
     #: curated relationships attached to dataset nodes the reload deletes
     deleted: tuple[CuratedFact, ...] = ()
-    #: curated nodes whose every link the reload deletes
+    #: curated nodes whose every link (their provenance apart) the reload deletes
     orphaned: tuple[CuratedFact, ...] = ()
-    #: curated nodes whose every link goes to those orphans (dropped with them if asked)
-    then_orphaned: tuple[CuratedFact, ...] = ()
 
     def __bool__(self) -> bool:
         return bool(self.deleted or self.orphaned)
 
     def facts(self) -> tuple[CuratedFact, ...]:
-        """Every fact at risk: relationships, then orphans, then theirs."""
-        return (*self.deleted, *self.orphaned, *self.then_orphaned)
+        """Every fact at risk: relationships, then orphans."""
+        return (*self.deleted, *self.orphaned)
 
 
 #: Element ids of the nodes of dataset ``$dataset`` whose keys are not in ``$keys.<label>``.
@@ -314,7 +306,7 @@ def vanishing_nodes(
 
 def curated_at_risk(tx: ManagedTransaction, gone: Sequence[str]) -> tuple[CuratedAtRisk, list[str]]:
     """What deleting the nodes ``gone`` (element ids) does to curated facts, and the
-    element ids of the curated nodes it orphans, directly or not (to drop them)."""
+    element ids of the curated nodes it orphans (to drop them)."""
     if not gone:
         return CuratedAtRisk(), []
     labels = list(ALL_LABELS)
@@ -322,20 +314,11 @@ def curated_at_risk(tx: ManagedTransaction, gone: Sequence[str]) -> tuple[Curate
         _fact(r, r["type"])
         for r in tx.run(_DELETED, gone=list(gone), curation=CURATION, labels=labels)
     )
-    found: list[list[Any]] = []
-    ids: list[str] = []
-    frontier = list(gone)
-    # each round: the curated nodes left unlinked once the previous ones are gone too
-    while True:
-        records = list(tx.run(_ORPHANED, gone=frontier, curation=CURATION, labels=labels))
-        if not records:
-            break
-        found.append(records)
-        ids.extend(r["id"] for r in records)
-        frontier = [*frontier, *(r["id"] for r in records)]
-    orphaned = tuple(_fact(r) for r in found[0]) if found else ()
-    then = tuple(_fact(r) for round_ in found[1:] for r in round_)
-    return CuratedAtRisk(deleted, orphaned, then), ids
+    # A curated node still linked to another curated node is not orphaned, even if both
+    # lose their links to the dataset: together they still state a fact.
+    records = list(tx.run(_ORPHANED, gone=list(gone), curation=CURATION, labels=labels))
+    orphaned = tuple(_fact(r) for r in records)
+    return CuratedAtRisk(deleted, orphaned), [r["id"] for r in records]
 
 
 def _fact(record: Any, rel_type: str | None = None) -> CuratedFact:
@@ -554,7 +537,7 @@ def write_dataset(
         detached: tuple[CuratedFact, ...] = risk.orphaned
         if curated is CuratedFacts.DROP and orphan_ids:
             count("MATCH (n) WHERE elementId(n) IN $ids DETACH DELETE n", ids=orphan_ids)
-            dropped, detached = (*risk.deleted, *risk.orphaned, *risk.then_orphaned), ()
+            dropped, detached = risk.facts(), ()
         count(
             "MERGE (d:Dataset {key: $key}) SET d = $props, d.key = $key, d.checksum = $checksum, "
             "d.folder = $folder, d.paths = $paths",
