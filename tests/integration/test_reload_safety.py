@@ -14,6 +14,7 @@ from typing import Any
 
 import anyio
 import pytest
+import yaml
 from neo4j import Driver
 
 from domain.errors import InputError
@@ -22,7 +23,7 @@ from graph.partnership_store import CuratedFacts, CuratedFactsAtRisk, DatasetFol
 from graph.reader import GraphReader
 from graph.settings import Neo4jConnection
 from loaders import curation
-from loaders.datasets import Vocabularies
+from loaders.datasets import TerritoryIndex, Vocabularies, read_datasets
 from loaders.pipeline import (
     PartnershipLoad,
     load_partnerships,
@@ -30,6 +31,8 @@ from loaders.pipeline import (
     read_partnerships,
 )
 from loaders.reference import read_reference
+from schema import schema
+from schema.context import Context
 from tests.conftest import (
     AMENDMENT_DATASET,
     EXAMPLE_DATASET,
@@ -271,3 +274,70 @@ def test_one_dataset_key_in_two_folders_of_one_load_is_refused(
     assert str((first / "a.yaml").resolve()) in output
     assert str((second / "b.yaml").resolve()) in output
     assert graph_snapshot(empty_graph) == before
+
+
+def run_graphql(connection: Neo4jConnection, query: str) -> dict[str, Any]:
+    async def go() -> dict[str, Any]:
+        reader = GraphReader.open(connection)
+        try:
+            result = await schema.execute(query, context_value=Context.create(reader))
+        finally:
+            await reader.close()
+        assert result.errors is None, result.errors
+        assert result.data is not None
+        return result.data
+
+    return anyio.run(go)
+
+
+def test_curated_facts_export_as_a_fragment_that_validates_with_the_datasets(
+    curated_graph: Path, empty_graph: Driver, neo4j_connection: Neo4jConnection, tmp_path: Path
+) -> None:
+    curate(
+        neo4j_connection,
+        curation.create_funding(
+            {"key": "don-mutuelle", "payer": "mutuelle-cantal", "amount": 1500, "year": 2023},
+            {**FACT, "certainty": "inferred", "reason": "Le montant est arrondi."},
+        ),
+        curation.tag_action("ctg-pays-de-salers-2022-fa-1", "inclusion-numerique", FACT),
+    )
+    exported = tmp_path / "curated.yaml"
+    result = run_ctg("export", "curated", "--output", str(exported), connection=neo4j_connection)
+    assert result.returncode == 0, result.stderr
+    # the partner, its funding and its payer link; the two signatures and the theme
+    assert "Exported 6 curated fact(s)" in result.stderr
+    assert "3 of them links on entries of dataset files" in result.stderr
+    text = exported.read_text(encoding="utf-8")
+    assert "reason: Le montant est arrondi." in text
+    assert "# dataset autre-jeu, contracts: entry avenant-salers" in text
+    assert "#   - partner: mutuelle-cantal" in text
+    # the API answers the same fragment
+    data = run_graphql(neo4j_connection, "{ curatedFacts { yaml count additions } }")
+    assert data["curatedFacts"]["count"] == 6
+    assert data["curatedFacts"]["additions"] == 3
+    assert data["curatedFacts"]["yaml"] == text
+    # valid with the files it refers to, as a dataset of its own…
+    curated_graph.write_text(AMENDMENT_DATASET, encoding="utf-8")
+    index = TerritoryIndex.from_reference(REFERENCE)
+    keys = [d.key for d in read_datasets([EXAMPLE_DATASET, curated_graph, exported], index)]
+    assert keys == ["autre-jeu", "curated-facts", "exemple-ctg-pays-de-salers"]
+    # …and pasted into a dataset file: its entries and its commented links uncommented
+    fragment = yaml.safe_load(text)
+    dataset = yaml.safe_load(AMENDMENT_DATASET)
+    dataset["partners"].extend(fragment["partners"])
+    dataset["fundings"] = fragment["fundings"]
+    additions = yaml.safe_load(
+        "\n".join(
+            line.removeprefix("#   ")
+            for line in text.split("# dataset autre-jeu, contracts: entry avenant-salers\n")[1]
+            .split("\n# dataset")[0]
+            .splitlines()
+        )
+    )
+    dataset["contracts"][0]["signatories"].extend(additions["signatories"])
+    pasted = tmp_path / "pasted.yaml"
+    pasted.write_text(yaml.safe_dump(dataset, allow_unicode=True), encoding="utf-8")
+    (merged,) = [d for d in read_datasets([EXAMPLE_DATASET, pasted], index) if d.key == "autre-jeu"]
+    signed = {s.partner for s in merged.content.contracts[0].signatories}
+    assert signed == {"msa-auvergne", "mutuelle-cantal", "caf-15"}
+    assert merged.content.fundings[0].certainty.value == "inferred"
