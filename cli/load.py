@@ -129,6 +129,14 @@ DropCurated = Annotated[
         "links and the curated nodes they leave unlinked, and list them.",
     ),
 ]
+AdoptCurated = Annotated[
+    bool,
+    typer.Option(
+        "--adopt-curated",
+        help="The files now hold facts moved from the API (ctg export curated): take over "
+        "the curated nodes whose keys they define, and replace the curated links they repeat.",
+    ),
+]
 Replace = Annotated[
     bool,
     typer.Option(
@@ -150,20 +158,22 @@ def partnerships_command(
     paths: DatasetPaths = None,
     keep_curated: KeepCurated = False,
     drop_curated: DropCurated = False,
+    adopt_curated: AdoptCurated = False,
     replace: Replace = False,
 ) -> None:
     """Validate every dataset, then write each in its own transaction (all or nothing).
 
     A reload that would delete facts added through the API, or leave curated nodes with
     no link, is refused and lists them, unless --keep-curated or --drop-curated says what
-    to do with them; a dataset in the graph from another folder is refused unless
-    --replace.
+    to do with them (--adopt-curated once they are moved into the files); a dataset in
+    the graph from another folder is refused unless --replace.
     """
     run_partnership_load(
         resolve_connection(),
         paths or [DEFAULT_DATASETS],
         curated=curated_policy(keep_curated, drop_curated),
         replace=replace,
+        adopt=adopt_curated,
     )
 
 
@@ -173,6 +183,7 @@ def run_partnership_load(
     *,
     curated: CuratedFacts = CuratedFacts.REFUSE,
     replace: bool = False,
+    adopt: bool = False,
 ) -> None:
     """Validate the datasets against the reference, then write them one by one.
 
@@ -206,6 +217,7 @@ def run_partnership_load(
                 on_written=report,
                 curated=curated,
                 replace=replace,
+                adopt=adopt,
             )
         except WriteInterruptedError as error:
             rest = partnerships.graphs[len(written) :]
@@ -220,6 +232,7 @@ def _report_curated(summary: DatasetWriteSummary, listed: int = LISTED) -> None:
     for facts, what in (
         (summary.curated_dropped, "dropped"),
         (summary.curated_detached, "kept with no link"),
+        (summary.curated_adopted, "now stated by the file (taken over or replaced by it)"),
     ):
         if not facts:
             continue

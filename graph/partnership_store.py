@@ -131,6 +131,9 @@ class DatasetWriteSummary:
     curated_dropped: tuple[CuratedFact, ...] = ()
     #: curated nodes the reload left with no link (kept, with ``CuratedFacts.KEEP``)
     curated_detached: tuple[CuratedFact, ...] = ()
+    #: curated nodes taken over by the file and curated relationships it now repeats
+    #: (replaced by its own), with ``adopt``
+    curated_adopted: tuple[CuratedFact, ...] = ()
 
 
 class CuratedFacts(StrEnum):
@@ -304,9 +307,12 @@ def vanishing_nodes(
     return list(record["ids"])
 
 
-def curated_at_risk(tx: ManagedTransaction, gone: Sequence[str]) -> tuple[CuratedAtRisk, list[str]]:
+def curated_at_risk(
+    tx: ManagedTransaction, gone: Sequence[str], defined: set[tuple[str, str]] | None = None
+) -> tuple[CuratedAtRisk, list[str]]:
     """What deleting the nodes ``gone`` (element ids) does to curated facts, and the
-    element ids of the curated nodes it orphans (to drop them)."""
+    element ids of the curated nodes it orphans (to drop them); a curated node the new
+    version ``defined`` (label, key) is adopted by it, so not orphaned."""
     if not gone:
         return CuratedAtRisk(), []
     labels = list(ALL_LABELS)
@@ -316,7 +322,11 @@ def curated_at_risk(tx: ManagedTransaction, gone: Sequence[str]) -> tuple[Curate
     )
     # A curated node still linked to another curated node is not orphaned, even if both
     # lose their links to the dataset: together they still state a fact.
-    records = list(tx.run(_ORPHANED, gone=list(gone), curation=CURATION, labels=labels))
+    records = [
+        r
+        for r in tx.run(_ORPHANED, gone=list(gone), curation=CURATION, labels=labels)
+        if (r["label"], r["key"]) not in (defined or set())
+    ]
     orphaned = tuple(_fact(r) for r in records)
     return CuratedAtRisk(deleted, orphaned), [r["id"] for r in records]
 
@@ -364,7 +374,8 @@ def check_reload(
         stored = record["folder"] if record is not None else None
         if record is not None and record["checksum"] == graph.checksum:
             return ReloadCheck(graph.key, stored, True, CuratedAtRisk())
-        risk, _ = curated_at_risk(tx, vanishing_nodes(tx, graph.key, _keys_by_label(graph)))
+        gone = vanishing_nodes(tx, graph.key, _keys_by_label(graph))
+        risk, _ = curated_at_risk(tx, gone, _defined(graph))
         return ReloadCheck(graph.key, stored, False, risk)
 
     with driver.session(database=database) as session:  # pyright: ignore[reportUnknownMemberType]  neo4j: untyped **config
@@ -423,6 +434,10 @@ def _prior_load(
     return folder, paths, unchanged
 
 
+def _defined(graph: DatasetGraph) -> set[tuple[str, str]]:
+    return {(node.label, node.key) for node in graph.nodes}
+
+
 def _keys_by_label(graph: DatasetGraph) -> dict[str, list[str]]:
     return {
         label: [row["key"] for row in rows] for label, rows in _group_nodes(graph.nodes).items()
@@ -437,13 +452,16 @@ def write_dataset(
     origin: DatasetOrigin | None = None,
     curated: CuratedFacts = CuratedFacts.REFUSE,
     replace: bool = False,
+    adopt: bool = False,
 ) -> DatasetWriteSummary:
     """Write ``graph`` in one transaction, replacing the dataset's previous facts.
 
     ``origin`` (where its files are) is kept on the ``(:Dataset)`` node; a dataset in
     the graph from another folder is refused unless ``replace``. Curated facts (written
     through the API) that the new version would delete or leave unlinked are refused,
-    kept or dropped as ``curated`` says (see :class:`CuratedFacts`).
+    kept or dropped as ``curated`` says (see :class:`CuratedFacts`). With ``adopt``, the
+    file takes over the curated nodes whose keys it now defines, and its relationships
+    replace the curated ones they repeat (facts moved from the API into the file).
 
     Raises:
         InputError: a territory the dataset names is not in the graph (load the reference
@@ -462,9 +480,9 @@ def write_dataset(
                 graph.key, False, len(graph.nodes), len(graph.edges), 0, 0, 0, 0
             )
         _check_territories(tx, graph)
-        _check_ownership(tx, graph)
+        adopted = _check_ownership(tx, graph, adopt)
         risk, orphan_ids = curated_at_risk(
-            tx, vanishing_nodes(tx, graph.key, _keys_by_label(graph))
+            tx, vanishing_nodes(tx, graph.key, _keys_by_label(graph)), _defined(graph)
         )
         if risk and curated is CuratedFacts.REFUSE:
             raise CuratedFactsAtRisk([(graph.key, risk)])
@@ -533,6 +551,10 @@ def write_dataset(
                     "graph (a key defined in a dataset that is not loaded?); nothing was written."
                 )
         count("MATCH (n:SubTerritory {dataset: $key}) SET n:Territory", key=graph.key)
+        if adopt:
+            restated = _drop_restated(tx, graph.key)
+            totals["relationships_deleted"] += len(restated)
+            adopted.extend(restated)
         dropped: tuple[CuratedFact, ...] = risk.deleted
         detached: tuple[CuratedFact, ...] = risk.orphaned
         if curated is CuratedFacts.DROP and orphan_ids:
@@ -558,6 +580,7 @@ def write_dataset(
             totals["relationships_deleted"],
             dropped,
             detached,
+            tuple(adopted),
         )
 
     try:
@@ -636,12 +659,16 @@ def _check_territories(tx: ManagedTransaction, graph: DatasetGraph) -> None:
         )
 
 
-def _check_ownership(tx: ManagedTransaction, graph: DatasetGraph) -> None:
+def _check_ownership(
+    tx: ManagedTransaction, graph: DatasetGraph, adopt: bool = False
+) -> list[CuratedFact]:
     """Refuse keys another dataset (or the API's curation) owns: MERGE would silently take
     the node over, rewriting the other owner's fact (the same key loaded under a renamed
-    dataset, two datasets defining one partner)."""
+    dataset, two datasets defining one partner). With ``adopt``, keys curation owns are
+    taken over (the file now states those facts); they are returned."""
     grouped = _group_nodes(graph.nodes)
     taken: list[str] = []
+    adopted: list[CuratedFact] = []
     for label in OWNED_LABELS:
         keys = [row["key"] for row in grouped.get(label, [])]
         if not keys:
@@ -649,19 +676,59 @@ def _check_ownership(tx: ManagedTransaction, graph: DatasetGraph) -> None:
         records = tx.run(
             "UNWIND $keys AS key MATCH (n:" + label + " {key: key}) "
             "WHERE coalesce(n.dataset, '') <> $dataset "
-            "RETURN n.key AS key, n.dataset AS owner ORDER BY key",
+            "RETURN n.key AS key, n.dataset AS owner, n.curatedBy AS curatedBy, "
+            "n.curatedAt AS curatedAt ORDER BY key",
             keys=keys,
             dataset=graph.key,
         )
-        taken.extend(f"{label} {r['key']} (owned by {r['owner'] or 'no dataset'})" for r in records)
+        for r in records:
+            if adopt and r["owner"] == CURATION:
+                adopted.append(_fact({**r.data(), "label": label}))
+            else:
+                taken.append(f"{label} {r['key']} (owned by {r['owner'] or 'no dataset'})")
     if taken:
+        curated = any(f"(owned by {CURATION})" in t for t in taken)
         raise InputError(
             f"Dataset {graph.key!r} defines keys that other datasets already own: "
             f"{', '.join(taken[:10])}{' …' if len(taken) > 10 else ''}. A key names one fact "
             "of one dataset: rename it in this dataset, or drop this definition and load the "
             "file together with the owner's to link to its fact (a dataset whose `dataset.key` "
-            "changed is a new dataset: keep the old key to replace it); nothing was written."
+            "changed is a new dataset: keep the old key to replace it)"
+            + (
+                "; if the file now holds facts moved from the API's curation (`ctg export "
+                "curated`), load it with --adopt-curated"
+                if curated
+                else ""
+            )
+            + "; nothing was written."
         )
+    return adopted
+
+
+#: Curated relationships at the dataset's nodes that one of its own relationships repeats
+#: (same type, same ends): the file states them now.
+_RESTATED: tuple[LiteralString, ...] = tuple(
+    "MATCH (n:" + label + " {dataset: $key}) USING INDEX n:" + label + "(dataset) "
+    "MATCH (n)-[c]-(m) WHERE c.dataset = $curation "
+    "AND EXISTS { MATCH (a)-[d]->(b) WHERE a = startNode(c) AND b = endNode(c) "
+    "AND d.dataset = $key AND type(d) = type(c) } "
+    "WITH DISTINCT c WITH c, startNode(c) AS a, endNode(c) AS b "
+    "WITH c, type(c) AS type, [x IN [a] | " + LABEL_OF + "][0] AS label, "
+    "coalesce(a.key, a.code) AS key, [x IN [b] | " + LABEL_OF + "][0] AS endLabel, "
+    "coalesce(b.key, b.code) AS endKey, c.curatedBy AS curatedBy, c.curatedAt AS curatedAt "
+    "DELETE c RETURN type, label, key, endLabel, endKey, curatedBy, curatedAt"
+    for label in OWNED_LABELS
+)
+
+
+def _drop_restated(tx: ManagedTransaction, dataset: str) -> list[CuratedFact]:
+    """Delete the curated relationships the dataset's own now repeat; return them."""
+    labels = list(ALL_LABELS)
+    return [
+        _fact(r, r["type"])
+        for query in _RESTATED
+        for r in tx.run(query, key=dataset, curation=CURATION, labels=labels)
+    ]
 
 
 def _group_nodes(rows: Sequence[NodeRow]) -> dict[str, list[dict[str, Any]]]:

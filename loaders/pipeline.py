@@ -130,6 +130,7 @@ def load_partnerships(
     on_written: DatasetWritten | None = None,
     curated: CuratedFacts = CuratedFacts.REFUSE,
     replace: bool = False,
+    adopt: bool = False,
 ) -> PartnershipLoad:
     """Migrate the graph's schema, then write each dataset in its own transaction, in
     write order; a dataset found unchanged (same checksum) is not touched.
@@ -138,7 +139,8 @@ def load_partnerships(
     lie in two folders, when a dataset is in the graph from another folder (unless
     ``replace``), or when a reload would delete or orphan facts curated through the API
     (unless ``curated`` says to keep or drop them; see
-    :class:`graph.partnership_store.CuratedFacts`).
+    :class:`graph.partnership_store.CuratedFacts`). With ``adopt``, the files take over
+    the curated facts they now state (moved into them from ``ctg export curated``).
 
     ``on_written`` is told of each dataset once it is written or found unchanged.
 
@@ -156,7 +158,13 @@ def load_partnerships(
     summaries: list[DatasetWriteSummary] = []
     for graph in partnerships.graphs:
         summary = write_dataset(
-            driver, database, graph, origin=origins.get(graph.key), curated=curated, replace=replace
+            driver,
+            database,
+            graph,
+            origin=origins.get(graph.key),
+            curated=curated,
+            replace=replace,
+            adopt=adopt,
         )
         summaries.append(summary)
         if on_written is not None:

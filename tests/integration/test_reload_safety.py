@@ -19,10 +19,12 @@ from neo4j import Driver
 
 from domain.errors import InputError
 from graph import curation_store as store
+from graph.curated_reads import curated_rows
 from graph.partnership_store import CuratedFacts, CuratedFactsAtRisk, DatasetFolderConflict
 from graph.reader import GraphReader
 from graph.settings import Neo4jConnection
 from loaders import curation
+from loaders.curated_fragment import curated_fragment
 from loaders.datasets import TerritoryIndex, Vocabularies, read_datasets
 from loaders.pipeline import (
     PartnershipLoad,
@@ -290,6 +292,19 @@ def run_graphql(connection: Neo4jConnection, query: str) -> dict[str, Any]:
     return anyio.run(go)
 
 
+def pasted_into_amendment(text: str) -> dict[str, Any]:
+    """The amendment dataset with the exported partners and the signatures commented
+    under its contract pasted in, as a curator would."""
+    fragment = yaml.safe_load(text)
+    dataset: dict[str, Any] = yaml.safe_load(AMENDMENT_DATASET)
+    dataset["partners"].extend(fragment["partners"])
+    block = text.split("# dataset autre-jeu, contracts: entry avenant-salers\n")[1]
+    lines = block.split("\n# dataset")[0].splitlines()
+    additions = yaml.safe_load("\n".join(line.removeprefix("#   ") for line in lines))
+    dataset["contracts"][0]["signatories"].extend(additions["signatories"])
+    return dataset
+
+
 def test_curated_facts_export_as_a_fragment_that_validates_with_the_datasets(
     curated_graph: Path, empty_graph: Driver, neo4j_connection: Neo4jConnection, tmp_path: Path
 ) -> None:
@@ -322,22 +337,43 @@ def test_curated_facts_export_as_a_fragment_that_validates_with_the_datasets(
     keys = [d.key for d in read_datasets([EXAMPLE_DATASET, curated_graph, exported], index)]
     assert keys == ["autre-jeu", "curated-facts", "exemple-ctg-pays-de-salers"]
     # …and pasted into a dataset file: its entries and its commented links uncommented
-    fragment = yaml.safe_load(text)
-    dataset = yaml.safe_load(AMENDMENT_DATASET)
-    dataset["partners"].extend(fragment["partners"])
-    dataset["fundings"] = fragment["fundings"]
-    additions = yaml.safe_load(
-        "\n".join(
-            line.removeprefix("#   ")
-            for line in text.split("# dataset autre-jeu, contracts: entry avenant-salers\n")[1]
-            .split("\n# dataset")[0]
-            .splitlines()
-        )
-    )
-    dataset["contracts"][0]["signatories"].extend(additions["signatories"])
+    dataset = pasted_into_amendment(text)
+    dataset["fundings"] = yaml.safe_load(text)["fundings"]
     pasted = tmp_path / "pasted.yaml"
     pasted.write_text(yaml.safe_dump(dataset, allow_unicode=True), encoding="utf-8")
     (merged,) = [d for d in read_datasets([EXAMPLE_DATASET, pasted], index) if d.key == "autre-jeu"]
     signed = {s.partner for s in merged.content.contracts[0].signatories}
     assert signed == {"msa-auvergne", "mutuelle-cantal", "caf-15"}
     assert merged.content.fundings[0].certainty.value == "inferred"
+
+
+def test_facts_moved_into_the_file_are_taken_over_with_adopt_curated(
+    curated_graph: Path, empty_graph: Driver
+) -> None:
+    text = curated_fragment(curated_rows(empty_graph, DB)).text
+    curated_graph.write_text(
+        yaml.safe_dump(pasted_into_amendment(text), allow_unicode=True), encoding="utf-8"
+    )
+    before = graph_snapshot(empty_graph)
+    with pytest.raises(InputError, match="load it with --adopt-curated; nothing was written"):
+        reload(empty_graph, curated_graph)
+    assert graph_snapshot(empty_graph) == before
+    # the partner, its two signatures and its source link: the file states them all now
+    (summary,) = [s for s in reload(empty_graph, curated_graph, adopt=True).summaries
+                  if s.key == "autre-jeu"]  # fmt: skip
+    assert sorted(f.kind for f in summary.curated_adopted) == ["node"] + ["relationship"] * 3
+    assert curated_signatures(empty_graph) == []
+    records, _, _ = empty_graph.execute_query(
+        "MATCH (p:Partner)-[s:SIGNED]->(:Contract {key: 'avenant-salers'}) "
+        "RETURN p.key AS partner, p.dataset AS owner, s.dataset AS signature, s.role AS role "
+        "ORDER BY partner"
+    )
+    assert [(r["partner"], r["signature"]) for r in records] == [
+        ("caf-15", "autre-jeu"),
+        ("msa-auvergne", "autre-jeu"),
+        ("mutuelle-cantal", "autre-jeu"),
+    ]
+    assert records[2]["owner"] == "autre-jeu"
+    assert records[2]["role"] == "co-signataire"
+    # the file is the source of truth now: reloading it changes nothing
+    assert reload(empty_graph, curated_graph).changed == ()
