@@ -12,10 +12,12 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import anyio
 from neo4j import Driver
 
 from graph import curation_store as store
 from graph.partnership_store import CuratedFacts, DatasetWriteSummary, EdgeRow, NodeRow
+from graph.reader import GraphReader
 from graph.settings import Neo4jConnection
 from loaders.pipeline import load_partnerships, load_reference, read_partnerships
 from loaders.reference import read_reference
@@ -26,12 +28,24 @@ from tests.conftest import (
     graph_snapshot,
     run_ctg,
 )
-from tests.integration.test_curation_store import apply
 from tests.reliability.conftest import record_figures
 
 DB = "neo4j"
 SIGNATURES = 400
 REFERENCE = read_reference(REFERENCE_EXTRACT, ["15"])
+
+
+def apply(connection: Neo4jConnection, change: store.Change) -> None:
+    """Write ``change`` as the API does, with time for 800 writes on a busy machine."""
+
+    async def go() -> None:
+        reader = GraphReader.open(connection, timeout=300)
+        try:
+            await reader.writer().write(lambda tx: store.apply_change(tx, change))
+        finally:
+            await reader.close()
+
+    anyio.run(go)
 
 
 def _counts(driver: Driver) -> dict[str, int]:
