@@ -21,7 +21,8 @@ Every node and relationship written carries ``dataset`` (its owner), and the
 provenance of its fact: ``sources``/``source``, ``certainty``, ``reason``,
 ``inferredFields``; nodes also link ``-[:SOURCED_FROM]->(:Source)``.
 
-Labels and relationship types come only from the fixed tuples below, never from input.
+Labels and relationship types come only from the fixed tuples of
+:mod:`graph.dataset_labels` (re-exported here), never from input.
 """
 
 from __future__ import annotations
@@ -36,54 +37,21 @@ from neo4j import Driver, ManagedTransaction
 from neo4j.exceptions import IncompleteCommit, ServiceUnavailable, SessionExpired
 
 from domain.errors import InputError, WriteInterruptedError
-from domain.vocabulary import OFFICIAL_KINDS, RELATIONSHIP_TYPE, TERRITORY_LABEL, TerritoryKind
+from graph.curated_reads import (
+    CuratedAtRisk,
+    CuratedFact,
+    curated_at_risk,
+    fact_of,
+    vanishing_nodes,
+)
+from graph.dataset_labels import ALL_LABELS as ALL_LABELS
+from graph.dataset_labels import CURATION as CURATION
+from graph.dataset_labels import EDGE_TYPES as EDGE_TYPES
+from graph.dataset_labels import LABEL_OF as LABEL_OF
+from graph.dataset_labels import OWNED_LABELS as OWNED_LABELS
+from graph.dataset_labels import SHARED_LABELS as SHARED_LABELS
+from graph.dataset_labels import TERRITORY_LABELS as TERRITORY_LABELS
 from graph.driver import failure_reason
-
-#: Labels a dataset owns, keyed by ``key``.
-OWNED_LABELS: tuple[LiteralString, ...] = (
-    "Source",
-    "Partner",
-    "Person",
-    TERRITORY_LABEL[TerritoryKind.SUB_TERRITORY],
-    "Contract",
-    "Axis",
-    "Action",
-    "Body",
-    "Funding",
-)
-#: Shared labels a dataset may point to: vocabularies (by ``key``), territories (by ``code``).
-SHARED_LABELS: tuple[LiteralString, ...] = ("Theme", "ContractKind")
-TERRITORY_LABELS: tuple[LiteralString, ...] = tuple(TERRITORY_LABEL[k] for k in OFFICIAL_KINDS)
-EDGE_TYPES: tuple[LiteralString, ...] = (
-    "SOURCED_FROM",
-    "GOVERNS",
-    "SERVES",
-    "HOLDS_POST",
-    "INCLUDES",
-    "PART_OF",
-    "SIGNED",
-    "COVERS",
-    *RELATIONSHIP_TYPE.values(),
-    "HAS_AXIS",
-    "HAS_ACTION",
-    "ADDRESSES",
-    "LEADS",
-    "FUNDS",
-    "MEMBER_OF",
-    "STEERS",
-    "BELONGS_TO",
-    "PAID_BY",
-    "PAID_TO",
-    "SHARE_OF",
-    "CONCERNS",
-    "ON_TERRITORY",
-    "OF_KIND",
-)
-ALL_LABELS: tuple[LiteralString, ...] = (*OWNED_LABELS, *SHARED_LABELS, *TERRITORY_LABELS)
-#: The ``dataset`` of every fact written through the API (see graph.curation_store).
-CURATION = "curation"
-#: Cypher: the first label of node ``x`` that ``$labels`` names (never ``Territory``).
-LABEL_OF: LiteralString = "head([l IN labels(x) WHERE l IN $labels])"
 
 
 @dataclass(frozen=True)
@@ -214,133 +182,6 @@ def _pick(name: str, allowed: Sequence[LiteralString], what: str) -> LiteralStri
 
 def _key_property(label: LiteralString) -> LiteralString:
     return "code" if label in TERRITORY_LABELS else "key"
-
-
-@dataclass(frozen=True)
-class CuratedFact:
-    """One curated node (``type`` is None) or relationship, as a reload report names it."""
-
-    label: str
-    key: str
-    curated_by: str | None
-    curated_at: str | None
-    #: for a relationship: its type and its end node (``label``/``key`` is its start)
-    type: str | None = None
-    end_label: str | None = None
-    end_key: str | None = None
-
-    @property
-    def kind(self) -> str:
-        """``node`` or ``relationship``."""
-        return "node" if self.type is None else "relationship"
-
-    def __str__(self) -> str:
-        what = (
-            f"{self.label} {self.key}"
-            if self.type is None
-            else f"{self.type} {self.label} {self.key} → {self.end_label} {self.end_key}"
-        )
-        return f"{what} (curated by {self.curated_by or '?'} at {self.curated_at or '?'})"
-
-
-@dataclass(frozen=True)
-class CuratedAtRisk:
-    """What reloading a dataset would do to curated facts."""
-
-    #: curated relationships attached to dataset nodes the reload deletes
-    deleted: tuple[CuratedFact, ...] = ()
-    #: curated nodes whose every link (their provenance apart) the reload deletes
-    orphaned: tuple[CuratedFact, ...] = ()
-
-    def __bool__(self) -> bool:
-        return bool(self.deleted or self.orphaned)
-
-    def facts(self) -> tuple[CuratedFact, ...]:
-        """Every fact at risk: relationships, then orphans."""
-        return (*self.deleted, *self.orphaned)
-
-
-#: Element ids of the nodes of dataset ``$dataset`` whose keys are not in ``$keys.<label>``.
-_VANISHING: LiteralString = (
-    "CALL () {\n"
-    + "\nUNION ALL\n".join(
-        "MATCH (n:" + label + " {dataset: $dataset}) USING INDEX n:" + label + "(dataset) "
-        "WHERE NOT n.key IN $keys." + label + " RETURN elementId(n) AS id"
-        for label in OWNED_LABELS
-    )
-    + "\n} RETURN collect(id) AS ids"
-)
-
-_DELETED: LiteralString = (
-    "MATCH (n) WHERE elementId(n) IN $gone "
-    "MATCH (n)-[r]-() WHERE r.dataset = $curation "
-    "WITH DISTINCT r "
-    "WITH r, startNode(r) AS a, endNode(r) AS b "
-    "RETURN type(r) AS type, "
-    "[x IN [a] | " + LABEL_OF + "][0] AS label, coalesce(a.key, a.code) AS key, "
-    "[x IN [b] | " + LABEL_OF + "][0] AS endLabel, coalesce(b.key, b.code) AS endKey, "
-    "r.curatedBy AS curatedBy, r.curatedAt AS curatedAt "
-    "ORDER BY curatedAt, type, key, endKey"
-)
-
-#: Curated nodes linked to ``$gone`` nodes whose every link (provenance apart) goes there.
-_ORPHANED: LiteralString = (
-    "MATCH (n) WHERE elementId(n) IN $gone "
-    "MATCH (n)-[r]-(x) WHERE x.dataset = $curation AND type(r) <> 'SOURCED_FROM' "
-    "AND NOT elementId(x) IN $gone "
-    "WITH DISTINCT x "
-    "WHERE all(o IN [(x)-[s]-(o) WHERE type(s) <> 'SOURCED_FROM' | elementId(o)] "
-    "WHERE o IN $gone) "
-    "RETURN elementId(x) AS id, " + LABEL_OF + " AS label, x.key AS key, "
-    "x.curatedBy AS curatedBy, x.curatedAt AS curatedAt "
-    "ORDER BY curatedAt, label, key"
-)
-
-
-def vanishing_nodes(
-    tx: ManagedTransaction, dataset: str, keys: Mapping[str, Sequence[str]]
-) -> list[str]:
-    """Element ids of the nodes of ``dataset`` whose key its new version (``keys``, per
-    label) no longer has."""
-    params = {label: list(keys.get(label, ())) for label in OWNED_LABELS}
-    record = tx.run(_VANISHING, dataset=dataset, keys=params).single(strict=True)
-    return list(record["ids"])
-
-
-def curated_at_risk(
-    tx: ManagedTransaction, gone: Sequence[str], defined: set[tuple[str, str]] | None = None
-) -> tuple[CuratedAtRisk, list[str]]:
-    """What deleting the nodes ``gone`` (element ids) does to curated facts, and the
-    element ids of the curated nodes it orphans (to drop them); a curated node the new
-    version ``defined`` (label, key) is adopted by it, so not orphaned."""
-    if not gone:
-        return CuratedAtRisk(), []
-    labels = list(ALL_LABELS)
-    deleted = tuple(
-        _fact(r, r["type"])
-        for r in tx.run(_DELETED, gone=list(gone), curation=CURATION, labels=labels)
-    )
-    # A curated node still linked to another curated node is not orphaned, even if both
-    # lose their links to the dataset: together they still state a fact.
-    records = [
-        r
-        for r in tx.run(_ORPHANED, gone=list(gone), curation=CURATION, labels=labels)
-        if (r["label"], r["key"]) not in (defined or set())
-    ]
-    orphaned = tuple(_fact(r) for r in records)
-    return CuratedAtRisk(deleted, orphaned), [r["id"] for r in records]
-
-
-def _fact(record: Any, rel_type: str | None = None) -> CuratedFact:
-    return CuratedFact(
-        label=str(record["label"]),
-        key=str(record["key"]),
-        curated_by=record["curatedBy"],
-        curated_at=str(record["curatedAt"]) if record["curatedAt"] is not None else None,
-        type=rel_type,
-        end_label=record["endLabel"] if rel_type else None,
-        end_key=str(record["endKey"]) if rel_type else None,
-    )
 
 
 _SET_ORIGIN: LiteralString = (
@@ -683,7 +524,7 @@ def _check_ownership(
         )
         for r in records:
             if adopt and r["owner"] == CURATION:
-                adopted.append(_fact({**r.data(), "label": label}))
+                adopted.append(fact_of({**r.data(), "label": label}))
             else:
                 taken.append(f"{label} {r['key']} (owned by {r['owner'] or 'no dataset'})")
     if taken:
@@ -725,7 +566,7 @@ def _drop_restated(tx: ManagedTransaction, dataset: str) -> list[CuratedFact]:
     """Delete the curated relationships the dataset's own now repeat; return them."""
     labels = list(ALL_LABELS)
     return [
-        _fact(r, r["type"])
+        fact_of(r, r["type"])
         for query in _RESTATED
         for r in tx.run(query, key=dataset, curation=CURATION, labels=labels)
     ]
