@@ -10,7 +10,15 @@ from typing import Annotated
 import typer
 
 from cli.db import local_neo4j
-from cli.load import parse_departements, run_partnership_load, run_reference_load
+from cli.load import (
+    DropCurated,
+    KeepCurated,
+    Replace,
+    curated_policy,
+    parse_departements,
+    run_partnership_load,
+    run_reference_load,
+)
 from cli.output import DRIVER_LOGS_OFF, console
 from graph.driver import resolve_connection
 from graph.settings import external_connection
@@ -56,8 +64,12 @@ def run(
     ] = False,
     host: Annotated[str, typer.Option()] = "127.0.0.1",
     port: Annotated[int, typer.Option()] = 8000,
+    keep_curated: KeepCurated = False,
+    drop_curated: DropCurated = False,
+    replace: Replace = False,
 ) -> None:
     """Start the local Neo4j (unless NEO4J_URI is set), load the data, and serve."""
+    curated = curated_policy(keep_curated, drop_curated)
     started_here = False
     server = local_neo4j()
     connection = external_connection()
@@ -68,7 +80,7 @@ def run(
         codes = None if all_france else parse_departements(departements)
         run_reference_load(connection, codes)
         if any(DEFAULT_DATASETS.glob("*.yaml")):
-            run_partnership_load(connection, [DEFAULT_DATASETS])
+            run_partnership_load(connection, [DEFAULT_DATASETS], curated=curated, replace=replace)
         serve(host=host, port=port, workers=1)
     finally:
         if started_here:

@@ -23,11 +23,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from domain.errors import InputError
 from graph.driver import Driver
 from graph.migrations import migrate
 from graph.partnership_store import (
+    CuratedFacts,
     DatasetGraph,
+    DatasetOrigin,
     DatasetWriteSummary,
+    check_reloads,
     write_dataset,
     write_order,
 )
@@ -141,9 +145,19 @@ def load_partnerships(
     partnerships: Partnerships,
     *,
     on_written: DatasetWritten | None = None,
+    curated: CuratedFacts = CuratedFacts.REFUSE,
+    replace: bool = False,
+    adopt: bool = False,
 ) -> PartnershipLoad:
     """Migrate the graph's schema, then write each dataset in its own transaction, in
     write order; a dataset found unchanged (same checksum) is not touched.
+
+    Before any dataset is written, the load is refused as a whole when a dataset's files
+    lie in two folders, when a dataset is in the graph from another folder (unless
+    ``replace``), or when a reload would delete or orphan facts curated through the API
+    (unless ``curated`` says to keep or drop them; see
+    :class:`graph.partnership_store.CuratedFacts`). With ``adopt``, the files take over
+    the curated facts they now state (moved into them from ``ctg export curated``).
 
     ``on_written`` is told of each dataset once it is written or found unchanged.
 
@@ -151,13 +165,44 @@ def load_partnerships(
         WriteInterruptedError: Neo4j stopped answering while it wrote ``error.dataset``;
             the datasets before it in ``partnerships.graphs`` (those ``on_written`` was
             told of) are in the graph.
-        InputError: a dataset links to a territory or fact the graph does not hold.
+        InputError: a dataset links to a territory or fact the graph does not hold, its
+            files are in two folders, or it is refused as said above
+            (``DatasetFolderConflict``, ``CuratedFactsAtRisk``); nothing was written.
     """
     migrate(driver, database)
+    origins = {dataset.key: dataset_origin(dataset) for dataset in partnerships.datasets}
+    check_reloads(driver, database, partnerships.graphs, origins, curated, replace)
     summaries: list[DatasetWriteSummary] = []
     for graph in partnerships.graphs:
-        summary = write_dataset(driver, database, graph)
+        summary = write_dataset(
+            driver,
+            database,
+            graph,
+            origin=origins.get(graph.key),
+            curated=curated,
+            replace=replace,
+            adopt=adopt,
+        )
         summaries.append(summary)
         if on_written is not None:
             on_written(summary)
     return PartnershipLoad(tuple(summaries))
+
+
+def dataset_origin(dataset: Dataset) -> DatasetOrigin:
+    """The folder and files of ``dataset``, resolved.
+
+    Raises:
+        InputError: its files are in more than one folder (two copies of a dataset, or
+            two datasets that share a key).
+    """
+    files = tuple(str(path.resolve()) for path in dataset.files)
+    folders = sorted({str(Path(file).parent) for file in files})
+    if len(folders) > 1:
+        raise InputError(
+            f"Dataset {dataset.key!r} has files in {len(folders)} folders: "
+            f"{', '.join(files)}. The files of one dataset are kept side by side in one "
+            "folder; if these are two datasets, give one of them another `dataset.key`, and "
+            "if one is an old copy, leave it out of the load. Nothing was written."
+        )
+    return DatasetOrigin(folders[0] if folders else "", files)

@@ -4,7 +4,8 @@ No Cypher here: resolvers ask :mod:`graph` through the per-request loaders of
 :class:`schema.context.Context`. Each domain has a sub-package: ``territories/``
 (``types.py``, ``queries.py``), ``partnerships/`` (one module per part of the domain —
 provenance, vocabularies, partners, contracts, actions, bodies, fundings — and
-``queries.py``), ``curation/`` (inputs, results, mutations); this module merges them.
+``queries.py``), ``curation/`` (inputs, results, mutations, the ``curatedFacts`` query); this module
+merges them.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from strawberry.types import ExecutionContext
 from domain.errors import DatabaseUnavailableError, UserFacingError
 from schema.coverage import CoverageQueries
 from schema.curation.mutations import Mutation
+from schema.curation.queries import CurationQueries
 from schema.descriptions import describe
 from schema.errors import mask_errors
 from schema.introspection import introspection_cache
@@ -53,7 +55,7 @@ logger = logging.getLogger("ctg.graphql")
 
 
 @strawberry.type(description="Read the territorial partnership graph.")
-class Query(PartnershipQueries, TerritoryQueries, CoverageQueries):
+class Query(PartnershipQueries, TerritoryQueries, CoverageQueries, CurationQueries):
     pass
 
 
