@@ -37,6 +37,7 @@ from graph.driver import resolve_connection
 from graph.reader import GraphReader
 from schema import schema
 from web.admission import AdmissionLimit
+from web.headers import SecurityHeaders
 from web.http import GraphQLView, RequestBodyLimit
 from web.settings import ApiSettings, api_settings
 
@@ -88,7 +89,10 @@ def static(directory: Path) -> StaticFiles:
 def create_app(settings: ApiSettings) -> Starlette:
     """The API with these settings (``app`` below reads them from the environment)."""
     graphql = GraphQLView(
-        schema, tokens=settings.tokens, read_requires_token=settings.read_requires_token
+        schema,
+        tokens=settings.tokens,
+        read_requires_token=settings.read_requires_token,
+        introspection=settings.introspection,
     )
     # Without origins, no CORS headers at all: browsers keep other sites' pages out.
     cors = [
@@ -108,8 +112,14 @@ def create_app(settings: ApiSettings) -> Starlette:
             *(Mount(f"/vendor/{name}", static(folder)) for name, folder in VENDOR.items()),
         ],
         middleware=[
+            Middleware(SecurityHeaders),  # outermost: every answer, refusals too, has them
             *(cors if settings.cors_origins else []),  # outermost, so refusals carry CORS
-            Middleware(RequestBodyLimit, max_bytes=settings.max_body_bytes),
+            # the body is read whole before admission: a slow client holds no place
+            Middleware(
+                RequestBodyLimit,
+                max_bytes=settings.max_body_bytes,
+                timeout=settings.body_timeout,
+            ),
             Middleware(
                 AdmissionLimit,
                 limit=settings.max_concurrent,

@@ -22,6 +22,7 @@ import typer
 from rich.table import Table
 
 import analyses
+from analyses.exports.csv_tables import spreadsheet_safe
 from analyses.model import CNAF_MINIMUM
 from analyses.projection import build
 from cli.output import out
@@ -127,8 +128,13 @@ def _emit(rows: Sequence[dict[str, Any]], fmt: Output, title: str, extra: dict[s
         if rows:
             writer.writerow(rows[0].keys())
             for row in rows:
+                # names come from curated data: no cell may open as a spreadsheet formula
                 writer.writerow(
-                    ";".join(map(str, v)) if isinstance(v, list | tuple) else v
+                    spreadsheet_safe(";".join(map(str, v)))
+                    if isinstance(v, list | tuple)
+                    else spreadsheet_safe(v)
+                    if isinstance(v, str)
+                    else v
                     for v in row.values()
                 )
         return

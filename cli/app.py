@@ -7,6 +7,7 @@
     ctg schema [--output schema.graphql]               the API's GraphQL schema (SDL)
     ctg coverage | themes | continuity | network       coverage analyses (table, csv, json)
     ctg export --format gexf|graphml|csv --output F    the graph of a scope, for Gephi
+    ctg export curated [--output F]                    facts added through the API, as YAML
     ctg run                                            all of the above, then serve
 
 Without ``NEO4J_URI``, commands use the project-local Neo4j (``ctg db start``); with it,
@@ -47,7 +48,7 @@ app.command("coverage")(analyses.coverage)
 app.command("themes")(analyses.themes)
 app.command("continuity")(analyses.continuity)
 app.command("network")(analyses.network)
-app.command("export")(export.export)
+app.add_typer(export.export_app, name="export")
 app.command("validate")(load.validate)
 app.command("schema")(schema.schema_command)
 app.command("serve")(serve.serve)

@@ -1,9 +1,11 @@
 """``ctg export``: the graph of a scope (territories, contracts, actions, themes,
 partners) as GEXF, GraphML or CSV for Gephi, optionally with each commune's coverage on
-a date as node attributes."""
+a date as node attributes; ``ctg export curated``: the facts added through the API as a
+dataset fragment (YAML), to move them into dataset files."""
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -15,10 +17,21 @@ from analyses.exports import EXPORT_FORMATS, export_graph
 from analyses.model import CNAF_MINIMUM
 from cli.analyses import ScopeOption, analysed, parse_date, scope_graph
 from domain.errors import InputError
+from graph.curated_reads import curated_rows
+from graph.driver import open_driver, resolve_connection
+from loaders.curated_fragment import curated_fragment
+
+export_app = typer.Typer(
+    help="Export the graph of a scope for Gephi, or the curated facts as a dataset fragment."
+)
 
 
+@export_app.callback(invoke_without_command=True)
 def export(
-    output: Annotated[Path, typer.Option(help="File to write (csv: <stem>-nodes/-edges.csv).")],
+    ctx: typer.Context,
+    output: Annotated[
+        Path | None, typer.Option(help="File to write (csv: <stem>-nodes/-edges.csv).")
+    ] = None,
     scope: ScopeOption = None,
     fmt: Annotated[str, typer.Option("--format", help="gexf, graphml or csv.")] = "gexf",
     on: Annotated[
@@ -26,7 +39,14 @@ def export(
         typer.Option(help="Add each commune's coverage on this date as node attributes."),
     ] = None,
 ) -> None:
-    """Export a scope's graph (territories, contracts, actions, themes, partners) for Gephi."""
+    """Export a scope's graph (territories, contracts, actions, themes, partners) for Gephi.
+
+    `ctg export curated` exports the facts added through the API instead.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    if output is None:
+        raise InputError("Name the file to write with --output (e.g. --output cantal.gexf).")
     if fmt not in EXPORT_FORMATS:
         raise InputError(f"--format {fmt!r}: use one of {', '.join(EXPORT_FORMATS)}.")
     date = parse_date(on, "--on") if on else None
@@ -48,5 +68,38 @@ def export(
     names = ", ".join(str(path) for path in written)
     print(
         f"Wrote {g.number_of_nodes()} nodes and {g.number_of_edges()} edges to {names}",
+        file=sys.stderr,
+    )
+
+
+@export_app.command("curated")
+def curated(
+    output: Annotated[
+        Path | None, typer.Option(help="YAML file to write (default: standard output).")
+    ] = None,
+) -> None:
+    """The facts added through the API, as a dataset fragment to move into dataset files.
+
+    Entries of their own (partners, contracts, sources…) form a valid dataset; links
+    added to entries of dataset files follow, commented out, under each entry.
+    """
+    connection = resolve_connection()
+    with open_driver(connection) as driver:
+        rows = curated_rows(driver, connection.database)
+    fragment = curated_fragment(rows, dt.datetime.now(dt.UTC).date())
+    if output is None:
+        sys.stdout.write(fragment.text)
+    else:
+        try:
+            output.write_text(fragment.text, encoding="utf-8")
+        except OSError as error:
+            raise InputError(
+                f"Cannot write {output}: {error.strerror}; pick a folder that exists and "
+                "that you may write to."
+            ) from error
+    where = f" to {output}" if output is not None else ""
+    print(
+        f"Exported {fragment.count} curated fact(s){where}, {fragment.additions} of them "
+        "links on entries of dataset files (commented out, to add under those entries).",
         file=sys.stderr,
     )

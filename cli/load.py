@@ -19,10 +19,15 @@ from domain.errors import DatabaseUnavailableError, InputError, WriteInterrupted
 from graph.disk_space import dataset_bytes, reference_bytes
 from graph.driver import open_driver, resolve_connection
 from graph.load_journal import RecordedLoad
-from graph.partnership_store import DatasetGraph, DatasetWriteSummary
+from graph.partnership_store import LISTED, CuratedFacts, DatasetGraph, DatasetWriteSummary
 from graph.settings import Neo4jConnection
 from loaders.datasets import DEFAULT_DATASETS, Dataset, TerritoryIndex, read_datasets
-from loaders.pipeline import load_partnerships, load_reference, read_partnerships
+from loaders.pipeline import (
+    check_files_unchanged,
+    load_partnerships,
+    load_reference,
+    read_partnerships,
+)
 from loaders.reference import DEFAULT_DATA_DIR, read_reference
 
 load_app = typer.Typer(help="Load data into the graph.")
@@ -120,20 +125,86 @@ DatasetPaths = Annotated[
 ]
 
 
+KeepCurated = Annotated[
+    bool,
+    typer.Option(
+        "--keep-curated",
+        help="When a reload would delete or unlink facts added through the API: keep the "
+        "curated nodes (even unlinked), drop their links to the facts the file no longer "
+        "has, and list them.",
+    ),
+]
+DropCurated = Annotated[
+    bool,
+    typer.Option(
+        "--drop-curated",
+        help="When a reload would delete or unlink facts added through the API: drop those "
+        "links and the curated nodes they leave unlinked, and list them.",
+    ),
+]
+AdoptCurated = Annotated[
+    bool,
+    typer.Option(
+        "--adopt-curated",
+        help="The files now hold facts moved from the API (ctg export curated): take over "
+        "the curated nodes whose keys they define, and replace the curated links they repeat.",
+    ),
+]
+Replace = Annotated[
+    bool,
+    typer.Option(
+        "--replace",
+        help="Load a dataset already in the graph from another folder, replacing it.",
+    ),
+]
+
+
+def curated_policy(keep: bool, drop: bool) -> CuratedFacts:
+    """What ``--keep-curated`` / ``--drop-curated`` ask for (the default: refuse)."""
+    if keep and drop:
+        raise InputError("--keep-curated and --drop-curated contradict each other; pick one.")
+    return CuratedFacts.KEEP if keep else CuratedFacts.DROP if drop else CuratedFacts.REFUSE
+
+
 @load_app.command("partnerships")
 def partnerships_command(
     paths: DatasetPaths = None,
+    keep_curated: KeepCurated = False,
+    drop_curated: DropCurated = False,
+    adopt_curated: AdoptCurated = False,
+    replace: Replace = False,
 ) -> None:
-    """Validate every dataset, then write each in its own transaction (all or nothing)."""
-    run_partnership_load(resolve_connection(), paths or [DEFAULT_DATASETS])
+    """Validate every dataset, then write each in its own transaction (all or nothing).
+
+    A reload that would delete facts added through the API, or leave curated nodes with
+    no link, is refused and lists them, unless --keep-curated or --drop-curated says what
+    to do with them (--adopt-curated once they are moved into the files); a dataset in
+    the graph from another folder is refused unless --replace.
+    """
+    run_partnership_load(
+        resolve_connection(),
+        paths or [DEFAULT_DATASETS],
+        curated=curated_policy(keep_curated, drop_curated),
+        replace=replace,
+        adopt=adopt_curated,
+    )
 
 
-def run_partnership_load(connection: Neo4jConnection, paths: list[Path]) -> None:
+def run_partnership_load(
+    connection: Neo4jConnection,
+    paths: list[Path],
+    *,
+    curated: CuratedFacts = CuratedFacts.REFUSE,
+    replace: bool = False,
+    adopt: bool = False,
+) -> None:
     """Validate the datasets against the reference, then write them one by one.
 
     Raises:
         DatabaseUnavailableError: Neo4j stopped answering; the message lists the datasets
             written before it did and says how to finish the load.
+        InputError: a dataset is refused (curated facts at risk, another folder); nothing
+            was written.
     """
     started = time.perf_counter()
     partnerships = read_partnerships(paths, read_reference(DEFAULT_DATA_DIR))
@@ -147,14 +218,24 @@ def run_partnership_load(connection: Neo4jConnection, paths: list[Path]) -> None
             f"({verb}; +{summary.nodes_created}/-{summary.nodes_deleted} nodes, "
             f"+{summary.relationships_created}/-{summary.relationships_deleted} relationships)"
         )
+        _report_curated(summary)
 
     files = {file for dataset in partnerships.datasets for file in dataset.files}
     needed = dataset_bytes(sum(file.stat().st_size for file in files if file.is_file()))
     ensure_room_for(connection, needed, f"load {len(partnerships.datasets)} dataset(s)")
     driver = open_driver(connection)
     with driver:
+        check_files_unchanged(partnerships)  # a file rewritten since it was validated
         try:
-            load_partnerships(driver, connection.database, partnerships, on_written=report)
+            load_partnerships(
+                driver,
+                connection.database,
+                partnerships,
+                on_written=report,
+                curated=curated,
+                replace=replace,
+                adopt=adopt,
+            )
         except WriteInterruptedError as error:
             rest = partnerships.graphs[len(written) :]
             raise _load_interrupted(error, connection, written, rest) from error
@@ -162,6 +243,22 @@ def run_partnership_load(connection: Neo4jConnection, paths: list[Path]) -> None
     console.print(
         f"{len(partnerships.datasets)} dataset(s) in {time.perf_counter() - started:.1f}s"
     )
+
+
+def _report_curated(summary: DatasetWriteSummary, listed: int = LISTED) -> None:
+    """Say which curated facts a reload dropped or left unlinked (never silently)."""
+    for facts, what in (
+        (summary.curated_dropped, "dropped"),
+        (summary.curated_detached, "kept with no link"),
+        (summary.curated_adopted, "now stated by the file (taken over or replaced by it)"),
+    ):
+        if not facts:
+            continue
+        console.print(f"  {len(facts)} curated fact(s) {what}:")
+        for fact in facts[:listed]:
+            console.print(f"    {fact}")
+        if len(facts) > listed:
+            console.print(f"    … and {len(facts) - listed} more")
 
 
 def _load_interrupted(

@@ -10,11 +10,20 @@ from typing import Annotated
 import typer
 
 from cli.db import local_neo4j
-from cli.load import parse_departements, run_partnership_load, run_reference_load
+from cli.load import (
+    DropCurated,
+    KeepCurated,
+    Replace,
+    curated_policy,
+    parse_departements,
+    run_partnership_load,
+    run_reference_load,
+)
 from cli.output import DRIVER_LOGS_OFF, console
 from graph.driver import resolve_connection
 from graph.settings import external_connection
 from loaders.datasets import DEFAULT_DATASETS
+from web.settings import UVICORN_OPTIONS
 
 DEFAULT_RUN_DEPARTEMENTS = "15,71"
 
@@ -35,7 +44,14 @@ def serve(
     os.environ.setdefault("NEO4J_PASSWORD", connection.password)
     os.environ.setdefault("NEO4J_DATABASE", connection.database)
     console.print(f"Serving http://{host}:{port}/graphql (Neo4j {connection.uri})")
-    uvicorn.run("server:app", host=host, port=port, workers=workers, log_level="info")
+    uvicorn.run(
+        "server:app",
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        **UVICORN_OPTIONS,  # type: ignore[arg-type]
+    )
 
 
 def run(
@@ -48,8 +64,12 @@ def run(
     ] = False,
     host: Annotated[str, typer.Option()] = "127.0.0.1",
     port: Annotated[int, typer.Option()] = 8000,
+    keep_curated: KeepCurated = False,
+    drop_curated: DropCurated = False,
+    replace: Replace = False,
 ) -> None:
     """Start the local Neo4j (unless NEO4J_URI is set), load the data, and serve."""
+    curated = curated_policy(keep_curated, drop_curated)
     started_here = False
     server = local_neo4j()
     connection = external_connection()
@@ -60,7 +80,7 @@ def run(
         codes = None if all_france else parse_departements(departements)
         run_reference_load(connection, codes)
         if any(DEFAULT_DATASETS.glob("*.yaml")):
-            run_partnership_load(connection, [DEFAULT_DATASETS])
+            run_partnership_load(connection, [DEFAULT_DATASETS], curated=curated, replace=replace)
         serve(host=host, port=port, workers=1)
     finally:
         if started_here:

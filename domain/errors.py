@@ -14,7 +14,9 @@ Exception tree::
     ├── DatabaseUnavailableError  Neo4j does not answer (wrong URI, down, bad credentials)
     │   └── WriteInterruptedError Neo4j stopped answering while a dataset was being written
     ├── InputError                an input file or value is invalid; nothing was written
-    │   └── ReferenceDataError    the territorial reference files are missing or malformed
+    │   ├── ReferenceDataError    the territorial reference files are missing or malformed
+    │   └── InputFileError        a file ctg will not read (not a plain file, too large,
+    │                             outside its folder) or that changed while or after read
     └── UserFacingError           a request the API refuses, with a message safe to show
         ├── NotFoundError         a key that names nothing in the graph
         ├── TerritoryCodeError    a territory code, kind or uid that cannot name a territory
@@ -28,6 +30,7 @@ Exception tree::
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 
 class CtgError(Exception):
@@ -74,6 +77,15 @@ class InputError(CtgError):
 
 class ReferenceDataError(InputError):
     """The territorial reference data (decoupage-administratif JSON) is unusable."""
+
+
+class InputFileError(InputError):
+    """A file ``path`` that is refused before its content is looked at, or that changed
+    while or after it was read; ``reason`` says why and what to do (without the path)."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path, self.reason = path, reason
 
 
 class UserFacingError(CtgError):

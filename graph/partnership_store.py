@@ -7,69 +7,51 @@
 * otherwise, in **one** write transaction: the dataset's nodes are MERGEd by key (so the
   links other datasets have to them survive) and their properties replaced; its
   relationships are deleted and created anew; its nodes that the new version no longer
-  has are deleted; the ``(:Dataset)`` node records the new checksum.
+  has are deleted; the ``(:Dataset)`` node records the new checksum and the folder its
+  files are in.
+
+Two things a reload could otherwise do silently are refused first (and, for a whole
+load, before any dataset is written: :func:`check_reloads`): replacing a dataset loaded
+from **another folder** (unless ``replace``), and deleting **curated facts** — written
+through the API, ``dataset: "curation"`` — attached to the nodes the new version no
+longer has, or leaving curated nodes with no link (:func:`curated_at_risk`); the caller
+may instead keep or drop those (:class:`CuratedFacts`).
 
 Every node and relationship written carries ``dataset`` (its owner), and the
 provenance of its fact: ``sources``/``source``, ``certainty``, ``reason``,
 ``inferredFields``; nodes also link ``-[:SOURCED_FROM]->(:Source)``.
 
-Labels and relationship types come only from the fixed tuples below, never from input.
+Labels and relationship types come only from the fixed tuples of
+:mod:`graph.dataset_labels` (re-exported here), never from input.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any, LiteralString
 
 from neo4j import Driver, ManagedTransaction
 from neo4j.exceptions import IncompleteCommit, ServiceUnavailable, SessionExpired
 
 from domain.errors import InputError, WriteInterruptedError
-from domain.vocabulary import OFFICIAL_KINDS, RELATIONSHIP_TYPE, TERRITORY_LABEL, TerritoryKind
+from graph.curated_reads import (
+    CuratedAtRisk,
+    CuratedFact,
+    curated_at_risk,
+    fact_of,
+    vanishing_nodes,
+)
+from graph.dataset_labels import ALL_LABELS as ALL_LABELS
+from graph.dataset_labels import CURATION as CURATION
+from graph.dataset_labels import EDGE_TYPES as EDGE_TYPES
+from graph.dataset_labels import LABEL_OF as LABEL_OF
+from graph.dataset_labels import OWNED_LABELS as OWNED_LABELS
+from graph.dataset_labels import SHARED_LABELS as SHARED_LABELS
+from graph.dataset_labels import TERRITORY_LABELS as TERRITORY_LABELS
 from graph.driver import failure_reason
-
-#: Labels a dataset owns, keyed by ``key``.
-OWNED_LABELS: tuple[LiteralString, ...] = (
-    "Source",
-    "Partner",
-    "Person",
-    TERRITORY_LABEL[TerritoryKind.SUB_TERRITORY],
-    "Contract",
-    "Axis",
-    "Action",
-    "Body",
-    "Funding",
-)
-#: Shared labels a dataset may point to: vocabularies (by ``key``), territories (by ``code``).
-SHARED_LABELS: tuple[LiteralString, ...] = ("Theme", "ContractKind")
-TERRITORY_LABELS: tuple[LiteralString, ...] = tuple(TERRITORY_LABEL[k] for k in OFFICIAL_KINDS)
-EDGE_TYPES: tuple[LiteralString, ...] = (
-    "SOURCED_FROM",
-    "GOVERNS",
-    "SERVES",
-    "HOLDS_POST",
-    "INCLUDES",
-    "PART_OF",
-    "SIGNED",
-    "COVERS",
-    *RELATIONSHIP_TYPE.values(),
-    "HAS_AXIS",
-    "HAS_ACTION",
-    "ADDRESSES",
-    "LEADS",
-    "FUNDS",
-    "MEMBER_OF",
-    "STEERS",
-    "BELONGS_TO",
-    "PAID_BY",
-    "PAID_TO",
-    "SHARE_OF",
-    "CONCERNS",
-    "ON_TERRITORY",
-    "OF_KIND",
-)
 
 
 @dataclass(frozen=True)
@@ -112,6 +94,83 @@ class DatasetWriteSummary:
     nodes_deleted: int
     relationships_created: int
     relationships_deleted: int
+    #: curated facts the reload removed (``CuratedFacts.KEEP``: relationships to the nodes
+    #: the file no longer has; ``DROP``: those and the curated nodes left unlinked)
+    curated_dropped: tuple[CuratedFact, ...] = ()
+    #: curated nodes the reload left with no link (kept, with ``CuratedFacts.KEEP``)
+    curated_detached: tuple[CuratedFact, ...] = ()
+    #: curated nodes taken over by the file and curated relationships it now repeats
+    #: (replaced by its own), with ``adopt``
+    curated_adopted: tuple[CuratedFact, ...] = ()
+
+
+class CuratedFacts(StrEnum):
+    """What a reload does with the curated facts it would delete or leave unlinked."""
+
+    #: write nothing and list them (the default: a reload never deletes them silently)
+    REFUSE = "refuse"
+    #: keep the curated nodes, even unlinked; drop (and list) their relationships to the
+    #: dataset's nodes that the file no longer has, which cannot outlive those nodes
+    KEEP = "keep"
+    #: drop (and list) those relationships and the curated nodes they leave unlinked
+    DROP = "drop"
+
+
+@dataclass(frozen=True)
+class DatasetOrigin:
+    """Where a dataset's files are: its folder and files, resolved."""
+
+    folder: str
+    files: tuple[str, ...]
+
+
+#: How many facts a refusal lists before it counts the rest.
+LISTED = 10
+
+
+class CuratedFactsAtRisk(InputError):
+    """Reloading these datasets would delete or orphan facts curators added through the
+    API; nothing was written."""
+
+    def __init__(self, risks: Sequence[tuple[str, CuratedAtRisk]]) -> None:
+        self.risks = list(risks)
+        parts: list[str] = []
+        for dataset, risk in self.risks:
+            parts.append(
+                f"Dataset {dataset!r}: {len(risk.deleted)} curated relationship(s) attached to "
+                f"facts its file no longer has would be deleted, and {len(risk.orphaned)} "
+                "curated node(s) would be left with no link:"
+            )
+            facts = risk.facts()
+            parts.extend(f"  {fact}" for fact in facts[:LISTED])
+            if len(facts) > LISTED:
+                parts.append(f"  … and {len(facts) - LISTED} more")
+        super().__init__(
+            "The reload would delete facts added through the API that the dataset files do "
+            "not hold; nothing was written.\n"
+            + "\n".join(parts)
+            + "\nTo keep them in a file, export them first (`ctg export curated --output "
+            "curated.yaml`) and add them to the dataset. Then run the load again with "
+            "--keep-curated (keep the curated nodes, even unlinked, and drop their "
+            "relationships to the facts the file no longer has) or --drop-curated (drop "
+            "those relationships and the curated nodes they leave unlinked)."
+        )
+
+
+class DatasetFolderConflict(InputError):
+    """A dataset key already loaded from another folder; nothing was written."""
+
+    def __init__(self, conflicts: Sequence[tuple[str, str, str]]) -> None:
+        self.conflicts = list(conflicts)
+        listing = "\n".join(
+            f"  {key}: in the graph from {stored}, now from {new}" for key, stored, new in conflicts
+        )
+        super().__init__(
+            "These datasets are already in the graph, loaded from another folder; loading "
+            "them would replace the other folder's version; nothing was written:\n"
+            f"{listing}\nIf the new folder is the one to keep, run the load again with "
+            "--replace; otherwise give one of the two datasets another `dataset.key`."
+        )
 
 
 def _pick(name: str, allowed: Sequence[LiteralString], what: str) -> LiteralString:
@@ -125,30 +184,149 @@ def _key_property(label: LiteralString) -> LiteralString:
     return "code" if label in TERRITORY_LABELS else "key"
 
 
-_READ_CHECKSUM: LiteralString = (
-    "OPTIONAL MATCH (d:Dataset {key: $key}) RETURN d.checksum AS checksum"
+_SET_ORIGIN: LiteralString = (
+    "MATCH (d:Dataset {key: $key}) SET d.folder = $folder, d.paths = $paths"
+)
+_READ_DATASET: LiteralString = (
+    "OPTIONAL MATCH (d:Dataset {key: $key}) "
+    "RETURN d.checksum AS checksum, d.folder AS folder, d.paths AS paths"
 )
 
 
-def write_dataset(driver: Driver, database: str, graph: DatasetGraph) -> DatasetWriteSummary:
+@dataclass(frozen=True)
+class ReloadCheck:
+    """What writing a dataset would do, read before anything is written."""
+
+    key: str
+    #: the folder it was loaded from last (None: never loaded, or before folders were kept)
+    stored_folder: str | None
+    unchanged: bool
+    at_risk: CuratedAtRisk
+
+
+def check_reload(
+    driver: Driver, database: str, graph: DatasetGraph, origin: DatasetOrigin | None = None
+) -> ReloadCheck:
+    """Read what writing ``graph`` would do (nothing is written): where the dataset was
+    loaded from, whether it is unchanged, the curated facts it would delete or orphan."""
+
+    def work(tx: ManagedTransaction) -> ReloadCheck:
+        record = tx.run(_READ_DATASET, key=graph.key).single()
+        stored = record["folder"] if record is not None else None
+        if record is not None and record["checksum"] == graph.checksum:
+            return ReloadCheck(graph.key, stored, True, CuratedAtRisk())
+        gone = vanishing_nodes(tx, graph.key, _keys_by_label(graph))
+        risk, _ = curated_at_risk(tx, gone, _defined(graph))
+        return ReloadCheck(graph.key, stored, False, risk)
+
+    with driver.session(database=database) as session:  # pyright: ignore[reportUnknownMemberType]  neo4j: untyped **config
+        return session.execute_read(work)
+
+
+def check_reloads(
+    driver: Driver,
+    database: str,
+    graphs: Sequence[DatasetGraph],
+    origins: Mapping[str, DatasetOrigin],
+    curated: CuratedFacts = CuratedFacts.REFUSE,
+    replace: bool = False,
+) -> None:
+    """Refuse, before anything is written, a load that would replace a dataset loaded
+    from another folder (unless ``replace``) or, with ``CuratedFacts.REFUSE``, delete or
+    orphan curated facts; every dataset concerned is listed in one error.
+
+    Raises:
+        DatasetFolderConflict: a key is in the graph from another folder.
+        CuratedFactsAtRisk: curated facts would be deleted or orphaned.
+    """
+    checks = [check_reload(driver, database, g, origins.get(g.key)) for g in graphs]
+    conflicts = [
+        (c.key, c.stored_folder, origins[c.key].folder)
+        for c in checks
+        if not replace
+        and c.key in origins
+        and c.stored_folder is not None
+        and c.stored_folder != origins[c.key].folder
+    ]
+    if conflicts:
+        raise DatasetFolderConflict(conflicts)
+    risks = [(c.key, c.at_risk) for c in checks if c.at_risk]
+    if risks and curated is CuratedFacts.REFUSE:
+        raise CuratedFactsAtRisk(risks)
+
+
+def _prior_load(
+    tx: ManagedTransaction, graph: DatasetGraph, origin: DatasetOrigin | None, replace: bool
+) -> tuple[str | None, list[str] | None, bool]:
+    """The folder and files to record for ``graph``, and whether it is unchanged; refuse
+    a dataset loaded from another folder unless ``replace`` (an unchanged one then only
+    records its new folder)."""
+    record = tx.run(_READ_DATASET, key=graph.key).single()
+    stored: str | None = record["folder"] if record is not None else None
+    folder = origin.folder if origin is not None else stored
+    if stored is not None and folder != stored and not replace:
+        raise DatasetFolderConflict([(graph.key, stored, str(folder))])
+    paths: list[str] | None = (
+        list(origin.files) if origin is not None else record["paths"] if record else None
+    )
+    unchanged = record is not None and record["checksum"] == graph.checksum
+    if unchanged and origin is not None and folder != stored:
+        tx.run(_SET_ORIGIN, key=graph.key, folder=folder, paths=paths)
+    return folder, paths, unchanged
+
+
+def _defined(graph: DatasetGraph) -> set[tuple[str, str]]:
+    return {(node.label, node.key) for node in graph.nodes}
+
+
+def _keys_by_label(graph: DatasetGraph) -> dict[str, list[str]]:
+    return {
+        label: [row["key"] for row in rows] for label, rows in _group_nodes(graph.nodes).items()
+    }
+
+
+def write_dataset(
+    driver: Driver,
+    database: str,
+    graph: DatasetGraph,
+    *,
+    origin: DatasetOrigin | None = None,
+    curated: CuratedFacts = CuratedFacts.REFUSE,
+    replace: bool = False,
+    adopt: bool = False,
+) -> DatasetWriteSummary:
     """Write ``graph`` in one transaction, replacing the dataset's previous facts.
+
+    ``origin`` (where its files are) is kept on the ``(:Dataset)`` node; a dataset in
+    the graph from another folder is refused unless ``replace``. Curated facts (written
+    through the API) that the new version would delete or leave unlinked are refused,
+    kept or dropped as ``curated`` says (see :class:`CuratedFacts`). With ``adopt``, the
+    file takes over the curated nodes whose keys it now defines, and its relationships
+    replace the curated ones they repeat (facts moved from the API into the file).
 
     Raises:
         InputError: a territory the dataset names is not in the graph (load the reference
             of its département first), or a key it defines belongs to another dataset;
             nothing is written.
+        DatasetFolderConflict: the dataset is in the graph from another folder.
+        CuratedFactsAtRisk: curated facts would be deleted or orphaned (``REFUSE``).
         WriteInterruptedError: Neo4j stopped answering and the driver's retries gave up;
             the transaction was rolled back, unless it went away during the commit.
     """
 
     def work(tx: ManagedTransaction) -> DatasetWriteSummary:
-        record = tx.run(_READ_CHECKSUM, key=graph.key).single()
-        if record is not None and record["checksum"] == graph.checksum:
+        folder, paths, unchanged = _prior_load(tx, graph, origin, replace)
+        if unchanged:
             return DatasetWriteSummary(
                 graph.key, False, len(graph.nodes), len(graph.edges), 0, 0, 0, 0
             )
         _check_territories(tx, graph)
-        _check_ownership(tx, graph)
+        adopted = _check_ownership(tx, graph, adopt)
+        risk, orphan_ids = curated_at_risk(
+            tx, vanishing_nodes(tx, graph.key, _keys_by_label(graph)), _defined(graph)
+        )
+        if risk and curated is CuratedFacts.REFUSE:
+            raise CuratedFactsAtRisk([(graph.key, risk)])
         totals: defaultdict[str, int] = defaultdict(int)
 
         def count(query: LiteralString, **params: Any) -> None:
@@ -214,11 +392,23 @@ def write_dataset(driver: Driver, database: str, graph: DatasetGraph) -> Dataset
                     "graph (a key defined in a dataset that is not loaded?); nothing was written."
                 )
         count("MATCH (n:SubTerritory {dataset: $key}) SET n:Territory", key=graph.key)
+        if adopt:
+            restated = _drop_restated(tx, graph.key)
+            totals["relationships_deleted"] += len(restated)
+            adopted.extend(restated)
+        dropped: tuple[CuratedFact, ...] = risk.deleted
+        detached: tuple[CuratedFact, ...] = risk.orphaned
+        if curated is CuratedFacts.DROP and orphan_ids:
+            count("MATCH (n) WHERE elementId(n) IN $ids DETACH DELETE n", ids=orphan_ids)
+            dropped, detached = risk.facts(), ()
         count(
-            "MERGE (d:Dataset {key: $key}) SET d = $props, d.key = $key, d.checksum = $checksum",
+            "MERGE (d:Dataset {key: $key}) SET d = $props, d.key = $key, d.checksum = $checksum, "
+            "d.folder = $folder, d.paths = $paths",
             key=graph.key,
             props=graph.props,
             checksum=graph.checksum,
+            folder=folder,
+            paths=paths,
         )
         return DatasetWriteSummary(
             graph.key,
@@ -229,6 +419,9 @@ def write_dataset(driver: Driver, database: str, graph: DatasetGraph) -> Dataset
             totals["nodes_deleted"],
             totals["relationships_created"],
             totals["relationships_deleted"],
+            dropped,
+            detached,
+            tuple(adopted),
         )
 
     try:
@@ -307,12 +500,16 @@ def _check_territories(tx: ManagedTransaction, graph: DatasetGraph) -> None:
         )
 
 
-def _check_ownership(tx: ManagedTransaction, graph: DatasetGraph) -> None:
+def _check_ownership(
+    tx: ManagedTransaction, graph: DatasetGraph, adopt: bool = False
+) -> list[CuratedFact]:
     """Refuse keys another dataset (or the API's curation) owns: MERGE would silently take
     the node over, rewriting the other owner's fact (the same key loaded under a renamed
-    dataset, two datasets defining one partner)."""
+    dataset, two datasets defining one partner). With ``adopt``, keys curation owns are
+    taken over (the file now states those facts); they are returned."""
     grouped = _group_nodes(graph.nodes)
     taken: list[str] = []
+    adopted: list[CuratedFact] = []
     for label in OWNED_LABELS:
         keys = [row["key"] for row in grouped.get(label, [])]
         if not keys:
@@ -320,19 +517,59 @@ def _check_ownership(tx: ManagedTransaction, graph: DatasetGraph) -> None:
         records = tx.run(
             "UNWIND $keys AS key MATCH (n:" + label + " {key: key}) "
             "WHERE coalesce(n.dataset, '') <> $dataset "
-            "RETURN n.key AS key, n.dataset AS owner ORDER BY key",
+            "RETURN n.key AS key, n.dataset AS owner, n.curatedBy AS curatedBy, "
+            "n.curatedAt AS curatedAt ORDER BY key",
             keys=keys,
             dataset=graph.key,
         )
-        taken.extend(f"{label} {r['key']} (owned by {r['owner'] or 'no dataset'})" for r in records)
+        for r in records:
+            if adopt and r["owner"] == CURATION:
+                adopted.append(fact_of({**r.data(), "label": label}))
+            else:
+                taken.append(f"{label} {r['key']} (owned by {r['owner'] or 'no dataset'})")
     if taken:
+        curated = any(f"(owned by {CURATION})" in t for t in taken)
         raise InputError(
             f"Dataset {graph.key!r} defines keys that other datasets already own: "
             f"{', '.join(taken[:10])}{' …' if len(taken) > 10 else ''}. A key names one fact "
             "of one dataset: rename it in this dataset, or drop this definition and load the "
             "file together with the owner's to link to its fact (a dataset whose `dataset.key` "
-            "changed is a new dataset: keep the old key to replace it); nothing was written."
+            "changed is a new dataset: keep the old key to replace it)"
+            + (
+                "; if the file now holds facts moved from the API's curation (`ctg export "
+                "curated`), load it with --adopt-curated"
+                if curated
+                else ""
+            )
+            + "; nothing was written."
         )
+    return adopted
+
+
+#: Curated relationships at the dataset's nodes that one of its own relationships repeats
+#: (same type, same ends): the file states them now.
+_RESTATED: tuple[LiteralString, ...] = tuple(
+    "MATCH (n:" + label + " {dataset: $key}) USING INDEX n:" + label + "(dataset) "
+    "MATCH (n)-[c]-(m) WHERE c.dataset = $curation "
+    "AND EXISTS { MATCH (a)-[d]->(b) WHERE a = startNode(c) AND b = endNode(c) "
+    "AND d.dataset = $key AND type(d) = type(c) } "
+    "WITH DISTINCT c WITH c, startNode(c) AS a, endNode(c) AS b "
+    "WITH c, type(c) AS type, [x IN [a] | " + LABEL_OF + "][0] AS label, "
+    "coalesce(a.key, a.code) AS key, [x IN [b] | " + LABEL_OF + "][0] AS endLabel, "
+    "coalesce(b.key, b.code) AS endKey, c.curatedBy AS curatedBy, c.curatedAt AS curatedAt "
+    "DELETE c RETURN type, label, key, endLabel, endKey, curatedBy, curatedAt"
+    for label in OWNED_LABELS
+)
+
+
+def _drop_restated(tx: ManagedTransaction, dataset: str) -> list[CuratedFact]:
+    """Delete the curated relationships the dataset's own now repeat; return them."""
+    labels = list(ALL_LABELS)
+    return [
+        fact_of(r, r["type"])
+        for query in _RESTATED
+        for r in tx.run(query, key=dataset, curation=CURATION, labels=labels)
+    ]
 
 
 def _group_nodes(rows: Sequence[NodeRow]) -> dict[str, list[dict[str, Any]]]:

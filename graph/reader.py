@@ -12,7 +12,13 @@ from collections.abc import Sequence
 from typing import Any, LiteralString
 
 from neo4j import READ_ACCESS, AsyncDriver, Query, RoutingControl
-from neo4j.exceptions import DriverError, Neo4jError, ServiceUnavailable, SessionExpired
+from neo4j.exceptions import (
+    AuthError,
+    DriverError,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+)
 
 from domain.errors import DatabaseUnavailableError, UserFacingError
 from graph.driver import open_async_driver
@@ -61,6 +67,8 @@ class GraphReader:
                 "The graph database does not answer right now; try again shortly."
             ) from error
         except (Neo4jError, DriverError) as error:
+            if _refused_credentials(error):
+                raise DatabaseUnavailableError(CREDENTIALS_REFUSED) from error
             if isinstance(error, Neo4jError) and "TransactionTimedOut" in (error.code or ""):
                 raise UserFacingError(
                     f"The query took longer than {self.timeout:g} s and was stopped; ask for "
@@ -85,7 +93,9 @@ class GraphReader:
     async def ping(self, timeout: float = 3.0) -> None:
         """Raise :class:`DatabaseUnavailableError` unless Neo4j answers within ``timeout``.
 
-        Runs one auto-commit query without the driver's retries, for health checks.
+        Runs one auto-commit query without the driver's retries, for health checks. The
+        error says why: no answer, the API's credentials refused, or the error Neo4j
+        answered with (its code, e.g. a database that is not available).
         """
         self.queries_run += 1
         try:
@@ -98,3 +108,27 @@ class GraphReader:
             raise DatabaseUnavailableError(
                 "The graph database does not answer right now; try again shortly."
             ) from error
+        except (Neo4jError, DriverError) as error:
+            if _refused_credentials(error):
+                raise DatabaseUnavailableError(CREDENTIALS_REFUSED) from error
+            code = getattr(error, "code", None) or type(error).__name__
+            raise DatabaseUnavailableError(
+                f"The graph database answered with an error ({code}) instead of a result; "
+                "its operator should look at the Neo4j log (ctg db status for a local one)."
+            ) from error
+
+
+#: Said to API clients and on /healthz: names the settings, never their values.
+CREDENTIALS_REFUSED = (
+    "The graph database refuses the API's user name or password; its operator must set "
+    "NEO4J_USER and NEO4J_PASSWORD to the database's credentials (for the project-local "
+    "Neo4j: unset them, its password file is read) and restart the API."
+)
+_CREDENTIAL_CODES = frozenset(
+    {"Neo.ClientError.Security.Unauthorized", "Neo.ClientError.Security.AuthenticationRateLimit"}
+)
+
+
+def _refused_credentials(error: Exception) -> bool:
+    """Whether Neo4j refused to authenticate: a wrong password, or too many of them."""
+    return isinstance(error, AuthError) or getattr(error, "code", None) in _CREDENTIAL_CODES

@@ -7,6 +7,15 @@ codes that exist in the reference (with the closest codes suggested), theme and
 contract-kind codes from the vocabularies, coherent dates. It reports **every** problem of
 **every** file at once, each with its file, line and field path, and raises before
 anything could be written.
+
+Each file is read once, whole, by :func:`loaders.input_files.read_whole` (only regular
+files, at most ``CTG_DATASET_MAX_BYTES``, inside the folder they were found in, not
+changing while read), then parsed from those bytes only; each :class:`Dataset` keeps the
+stamps of its files so that a load can check they did not change before it writes. A
+file that is not a dataset is never quoted: one that is not UTF-8 text, not YAML a
+dataset may hold (:mod:`loaders.yaml_lines`) or has no ``format:`` gets one problem that
+quotes nothing of it, and the problems of the others quote keys and values only as short
+excerpts.
 """
 
 from __future__ import annotations
@@ -14,6 +23,8 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import os
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -24,10 +35,11 @@ import yaml
 from pydantic import ValidationError
 
 from domain import resources
-from domain.errors import InputError
+from domain.errors import InputError, InputFileError
 from domain.vocabulary import TerritoryKind
 from graph.reference_store import ReferenceRecords
-from loaders.dataset_format import Contract, DatasetFile, TerritoryRef
+from loaders.dataset_format import FORMAT, Contract, DatasetFile, TerritoryRef
+from loaders.input_files import FileStamp, SizeLimit, dataset_size_limit, read_whole
 from loaders.yaml_lines import Path as DataPath
 from loaders.yaml_lines import YamlSyntaxError, line_of, load_with_lines
 
@@ -37,6 +49,10 @@ DEFAULT_DATASETS = resources.SEED_DATASETS
 #: Largest axis or fiche action number: real ones are small, and a number must fit the
 #: graph's integers and GraphQL's 32-bit Int.
 MAX_NUMBER = 9999
+#: A dataset file's first line, more or less: a file without it is not quoted.
+_FORMAT_LINE = re.compile(r"^format\s*:", re.MULTILINE)
+#: Longest key a field path quotes whole.
+_SHORT_KEY = 40
 
 
 @dataclass(frozen=True)
@@ -119,12 +135,14 @@ class TerritoryIndex:
 
 @dataclass(frozen=True)
 class Dataset:
-    """A validated dataset: its merged content, the files it came from, a checksum."""
+    """A validated dataset: its merged content, the files it came from, a checksum, and
+    what each file was when it was read (to check before writing that none changed)."""
 
     key: str
     files: tuple[Path, ...]
     content: DatasetFile
     checksum: str
+    stamps: tuple[FileStamp, ...] = ()
 
 
 @dataclass
@@ -136,6 +154,7 @@ class _Where:
 @dataclass
 class _File(_Where):
     model: DatasetFile
+    stamp: FileStamp | None = None
 
 
 @dataclass
@@ -150,13 +169,31 @@ class _Checker:
 
 def dataset_files(paths: Iterable[Path]) -> list[Path]:
     """The YAML files named by ``paths`` (folders searched recursively), sorted."""
-    found: list[Path] = []
+    return [path for path, _ in _found_files(paths)]
+
+
+def _found_files(paths: Iterable[Path]) -> list[tuple[Path, Path]]:
+    """Each file named by ``paths`` with the folder it must stay in (symbolic links
+    resolved): the folder given, or a file's own folder. Links to folders are not
+    followed (a folder linking to ``/`` would be searched whole)."""
+    found: list[tuple[Path, Path]] = []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted([*path.rglob("*.yaml"), *path.rglob("*.yml")]))
+            names: list[Path] = []
+            for folder, subfolders, files in os.walk(path, onerror=_unreadable_folder):
+                subfolders.sort()
+                names.extend(Path(folder) / n for n in files if n.endswith((".yaml", ".yml")))
+            found.extend((name, path) for name in sorted(names))
         else:
-            found.append(path)
+            found.append((path, path.parent))
     return found
+
+
+def _unreadable_folder(error: OSError) -> None:
+    raise InputError(
+        f"The folder {error.filename} cannot be searched for datasets ({error.strerror}); "
+        "give the user running ctg read access to it, or leave it out."
+    )
 
 
 def read_datasets(
@@ -167,18 +204,22 @@ def read_datasets(
     """Read, validate and cross-check the dataset files; return one :class:`Dataset` each.
 
     Raises:
-        DatasetError: listing every problem found, each with file, line and field.
-        InputError: no file was found.
+        DatasetError: listing every problem found, each with file, line and field (a
+            file refused before it was parsed, by :func:`loaders.input_files.read_whole`,
+            is one problem with no line).
+        InputError: no file was found, or a folder cannot be searched.
+        ConfigurationError: ``CTG_DATASET_MAX_BYTES`` is not a size.
     """
     vocabularies = vocabularies or Vocabularies.load()
-    files = dataset_files(paths)
+    files = _found_files(paths)
     if not files:
         raise InputError(
             f"No dataset file (*.yaml) in {', '.join(map(str, paths))}; pass files or folders "
             "holding partnership datasets (see docs/dataset-format.md)."
         )
     checker = _Checker(territories, vocabularies)
-    parsed = [f for f in (_parse(path, checker) for path in files) if f is not None]
+    limit = dataset_size_limit()
+    parsed = [f for f in (_parse(p, root, limit, checker) for p, root in files) if f is not None]
     by_dataset: defaultdict[str, list[_File]] = defaultdict(list)
     for parsed_file in parsed:
         by_dataset[parsed_file.model.dataset.key].append(parsed_file)
@@ -195,35 +236,64 @@ def read_datasets(
     return [_merge(key, group) for key, group in sorted(by_dataset.items())]
 
 
-def _parse(path: Path, checker: _Checker) -> _File | None:
+def _parse(path: Path, root: Path, limit: SizeLimit, checker: _Checker) -> _File | None:
     empty = _Where(path, {})
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        checker.add(empty, (), "the file does not exist")
+        read = read_whole(path, limit, within=root)
+    except InputFileError as error:
+        checker.add(empty, (), error.reason)
         return None
+    try:
+        text = read.data.decode("utf-8")
     except UnicodeDecodeError as error:
-        checker.add(empty, (), f"not UTF-8 text (byte {error.start})")
+        checker.add(
+            empty,
+            (),
+            f"not UTF-8 text (byte {error.start}), so not a dataset: a dataset file is YAML "
+            "text saved as UTF-8; is this the right file?",
+        )
         return None
     try:
         data, lines = load_with_lines(text)
     except YamlSyntaxError as error:
-        checker.problems.append(Problem(path, error.line, "", f"not valid YAML: {error}"))
+        message = f"not valid YAML: {error}"
+        if error.quotes and not _FORMAT_LINE.search(text):
+            # a key or an alias is quoted only from a file that looks like a dataset
+            message = f"not a dataset file: not valid YAML, and no `format: {FORMAT}` line"
+        checker.problems.append(Problem(path, error.line, "", message))
         return None
     shell = _Where(path, lines)
     if not isinstance(data, dict):
         checker.add(shell, (), "a dataset file is a YAML mapping starting with `format:`")
         return None
-    return _validate(data, shell, checker)
+    if "format" not in data:
+        # whatever else it holds is not quoted: this may be any file (/etc/shadow, a key)
+        checker.add(
+            shell,
+            (),
+            f"not a dataset file: it has no `format: {FORMAT}` line (docs/dataset-format.md); "
+            "nothing else of it is checked",
+        )
+        return None
+    parsed = _validate(data, shell, checker, only_format=data["format"] != FORMAT)
+    if parsed is not None:
+        parsed.stamp = read.stamp
+    return parsed
 
 
-def _validate(data: dict[str, Any], shell: _Where, checker: _Checker) -> _File | None:
+def _validate(
+    data: dict[str, Any], shell: _Where, checker: _Checker, only_format: bool = False
+) -> _File | None:
+    """Check ``data`` against the format; ``only_format`` reports nothing but a wrong
+    ``format:`` (the rest of a file in another format is not quoted)."""
     path, lines = shell.path, shell.lines
     try:
         model = DatasetFile.model_validate(data)
     except ValidationError as error:
         for item in error.errors():
             location = tuple(p for p in item["loc"] if isinstance(p, str | int))
+            if only_format and location[:1] != ("format",):
+                continue
             message = item["msg"].removeprefix("Value error, ")
             if item["type"] == "extra_forbidden":
                 message = "unknown field (check its spelling in docs/dataset-format.md)"
@@ -539,11 +609,14 @@ def _merge(key: str, group: list[_File]) -> Dataset:
     digest = hashlib.sha256(
         json.dumps(content.model_dump(mode="json"), sort_keys=True).encode()
     ).hexdigest()
-    return Dataset(key, tuple(f.path for f in group), content, digest)
+    stamps = tuple(f.stamp for f in group if f.stamp is not None)
+    return Dataset(key, tuple(f.path for f in group), content, digest, stamps)
 
 
 def _dotted(path: DataPath) -> str:
     text = ""
     for part in path:
+        if isinstance(part, str) and len(part) > _SHORT_KEY:
+            part = part[: _SHORT_KEY - 1] + "…"  # a field path quotes a key, never copies it
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
     return text

@@ -9,7 +9,9 @@ after the datasets whose facts it links to** (:func:`graph.partnership_store.wri
 Re-running a load changes nothing.
 
 The two stages are separate so that the command line can report an invalid input before
-it opens a connection. Progress is reported through :class:`ReferenceProgress` and a
+it opens a connection. Between them, :func:`check_files_unchanged` makes sure that every
+dataset file still holds what was validated (a file rewritten meanwhile refuses the whole
+load, nothing written). Progress is reported through :class:`ReferenceProgress` and a
 callback per dataset, so a caller can draw it (the CLI's Rich bar) without this package
 knowing how.
 """
@@ -21,18 +23,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from domain.errors import InputError
 from graph.driver import Driver
 from graph.maintenance import checkpoint
 from graph.migrations import migrate
 from graph.partnership_store import (
+    CuratedFacts,
     DatasetGraph,
+    DatasetOrigin,
     DatasetWriteSummary,
+    check_reloads,
     write_dataset,
     write_order,
 )
 from graph.reference_store import ReferenceRecords, WriteSummary, write_reference
 from loaders.dataset_graph import dataset_graph
 from loaders.datasets import Dataset, TerritoryIndex, Vocabularies, read_datasets
+from loaders.input_files import check_unchanged, dataset_size_limit
 
 
 class ReferenceProgress(Protocol):
@@ -121,15 +128,39 @@ def read_partnerships(
     return Partnerships(tuple(datasets), tuple(graphs), vocabularies)
 
 
+def check_files_unchanged(partnerships: Partnerships) -> None:
+    """Check, just before writing, that every file of ``partnerships`` still holds what
+    :func:`read_partnerships` read and validated (same SHA-256).
+
+    Raises:
+        InputError: naming every file that changed, was removed or became unreadable
+            since; nothing must be written.
+    """
+    check_unchanged(
+        (stamp for dataset in partnerships.datasets for stamp in dataset.stamps),
+        dataset_size_limit(),
+    )
+
+
 def load_partnerships(
     driver: Driver,
     database: str,
     partnerships: Partnerships,
     *,
     on_written: DatasetWritten | None = None,
+    curated: CuratedFacts = CuratedFacts.REFUSE,
+    replace: bool = False,
+    adopt: bool = False,
 ) -> PartnershipLoad:
     """Migrate the graph's schema, then write each dataset in its own transaction, in
     write order; a dataset found unchanged (same checksum) is not touched.
+
+    Before any dataset is written, the load is refused as a whole when a dataset's files
+    lie in two folders, when a dataset is in the graph from another folder (unless
+    ``replace``), or when a reload would delete or orphan facts curated through the API
+    (unless ``curated`` says to keep or drop them; see
+    :class:`graph.partnership_store.CuratedFacts`). With ``adopt``, the files take over
+    the curated facts they now state (moved into them from ``ctg export curated``).
 
     ``on_written`` is told of each dataset once it is written or found unchanged.
 
@@ -137,14 +168,45 @@ def load_partnerships(
         WriteInterruptedError: Neo4j stopped answering while it wrote ``error.dataset``;
             the datasets before it in ``partnerships.graphs`` (those ``on_written`` was
             told of) are in the graph.
-        InputError: a dataset links to a territory or fact the graph does not hold.
+        InputError: a dataset links to a territory or fact the graph does not hold, its
+            files are in two folders, or it is refused as said above
+            (``DatasetFolderConflict``, ``CuratedFactsAtRisk``); nothing was written.
     """
     migrate(driver, database)
+    origins = {dataset.key: dataset_origin(dataset) for dataset in partnerships.datasets}
+    check_reloads(driver, database, partnerships.graphs, origins, curated, replace)
     summaries: list[DatasetWriteSummary] = []
     for graph in partnerships.graphs:
-        summary = write_dataset(driver, database, graph)
+        summary = write_dataset(
+            driver,
+            database,
+            graph,
+            origin=origins.get(graph.key),
+            curated=curated,
+            replace=replace,
+            adopt=adopt,
+        )
         summaries.append(summary)
         if on_written is not None:
             on_written(summary)
     checkpoint(driver, database)  # the load in the store files, not only in the log
     return PartnershipLoad(tuple(summaries))
+
+
+def dataset_origin(dataset: Dataset) -> DatasetOrigin:
+    """The folder and files of ``dataset``, resolved.
+
+    Raises:
+        InputError: its files are in more than one folder (two copies of a dataset, or
+            two datasets that share a key).
+    """
+    files = tuple(str(path.resolve()) for path in dataset.files)
+    folders = sorted({str(Path(file).parent) for file in files})
+    if len(folders) > 1:
+        raise InputError(
+            f"Dataset {dataset.key!r} has files in {len(folders)} folders: "
+            f"{', '.join(files)}. The files of one dataset are kept side by side in one "
+            "folder; if these are two datasets, give one of them another `dataset.key`, and "
+            "if one is an old copy, leave it out of the load. Nothing was written."
+        )
+    return DatasetOrigin(folders[0] if folders else "", files)

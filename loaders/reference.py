@@ -10,6 +10,10 @@ départements.
 
 Only current communes (``type == "commune-actuelle"``) are kept; communes déléguées,
 associées and arrondissements municipaux are not territories a contract covers.
+
+Each file is read once, whole, through :func:`loaders.input_files.read_whole`: only a
+regular file (a named pipe or a device there is refused, never opened), of at most
+:data:`REFERENCE_MAX_BYTES`, that does not change while it is read.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from domain import resources
-from domain.errors import InputError, ReferenceDataError
+from domain.errors import InputError, InputFileError, ReferenceDataError
 from graph.reference_store import (
     CommuneRecord,
     DepartementRecord,
@@ -31,6 +35,7 @@ from graph.reference_store import (
     ReferenceRecords,
     RegionRecord,
 )
+from loaders.input_files import SizeLimit, read_whole
 
 PACKAGE = "@etalab/decoupage-administratif"
 #: In the npm packages folder named by ``CTG_NODE_MODULES`` (:mod:`domain.resources`).
@@ -39,6 +44,13 @@ DEFAULT_DATA_DIR = resources.node_modules() / "@etalab" / "decoupage-administrat
 #: not say); a version missing here needs ``--vintage``.
 VINTAGE_BY_VERSION = {"6.0.0": 2026}
 FILES = ("regions.json", "departements.json", "epci.json", "communes.json")
+#: Largest reference file read: ``communes.json`` of 2026 is 8.3 MB, so this leaves room
+#: for decades of growth, and no more (a larger file is not the package's).
+REFERENCE_MAX_BYTES = 256_000_000
+_REFERENCE_LIMIT = SizeLimit(
+    REFERENCE_MAX_BYTES, f"this is not a file of {PACKAGE}; reinstall the package"
+)
+_MANIFEST_LIMIT = SizeLimit(1_000_000, "this is not the package's package.json")
 
 _SETUP_HINT = (
     f"{resources.NODE_MODULES_HINT} Or pass --data-dir to a folder holding regions.json, "
@@ -93,8 +105,8 @@ def package_version(data_dir: Path) -> str | None:
     """The version in the ``package.json`` next to ``data_dir``, if there is one."""
     manifest = data_dir.parent / "package.json"
     try:
-        version = json.loads(manifest.read_text(encoding="utf-8")).get("version")
-    except (OSError, ValueError):
+        version = json.loads(read_whole(manifest, _MANIFEST_LIMIT).data).get("version")
+    except (InputFileError, ValueError, AttributeError):
         return None
     return str(version) if version else None
 
@@ -260,15 +272,13 @@ def _selected_departements(
 
 def _read_list(path: Path, model: type[_Model]) -> list[_Model]:
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ReferenceDataError(f"{path} does not exist. {_SETUP_HINT}") from None
+        text = read_whole(path, _REFERENCE_LIMIT).data.decode("utf-8")
+    except InputFileError as error:
+        raise ReferenceDataError(f"{error}. {_SETUP_HINT}") from None
     except UnicodeDecodeError as error:
         raise ReferenceDataError(
             f"{path} is not UTF-8 text (byte {error.start}). {_SETUP_HINT}"
         ) from None
-    except OSError as error:
-        raise ReferenceDataError(f"{path} cannot be read: {error.strerror}.") from None
     try:
         raw: Any = json.loads(text)
     except json.JSONDecodeError as error:

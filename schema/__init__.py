@@ -4,7 +4,8 @@ No Cypher here: resolvers ask :mod:`graph` through the per-request loaders of
 :class:`schema.context.Context`. Each domain has a sub-package: ``territories/``
 (``types.py``, ``queries.py``), ``partnerships/`` (one module per part of the domain —
 provenance, vocabularies, partners, contracts, actions, bodies, fundings — and
-``queries.py``), ``curation/`` (inputs, results, mutations); this module merges them.
+``queries.py``), ``curation/`` (inputs, results, mutations, the ``curatedFacts`` query); this module
+merges them.
 """
 
 from __future__ import annotations
@@ -14,15 +15,17 @@ from functools import partial
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaxTokensLimiter, ParserCache, ValidationCache
+from strawberry.extensions import MaxTokensLimiter
 from strawberry.types import ExecutionContext
 
 from domain.errors import DatabaseUnavailableError, UserFacingError
 from schema.coverage import CoverageQueries
 from schema.curation.mutations import Mutation
+from schema.curation.queries import CurationQueries
 from schema.descriptions import describe
 from schema.errors import mask_errors
-from schema.limits import document_limits
+from schema.introspection import introspection_cache
+from schema.limits import SharedParserCache, document_limits
 from schema.partnerships import (
     actions,
     bodies,
@@ -43,12 +46,16 @@ from schema.territories.types import Commune, Departement, Epci, Region, SubTerr
 MAX_DEPTH = 15
 MAX_ALIASES = 30
 MAX_TOKENS = 5000
+#: Most fields the introspection of one request may answer: the standard introspection
+#: query answers about 13 000 here (GraphiQL's a few more), 30 aliases of a two-level
+#: one 416 000 (10 MB). Building 20 000 holds the event loop some 0.3 s.
+MAX_INTROSPECTION_VALUES = 20_000
 
 logger = logging.getLogger("ctg.graphql")
 
 
 @strawberry.type(description="Read the territorial partnership graph.")
-class Query(PartnershipQueries, TerritoryQueries, CoverageQueries):
+class Query(PartnershipQueries, TerritoryQueries, CoverageQueries, CurationQueries):
     pass
 
 
@@ -98,9 +105,13 @@ schema = Schema(
         fundings.Funding,
     ],
     extensions=[
-        partial(ParserCache, maxsize=256),
-        partial(ValidationCache, maxsize=256),
-        document_limits(max_depth=MAX_DEPTH, max_aliases=MAX_ALIASES),
+        SharedParserCache,  # strawberry's ParserCache, shared with the HTTP view
+        document_limits(  # strawberry's ValidationCache, behind the limits
+            max_depth=MAX_DEPTH,
+            max_aliases=MAX_ALIASES,
+            max_introspection_values=MAX_INTROSPECTION_VALUES,
+        ),
+        introspection_cache(),
         partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
         mask_errors,
     ],

@@ -1,4 +1,5 @@
-"""Depth and alias limits checked in time linear in the document's size.
+"""Depth, alias and introspection-size limits checked in time linear in the document's
+size, before anything runs.
 
 strawberry's ``QueryDepthLimiter`` and ``MaxAliasesLimiter`` walk into a fragment again at
 every spread, so a few hundred bytes of fragments spreading each other twice take
@@ -7,13 +8,22 @@ client waits. :class:`DocumentLimits` measures each fragment once and reuses the
 at every spread. Its counting and its messages are those of the strawberry rules it
 replaces: a field with a selection adds one level of depth, introspection fields
 (``__schema``…) are not counted, every alias in the operations counts, fragments
-included each time they are spread.
+included each time they are spread. They are checked before the specified rules, which
+cost far more.
+
+Depth skips introspection, and introspection resolves no list through the object budget
+(:class:`schema.context.ObjectBudget`): 30 aliases of a two-level ``__schema`` passed
+every limit and built 18.9 MB. So the fields that the ``__schema``/``__type`` selections
+would answer are counted first (:func:`schema.introspection.introspection_values`, over
+the schema's own introspection) and a document asking for more than
+``max_introspection_values`` is refused.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import partial
+from collections.abc import Callable, Iterator
+from functools import lru_cache, partial
+from typing import Any
 
 from graphql import (
     DocumentNode,
@@ -21,13 +31,40 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
+    GraphQLSchema,
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
-    ValidationContext,
-    ValidationRule,
+    parse,
 )
-from strawberry.extensions import AddValidationRules, SchemaExtension
+from strawberry.extensions import SchemaExtension, ValidationCache
+
+from schema.introspection import Recent, introspection_values
+
+
+@lru_cache(maxsize=256)
+def parse_query(query: str, **options: Any) -> DocumentNode:
+    """``query`` parsed (graphql-core's ``parse`` with ``options``), kept for the 256
+    most recent queries and shared by whoever asks: the HTTP view, which must know
+    whether a request changes data before it runs, and the schema's execution
+    (:class:`SharedParserCache`). 5 000 tokens take some 60 ms to parse; twice per
+    request, for a client repeating or varying a large query, is time the event loop
+    owes everyone else.
+
+    Raises:
+        GraphQLError: the query does not parse (not kept).
+    """
+    return parse(query, **options)
+
+
+class SharedParserCache(SchemaExtension):
+    """strawberry's ``ParserCache``, through :func:`parse_query`."""
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        assert context.query is not None
+        context.graphql_document = parse_query(context.query, **context.parse_options)
+        yield
 
 
 class _Measure:
@@ -71,30 +108,69 @@ class _Measure:
         return measured
 
 
-def document_limits(max_depth: int, max_aliases: int) -> Callable[[], SchemaExtension]:
-    """A strawberry extension refusing documents deeper than ``max_depth`` or with more
-    than ``max_aliases`` aliases."""
+def document_limits(
+    max_depth: int,
+    max_aliases: int,
+    max_introspection_values: int,
+    cache_size: int = 256,
+) -> Callable[[], SchemaExtension]:
+    """A strawberry extension refusing documents deeper than ``max_depth``, with more
+    than ``max_aliases`` aliases, or whose introspection would answer more than
+    ``max_introspection_values`` fields — and only then validating them.
 
-    class DocumentLimits(ValidationRule):
-        def __init__(self, context: ValidationContext) -> None:
-            super().__init__(context)
-            measure = _Measure(context.document)
-            total_aliases = 0
-            for definition in context.document.definitions:
-                if isinstance(definition, OperationDefinitionNode):
-                    depth, aliases = measure.selections(definition.selection_set)
-                    total_aliases += aliases
-                    if depth > max_depth:
-                        name = definition.name.value if definition.name else "anonymous"
-                        context.report_error(
-                            GraphQLError(
-                                f"'{name}' exceeds maximum operation depth of {max_depth}",
-                                definition,
-                            )
+    It takes the place of strawberry's ``ValidationCache`` (``cache_size`` documents):
+    the specified rules visit the document with its types, a few hundred milliseconds
+    for 5 000 tokens, which a client varying its alias bomb at every request would
+    otherwise cost the event loop each time before being told no. The limits, linear
+    and kept by query text as well, answer first.
+    """
+    refusals: Recent[list[GraphQLError]] = Recent(cache_size)
+
+    def measure(schema: GraphQLSchema, document: DocumentNode) -> list[GraphQLError]:
+        errors = []
+        walk = _Measure(document)
+        total_aliases = 0
+        for definition in document.definitions:
+            if isinstance(definition, OperationDefinitionNode):
+                depth, aliases = walk.selections(definition.selection_set)
+                total_aliases += aliases
+                if depth > max_depth:
+                    name = definition.name.value if definition.name else "anonymous"
+                    errors.append(
+                        GraphQLError(
+                            f"'{name}' exceeds maximum operation depth of {max_depth}",
+                            definition,
                         )
-            if total_aliases > max_aliases:
-                context.report_error(
-                    GraphQLError(f"{total_aliases} aliases found. Allowed: {max_aliases}")
+                    )
+        if total_aliases > max_aliases:
+            errors.append(GraphQLError(f"{total_aliases} aliases found. Allowed: {max_aliases}"))
+            return errors  # and the introspection is not even measured
+        asked = introspection_values(schema, document, stop_after=max_introspection_values)
+        if asked > max_introspection_values:
+            errors.append(
+                GraphQLError(
+                    f"This request asks for more than {max_introspection_values:,} fields "
+                    "of the schema's description (__schema, __type); it was refused before "
+                    "it ran. Ask for the schema once, without aliases (the standard "
+                    "introspection query is served from a cache), or read schema.graphql."
                 )
+            )
+        return errors
 
-    return partial(AddValidationRules, [DocumentLimits])
+    class LimitedValidation(ValidationCache):
+        def on_validate(self) -> Iterator[None]:
+            context = self.execution_context
+            document = context.graphql_document
+            assert document is not None
+            key = context.query or ""
+            errors = refusals.get(key)
+            if errors is None:
+                errors = measure(context.schema._schema, document)
+                refusals.put(key, errors)
+            if errors:
+                context.pre_execution_errors = errors
+                yield
+                return
+            yield from super().on_validate()
+
+    return partial(LimitedValidation, maxsize=cache_size)

@@ -21,6 +21,7 @@ import httpx
 from domain.resources import PROJECT_ROOT
 from graph.local_server import free_port
 from graph.settings import Neo4jConnection
+from web.settings import UVICORN_OPTIONS
 
 #: Seconds the server has to answer ``/healthz`` after it was started.
 STARTUP_TIMEOUT = 60.0
@@ -58,6 +59,8 @@ def start_api(
     inherited = {k: v for k, v in os.environ.items() if not k.startswith("CTG_API_")}
     command = [sys.executable, "-m", "uvicorn", "server:app", "--host", "127.0.0.1",
                "--port", str(port), "--log-level", "warning"]  # fmt: skip
+    for option, value in UVICORN_OPTIONS.items():  # as `ctg serve` runs it
+        command += [f"--{option.replace('_', '-')}", str(value)]
     if not access_log:
         command.append("--no-access-log")
     with log.open("wb") as out:

@@ -7,6 +7,11 @@ stays open for as long as the slowest, and under load they pass the query time l
 starts, a request costs nothing while it waits, and the time limit measures the work
 again. A request that waited ``CTG_API_QUEUE_TIMEOUT`` seconds gets 503 with
 ``Retry-After``; nothing of it ran.
+
+A request is counted only once its whole body has arrived: :class:`web.http.RequestBodyLimit`
+sits in front (``server.py``) and reads it first, within ``CTG_API_BODY_TIMEOUT``. Four
+clients sending a body byte every few seconds used to hold every place while
+``{ __typename }`` waited 60 s for a 503.
 """
 
 from __future__ import annotations

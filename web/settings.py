@@ -19,6 +19,13 @@ Variable                        Meaning                                  Default
                                 others wait their turn                   at least 4
 ``CTG_API_QUEUE_TIMEOUT``       seconds a request may wait for its       60
                                 turn before a 503
+``CTG_API_BODY_TIMEOUT``        seconds a request's body may take to     10
+                                arrive before a 408 (it waits for no
+                                place meanwhile)
+``CTG_API_INTROSPECTION``       who may ask for the schema               ``public``
+                                (``__schema``, ``__type``): ``public``,
+                                ``token`` (callers with a token) or
+                                ``off``
 ==============================  =======================================  ==============
 
 A value that cannot work stops the server with a :class:`ConfigurationError` that names
@@ -45,6 +52,21 @@ TIMEOUT_VARIABLE = "CTG_API_QUERY_TIMEOUT"
 CACHE_VARIABLE = "CTG_API_COVERAGE_CACHE"
 CONCURRENT_VARIABLE = "CTG_API_MAX_CONCURRENT"
 QUEUE_TIMEOUT_VARIABLE = "CTG_API_QUEUE_TIMEOUT"
+BODY_TIMEOUT_VARIABLE = "CTG_API_BODY_TIMEOUT"
+INTROSPECTION_VARIABLE = "CTG_API_INTROSPECTION"
+#: Who may introspect the schema: anyone, callers with a valid token, or no one.
+INTROSPECTION_POLICIES = ("public", "token", "off")
+DEFAULT_BODY_TIMEOUT = 10.0
+#: How uvicorn reads requests, for ``ctg serve`` and the test servers alike. h11, even
+#: if another parser is installed, so that these limits hold: a request line with its
+#: headers, or one chunk-size line, of at most 16 KiB (past it h11 answers 400 and
+#: closes); an idle keep-alive connection closed after 5 s. uvicorn has no timeout for
+#: headers still arriving: see docs/decisions.md.
+UVICORN_OPTIONS: dict[str, str | int] = {
+    "http": "h11",
+    "h11_max_incomplete_event_size": 16 * 1024,
+    "timeout_keep_alive": 5,
+}
 #: Two cores serve Neo4j and Python both: more requests at once only lengthen each one.
 DEFAULT_MAX_CONCURRENT = max(4, 2 * (os.cpu_count() or 1))
 DEFAULT_QUERY_TIMEOUT = 10.0
@@ -62,6 +84,11 @@ _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("", "0", "false", "no", "off")
 
 _GENERATE_HINT = "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+#: The expected form, appended to a refusal since the entry itself is never shown.
+_FORM_HINT = (
+    f"Write comma-separated name=token entries, the name first, such as "
+    f"{TOKENS_VARIABLE}=alice=<token>,caf-cantal:2027-06-30=<token>."
+)
 
 
 @dataclass(frozen=True)
@@ -112,11 +139,14 @@ class ApiTokens:
 
         Raises:
             ConfigurationError: an entry is malformed, a name or a token is repeated, or a
-                token is shorter than :data:`MIN_TOKEN_LENGTH`; the entry is named by its
-                position and caller name, never by its token.
+                token is shorter than :data:`MIN_TOKEN_LENGTH`. The entry is named by its
+                position only, with the form expected: never by its text, since an entry
+                written token-first (``token=name``) would put the token where the name
+                goes, and start-up errors end up in logs.
         """
         tokens: dict[str, str] = {}
         expires: dict[str, datetime.datetime] = {}
+        positions: dict[str, int] = {}
         for position, entry in enumerate(value.split(","), start=1):
             if not entry.strip():
                 continue  # a trailing or doubled comma
@@ -125,32 +155,33 @@ class ApiTokens:
             name, colon, expiry = name.partition(":")
             name, token = name.strip(), token.strip()
             if not equals or not name or not token:
-                raise ConfigurationError(
-                    f"{where} is not name=token. Write comma-separated pairs such as "
-                    f"{variable}=alice=<token>,caf-cantal:2027-06-30=<token>."
-                )
+                raise ConfigurationError(f"{where} is not name=token. {_FORM_HINT}")
             if not _CALLER_NAME.match(name):
-                # not echoed: a bare token with '=' in it would show up here
                 raise ConfigurationError(
                     f"{where}: the name before '=' is not usable; use up to 64 letters, "
-                    "digits and . _ @ - (it is recorded as who made a change)."
+                    "digits and . _ @ - (it is recorded as who made a change). " + _FORM_HINT
                 )
             if name in tokens:
-                raise ConfigurationError(f"{where}: the name {name!r} is given twice.")
+                raise ConfigurationError(
+                    f"{where}: its name is already the name of entry {positions[name]}; "
+                    "give each caller one entry."
+                )
             if len(token) < MIN_TOKEN_LENGTH or not _TOKEN.match(token):
                 raise ConfigurationError(
-                    f"{where}: the token of {name!r} must be at least {MIN_TOKEN_LENGTH} "
+                    f"{where}: the token after '=' must be at least {MIN_TOKEN_LENGTH} "
                     "characters of visible ASCII (no spaces or commas). Generate one "
-                    f"with {_GENERATE_HINT}"
+                    f"with {_GENERATE_HINT}. {_FORM_HINT}"
                 )
             if token in tokens.values():
+                first = positions[next(n for n, t in tokens.items() if t == token)]
                 raise ConfigurationError(
-                    f"{where}: {name!r} has the same token as another name; give each "
+                    f"{where}: its token is also the token of entry {first}; give each "
                     "caller its own token so that changes are recorded under the right name."
                 )
             tokens[name] = token
+            positions[name] = position
             if colon:
-                expires[name] = _expiry(expiry.strip(), f"{where} ({name!r})")
+                expires[name] = _expiry(expiry.strip(), where)
         return cls(tokens, expires)
 
     @property
@@ -195,6 +226,8 @@ class ApiSettings:
     coverage_cache: float = 60.0
     max_concurrent: int = DEFAULT_MAX_CONCURRENT
     queue_timeout: float = 60.0
+    body_timeout: float = DEFAULT_BODY_TIMEOUT
+    introspection: str = "public"
 
 
 def api_settings(env: Mapping[str, str] | None = None) -> ApiSettings:
@@ -229,7 +262,32 @@ def api_settings(env: Mapping[str, str] | None = None) -> ApiSettings:
         queue_timeout=_seconds(
             env.get(QUEUE_TIMEOUT_VARIABLE, ""), QUEUE_TIMEOUT_VARIABLE, 60.0, 0.1, 3600
         ),
+        body_timeout=_seconds(
+            env.get(BODY_TIMEOUT_VARIABLE, ""),
+            BODY_TIMEOUT_VARIABLE,
+            DEFAULT_BODY_TIMEOUT,
+            0.1,
+            600,
+        ),
+        introspection=_introspection(env.get(INTROSPECTION_VARIABLE, ""), bool(tokens)),
     )
+
+
+def _introspection(value: str, has_tokens: bool) -> str:
+    """One of :data:`INTROSPECTION_POLICIES`; ``token`` needs tokens to give out."""
+    policy = value.strip().lower() or "public"
+    if policy not in INTROSPECTION_POLICIES:
+        raise ConfigurationError(
+            f"{INTROSPECTION_VARIABLE}={value!r} is not one of "
+            f"{', '.join(INTROSPECTION_POLICIES)} (default public)."
+        )
+    if policy == "token" and not has_tokens:
+        raise ConfigurationError(
+            f"{INTROSPECTION_VARIABLE}=token but {TOKENS_VARIABLE} is empty, so no one could "
+            f"read the schema. Set {TOKENS_VARIABLE}=name=<token>,… or use "
+            f"{INTROSPECTION_VARIABLE}=off."
+        )
+    return policy
 
 
 def _count(value: str, name: str, default: int, low: int, high: int) -> int:
@@ -273,7 +331,7 @@ def _expiry(value: str, where: str) -> datetime.datetime:
         moment = datetime.datetime.fromisoformat(value)
     except ValueError:
         raise ConfigurationError(
-            f"{where}: the expiry {value!r} is not a date; write name:YYYY-MM-DD=token "
+            f"{where}: the expiry after ':' is not a date; write name:YYYY-MM-DD=token "
             "(valid through that day, UTC) or name:YYYY-MM-DDTHH:MM+01:00=token."
         ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)

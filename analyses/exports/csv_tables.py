@@ -1,14 +1,26 @@
 """The two CSV files of an export, with the headers Gephi's spreadsheet import
 recognises: the nodes (``Id``, ``Label``…) and the edges (``Source``, ``Target``,
-``Label``, ``Kind``, ``Type``, ``Id``…), UTF-8."""
+``Label``, ``Kind``, ``Type``, ``Id``…), UTF-8.
+
+Every text cell goes through :func:`spreadsheet_safe` first: names and labels can be
+sent through the curation API, and a spreadsheet that opens the file would run a cell
+such as ``=HYPERLINK("https://…")`` as a formula (CSV injection).
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 
 from analyses.exports.table import Scalar, Table, text
+
+#: What makes a spreadsheet (Excel, LibreOffice, Google Sheets) read a cell as a formula:
+#: the characters OWASP's CSV injection guidance lists.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+#: A plain decimal number such as -3 or +1.5e3: no formula, so it stays a number.
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 
 
 def nodes(table: Table) -> bytes:
@@ -21,6 +33,28 @@ def nodes(table: Table) -> bytes:
             for node in table.nodes
         ),
     )
+
+
+def spreadsheet_safe(value: str) -> str:
+    """``value`` as a CSV cell that no spreadsheet runs as a formula.
+
+    A text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a
+    leading single quote, as OWASP's CSV injection guidance recommends: spreadsheets then
+    show it as text (Excel hides the quote). A plain number such as ``-3`` is left as it
+    is, so that it still sums; so is any other text.
+
+    Examples
+    --------
+    >>> print(spreadsheet_safe('=HYPERLINK("https://example.org","clic")'))
+    '=HYPERLINK("https://example.org","clic")
+    >>> print(spreadsheet_safe("@SUM(A1:A9)"))
+    '@SUM(A1:A9)
+    >>> spreadsheet_safe("-3"), spreadsheet_safe("+1.5e3"), spreadsheet_safe("Saint-Flour")
+    ('-3', '+1.5e3', 'Saint-Flour')
+    """
+    if value.startswith(FORMULA_TRIGGERS) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
 
 
 def edges(table: Table) -> bytes:
@@ -38,11 +72,14 @@ def edges(table: Table) -> bytes:
 
 def _csv_bytes(header: list[str], rows: Iterable[list[str]]) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
+    # CRLF as RFC 4180 says: with "\n" alone, the csv module leaves a carriage return
+    # inside a cell unquoted, and a reader then starts a new row there
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(map(spreadsheet_safe, header))
+    writer.writerows(map(spreadsheet_safe, row) for row in rows)
     return out.getvalue().encode("utf-8")
 
 
 def _cell(value: Scalar | None) -> str:
+    # numbers come out as digits, so spreadsheet_safe leaves them numbers (-3 stays -3)
     return "" if value is None else text(value)

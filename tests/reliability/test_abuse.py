@@ -144,6 +144,21 @@ ABUSES: dict[str, Abuse] = {
         raw(("[" + ",".join(['{"query": "{ __typename }"}'] * 1000) + "]").encode()), 400, ""
     ),
     "not UTF-8": Abuse(raw(b'{"query": "{ \xff\xfe }"}'), 400, ""),
+    # before: 'Unexpected server error' in each field and one traceback per field
+    "lone surrogate in the variables of 30 fields": Abuse(
+        raw(
+            b'{"query": "query ($c: String!) { '
+            + b" ".join(b"p%d: partner(key: $c) { name }" % i for i in range(30))
+            + b' }", "variables": {"c": "\\ud800"}}'
+        ),
+        400,
+        "lone UTF-16 surrogate (\\ud800) in variables.c",
+    ),
+    "lone surrogate in the query": Abuse(
+        raw(b'{"query": "{ search(text: \\"\\udc00\\") { score } }"}'),
+        400,
+        "lone UTF-16 surrogate (\\udc00) in query, line 1",
+    ),
 }
 
 

@@ -38,10 +38,11 @@ def test_tokens_are_name_token_pairs_and_a_token_may_contain_equals() -> None:
         (f"alice={ALICE},bob=", r"entry 2 is not name=token"),
         (f"=={ALICE}", r"entry 1 is not name=token"),
         (f"alice smith={ALICE}", r"entry 1: the name before '=' is not usable"),
-        (f"alice={ALICE},alice={BOB}", r"the name 'alice' is given twice"),
-        ("alice=short", r"the token of 'alice' must be at least 16 characters"),
-        ("alice=has a space in it ok", r"the token of 'alice' must be"),
-        (f"alice={ALICE},bob={ALICE}", r"'bob' has the same token as another name"),
+        (f"alice={ALICE},alice={BOB}", r"entry 2: its name is already the name of entry 1"),
+        ("alice=short", r"entry 1: the token after '=' must be at least 16 characters"),
+        ("alice=has a space in it ok", r"entry 1: the token after '=' must be"),
+        (f"alice={ALICE},bob={ALICE}", r"entry 2: its token is also the token of entry 1"),
+        ("alice:2027-13-45=" + ALICE, r"entry 1: the expiry after ':' is not a date"),
     ],
 )
 def test_a_bad_token_list_is_refused_naming_the_variable_and_the_entry(
@@ -58,6 +59,26 @@ def test_a_refused_token_list_never_shows_a_token() -> None:
             api_settings({"CTG_API_TOKENS": value})
         for secret in (ALICE, "short", "bob+token"):
             assert secret not in str(error.value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        f"{ALICE}=alice",  # token first: the token stands where the name goes
+        f"bob={BOB},{ALICE}=alice",
+        f"{ALICE}:2027-06-30=alice",
+        f"alice={BOB},{ALICE}=alice,{ALICE}=carol",
+        f"alice:{ALICE}={BOB}",  # the token where the expiry goes
+    ],
+)
+def test_an_entry_written_token_first_is_refused_without_echoing_the_token(value: str) -> None:
+    with pytest.raises(ConfigurationError) as error:
+        api_settings({"CTG_API_TOKENS": value})
+    message = str(error.value)
+    assert ALICE not in message
+    assert "bob+token" not in message
+    assert "entry " in message  # where: the position of the entry
+    assert "name=token" in message or "name:YYYY-MM-DD=token" in message  # the form expected
 
 
 def test_a_short_token_is_refused_with_a_way_to_generate_one() -> None:
@@ -170,7 +191,7 @@ def test_an_unreadable_expiry_stops_the_server_and_never_shows_the_token(expiry:
     with pytest.raises(ConfigurationError) as error:
         api_settings({"CTG_API_TOKENS": f"alice:{expiry}={ALICE}"})
     message = str(error.value)
-    for part in ("entry 1", "'alice'", "YYYY-MM-DD"):
+    for part in ("entry 1", "the expiry after ':'", "YYYY-MM-DD"):
         assert part in message
     assert ALICE not in message
 
@@ -185,3 +206,22 @@ def test_concurrency_and_queue_limits_have_defaults_and_refuse_nonsense() -> Non
                             ("CTG_API_QUEUE_TIMEOUT", "-1")):  # fmt: skip
         with pytest.raises(ConfigurationError, match=variable):
             api_settings({variable: value})
+
+
+def test_the_body_timeout_is_seconds_within_reason() -> None:
+    assert api_settings({}).body_timeout == 10
+    assert api_settings({"CTG_API_BODY_TIMEOUT": "2.5"}).body_timeout == 2.5
+    for value in ("0", "-1", "soon", "3601"):
+        with pytest.raises(ConfigurationError, match=r"CTG_API_BODY_TIMEOUT=.*seconds"):
+            api_settings({"CTG_API_BODY_TIMEOUT": value})
+
+
+def test_introspection_is_public_by_default_and_may_need_a_token_or_be_off() -> None:
+    assert api_settings({}).introspection == "public"
+    assert api_settings({"CTG_API_INTROSPECTION": "OFF"}).introspection == "off"
+    with_tokens = {"CTG_API_TOKENS": f"alice={ALICE}", "CTG_API_INTROSPECTION": "token"}
+    assert api_settings(with_tokens).introspection == "token"
+    with pytest.raises(ConfigurationError, match="public, token, off"):
+        api_settings({"CTG_API_INTROSPECTION": "private"})
+    with pytest.raises(ConfigurationError, match="CTG_API_TOKENS is empty"):
+        api_settings({"CTG_API_INTROSPECTION": "token"})

