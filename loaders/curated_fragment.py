@@ -29,6 +29,7 @@ import yaml
 
 from domain.vocabulary import KIND_OF_LABEL, RELATIONSHIP_TYPE
 from graph.curated_reads import CuratedRows
+from loaders.curation.fundings import FUNDING_FIELDS
 from loaders.dataset_format import FORMAT
 
 #: The dataset key of the exported fragment.
@@ -306,16 +307,5 @@ _ENTRY_FIELDS: dict[str, dict[str, str]] = {
     "Axis": {"number": "number", "title": "title"},
     "Action": {"number": "number", "title": "title"},
     "Body": {"kind": "kind", "name": "name", "mission": "mission"},
-    "Funding": {
-        "amount": "amount",
-        "amount_qualifier": "amountQualifier",
-        "currency": "currency",
-        "tax": "tax",
-        "year": "year",
-        "start": "start",
-        "end": "end",
-        "share": "share",
-        "share_qualifier": "shareQualifier",
-        "purpose": "purpose",
-    },
+    "Funding": FUNDING_FIELDS,
 }

@@ -17,7 +17,7 @@ from loaders.curation.plans import (
 )
 
 #: Dataset-format field → Neo4j property of a funding.
-_FUNDING_FIELDS = {
+FUNDING_FIELDS = {
     "amount": "amount",
     "amount_qualifier": "amountQualifier",
     "currency": "currency",
@@ -50,7 +50,7 @@ def update_funding(key: str, patch: Record, fact: Record) -> Plan:
         props = await existing_props(tx, "Funding", key)
         current = {
             name: native(props[prop])
-            for name, prop in _FUNDING_FIELDS.items()
+            for name, prop in FUNDING_FIELDS.items()
             if props.get(prop) is not None
         }
         funding = {**current, **patch, **fact, "key": key}
