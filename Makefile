@@ -5,7 +5,7 @@ PYTHON := .venv/bin/python
 BENCH_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup bench bench-quick
+.PHONY: help setup bench bench-quick bench-limits
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -20,3 +20,7 @@ bench: ## Every benchmark on one fresh Neo4j, all France (15–20 min): one tabl
 bench-quick: ## The same on the Cantal and Saône-et-Loire, fewer repeats (~4 min): a smoke run
 	bash scripts/setup.sh --with-browser
 	$(PYTHON) bench/bench_all.py --quick $(BENCH_ARGS)
+
+bench-limits: ## Time and peak memory of validating the largest dataset file allowed (no Neo4j, ~5 min)
+	bash scripts/setup.sh
+	$(PYTHON) bench/bench_dataset_limits.py $(BENCH_ARGS)
