@@ -244,6 +244,7 @@ def check_reloads(
         (c.key, c.stored_folder, origins[c.key].folder)
         for c in checks
         if not replace
+        and not c.unchanged  # the same facts from another folder replace nothing
         and c.key in origins
         and c.stored_folder is not None
         and c.stored_folder != origins[c.key].folder
@@ -259,17 +260,19 @@ def _prior_load(
     tx: ManagedTransaction, graph: DatasetGraph, origin: DatasetOrigin | None, replace: bool
 ) -> tuple[str | None, list[str] | None, bool]:
     """The folder and files to record for ``graph``, and whether it is unchanged; refuse
-    a dataset loaded from another folder unless ``replace`` (an unchanged one then only
-    records its new folder)."""
+    a changed dataset loaded from another folder unless ``replace`` (an unchanged one
+    keeps its folder, or with ``replace`` records the new one)."""
     record = tx.run(_READ_DATASET, key=graph.key).single()
     stored: str | None = record["folder"] if record is not None else None
     folder = origin.folder if origin is not None else stored
+    unchanged = record is not None and record["checksum"] == graph.checksum
     if stored is not None and folder != stored and not replace:
+        if unchanged:  # the same facts: nothing is replaced, the dataset keeps its folder
+            return stored, record["paths"] if record else None, True
         raise DatasetFolderConflict([(graph.key, stored, str(folder))])
     paths: list[str] | None = (
         list(origin.files) if origin is not None else record["paths"] if record else None
     )
-    unchanged = record is not None and record["checksum"] == graph.checksum
     if unchanged and origin is not None and folder != stored:
         tx.run(_SET_ORIGIN, key=graph.key, folder=folder, paths=paths)
     return folder, paths, unchanged

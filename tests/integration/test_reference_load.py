@@ -156,5 +156,5 @@ def test_the_cli_refuses_an_unknown_departement_and_writes_nothing(
 def test_a_missing_data_folder_is_named(tmp_path: Path) -> None:
     with pytest.raises(ReferenceDataError, match=f"{tmp_path / 'nowhere'} does not exist"):
         read_reference(tmp_path / "nowhere", ["15"])
-    with pytest.raises(ReferenceDataError, match=r"regions\.json does not exist"):
+    with pytest.raises(ReferenceDataError, match=r"regions\.json: the file does not exist"):
         read_reference(tmp_path, ["15"], vintage=2026)

@@ -229,9 +229,16 @@ def test_a_dataset_key_from_another_folder_is_refused_unless_replace(
     (second / "example.yaml").write_text(
         EXAMPLE_DATASET.read_text(encoding="utf-8").replace("Bassin est", "Bassin de l'est")
     )
+    (tmp_path / "copy").mkdir()
+    (tmp_path / "copy" / "example.yaml").write_bytes((first / "example.yaml").read_bytes())
     load_reference(empty_graph, DB, REFERENCE)
     load_partnerships(empty_graph, DB, read_partnerships([first], REFERENCE))
     before = graph_snapshot(empty_graph)
+    # the same facts from another folder replace nothing: unchanged, and it keeps its folder
+    same = run_ctg("load", "partnerships", str(tmp_path / "copy"), connection=neo4j_connection)
+    assert same.returncode == 0, same.stderr
+    assert "unchanged, nothing written" in " ".join(same.stderr.split())
+    assert graph_snapshot(empty_graph) == before
     refused = run_ctg("load", "partnerships", str(second), connection=neo4j_connection)
     assert refused.returncode == 1
     output = " ".join(refused.stderr.split())
