@@ -17,7 +17,7 @@ import hashlib
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -51,22 +51,30 @@ AMENDMENT_DATASET = (
 
 
 def run_ctg(
-    *args: str, connection: Neo4jConnection | None = None
+    *args: str,
+    connection: Neo4jConnection | None = None,
+    local: Mapping[str, str] | None = None,
+    timeout: float = 300,
 ) -> subprocess.CompletedProcess[str]:
-    """Run the `ctg` command line as a user would, against ``connection`` if given."""
+    """Run the `ctg` command line as a user would, against ``connection`` if given, or
+    with ``local`` (``CTG_NEO4J_*`` settings) against a project-local instance, every
+    ``NEO4J_*`` variable of the caller's shell left out."""
     env = {**os.environ, "COLUMNS": "200"}
     if connection is not None:
         env["NEO4J_URI"] = connection.uri
         env["NEO4J_USER"] = connection.user
         env["NEO4J_PASSWORD"] = connection.password
         env["NEO4J_DATABASE"] = connection.database
+    if local is not None:
+        env = {key: value for key, value in env.items() if not key.startswith("NEO4J_")}
+        env.update(local)
     return subprocess.run(
         [sys.executable, "-m", "cli", *args],
         capture_output=True,
         text=True,
         env=env,
         cwd=PROJECT_ROOT,
-        timeout=300,
+        timeout=timeout,
         check=False,
     )
 

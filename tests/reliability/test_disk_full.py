@@ -22,7 +22,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -32,14 +31,13 @@ from typing import Any
 
 import pytest
 
-from domain.resources import PROJECT_ROOT
 from graph.driver import open_driver
 from graph.local_server import LocalNeo4j, throwaway_instance
 from graph.migrations import migrate
 from graph.reference_store import graph_counts, write_reference
 from graph.settings import Neo4jConnection
 from loaders.reference import DEFAULT_DATA_DIR, read_reference
-from tests.conftest import REFERENCE_EXTRACT
+from tests.conftest import REFERENCE_EXTRACT, run_ctg
 from tests.reliability.conftest import record_figures
 
 TMPFS_MIB = 300
@@ -79,23 +77,13 @@ def _fill(folder: Path, leave: int = 0) -> Path:
 
 
 def _ctg(server: LocalNeo4j, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("NEO4J_")}
-    env.update(
-        CTG_NEO4J_DIR=str(server.home),
-        CTG_NEO4J_PORT=str(server.settings.port),
-        CTG_NEO4J_HEAP=server.settings.heap,
-        CTG_NEO4J_PAGECACHE=server.settings.pagecache,
-        COLUMNS="200",
-    )
-    return subprocess.run(
-        [sys.executable, "-m", "cli", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=PROJECT_ROOT,
-        timeout=600,
-        check=False,
-    )
+    local = {
+        "CTG_NEO4J_DIR": str(server.home),
+        "CTG_NEO4J_PORT": str(server.settings.port),
+        "CTG_NEO4J_HEAP": server.settings.heap,
+        "CTG_NEO4J_PAGECACHE": server.settings.pagecache,
+    }
+    return run_ctg(*args, local=local, timeout=600)
 
 
 def _one_line_error(result: subprocess.CompletedProcess[str]) -> str:

@@ -4,21 +4,19 @@ settings file, the free-space estimate and refusal, the journal of loads, and wh
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from neo4j.exceptions import Neo4jError
 
 from domain.errors import ConfigurationError, LocalServerError
-from domain.resources import PROJECT_ROOT
 from graph.disk_space import FLOOR_BYTES, dataset_bytes, ensure_free_space, reference_bytes
 from graph.driver import connection_lost
 from graph.load_journal import RecordedLoad, loads_to_replay, record_load
 from graph.local_server import STATES, LocalNeo4j
 from graph.settings import local_server_settings
+from tests.conftest import run_ctg
 
 
 def _conf(
@@ -157,17 +155,7 @@ def test_the_root_cause_is_read_from_what_neo4j_logged_since_the_start(tmp_path:
 
 
 def _ctg(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
-    env.update(CTG_NEO4J_DIR=str(tmp_path / "instance"), COLUMNS="200")
-    return subprocess.run(
-        [sys.executable, "-m", "cli", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=PROJECT_ROOT,
-        timeout=120,
-        check=False,
-    )
+    return run_ctg(*args, local={"CTG_NEO4J_DIR": str(tmp_path / "instance")}, timeout=120)
 
 
 def test_restore_refuses_to_replace_a_database_without_force(tmp_path: Path) -> None:
