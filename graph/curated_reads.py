@@ -12,7 +12,7 @@ provenance apart) goes to such nodes is **orphaned**: it stays, linked to nothin
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, LiteralString
 
@@ -66,15 +66,34 @@ class CuratedAtRisk:
         return (*self.deleted, *self.orphaned)
 
 
+def _each_owned_label(
+    owner: LiteralString, tail: Callable[[LiteralString], LiteralString]
+) -> LiteralString:
+    """One subquery matching the nodes of every owned label whose ``dataset`` is the
+    parameter ``owner`` (through its index), each branch ending with ``tail(label)``."""
+    return (
+        "CALL () {\n"
+        + "\nUNION ALL\n".join(
+            "MATCH (n:"
+            + label
+            + " {dataset: $"
+            + owner
+            + "}) USING INDEX n:"
+            + label
+            + "(dataset) "
+            + tail(label)
+            for label in OWNED_LABELS
+        )
+        + "\n}"
+    )
+
+
 #: Element ids of the nodes of dataset ``$dataset`` whose keys are not in ``$keys.<label>``.
 _VANISHING: LiteralString = (
-    "CALL () {\n"
-    + "\nUNION ALL\n".join(
-        "MATCH (n:" + label + " {dataset: $dataset}) USING INDEX n:" + label + "(dataset) "
-        "WHERE NOT n.key IN $keys." + label + " RETURN elementId(n) AS id"
-        for label in OWNED_LABELS
+    _each_owned_label(
+        "dataset", lambda label: "WHERE NOT n.key IN $keys." + label + " RETURN elementId(n) AS id"
     )
-    + "\n} RETURN collect(id) AS ids"
+    + " RETURN collect(id) AS ids"
 )
 
 _DELETED: LiteralString = (
@@ -153,13 +172,10 @@ def fact_of(record: Any, rel_type: str | None = None) -> CuratedFact:
 
 # -- the export ------------------------------------------------------------------------
 _CURATED_NODES: LiteralString = (
-    "CALL () {\n"
-    + "\nUNION ALL\n".join(
-        "MATCH (n:" + label + " {dataset: $curation}) USING INDEX n:" + label + "(dataset) "
-        "RETURN '" + label + "' AS label, n.key AS key, n {.*} AS props"
-        for label in OWNED_LABELS
+    _each_owned_label(
+        "curation", lambda label: "RETURN '" + label + "' AS label, n.key AS key, n {.*} AS props"
     )
-    + "\n} RETURN label, key, props ORDER BY label, key"
+    + " RETURN label, key, props ORDER BY label, key"
 )
 
 _CURATED_RELATIONSHIPS: LiteralString = (
