@@ -5,6 +5,16 @@ recognises: the nodes (``Id``, ``Label``…) and the edges (``Source``, ``Target
 Every text cell goes through :func:`spreadsheet_safe` first: names and labels can be
 sent through the curation API, and a spreadsheet that opens the file would run a cell
 such as ``=HYPERLINK("https://…")`` as a formula (CSV injection).
+
+Codes stay text: Gephi's spreadsheet import guesses each column's type from the values
+of its first 25 rows (it tries boolean, integer, long, decimal… and keeps the first that
+reads them all; a header cannot name a type, and the CSV reader drops quotes), so a
+column of INSEE codes (``01001``) or département codes (``01``) would become integers and
+lose their leading zero. A cell of a *text* column (:class:`~analyses.exports.table.Column`
+of type ``string``) that such a guess would read as a number is therefore written with a
+leading single quote, the spreadsheets' mark for "this is text": ``'01001``. Gephi then
+types the whole column as text and keeps every digit; the node ``Id`` (``commune:01001``)
+carries the bare code too. See :func:`text_cell`.
 """
 
 from __future__ import annotations
@@ -14,13 +24,16 @@ import io
 import re
 from collections.abc import Iterable
 
-from analyses.exports.table import Scalar, Table, text
+from analyses.exports.table import Column, Scalar, Table, text
 
 #: What makes a spreadsheet (Excel, LibreOffice, Google Sheets) read a cell as a formula:
 #: the characters OWASP's CSV injection guidance lists.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 #: A plain decimal number such as -3 or +1.5e3: no formula, so it stays a number.
 _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+#: What Java reads as a number (Integer, Long, Double, BigDecimal: what Gephi's type guess
+#: tries), surrounding blanks included: Gephi trims a cell before guessing.
+_JAVA_NUMBER = re.compile(r"\s*[+-]?(NaN|Infinity|(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?[dDfF]?)\s*")
 
 
 def nodes(table: Table) -> bytes:
@@ -29,7 +42,7 @@ def nodes(table: Table) -> bytes:
     return _csv_bytes(
         ["Id", "Label", *(column.name for column in columns)],
         (
-            [node.id, node.label, *(_cell(node.values.get(c.name, c.default)) for c in columns)]
+            [node.id, node.label, *(_cell(node.values.get(c.name, c.default), c) for c in columns)]
             for node in table.nodes
         ),
     )
@@ -64,7 +77,7 @@ def edges(table: Table) -> bytes:
         ["Source", "Target", "Label", "Kind", "Type", "Id", *(c.name for c in columns)],
         (
             [edge.source, edge.target, edge.rel, edge.rel, "Directed", edge.id]
-            + [_cell(edge.values.get(c.name)) for c in columns]
+            + [_cell(edge.values.get(c.name), c) for c in columns]
             for edge in table.edges
         ),
     )
@@ -80,6 +93,26 @@ def _csv_bytes(header: list[str], rows: Iterable[list[str]]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def _cell(value: Scalar | None) -> str:
+def text_cell(value: str) -> str:
+    """``value``, a cell of a text column, as Gephi's spreadsheet import keeps it as text.
+
+    A value that Gephi's type guess would read as a number gets a leading single quote
+    (see the module's docstring); any other text is left as it is.
+
+    Examples
+    --------
+    >>> text_cell("01001"), text_cell("15"), text_cell("200066660")
+    ("'01001", "'15", "'200066660")
+    >>> text_cell("2A"), text_cell("ctg-saint-flour-2017"), text_cell("")
+    ('2A', 'ctg-saint-flour-2017', '')
+    """
+    return "'" + value if _JAVA_NUMBER.fullmatch(value) else value
+
+
+def _cell(value: Scalar | None, column: Column) -> str:
+    if value is None:
+        return ""
+    if column.type == "string":
+        return text_cell(text(value))
     # numbers come out as digits, so spreadsheet_safe leaves them numbers (-3 stays -3)
-    return "" if value is None else text(value)
+    return text(value)
