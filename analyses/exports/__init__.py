@@ -56,7 +56,9 @@ day it can have ended). An end that is open (``end_open``) or unknown (``end_kno
 ``false``) is left out of the spell, never replaced by an invented day; a contract with no
 date has no spell. GraphML and CSV have no spells: there ``start`` and ``end`` are ISO
 date attributes (text, as neither format has a date type) beside ``start_latest``,
-``end_earliest``, ``*_precision``, ``end_open`` and ``end_known``. Edges carry ``role``,
+``end_earliest``, ``*_precision``, ``end_open`` and ``end_known``; CSV adds a last
+``timeset`` column (``<[2017-01-01, Infinity]>``), the time interval of Gephi's
+spreadsheet import. Edges carry ``role``,
 ``signed_on``, ``certainty``, ``reason``, ``sources`` and ``inferred_fields`` where the
 graph holds them (:func:`analyses.exports.scoped.with_facts`).
 

@@ -24,7 +24,7 @@ import io
 import re
 from collections.abc import Iterable
 
-from analyses.exports.table import Column, Scalar, Table, text
+from analyses.exports.table import Column, Scalar, Spell, Table, text
 
 #: What makes a spreadsheet (Excel, LibreOffice, Google Sheets) read a cell as a formula:
 #: the characters OWASP's CSV injection guidance lists.
@@ -37,15 +37,34 @@ _JAVA_NUMBER = re.compile(r"\s*[+-]?(NaN|Infinity|(\d+\.?\d*|\.\d+)([eE][+-]?\d+
 
 
 def nodes(table: Table) -> bytes:
-    """The nodes file of ``table``: a missing value is its column's default, or empty."""
+    """The nodes file of ``table``: a missing value is its column's default, or empty; a
+    last ``timeset`` column when some node has a period (:func:`timeset`)."""
     columns = table.node_columns
+    timed = any(node.spell for node in table.nodes)
     return _csv_bytes(
-        ["Id", "Label", *(column.name for column in columns)],
+        ["Id", "Label", *(column.name for column in columns), *(["timeset"] if timed else [])],
         (
             [node.id, node.label, *(_cell(node.values.get(c.name, c.default), c) for c in columns)]
+            + ([timeset(node.spell)] if timed else [])
             for node in table.nodes
         ),
     )
+
+
+def timeset(spell: Spell | None) -> str:
+    """A period as the ``timeset`` cell Gephi's spreadsheet import reads as the element's
+    time interval (a column of that name is typed as an interval set); an unknown bound
+    is infinite, as in a GEXF spell without it, never an invented day.
+
+    Examples
+    --------
+    >>> timeset(("2017-01-01", "2020-12-31")), timeset(("2020-01-01", None)), timeset(None)
+    ('<[2017-01-01, 2020-12-31]>', '<[2020-01-01, Infinity]>', '')
+    """
+    if spell is None:
+        return ""
+    start, end = spell
+    return f"<[{start or '-Infinity'}, {end or 'Infinity'}]>"
 
 
 def spreadsheet_safe(value: str) -> str:
@@ -71,13 +90,17 @@ def spreadsheet_safe(value: str) -> str:
 
 
 def edges(table: Table) -> bytes:
-    """The edges file of ``table``: ``rel`` as label and as kind, every edge directed."""
+    """The edges file of ``table``: ``rel`` as label and as kind, every edge directed,
+    a last ``timeset`` column when some edge has a period."""
     columns = table.edge_columns
+    timed = any(edge.spell for edge in table.edges)
     return _csv_bytes(
-        ["Source", "Target", "Label", "Kind", "Type", "Id", *(c.name for c in columns)],
+        ["Source", "Target", "Label", "Kind", "Type", "Id", *(c.name for c in columns)]
+        + (["timeset"] if timed else []),
         (
             [edge.source, edge.target, edge.rel, edge.rel, "Directed", edge.id]
             + [_cell(edge.values.get(c.name), c) for c in columns]
+            + ([timeset(edge.spell)] if timed else [])
             for edge in table.edges
         ),
     )

@@ -284,7 +284,14 @@ def test_csv_codes_stay_text_in_gephis_spreadsheet_import(
     assert ",'01," in row  # the département code too
     assert ",41000," in row  # a number stays a number
     assert "2020-01-01" in text  # dates are not numbers: left as they are
+    # the period as Gephi's spreadsheet import reads a time interval; an open end infinite
+    header, *rows = text.splitlines()
+    assert header.endswith(",timeset")
+    ctg = next(line for line in rows if line.startswith(f"{CTG},"))
+    assert ctg.endswith(',"<[2020-01-01, Infinity]>"')
+    assert next(line for line in rows if line.startswith(f"{PLAN},")).endswith(",")
     edges = edges_path.read_text(encoding="utf-8")
+    assert edges.splitlines()[0].endswith(",timeset")
     assert "signataire" in edges
     assert "2020-03-12" in edges
 
