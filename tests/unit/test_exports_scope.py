@@ -5,6 +5,9 @@ whose contracts and links carry their periods and properties."""
 from __future__ import annotations
 
 import datetime
+import os
+import shutil
+import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -213,6 +216,25 @@ def test_gexf_is_dynamic_with_spells_for_contracts_and_their_links(
     assert back.nodes[CTG]["start_latest"] == "2020-12-31"
     assert "start" not in back.nodes[CTG]  # the dates are the spell's, typed as dates
     assert back.nodes[CTG]["spells"][0][0] == "2020-01-01"
+
+
+@pytest.mark.skipif(
+    not (os.environ.get("CTG_GEXF_XSD") and shutil.which("xmllint")),
+    reason="set CTG_GEXF_XSD to the official GEXF 1.3 gexf.xsd (specs/1.3 of gephi/gexf, with "
+    "its viz.xsd and dynamics.xsd beside it) and install xmllint",
+)
+def test_gexf_validates_against_the_official_13_schema(
+    france: PartnershipGraph, tmp_path: Path
+) -> None:
+    [path] = export(with_facts(scope_subgraph(france, AIN, context=True), FACTS), tmp_path, "gexf")
+    result = subprocess.run(
+        ["xmllint", "--noout", "--schema", os.environ["CTG_GEXF_XSD"], str(path)],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "validates" in result.stderr
 
 
 def test_gexf_edges_carry_role_signing_day_certainty_and_source(
