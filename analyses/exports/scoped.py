@@ -7,14 +7,16 @@ département of France, because the analyses need the hierarchy; in Gephi they a
 islands (a third of the nodes of a département's export). :func:`scope_subgraph` keeps
 only:
 
-* the territories *inside* the scope: its communes, their EPCI, the sub-territories
-  including some of them, the scope's own node and, for a région, its départements;
+* the territories *inside* the scope: its communes, the scope's own node and, for a
+  scope larger than a sub-territory, the EPCI of its communes and the sub-territories
+  including some of them; for a région, its départements;
 * the contracts, fiches actions, themes and partners of the graph (the projection only
   keeps those reaching the scope) and every territory a kept contract covers (a contract
   covering the whole département is linked to that département's node, even when the
   scope is one of its EPCI);
 * with ``context=True``, also the territories *containing* the scope: the département(s)
-  and région(s) of its communes.
+  and région(s) of its communes and, for a commune or a sub-territory, its EPCI and the
+  (other) sub-territories including its communes.
 
 Every territory node gets ``in_scope`` (``true`` inside the scope, ``false`` for context
 and for a territory kept only because a contract covers it); other nodes have no such
@@ -42,6 +44,7 @@ FactRows = Mapping[str, Sequence[Sequence[Any]]]
 
 _DEPARTEMENT = TerritoryKind.DEPARTEMENT.value
 _REGION = TerritoryKind.REGION.value
+_SMALL_SCOPES = (TerritoryKind.COMMUNE.value, TerritoryKind.SUB_TERRITORY.value)
 
 
 def scope_subgraph(
@@ -89,18 +92,22 @@ def scope_subgraph(
                 data["in_scope"] = True
         return whole
     communes = set(communes_in_scope(g, scope))
+    kind = _kind(scope, g.nodes[scope])
     inside = {scope, *communes}
     containing: set[str] = set()
+    # the EPCI and sub-territories of a commune or a sub-territory contain it (or overlap
+    # it): context, as its département is; those of a larger scope are parts of it
+    groupings = containing if kind in _SMALL_SCOPES else inside
     for commune in communes:
         for _, target, data in g.out_edges(commune, data=True):
             if data.get("rel") == "MEMBER_OF":
-                inside.add(target)
+                groupings.add(target)
             elif data.get("rel") == "IN":
                 containing.add(target)
         for source, _, data in g.in_edges(commune, data=True):
-            if data.get("rel") == "INCLUDES":
-                inside.add(source)
-    if _kind(scope, g.nodes[scope]) == _REGION:
+            if data.get("rel") == "INCLUDES" and source != scope:
+                groupings.add(source)
+    if kind == _REGION:
         inside |= {d for d, _, e in g.in_edges(scope, data=True) if e.get("rel") == "IN"}
     for departement in list(containing):
         containing |= {r for _, r, e in g.out_edges(departement, data=True) if e.get("rel") == "IN"}

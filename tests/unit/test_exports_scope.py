@@ -132,6 +132,22 @@ def test_a_contract_covering_a_wider_territory_keeps_its_link(france: Partnershi
     assert kinds_of(kept, "region") == set()
 
 
+def test_a_communes_epci_is_its_context(france: PartnershipGraph) -> None:
+    alone = scope_subgraph(france, AMBERIEU)
+    # nothing covers Ambérieu itself; the CTG covers its EPCI, so the EPCI stays linked
+    assert set(alone) >= {AMBERIEU, CTG, CA_BOURG}
+    assert alone.nodes[CA_BOURG]["in_scope"] is False
+    assert kinds_of(alone, "departement") == {AIN}  # the plan covers the Ain
+    # (this graph is not projected for Ambérieu: its CEJ covering Bourg is kept, and so is
+    # the commune it covers, outside the scope)
+    assert alone.nodes[BOURG]["in_scope"] is False
+
+    with_context = scope_subgraph(france, BOURG, context=True)
+    assert with_context.nodes[CA_BOURG]["in_scope"] is False
+    assert with_context.nodes[node_id("region", "84")]["in_scope"] is False
+    assert AMBERIEU not in with_context
+
+
 def test_in_scope_is_only_on_territories(france: PartnershipGraph) -> None:
     kept = scope_subgraph(france, AIN)
 
