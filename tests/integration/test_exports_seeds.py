@@ -97,6 +97,10 @@ def test_the_gexf_is_a_timeline_with_the_links_properties(
     covers = [d for u, _, d in g.edges(data=True) if u == CTG and d["rel"] == "COVERS"]
     assert covers
     assert all("certainty" in d for d in covers)
+    cej = [d for u, _, d in g.edges(data=True) if u == "contract:cej-saint-flour"
+           and d["rel"] == "COVERS"]  # fmt: skip
+    assert [d["certainty"] for d in cej] == ["inferred"]
+    assert "inferred" in cej[0]["reason"]
     # coverage means something for communes only; the code is text
     assert all("covered" not in d for _, d in g.nodes(data=True))
     assert g.nodes["commune:15187"]["code"] == "15187"
@@ -117,3 +121,18 @@ def test_the_csv_keeps_codes_as_text_and_coverage_on_communes_only(
     assert saint_flour[column["covered"]] == "true"
     assert by_id["partner:caf-15"][column["covered"]] == ""
     assert by_id["departement:15"][column["code"]] == "'15"
+
+
+def test_an_epcis_departement_and_region_come_with_context_only(
+    seeded: Neo4jConnection, tmp_path: Path
+) -> None:
+    [alone], _ = exported(seeded, tmp_path, "200066660", "graphml")
+    [wider], _ = exported(seeded, tmp_path, "200066660", "graphml", "--context")
+    g, h = nx.read_graphml(alone), nx.read_graphml(wider)
+
+    assert kinds(g)["commune"] == 53
+    assert not kinds(g)["departement"]
+    assert not kinds(g)["region"]
+    assert (kinds(h)["departement"], kinds(h)["region"]) == (1, 1)
+    assert h.nodes["departement:15"]["in_scope"] is False
+    assert h.nodes["epci:200066660"]["in_scope"] is True
