@@ -1,6 +1,8 @@
 """``ctg export``: the graph of a scope (territories, contracts, actions, themes,
-partners) as GEXF, GraphML or CSV for Gephi, optionally with each commune's coverage on
-a date as node attributes; ``ctg export curated``: the facts added through the API as a
+partners) as GEXF, GraphML or CSV for Gephi — only the scope and what links to it, its
+containing départements and régions with ``--context`` — with the contracts' periods and
+the links' properties, optionally with each commune's coverage on a date as node
+attributes; ``ctg export curated``: the facts added through the API as a
 dataset fragment (YAML), to move them into dataset files."""
 
 from __future__ import annotations
@@ -14,11 +16,13 @@ import typer
 
 import analyses
 from analyses.exports import EXPORT_FORMATS, export_graph
+from analyses.exports.scoped import scope_subgraph, with_facts
 from analyses.model import CNAF_MINIMUM
 from cli.analyses import ScopeOption, analysed, parse_date, scope_graph
 from domain.errors import InputError
 from graph.curated_reads import curated_rows
 from graph.driver import open_driver, resolve_connection
+from graph.export_reads import export_facts
 from loaders.curated_fragment import curated_fragment
 
 export_app = typer.Typer(
@@ -38,10 +42,19 @@ def export(
         str | None,
         typer.Option(help="Add each commune's coverage on this date as node attributes."),
     ] = None,
+    context: Annotated[
+        bool,
+        typer.Option(
+            "--context",
+            help="Also export the départements and régions containing the scope.",
+        ),
+    ] = False,
 ) -> None:
     """Export a scope's graph (territories, contracts, actions, themes, partners) for Gephi.
 
-    `ctg export curated` exports the facts added through the API instead.
+    Only the scope and what links to it are written (no other département or région);
+    --context adds the territories containing it. `ctg export curated` exports the facts
+    added through the API instead.
     """
     if ctx.invoked_subcommand is not None:
         return
@@ -64,10 +77,22 @@ def export(
                 "themes": ";".join(row.themes),
                 "missing_themes": ";".join(row.missing),
             }
-    written = export_graph(g, output, fmt, attributes)  # type: ignore[arg-type]
+    kept = analysed(scope_subgraph, g, node, context)
+    contracts = [str(data["key"]) for _, data in kept.nodes(data=True)
+                 if data.get("kind") == "contract"]  # fmt: skip
+    connection = resolve_connection()
+    with open_driver(connection) as driver:
+        with_facts(kept, export_facts(driver, connection.database, contracts))
+    written = export_graph(kept, output, fmt, attributes)  # type: ignore[arg-type]
     names = ", ".join(str(path) for path in written)
+    what = (
+        "the scope, what links to it and its context"
+        if context
+        else ("the scope and what links to it; --context adds the territories containing it")
+    )
     print(
-        f"Wrote {g.number_of_nodes()} nodes and {g.number_of_edges()} edges to {names}",
+        f"Wrote {kept.number_of_nodes()} nodes and {kept.number_of_edges()} edges ({what}) "
+        f"to {names}",
         file=sys.stderr,
     )
 

@@ -31,11 +31,13 @@ GEXF and GraphML declare one type per attribute, so values are normalised first:
   it: all bool → ``boolean``; all int → ``long``; ints and floats → ``double`` (ints
   written as floats); all str → ``string``; any other mix (say int and str, or bool and
   int) → ``string``, every value written as text (booleans as ``true``/``false``).
-* Extra attributes (``node_attributes``) are declared for every node with a default
-  where a node lacks one: ``false``, ``0`` or ``0.0`` by type. A string extra has no
-  declared default: an empty GEXF/GraphML default reads back as the text ``None`` in
-  networkx and is ignored by Gephi, so a node without it simply has no value (an empty
-  cell in CSV). Graph attributes get no default: a contract has no population.
+* No attribute has a declared default: a node without a value has none (an empty cell
+  in CSV), so the coverage of the communes (``covered``…) is not written as a made-up
+  ``false`` or ``0`` on partners, themes or contracts. Gephi shows such a value as empty.
+* Codes are text in every format: ``code``, ``departement``, ``region``, ``epci`` are
+  ``string`` attributes in GEXF and GraphML, and in CSV a text cell that Gephi's
+  spreadsheet import would guess to be a number gets a leading ``'`` (``'01001``) so that
+  the column stays text and keeps its leading zeros (:mod:`~analyses.exports.csv_tables`).
 * Names that Gephi or a format reads as something else, or that repeat another name
   but for case, get the suffix ``_value`` (``size`` → ``size_value``), the same in every
   format. On nodes: ``id``, ``label``, ``kind``, ``pid``, ``x``, ``y``, ``z``, ``xpos``,
@@ -44,6 +46,21 @@ GEXF and GraphML declare one type per attribute, so values are normalised first:
   ``weight``, ``edge weight``, ``edgelabel``, ``edgeid``, ``r``, ``g``, ``b``, ``d7``,
   ``timeset``, ``interval``, ``timestamp`` (any case). ``kind`` and ``label`` cannot be
   set through ``node_attributes``: they define the node.
+
+Time: contract periods
+----------------------
+GEXF is written in dynamic mode (``mode="dynamic"``, ``timeformat="date"``): a contract
+with dates, and each edge linking it (``COVERS``, ``SIGNED``, ``HAS_ACTION``), carries a
+spell from its ``start`` (the earliest day it can have started) to its ``end`` (the latest
+day it can have ended). An end that is open (``end_open``) or unknown (``end_known`` is
+``false``) is left out of the spell, never replaced by an invented day; a contract with no
+date has no spell. GraphML and CSV have no spells: there ``start`` and ``end`` are ISO
+date attributes (text, as neither format has a date type) beside ``start_latest``,
+``end_earliest``, ``*_precision``, ``end_open`` and ``end_known``; CSV adds a last
+``timeset`` column (``<[2017-01-01, Infinity]>``), the time interval of Gephi's
+spreadsheet import. Edges carry ``role``,
+``signed_on``, ``certainty``, ``reason``, ``sources`` and ``inferred_fields`` where the
+graph holds them (:func:`analyses.exports.scoped.with_facts`).
 
 Why not ``networkx.write_gexf`` / ``write_graphml``
 -------------------------------------------------
@@ -62,8 +79,10 @@ was and no partial file behind.
 
 The package
 -----------
-:mod:`~analyses.exports.table` turns the graph into what every format writes (the
-columns and rows above); :mod:`~analyses.exports.gexf`,
+:mod:`~analyses.exports.scoped` picks what an export of a scope holds and adds the
+contracts' dates and the links' properties; :mod:`~analyses.exports.table` turns the
+graph into what every format writes (the columns and rows above);
+:mod:`~analyses.exports.gexf`,
 :mod:`~analyses.exports.graphml` and :mod:`~analyses.exports.csv_tables` lay that table
 out; :mod:`~analyses.exports.files` checks the destination and writes atomically.
 """
@@ -106,8 +125,8 @@ def export_graph(
         sorted; edges ``Source``, ``Target``, ``Label`` (the ``rel``), ``Kind`` (the
         ``rel`` again, so parallel edges stay apart), ``Type`` (``Directed``; Gephi reads
         this column as the direction, not as a relationship type), ``Id``, then ``rel``
-        and the other edge attributes sorted. Gephi's import wizard guesses column types:
-        keep ``code`` as a string there, or codes lose their leading zero.
+        and the other edge attributes sorted. Text cells that Gephi's import would read
+        as numbers start with ``'`` so that codes keep their leading zeros.
     node_attributes : mapping of node id to mapping of name to value, optional
         Extra attributes per node; nodes not in ``g`` are ignored, so the coverage of a
         whole département can be passed with a scope's subgraph. A name also used by the
@@ -141,8 +160,8 @@ def export_graph(
     ...     print(paths[0].read_text(encoding="utf-8"))
     ['saint-flour-nodes.csv', 'saint-flour-edges.csv']
     Id,Label,kind,code,covered,epci,epci_type,population
-    commune:15187,Saint-Flour,commune,15187,true,200066660,,6500
-    epci:200066660,Saint-Flour Communauté,epci,200066660,false,,,0
+    commune:15187,Saint-Flour,commune,'15187,true,'200066660,,6500
+    epci:200066660,Saint-Flour Communauté,epci,'200066660,,,,0
     <BLANKLINE>
     """
     if fmt not in EXPORT_FORMATS:

@@ -19,6 +19,8 @@ from analyses.model import PartnershipGraph
 from domain.vocabulary import split_node_id
 
 Scalar = bool | int | float | str
+#: A period as GEXF writes it: its first and last day (ISO dates), either unknown (``None``).
+Spell = tuple[str | None, str | None]
 AttributeType = Literal["boolean", "long", "double", "string"]
 
 #: Node attribute names read specially by Gephi (GEXF, GraphML or spreadsheet import).
@@ -31,12 +33,6 @@ _RESERVED_EDGE_NAMES = frozenset(
     {"id", "label", "kind", "type", "source", "target", "weight", "edge weight"}
     | {"edgelabel", "edgeid", "r", "g", "b", "d7", "timeset", "interval", "timestamp"}
 )
-_DEFAULT_BY_TYPE: dict[AttributeType, Scalar | None] = {
-    "boolean": False,
-    "long": 0,
-    "double": 0.0,
-    "string": None,
-}
 _INT64 = 2**63
 
 
@@ -51,22 +47,25 @@ class Column:
 
 @dataclass(frozen=True)
 class Node:
-    """A node: its id, the label Gephi shows, its values by column name."""
+    """A node: its id, the label Gephi shows, its values by column name, its period."""
 
     id: str
     label: str
     values: dict[str, Scalar]
+    spell: Spell | None = None
 
 
 @dataclass(frozen=True)
 class Edge:
-    """An edge: its id in the export (``e0``…), its ends, its ``rel``, its values."""
+    """An edge: its id in the export (``e0``…), its ends, its ``rel``, its values, its
+    period (that of the contract it links)."""
 
     id: str
     source: str
     target: str
     rel: str
     values: dict[str, Scalar]
+    spell: Spell | None = None
 
 
 @dataclass(frozen=True)
@@ -83,8 +82,10 @@ def flatten(g: PartnershipGraph, extras: Mapping[str, Mapping[str, Any]]) -> Tab
     """The table of ``g`` with the extra node attributes ``extras`` (by node id)."""
     node_rows: list[dict[str, Scalar]] = []
     labels: list[str] = []
+    spells: dict[str, Spell | None] = {}
     for node in sorted(g.nodes, key=str):
         data = {**g.nodes[node], **extras.get(node, {})}
+        spells[str(node)] = _spell(data)
         label = data.pop("label", None)
         kind = data.pop("kind", None) or split_node_id(str(node))[0]
         labels.append(str(node) if label is None else str(label))
@@ -97,7 +98,7 @@ def flatten(g: PartnershipGraph, extras: Mapping[str, Mapping[str, Any]]) -> Tab
             extra_types[name].add(_type_of(value))
     node_columns, node_values = _typed_columns(node_rows, "kind", _RESERVED_NODE_NAMES, extra_types)
     nodes = [
-        Node(str(node), label, values)
+        Node(str(node), label, values, spells[str(node)])
         for node, label, values in zip(sorted(g.nodes, key=str), labels, node_values, strict=True)
     ]
 
@@ -109,7 +110,14 @@ def flatten(g: PartnershipGraph, extras: Mapping[str, Mapping[str, Any]]) -> Tab
         edge_rows.append({**_scalars(data), "rel": str(data.get("rel") or "")})
     edge_columns, edge_values = _typed_columns(edge_rows, "rel", _RESERVED_EDGE_NAMES, {})
     edges = [
-        Edge(f"e{index}", source, target, str(values["rel"]), values)
+        Edge(
+            f"e{index}",
+            source,
+            target,
+            str(values["rel"]),
+            values,
+            spells.get(source) or spells.get(target),
+        )
         for index, ((source, target), values) in enumerate(zip(ends, edge_values, strict=True))
     ]
     return Table(node_columns, nodes, edge_columns, edges)
@@ -131,7 +139,8 @@ def _typed_columns(
     extra_types: Mapping[str, set[AttributeType]],
 ) -> tuple[list[Column], list[dict[str, Scalar]]]:
     """The columns of ``rows`` (``first``, then sorted) and each row's values under its
-    column's exported name and type; ``extra_types`` name the columns with a default."""
+    column's exported name and type; ``extra_types`` name columns declared even when no
+    row has a value."""
     types: dict[str, set[AttributeType]] = {name: set(t) for name, t in extra_types.items()}
     types.setdefault(first, set())
     for values in rows:
@@ -140,12 +149,9 @@ def _typed_columns(
     exported = _export_names(types, reserved, first)
     order = sorted(types, key=lambda name: (name != first, exported[name]))
     kinds = {name: _common_type(types[name] or {"string"}) for name in order}
-    columns = [
-        Column(exported[name], kinds[name], _DEFAULT_BY_TYPE[kinds[name]])
-        if name in extra_types
-        else Column(exported[name], kinds[name], None)
-        for name in order
-    ]
+    # no defaults: a node without a value (a partner has no coverage) has none, instead
+    # of a made-up false or 0
+    columns = [Column(exported[name], kinds[name], None) for name in order]
     typed = [
         {exported[name]: _as(values[name], kinds[name]) for name in order if name in values}
         for values in rows
@@ -172,10 +178,20 @@ def _scalar(value: object) -> Scalar | None:
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, set | frozenset):
-        return ";".join(sorted(str(item) for item in value if item is not None))
+        value = sorted(str(item) for item in value if item is not None)
     if isinstance(value, list | tuple):
-        return ";".join(str(item) for item in value if item is not None)
+        items = [str(item) for item in value if item is not None]
+        return ";".join(items) if items else None  # an empty list is no value
     return str(value)
+
+
+def _spell(data: Mapping[str, Any]) -> Spell | None:
+    """The period of a node with dates (a contract): from its ``start`` to its ``end``
+    (the wide bounds), an open or unknown end left out rather than invented."""
+    start, end = data.get("start"), data.get("end")
+    first = start.isoformat() if isinstance(start, datetime.date) else None
+    last = end.isoformat() if isinstance(end, datetime.date) else None
+    return None if first is None and last is None else (first, last)
 
 
 def _type_of(value: Scalar) -> AttributeType:

@@ -184,10 +184,9 @@ def test_gexf_carries_coverage_dates_and_accents_typed(g: PartnershipGraph, tmp_
     assert back.nodes[NEUVEGLISE]["share_population"] == 1.0
     assert isinstance(back.nodes[NEUVEGLISE]["share_population"], float)
     assert back.nodes[VEDRINES]["covered"] is False
-    assert "covered" not in back.nodes[CTG]  # no value, but a declared default:
-    assert back.graph["node_default"] == {"covered": False, "share_population": 0.0}
-    assert back.nodes[CTG]["start"] == "2017-01-01"
-    assert back.nodes[CTG]["end"] == "2021-12-31"
+    assert "covered" not in back.nodes[CTG]  # coverage means nothing for a contract
+    assert back.graph["node_default"] == {}  # and no made-up default stands in for it
+    assert back.nodes[CTG]["spells"] == [("2017-01-01", "2021-12-31")]
     assert back.nodes[CTG]["signed_on"] == "2017-03-15"
     assert "start" not in back.nodes[CEJ]  # None is left out
     assert back.nodes[node_id("action", "fa-1")]["number"] == 1
@@ -223,8 +222,10 @@ def test_graphml_reads_back_with_keys_declared_and_typed(
     declared = {(k.get("for"), k.get("attr.name")): k for k in keys}
     assert declared[("node", "kind")].get("attr.type") == "string"
     assert declared[("node", "covered")].get("attr.type") == "boolean"
-    assert declared[("node", "covered")].findtext(f"{GRAPHML}default") == "false"
-    assert declared[("node", "share_population")].findtext(f"{GRAPHML}default") == "0.0"
+    # no default: a partner or a theme has no coverage, not a coverage of false or 0
+    assert declared[("node", "covered")].find(f"{GRAPHML}default") is None
+    assert declared[("node", "share_population")].find(f"{GRAPHML}default") is None
+    assert "covered" not in back.nodes[CAF]
     assert declared[("node", "population")].get("attr.type") == "long"
     assert declared[("edge", "rel")].get("attr.type") == "string"
     ids = [k.get("id") for k in keys]
@@ -271,9 +272,10 @@ def test_csv_cells_carry_coverage_dates_and_accents(g: PartnershipGraph, tmp_pat
     assert by_id[SAINT_FLOUR]["population"] == "6500"
     assert by_id[NEUVEGLISE]["Label"] == "Neuvéglise-sur-Truyère"
     assert by_id[NEUVEGLISE]["share_population"] == "1.0"
-    assert by_id[VEDRINES]["share_population"] == "0.0"  # the declared default
-    assert by_id[CTG]["covered"] == "false"
-    assert by_id[CTG]["contracts"] == ""  # a string extra has no default
+    assert by_id[VEDRINES]["share_population"] == ""  # no value, no made-up 0
+    assert by_id[CTG]["covered"] == ""  # coverage means nothing for a contract
+    assert by_id[CAF]["covered"] == ""
+    assert by_id[CTG]["contracts"] == ""
     assert (by_id[CTG]["start"], by_id[CTG]["end"]) == ("2017-01-01", "2021-12-31")
     assert by_id[CEJ]["start"] == ""
     assert by_id[CTG]["population"] == ""
