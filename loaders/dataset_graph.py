@@ -393,6 +393,9 @@ class _Builder:
             "Action", key, action, title=action.title, name=action.title, number=action.number
         )
         within = (axis, contract) if axis is not None else (contract,)
+        # a fiche of another contract that this one englobes: both list it, the owner's
+        # link is the plain one and the englobing contract's is marked
+        englobed = {"englobed": True} if action.owner else {}
         self.edge(
             "HAS_ACTION",
             "Contract",
@@ -400,7 +403,11 @@ class _Builder:
             "Action",
             key,
             self._link(action, *within, notes=False),
+            **englobed,
         )
+        if action.owner:
+            owned = self._link(action, *within, field="owner")
+            self.edge("HAS_ACTION", "Contract", action.owner, "Action", key, owned)
         themes = self._link(action, *within, field="themes")
         for theme in action.themes:
             self.edge("ADDRESSES", "Action", key, "Theme", theme, themes)

@@ -56,6 +56,15 @@ class Provenance:
         return [Source.from_row(row) for row in rows if row is not None]
 
 
+def link_provenance(edge: object) -> Provenance | None:
+    """The provenance of the relationship a list item was reached through (``edge``, the
+    relationship's properties with its type as ``relation``); ``None`` when the item was
+    not reached through one relationship (top-level lists, counted or grouped edges)."""
+    if isinstance(edge, dict) and "relation" in edge:
+        return Provenance.from_row(edge)
+    return None
+
+
 # -- sources -----------------------------------------------------------------------------
 @listed(edge="A source in a list.", node="The source.", page="A page of sources.")
 @register("Source")
