@@ -239,10 +239,22 @@ async def first_linked(
     info: Info, list_query: ListQuery, parent: str, where: ListFilter = EVERY
 ) -> Row | None:
     """The node at the end of a to-one link (e.g. an action's contract), or ``None``."""
+    link = await first_link(info, list_query, parent, where)
+    return link[0] if link is not None else None
+
+
+async def first_link(
+    info: Info, list_query: ListQuery, parent: str, where: ListFilter = EVERY
+) -> tuple[Row, Row] | None:
+    """The node at the end of a to-one link and the link's properties (its ``edge``), or
+    ``None``; read once per request with :func:`first_linked` (same loader key)."""
     page = await info.context.lists.page(
         list_query, parent, _BY_UID, window(_BY_UID.name, first=1), where, False
     )
-    return dict(page.items[0]["node"]) if page.items else None
+    if not page.items:
+        return None
+    item = page.items[0]
+    return dict(item["node"]), dict(item.get("edge") or {})
 
 
 _BY_UID = Sort("ID", "''")

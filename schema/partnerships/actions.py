@@ -11,7 +11,7 @@ from graph.list_reads import NAME, ListFilter
 from graph.reader import Row
 from schema.common import After, Before, First, Last, theme_codes
 from schema.context import Info
-from schema.partnerships.provenance import Provenance
+from schema.partnerships.provenance import Provenance, to_one_provenance
 from schema.registry import register
 from schema.relay import (
     Connection,
@@ -154,6 +154,15 @@ class Action(Node):
             info, reads.ACTION_PARTNERS, self.key, ListFilter(relation="LEADS")
         )
         return Partner.from_row(row) if row else None
+
+    @strawberry.field(
+        description="Where the link to its lead is recorded from and how sure it is (null "
+        "without a lead)."
+    )
+    async def lead_provenance(self, info: Info) -> Provenance | None:
+        return await to_one_provenance(
+            info, reads.ACTION_PARTNERS, self.key, ListFilter(relation="LEADS")
+        )
 
     @strawberry.field(description="Partners funding it.")
     async def funders(

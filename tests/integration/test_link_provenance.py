@@ -52,9 +52,9 @@ def test_the_13_cej_successions_come_back_inferred_with_their_reason(
 ) -> None:
     data = ask(
         seeded,
-        "{ nord: contract(key: \"ctg-creusot-montceau-nord\") { succeeds(first: 50) "
+        '{ nord: contract(key: "ctg-creusot-montceau-nord") { succeeds(first: 50) '
         f"{{ edges {{ node {{ key }} {PROVENANCE} }} }} }}"
-        " sud: contract(key: \"ctg-creusot-montceau-sud\") { succeeds(first: 50) "
+        ' sud: contract(key: "ctg-creusot-montceau-sud") { succeeds(first: 50) '
         f"{{ edges {{ node {{ key }} {PROVENANCE} }} }} }} }}",
     )
     successions = edges(data["nord"]["succeeds"]) + edges(data["sud"]["succeeds"])
@@ -76,7 +76,7 @@ def test_the_13_cej_successions_come_back_inferred_with_their_reason(
 def test_a_stated_link_comes_back_stated_from_its_article(seeded: Neo4jConnection) -> None:
     data = ask(
         seeded,
-        "{ contract(key: \"ctg-saint-flour-2017\") {"
+        '{ contract(key: "ctg-saint-flour-2017") {'
         f" declines(first: 10) {{ edges {{ node {{ key }} {PROVENANCE} }} }}"
         f" bodies {{ edges {{ node {{ key }} {PROVENANCE} }} }}"
         f" territories {{ edges {{ node {{ code }} {PROVENANCE} }} }} }} }}",
@@ -100,9 +100,9 @@ def test_a_lead_link_says_its_own_certainty_not_the_contracts_notes(
 ) -> None:
     data = ask(
         seeded,
-        "{ contract(key: \"plui-h-creusot-montceau\") { provenance { inferredFields }"
+        '{ contract(key: "plui-h-creusot-montceau") { provenance { inferredFields }'
         f" leads {{ edges {{ node {{ key }} {PROVENANCE} }} }} }}"
-        " ctg: contract(key: \"ctg-creusot-montceau-nord\") {"
+        ' ctg: contract(key: "ctg-creusot-montceau-nord") {'
         f" leads {{ edges {{ node {{ key }} {PROVENANCE} }} }} }} }}",
     )
     plui = data["contract"]
@@ -119,9 +119,9 @@ def test_a_lead_link_says_its_own_certainty_not_the_contracts_notes(
 def test_partner_leads_lists_the_contracts_it_carries(seeded: Neo4jConnection) -> None:
     data = ask(
         seeded,
-        "{ partner(key: \"cu-creusot-montceau\") { leads(first: 10) { totalCount"
+        '{ partner(key: "cu-creusot-montceau") { leads(first: 10) { totalCount'
         " edges { node { key } provenance { certainty } } } }"
-        " caf: partner(key: \"caf-15\") { leads { totalCount } } }",
+        ' caf: partner(key: "caf-15") { leads { totalCount } } }',
     )
     leads = data["partner"]["leads"]
     assert {e["node"]["key"]: e["provenance"]["certainty"] for e in leads["edges"]} == {
@@ -139,9 +139,9 @@ def test_the_fiches_the_ctg_englobes_are_the_cohesion_contracts_and_both_list_th
     fiche = global_id("Action", "ctg-saint-flour-2017-fa-2")
     data = ask(
         seeded,
-        "{ ccs: contract(key: \"ccs-saint-flour-2017\") { actions(first: 50) { totalCount"
+        '{ ccs: contract(key: "ccs-saint-flour-2017") { actions(first: 50) { totalCount'
         " edges { node { number } } } }"
-        " ctg: contract(key: \"ctg-saint-flour-2017\") { actions(first: 50) { totalCount } }"
+        ' ctg: contract(key: "ctg-saint-flour-2017") { actions(first: 50) { totalCount } }'
         f' fiche: node(id: "{fiche}") {{ ... on Action {{ title contract {{ key }}'
         " contracts { edges { node { key } owns provenance { certainty } } }"
         f" themes {{ edges {{ node {{ code }} {PROVENANCE} }} }} }} }} }}",
@@ -170,9 +170,9 @@ def test_the_parties_of_a_ctg_in_preparation_are_prospective_not_signatures(
 ) -> None:
     data = ask(
         seeded,
-        "{ contract(key: \"ctg-creusot-montceau-nord\") { signatories(first: 50) { edges {"
+        '{ contract(key: "ctg-creusot-montceau-nord") { signatories(first: 50) { edges {'
         " partner { key } prospective provenance { certainty reason } } } }"
-        " signed: contract(key: \"ctg-saint-flour-2017\") { signatories { edges {"
+        ' signed: contract(key: "ctg-saint-flour-2017") { signatories { edges {'
         " prospective provenance { certainty } } } } }",
     )
     parties = {e["partner"]["key"]: e for e in edges(data["contract"]["signatories"])}
@@ -195,9 +195,9 @@ def test_communes_the_article_never_names_are_inferred_from_the_reference(
 ) -> None:
     data = ask(
         seeded,
-        "{ charmoy: partner(key: \"commune-charmoy\") { provenance { certainty reason }"
+        '{ charmoy: partner(key: "commune-charmoy") { provenance { certainty reason }'
         " territories { edges { provenance { certainty } } } }"
-        " blanzy: partner(key: \"commune-blanzy\") { provenance { certainty }"
+        ' blanzy: partner(key: "commune-blanzy") { provenance { certainty }'
         " territories { edges { provenance { certainty } } } }"
         " partners(kinds: [COMMUNE], first: 100) { edges { node { key provenance {"
         " certainty } } } } }",
@@ -285,10 +285,14 @@ def test_funding_filters_and_totals_count_each_share_once(seeded: Neo4jConnectio
         87_640,
         "MORE_THAN",
     )
-    assert keys(data["y2016"]) == keys(data["cantal"]) == {
-        "caf-15-prestations-2016-territoire-saint-flour",
-        "caf-15-prestations-2016-cc-saint-flour",
-    }
+    assert (
+        keys(data["y2016"])
+        == keys(data["cantal"])
+        == {
+            "caf-15-prestations-2016-territoire-saint-flour",
+            "caf-15-prestations-2016-cc-saint-flour",
+        }
+    )
     assert data["y2016"]["total"]["amount"] == 626_000
     assert keys(data["cu71"]) == {"ingenierie-ctg-creusot-montceau"}
     assert data["partner"]["fundings"]["total"] == {"amount": 626_000, "qualifier": "MORE_THAN"}
@@ -312,3 +316,16 @@ def test_a_fundings_links_carry_their_provenance(seeded: Neo4jConnection) -> Non
     assert "pays its share to the CU is inferred" in payee["reason"]
     assert payee["inferredFields"] == []  # the amount's note stays on the funding
     assert links[("SHARE_OF", "ingenierie-ctg-creusot-montceau")]["certainty"] == "STATED"
+
+
+def test_a_to_one_link_says_how_sure_it_is(seeded: Neo4jConnection) -> None:
+    data = ask(
+        seeded,
+        '{ contract(key: "ctg-saint-flour-2017") { bodies { edges { node {'
+        " organisation { key } organisationProvenance { certainty reason } } } } } }",
+    )
+    (copil,) = edges(data["contract"]["bodies"])
+    assert copil["node"]["organisation"] == {"key": "cc-saint-flour"}
+    provenance = copil["node"]["organisationProvenance"]
+    assert provenance["certainty"] == "INFERRED"
+    assert "two commissions of Saint-Flour Communauté" in provenance["reason"]
