@@ -378,11 +378,15 @@ class _Builder:
         prospective = (
             f"the contract was in preparation{as_of}: a party expected to sign, not a signature"
         )
-        stated = provenance["certainty"] == Certainty.STATED.value
+        reason = provenance["reason"]
+        if provenance["certainty"] == Certainty.STATED.value or not reason:
+            reason = prospective
+        elif not reason.startswith(prospective):  # written back by a curated fragment
+            reason = f"{prospective}; {reason}"
         return {
             **provenance,
             "certainty": Certainty.INFERRED.value,
-            "reason": prospective if stated else f"{prospective}; {provenance['reason']}",
+            "reason": reason,
             "prospective": True,
         }
 
