@@ -66,6 +66,14 @@ class ListFilter:
     active_on: datetime.date | None = None
     #: Keys of partners that signed the contracts.
     signed_by: tuple[str, ...] | None = None
+    #: Keys of partners paying the fundings.
+    payers: tuple[str, ...] | None = None
+    #: Keys of partners receiving the fundings.
+    payees: tuple[str, ...] | None = None
+    #: Uid of the territory the fundings are on (or on a part of).
+    on_territory: str | None = None
+    #: A year the fundings concern.
+    year: int | None = None
 
     def params(self) -> dict[str, Any]:
         """The Cypher parameters of these conditions (every one, ``null`` when off)."""
@@ -81,6 +89,10 @@ class ListFilter:
             "statuses": _listed(self.statuses),
             "activeOn": self.active_on,
             "signedBy": _listed(self.signed_by),
+            "payers": _listed(self.payers),
+            "payees": _listed(self.payees),
+            "onTerritory": self.on_territory,
+            "year": self.year,
         }
 
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import LiteralString
 
 from domain.names import fold
-from graph.list_reads import ListFilter
+from graph.list_reads import ListFilter, ListQuery
 from graph.partnership_reads import (
     COMMUNES_OF_T,
     CONTRACT_FILTER_IN_KEYS,
@@ -154,3 +154,26 @@ async def contract_counts(
         "contractKeys": list(contract_keys) if contract_keys is not None else None,
     }
     return await reader.read(_COUNTS[by](CONTRACT_FILTER_IN_KEYS), params)
+
+
+def _funding_amounts(list_query: ListQuery) -> LiteralString:
+    return (
+        "WITH $parent AS k\nCALL (k) {\n"
+        + list_query.body
+        + "\n}\nWITH DISTINCT n, edge WHERE "
+        + list_query.filter
+        + """
+WITH DISTINCT n
+OPTIONAL MATCH (n)-[:SHARE_OF*1..]->(whole:Funding)
+RETURN n.key AS key, n.amount AS amount, n.amountQualifier AS qualifier,
+       collect(DISTINCT whole.key) AS shareOf"""
+    )
+
+
+async def funding_amounts(
+    reader: GraphReader, list_query: ListQuery, parent: str, where: ListFilter
+) -> list[Row]:
+    """Key, amount, amount qualifier and the fundings it is a share of (``shareOf``, its
+    whole chain) of every funding of the list ``list_query`` under ``parent`` meeting
+    ``where`` (the whole list, not a page), for :func:`domain.fundings.funding_total`."""
+    return await reader.read(_funding_amounts(list_query), {**where.params(), "parent": parent})

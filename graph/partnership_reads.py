@@ -94,6 +94,28 @@ TERRITORY_FILTER: LiteralString = """($territoryKinds IS NULL OR n.kind IN $terr
 #: Parameter: text.
 TEXT_FILTER: LiteralString = "($text IS NULL OR n.nameKey CONTAINS $text)"
 
+#: Parameters: text, payers, payees, onTerritory (a territory uid: fundings on it or on a
+#: territory inside it), year (its ``year``, else a year its period overlaps; an unknown end
+#: leaves the period open).
+FUNDING_FILTER: LiteralString = (
+    TEXT_FILTER
+    + """
+    AND ($payers IS NULL OR EXISTS {
+      MATCH (n)-[:PAID_BY]->(fp:Partner) WHERE fp.key IN $payers })
+    AND ($payees IS NULL OR EXISTS {
+      MATCH (n)-[:PAID_TO]->(fp:Partner) WHERE fp.key IN $payees })
+    AND ($year IS NULL OR n.year = $year
+      OR (n.year IS NULL AND n.start IS NOT NULL AND n.start.year <= $year
+          AND (n.end IS NULL OR $year <= n.end.year)))
+    AND ($onTerritory IS NULL OR EXISTS {
+        MATCH (n)-[:ON_TERRITORY]->()-[:MEMBER_OF|IN|PART_OF*0..3]->(ft)
+        WHERE ft.key = $onTerritory
+           OR (ft.kind = split($onTerritory, ':')[0] AND ft.code = split($onTerritory, ':')[1])
+      } OR EXISTS {
+        MATCH (n)-[:ON_TERRITORY]->(:Commune)<-[:INCLUDES]-(:SubTerritory {key: $onTerritory})
+      })"""
+)
+
 _EDGE: LiteralString = "r {.*, relation: type(r)}"
 
 
@@ -248,7 +270,7 @@ CONTRACT_BODIES = _linked(
 )
 
 CONTRACT_FUNDINGS = _linked(
-    "contract.fundings", "MATCH (n:Funding)-[r:CONCERNS]->(:Contract {key: k})", TEXT_FILTER
+    "contract.fundings", "MATCH (n:Funding)-[r:CONCERNS]->(:Contract {key: k})", FUNDING_FILTER
 )
 
 CONTRACT_KIND = _linked("contract.kind", "MATCH (:Contract {key: k})-[r:OF_KIND]->(n:ContractKind)")
@@ -260,8 +282,15 @@ AXIS_ACTIONS = _linked(
     "axis.actions", "MATCH (:Axis {key: k})-[r:HAS_ACTION]->(n:Action)", ACTION_FILTER
 )
 
+#: The contract owning the fiche (not one that only englobes it).
 ACTION_CONTRACT = _linked(
-    "action.contract", "MATCH (n:Contract)-[r:HAS_ACTION]->(:Action {key: k})"
+    "action.contract",
+    "MATCH (n:Contract)-[r:HAS_ACTION]->(:Action {key: k}) WHERE r.englobed IS NULL",
+)
+
+#: Every contract listing the fiche: its owner and those englobing it (``edge.englobed``).
+ACTION_CONTRACTS = _linked(
+    "action.contracts", "MATCH (n:Contract)-[r:HAS_ACTION]->(:Action {key: k})", CONTRACT_FILTER
 )
 
 ACTION_AXIS = _linked("action.axis", "MATCH (n:Axis)-[r:HAS_ACTION]->(:Action {key: k})")
@@ -303,6 +332,10 @@ PARTNER_CONTRACTS = _linked(
     "partner.contracts", "MATCH (:Partner {key: k})-[r:SIGNED]->(n:Contract)", CONTRACT_FILTER
 )
 
+PARTNER_LEADS = _linked(
+    "partner.leads", "MATCH (:Partner {key: k})-[r:LEADS]->(n:Contract)", CONTRACT_FILTER
+)
+
 PARTNER_TERRITORIES = _linked(
     "partner.territories",
     "MATCH (:Partner {key: k})-[r:GOVERNS|SERVES]->(n:Territory)",
@@ -322,7 +355,7 @@ PARTNER_FUNDINGS = _linked(
     "partner.fundings",
     "MATCH (n:Funding)-[r:PAID_BY|PAID_TO]->(:Partner {key: k}) "
     "WHERE $relation IS NULL OR type(r) = $relation",
-    TEXT_FILTER,
+    FUNDING_FILTER,
 )
 
 #: Bodies a partner, person or body sits on.
@@ -359,7 +392,7 @@ BODY_ORGANISATION = _linked(
     "body.organisation", "MATCH (:Body {key: k})-[r:BELONGS_TO]->(n:Partner)"
 )
 
-FUNDINGS = ListQuery("fundings", "MATCH (n:Funding) RETURN n, null AS edge", TEXT_FILTER)
+FUNDINGS = ListQuery("fundings", "MATCH (n:Funding) RETURN n, null AS edge", FUNDING_FILTER)
 
 #: Parameter: relation (PAID_BY, PAID_TO, SHARE_OF, ON_TERRITORY): the one linked node.
 FUNDING_LINK = _linked(
@@ -368,12 +401,17 @@ FUNDING_LINK = _linked(
     "WHERE type(r) = $relation",
 )
 
+FUNDING_LINKS = _linked(
+    "funding.links",
+    "MATCH (:Funding {key: k})-[r:PAID_BY|PAID_TO|SHARE_OF|ON_TERRITORY|CONCERNS]->(n)",
+)
+
 FUNDING_CONTRACTS = _linked(
     "funding.contracts", "MATCH (:Funding {key: k})-[r:CONCERNS]->(n:Contract)", CONTRACT_FILTER
 )
 
 FUNDING_SHARES = _linked(
-    "funding.shares", "MATCH (n:Funding)-[r:SHARE_OF]->(:Funding {key: k})", TEXT_FILTER
+    "funding.shares", "MATCH (n:Funding)-[r:SHARE_OF]->(:Funding {key: k})", FUNDING_FILTER
 )
 
 SOURCES = ListQuery(

@@ -209,6 +209,12 @@ class Action(_Fact):
     )
     lead: Slug | None = Field(default=None, description="Key of the lead partner.")
     funders: list[Slug] = Field(default_factory=list)
+    owner: Slug | None = Field(
+        default=None,
+        description="Key of the contract this fiche belongs to, when the contract it is "
+        "listed under only englobes it (« la CTG englobe dix fiches actions » of a contrat de "
+        "cohésion sociale): both contracts list it, and it says which one owns it.",
+    )
 
 
 class Axis(_Fact):

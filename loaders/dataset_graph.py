@@ -2,6 +2,14 @@
 (:class:`graph.partnership_store.DatasetGraph`): one node per partner, person,
 sub-territory, contract, axis, action, body, funding and source, and one edge per
 stated (or inferred) relation, each with its provenance. See docs/graph-model.md.
+
+A relationship's provenance is that of the fact stating it, with two rules so that
+"stated" means the source says it: a link written by one field of a fact (a contract's
+``leads``, a fiche's ``themes``, a funding's ``payee``…) is inferred when the author marked
+that field inferred, and never carries the notes on the fact's other fields; and a link
+is no surer than the facts it is written inside (the ``governs`` of an inferred partner is
+inferred). A signatory of a contract still in preparation is a prospective party, not a
+signature: its link is inferred and marked ``prospective`` (docs/decisions.md).
 """
 
 from __future__ import annotations
@@ -9,15 +17,23 @@ from __future__ import annotations
 from typing import Any
 
 from domain.names import fold
-from domain.vocabulary import RELATIONSHIP_TYPE, TERRITORY_LABEL, TerritoryKind
+from domain.vocabulary import (
+    RELATIONSHIP_TYPE,
+    TERRITORY_LABEL,
+    Certainty,
+    ContractStatus,
+    TerritoryKind,
+)
 from graph.partnership_store import DatasetGraph, EdgeRow, NodeRow
 from loaders.dataset_format import (
     Action,
+    Axis,
     Body,
     Contract,
     Funding,
     Partner,
     Person,
+    Signatory,
     Source,
     SubTerritory,
     TerritoryRef,
@@ -68,6 +84,24 @@ class _Builder:
             "inferredFields": [f"{k}: {v}" for k, v in sorted(fact.inferred_fields.items())],
         }
 
+    def _link(
+        self, fact: _Fact, *within: _Fact, field: str | None = None, notes: bool = True
+    ) -> dict[str, Any]:
+        """The provenance of a link: that of ``fact`` (with ``field``, of the link that
+        field of ``fact`` writes), made no surer than the facts it is nested ``within``.
+        ``notes=False``: the link only places ``fact`` (an axis in its contract), so the
+        notes on the fact's own fields stay on the fact."""
+        provenance = self._provenance(fact)
+        if not notes:
+            provenance["inferredFields"] = []
+        if field is not None:
+            # the fact's notes on its other fields say nothing of this link
+            provenance["inferredFields"] = []
+            if fact.certainty is Certainty.STATED and field in fact.inferred_fields:
+                provenance["certainty"] = Certainty.INFERRED.value
+                provenance["reason"] = fact.inferred_fields[field]
+        return weakest(provenance, *(self._provenance(outer) for outer in within))
+
     def node(self, label: str, key: str, fact: _Fact | None, **props: Any) -> None:
         provenance = self._provenance(fact) if fact is not None else {}
         source = provenance.pop("source", None)
@@ -85,14 +119,23 @@ class _Builder:
         start: str,
         end_label: str,
         end: str,
-        fact: _Fact | None,
+        fact: _Fact | dict[str, Any] | None,
         **props: Any,
     ) -> None:
-        provenance = self._provenance(fact) if fact is not None else {}
+        """One relationship; ``fact`` is the fact stating it, or its provenance already
+        worked out by :meth:`_link`."""
+        provenance = (
+            fact if isinstance(fact, dict) else self._provenance(fact) if fact is not None else {}
+        )
         self.edges.append(EdgeRow(rel, start_label, start, end_label, end, {**props, **provenance}))
 
     def territory_edge(
-        self, rel: str, start_label: str, start: str, ref: TerritoryRef, fact: _Fact
+        self,
+        rel: str,
+        start_label: str,
+        start: str,
+        ref: TerritoryRef,
+        fact: _Fact | dict[str, Any],
     ) -> None:
         self.edge(rel, start_label, start, TERRITORY_LABEL[ref.kind], ref.code, fact)
 
@@ -162,9 +205,9 @@ class _Builder:
             aliases=list(p.aliases),
         )
         for link in p.governs:
-            self.territory_edge("GOVERNS", "Partner", p.key, link.territory, link)
+            self.territory_edge("GOVERNS", "Partner", p.key, link.territory, self._link(link, p))
         for link in p.serves:
-            self.territory_edge("SERVES", "Partner", p.key, link.territory, link)
+            self.territory_edge("SERVES", "Partner", p.key, link.territory, self._link(link, p))
 
     def _person(self, person: Person) -> None:
         self.node("Person", person.key, person, name=person.name)
@@ -175,7 +218,7 @@ class _Builder:
                 person.key,
                 "Partner",
                 post.organisation,
-                post,
+                self._link(post, person),
                 title=post.title,
                 role=post.role,
                 asOf=post.as_of,
@@ -190,14 +233,17 @@ class _Builder:
             aliases=list(sub.aliases),
             kind=TerritoryKind.SUB_TERRITORY.value,
         )
-        self.territory_edge("PART_OF", _SUB_TERRITORY, sub.key, sub.part_of, sub)
+        part_of = self._link(sub, field="part_of")
+        self.territory_edge("PART_OF", _SUB_TERRITORY, sub.key, sub.part_of, part_of)
+        includes = self._link(sub, field="communes")
         for code in sub.communes:
-            self.edge("INCLUDES", _SUB_TERRITORY, sub.key, _COMMUNE, code, sub)
+            self.edge("INCLUDES", _SUB_TERRITORY, sub.key, _COMMUNE, code, includes)
 
     def _body(self, body: Body) -> None:
         self.node("Body", body.key, body, name=body.name, kind=body.kind, mission=body.mission)
         if body.organisation:
-            self.edge("BELONGS_TO", "Body", body.key, "Partner", body.organisation, body)
+            belongs = self._link(body, field="organisation")
+            self.edge("BELONGS_TO", "Body", body.key, "Partner", body.organisation, belongs)
         for m in body.members:
             label, key = (
                 ("Partner", m.partner)
@@ -206,9 +252,10 @@ class _Builder:
                 if m.person
                 else ("Body", m.body)
             )
-            self.edge("MEMBER_OF", label, str(key), "Body", body.key, m, role=m.role)
+            member = self._link(m, body)
+            self.edge("MEMBER_OF", label, str(key), "Body", body.key, member, role=m.role)
         for key in body.steers:
-            self.edge("STEERS", "Body", body.key, "Contract", key, body)
+            self.edge("STEERS", "Body", body.key, "Contract", key, self._link(body, field="steers"))
 
     def _funding(self, g: Funding) -> None:
         self.node(
@@ -228,15 +275,19 @@ class _Builder:
             purpose=g.purpose,
         )
         if g.payer:
-            self.edge("PAID_BY", "Funding", g.key, "Partner", g.payer, g)
+            self.edge("PAID_BY", "Funding", g.key, "Partner", g.payer, self._link(g, field="payer"))
         if g.payee:
-            self.edge("PAID_TO", "Funding", g.key, "Partner", g.payee, g)
+            self.edge("PAID_TO", "Funding", g.key, "Partner", g.payee, self._link(g, field="payee"))
         if g.share_of:
-            self.edge("SHARE_OF", "Funding", g.key, "Funding", g.share_of, g)
+            share_of = self._link(g, field="share_of")
+            self.edge("SHARE_OF", "Funding", g.key, "Funding", g.share_of, share_of)
         for key in g.contracts:
-            self.edge("CONCERNS", "Funding", g.key, "Contract", key, g)
+            self.edge(
+                "CONCERNS", "Funding", g.key, "Contract", key, self._link(g, field="contracts")
+            )
         if g.territory is not None:
-            self.territory_edge("ON_TERRITORY", "Funding", g.key, g.territory, g)
+            on = self._link(g, field="territory")
+            self.territory_edge("ON_TERRITORY", "Funding", g.key, g.territory, on)
 
     def _contract(self, k: Contract) -> None:
         self.node(
@@ -254,15 +305,16 @@ class _Builder:
             end=k.end,
             durationYears=k.duration_years,
         )
-        self.edge("OF_KIND", "Contract", k.key, "ContractKind", k.kind, k)
+        self.edge("OF_KIND", "Contract", k.key, "ContractKind", k.kind, self._link(k, field="kind"))
         for s in k.signatories:
+            signed = self._signatory(k, s)
             self.edge(
                 "SIGNED",
                 "Partner",
                 s.partner,
                 "Contract",
                 k.key,
-                s,
+                signed,
                 role=s.role,
                 signedOn=s.signed_on,
             )
@@ -273,13 +325,13 @@ class _Builder:
                     person,
                     "Contract",
                     k.key,
-                    s,
+                    signed,
                     role=s.role,
                     signedOn=s.signed_on,
                     onBehalfOf=s.partner,
                 )
         for link in k.covers:
-            self.territory_edge("COVERS", "Contract", k.key, link.territory, link)
+            self.territory_edge("COVERS", "Contract", k.key, link.territory, self._link(link, k))
         for relation in k.relations:
             self.edge(
                 RELATIONSHIP_TYPE[relation.type],
@@ -287,34 +339,100 @@ class _Builder:
                 k.key,
                 "Contract",
                 relation.target,
-                relation,
+                self._link(relation, k),
             )
         for key in k.leads:
-            self.edge("LEADS", "Partner", key, "Contract", k.key, k)
+            self.edge("LEADS", "Partner", key, "Contract", k.key, self._link(k, field="leads"))
         for key in k.funders:
-            self.edge("FUNDS", "Partner", key, "Contract", k.key, k)
+            self.edge("FUNDS", "Partner", key, "Contract", k.key, self._link(k, field="funders"))
         for i, axis in enumerate(k.axes):
             axis_key = f"{k.key}-axe-{axis.number}"
             self.node("Axis", axis_key, axis, title=axis.title, name=axis.title, number=axis.number)
-            self.edge("HAS_AXIS", "Contract", k.key, "Axis", axis_key, axis)
+            self.edge(
+                "HAS_AXIS", "Contract", k.key, "Axis", axis_key, self._link(axis, k, notes=False)
+            )
             for j, action in enumerate(axis.actions):
                 key = action_key(
                     k.key, action.key, action.number, ("contracts", 0, "axes", i, "actions", j)
                 )
-                self._action(k, key, action)
-                self.edge("HAS_ACTION", "Axis", axis_key, "Action", key, action)
+                self._action(k, key, action, axis)
+                self.edge(
+                    "HAS_ACTION",
+                    "Axis",
+                    axis_key,
+                    "Action",
+                    key,
+                    self._link(action, axis, k, notes=False),
+                )
         for j, action in enumerate(k.actions):
             key = action_key(k.key, action.key, action.number, ("contracts", 0, "actions", j))
             self._action(k, key, action)
 
-    def _action(self, contract: Contract, key: str, action: Action) -> None:
+    def _signatory(self, k: Contract, s: Signatory) -> dict[str, Any]:
+        """The provenance of a signature; for a contract still in preparation, of a
+        prospective party (inferred: the source names who is to sign, nobody signed yet)."""
+        provenance = self._link(s, k)
+        if k.status is not ContractStatus.IN_PREPARATION:
+            return provenance
+        as_of = f" on {k.status_as_of}" if k.status_as_of else ""
+        prospective = (
+            f"the contract was in preparation{as_of}: a party expected to sign, not a signature"
+        )
+        reason = provenance["reason"]
+        if provenance["certainty"] == Certainty.STATED.value or not reason:
+            reason = prospective
+        elif not reason.startswith(prospective):  # written back by a curated fragment
+            reason = f"{prospective}; {reason}"
+        return {
+            **provenance,
+            "certainty": Certainty.INFERRED.value,
+            "reason": reason,
+            "prospective": True,
+        }
+
+    def _action(
+        self, contract: Contract, key: str, action: Action, axis: Axis | None = None
+    ) -> None:
         self.node(
             "Action", key, action, title=action.title, name=action.title, number=action.number
         )
-        self.edge("HAS_ACTION", "Contract", contract.key, "Action", key, action)
+        within = (axis, contract) if axis is not None else (contract,)
+        # a fiche of another contract that this one englobes: both list it, the owner's
+        # link is the plain one and the englobing contract's is marked
+        englobed = {"englobed": True} if action.owner else {}
+        self.edge(
+            "HAS_ACTION",
+            "Contract",
+            contract.key,
+            "Action",
+            key,
+            self._link(action, *within, notes=False),
+            **englobed,
+        )
+        if action.owner:
+            owned = self._link(action, *within, field="owner")
+            self.edge("HAS_ACTION", "Contract", action.owner, "Action", key, owned)
+        themes = self._link(action, *within, field="themes")
         for theme in action.themes:
-            self.edge("ADDRESSES", "Action", key, "Theme", theme, action)
+            self.edge("ADDRESSES", "Action", key, "Theme", theme, themes)
         if action.lead:
-            self.edge("LEADS", "Partner", action.lead, "Action", key, action)
+            lead = self._link(action, *within, field="lead")
+            self.edge("LEADS", "Partner", action.lead, "Action", key, lead)
+        funds = self._link(action, *within, field="funders")
         for funder in action.funders:
-            self.edge("FUNDS", "Partner", funder, "Action", key, action)
+            self.edge("FUNDS", "Partner", funder, "Action", key, funds)
+
+
+def weakest(provenance: dict[str, Any], *outer: dict[str, Any]) -> dict[str, Any]:
+    """``provenance`` made no surer than any of the ``outer`` provenances: a stated link
+    inside an inferred fact is inferred, for the outer fact's reason.
+
+    >>> weakest({"certainty": "stated", "reason": None}, {"certainty": "inferred", "reason": "r"})
+    {'certainty': 'inferred', 'reason': 'r'}
+    """
+    if provenance["certainty"] != Certainty.STATED.value:
+        return provenance
+    for fact in outer:
+        if fact["certainty"] != Certainty.STATED.value:
+            return {**provenance, "certainty": fact["certainty"], "reason": fact["reason"]}
+    return provenance

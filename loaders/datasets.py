@@ -533,6 +533,12 @@ def _check_actions(refs: _References, c: Contract, base: DataPath) -> None:
     themes = refs.checker.vocabularies.themes
     for path, action in _actions_of(c, base):
         refs.key("partner", action.lead, (*path, "lead"))
+        refs.key("contract", action.owner, (*path, "owner"))
+        if action.owner == c.key:
+            refs.add(
+                (*path, "owner"),
+                "the owner is the contract the fiche is listed under; leave `owner` out",
+            )
         for k, key in enumerate(action.funders):
             refs.key("partner", key, (*path, "funders", k))
         for k, theme in enumerate(action.themes):

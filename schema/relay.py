@@ -14,7 +14,7 @@ import base64
 import binascii
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Generic, Protocol, TypeVar
 
 import strawberry
 from graphql import GraphQLObjectType, GraphQLSchema
@@ -26,6 +26,12 @@ from graph.list_reads import EVERY, ListFilter, ListQuery, Sort
 from graph.paging import Page, encode_cursor, window
 from graph.reader import Row
 from schema.context import Info
+
+if TYPE_CHECKING:
+    from schema.partnerships.provenance import Provenance
+
+# Lazy: the provenance module builds on this one (its sources are a connection).
+ProvenanceRef = Annotated["Provenance", strawberry.lazy("schema.partnerships.provenance")]
 
 T = TypeVar("T", bound=type)
 
@@ -111,11 +117,20 @@ class ConnectionOf(Generic[EdgeT]):
     total_count: int = strawberry.field(description=TOTAL_COUNT)
 
 
+#: Description of the provenance of the link an edge stands for.
+LINK_PROVENANCE = (
+    "Where the link to this item is recorded from and how sure it is (a contract's axis, a "
+    "fiche's theme, a body steering a contract…); null on lists that are not links, such "
+    "as the top-level ones."
+)
+
+
 # Named by strawberry after the item (`SourceEdge`); described by `listed`.
 @strawberry.type
 class Edge(Generic[NodeT]):
     cursor: str = strawberry.field(description="Cursor of this item.")
     node: NodeT
+    provenance: ProvenanceRef | None = strawberry.field(default=None, description=LINK_PROVENANCE)
 
 
 # Named by strawberry after the item (`SourceConnection`); described by `listed`.
@@ -207,10 +222,15 @@ async def connect(
 
 
 def node_edges(build: Callable[[Row], NodeT]) -> Callable[[str, Row], Edge[NodeT]]:
-    """The edge builder of a plain list: the item's node, built by ``build``."""
+    """The edge builder of a plain list: the item's node, built by ``build``, and the
+    provenance of the link it is reached through, if any."""
+    # imported here: the provenance module builds on this one
+    from schema.partnerships.provenance import link_provenance
 
     def edge(cursor: str, item: Row) -> Edge[NodeT]:
-        return Edge(cursor=cursor, node=build(item["node"]))
+        return Edge(
+            cursor=cursor, node=build(item["node"]), provenance=link_provenance(item.get("edge"))
+        )
 
     return edge
 
@@ -219,10 +239,22 @@ async def first_linked(
     info: Info, list_query: ListQuery, parent: str, where: ListFilter = EVERY
 ) -> Row | None:
     """The node at the end of a to-one link (e.g. an action's contract), or ``None``."""
+    link = await first_link(info, list_query, parent, where)
+    return link[0] if link is not None else None
+
+
+async def first_link(
+    info: Info, list_query: ListQuery, parent: str, where: ListFilter = EVERY
+) -> tuple[Row, Row] | None:
+    """The node at the end of a to-one link and the link's properties (its ``edge``), or
+    ``None``; read once per request with :func:`first_linked` (same loader key)."""
     page = await info.context.lists.page(
         list_query, parent, _BY_UID, window(_BY_UID.name, first=1), where, False
     )
-    return dict(page.items[0]["node"]) if page.items else None
+    if not page.items:
+        return None
+    item = page.items[0]
+    return dict(item["node"]), dict(item.get("edge") or {})
 
 
 _BY_UID = Sort("ID", "''")

@@ -11,10 +11,11 @@ from graph.list_reads import NAME, ListFilter
 from graph.reader import Row
 from schema.common import After, Before, First, Last, theme_codes
 from schema.context import Info
-from schema.partnerships.provenance import Provenance
+from schema.partnerships.provenance import Provenance, to_one_provenance
 from schema.registry import register
 from schema.relay import (
     Connection,
+    ConnectionOf,
     Node,
     connect,
     first_linked,
@@ -92,10 +93,36 @@ class Action(Node):
             provenance=Provenance.from_row(row),
         )
 
-    @strawberry.field(description="The contract of this action.")
+    @strawberry.field(
+        description="The contract this fiche action belongs to (its owner), even when it is "
+        "listed under another contract that englobes it (see `contracts`)."
+    )
     async def contract(self, info: Info) -> Contract | None:
         row = await first_linked(info, reads.ACTION_CONTRACT, self.key)
         return Contract.from_row(row) if row else None
+
+    @strawberry.field(
+        description="Every contract that includes this fiche action: its owner and the "
+        "contracts that englobe it (« la CTG englobe dix fiches actions » of a contrat de "
+        "cohésion sociale), each saying which it is."
+    )
+    async def contracts(
+        self, info: Info, first: First = None, after: After = None
+    ) -> ActionContractConnection:
+        return await connect(
+            info,
+            ActionContractConnection,
+            reads.ACTION_CONTRACTS,
+            self.key,
+            NAME,
+            lambda cursor, item: ActionContractEdge(
+                cursor=cursor,
+                node=Contract.from_row(item["node"]),
+                owns=not item["edge"].get("englobed"),
+                provenance=Provenance.from_row(item["edge"]),
+            ),
+            **page_args(first, after, None, None),
+        )
 
     @strawberry.field(description="The axis it belongs to, if any.")
     async def axis(self, info: Info) -> Axis | None:
@@ -128,6 +155,15 @@ class Action(Node):
         )
         return Partner.from_row(row) if row else None
 
+    @strawberry.field(
+        description="Where the link to its lead is recorded from and how sure it is (null "
+        "without a lead)."
+    )
+    async def lead_provenance(self, info: Info) -> Provenance | None:
+        return await to_one_provenance(
+            info, reads.ACTION_PARTNERS, self.key, ListFilter(relation="LEADS")
+        )
+
     @strawberry.field(description="Partners funding it.")
     async def funders(
         self, info: Info, first: First = None, after: After = None
@@ -142,6 +178,24 @@ class Action(Node):
             where=ListFilter(relation="FUNDS"),
             **page_args(first, after, None, None),
         )
+
+
+@strawberry.type(description="A contract that includes a fiche action.")
+class ActionContractEdge:
+    cursor: str = strawberry.field(description="Cursor of this item.")
+    node: Contract = strawberry.field(description="The contract.")
+    owns: bool = strawberry.field(
+        description="True for the contract the fiche belongs to; false for a contract that "
+        "englobes a fiche of another one."
+    )
+    provenance: Provenance = strawberry.field(
+        description="Where the link between the contract and the fiche is recorded from."
+    )
+
+
+@strawberry.type(description="A page of the contracts including a fiche action.")
+class ActionContractConnection(ConnectionOf[ActionContractEdge]):
+    pass
 
 
 # Imported last: these modules refer to each other (a contract lists its partners, a

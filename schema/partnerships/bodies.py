@@ -11,7 +11,7 @@ from graph.list_reads import NAME
 from graph.reader import Row
 from schema.common import After, Before, First, Last
 from schema.context import Info
-from schema.partnerships.provenance import Provenance
+from schema.partnerships.provenance import Provenance, to_one_provenance
 from schema.registry import node_from_row, register
 from schema.relay import ConnectionOf, Node, connect, first_linked, global_id, listed, page_args
 
@@ -41,6 +41,13 @@ class Body(Node):
     async def organisation(self, info: Info) -> Partner | None:
         row = await first_linked(info, reads.BODY_ORGANISATION, self.key)
         return Partner.from_row(row) if row else None
+
+    @strawberry.field(
+        description="Where the link to its organisation is recorded from and how sure it is "
+        "(null without an organisation)."
+    )
+    async def organisation_provenance(self, info: Info) -> Provenance | None:
+        return await to_one_provenance(info, reads.BODY_ORGANISATION, self.key)
 
     @strawberry.field(description="Members: partners, people or other bodies, with their role.")
     async def members(

@@ -26,10 +26,17 @@ from schema.common import (
     theme_codes,
 )
 from schema.context import Info
-from schema.partnerships.provenance import Provenance
+from schema.partnerships.funding_filter import FundingFilterArg, funding_conditions
+from schema.partnerships.provenance import Provenance, link_provenance
 from schema.registry import register
 from schema.relay import Connection, ConnectionOf, Node, connect, global_id, node_edges, page_args
 from schema.territories.types import Territory, territory_from_row
+
+#: Description of the ``prospective`` flag of a signature.
+PROSPECTIVE = (
+    "True when the contract was still in preparation: a party the source expects to sign, "
+    "not a signature (its provenance is then inferred, with the reason)."
+)
 
 
 @strawberry.type(description="A partner that signed a contract.")
@@ -40,6 +47,7 @@ class SignatoryEdge:
     signed_on: datetime.date | None = strawberry.field(description="When it signed.")
     people: list[Person] = strawberry.field(description="Who signed on its behalf.")
     provenance: Provenance = strawberry.field(description="Where the signature is recorded from.")
+    prospective: bool = strawberry.field(description=PROSPECTIVE)
 
     @strawberry.field(description="The signing partner (same as `partner`).")
     def node(self) -> Partner:
@@ -161,6 +169,7 @@ class Contract(Node):
                 signed_on=as_date(item["edge"].get("signedOn")),
                 people=[Person.from_row(p) for p in item["edge"].get("people") or []],
                 provenance=Provenance.from_row(item["edge"]),
+                prospective=bool(item["edge"].get("prospective")),
             ),
             **page_args(first, after, last, before),
         )
@@ -209,7 +218,10 @@ class Contract(Node):
             **page_args(first, after, last, before),
         )
 
-    @strawberry.field(description="Its fiches actions, by number, optionally on some themes.")
+    @strawberry.field(
+        description="Its fiches actions, by number, optionally on some themes: its own and "
+        "those of other contracts it englobes (each fiche's `contract` is its owner)."
+    )
     async def actions(
         self,
         info: Info,
@@ -274,18 +286,19 @@ class Contract(Node):
             **page_args(first, after, None, None),
         )
 
-    @strawberry.field(description="Fundings concerning it.")
+    @strawberry.field(
+        description="Fundings concerning it, optionally filtered; `total` sums them, each "
+        "share counted once."
+    )
     async def fundings(
-        self, info: Info, first: First = None, after: After = None
-    ) -> Connection[Funding]:
-        return await connect(
-            info,
-            Connection[Funding],
-            reads.CONTRACT_FUNDINGS,
-            self.key,
-            NAME,
-            node_edges(Funding.from_row),
-            **page_args(first, after, None, None),
+        self,
+        info: Info,
+        filter: FundingFilterArg = None,
+        first: First = None,
+        after: After = None,
+    ) -> FundingConnection:
+        return await funding_connection(
+            info, reads.CONTRACT_FUNDINGS, self.key, NAME, funding_conditions(filter), first, after
         )
 
 
@@ -295,6 +308,12 @@ class ContractEdge:
     node: Contract = strawberry.field(description="The contract.")
     matching_actions: int | None = strawberry.field(
         description="Under a theme: how many of its fiches actions address the theme."
+    )
+    provenance: Provenance | None = strawberry.field(
+        default=None,
+        description="Where the link to this contract is recorded from and how sure it is (a "
+        "succession, a declination, a body steering it, a funding concerning it, a partner "
+        "leading it); null on lists that are not links (top-level lists, a theme's contracts).",
     )
 
 
@@ -309,6 +328,7 @@ def contract_edge(cursor: str, item: Row) -> ContractEdge:
         cursor=cursor,
         node=Contract.from_row(item["node"]),
         matching_actions=edge.get("actions") if isinstance(edge, dict) else None,
+        provenance=link_provenance(edge),
     )
 
 
@@ -319,6 +339,7 @@ class SignedContractEdge:
     role: str | None = strawberry.field(description="Role of the signatory.")
     signed_on: datetime.date | None = strawberry.field(description="When it signed.")
     provenance: Provenance = strawberry.field(description="Where the signature is recorded from.")
+    prospective: bool = strawberry.field(description=PROSPECTIVE)
 
 
 @strawberry.type(description="A page of signed contracts.")
@@ -334,6 +355,7 @@ def signed_contract_edge(cursor: str, item: Row) -> SignedContractEdge:
         role=edge.get("role"),
         signed_on=as_date(edge.get("signedOn")),
         provenance=Provenance.from_row(edge),
+        prospective=bool(edge.get("prospective")),
     )
 
 
@@ -354,6 +376,9 @@ class CoveredTerritoryConnection(ConnectionOf[CoveredTerritoryEdge]):
 # is built, once every module is complete.
 from schema.partnerships.actions import Action, Axis  # noqa: E402
 from schema.partnerships.bodies import Body  # noqa: E402
-from schema.partnerships.fundings import Funding  # noqa: E402
+from schema.partnerships.fundings import (  # noqa: E402
+    FundingConnection,
+    funding_connection,
+)
 from schema.partnerships.partners import Partner, PartnerConnection, Person, partner_edge  # noqa: E402
 from schema.partnerships.vocabularies import ContractKind  # noqa: E402

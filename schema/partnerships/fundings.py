@@ -5,19 +5,26 @@ shares of a funding.
 from __future__ import annotations
 
 import datetime
+from dataclasses import replace
 from enum import Enum
+from functools import partial
+from typing import Any
 
 import strawberry
 
+from domain.fundings import FundingAmount, funding_total
+from graph import node_reads
 from graph import partnership_reads as reads
-from graph.list_reads import NAME, ListFilter
+from graph.list_reads import NAME, ListFilter, ListQuery, Sort
 from graph.reader import Row
-from schema.common import After, First, Qualifier, as_date
+from schema.common import After, Before, First, Last, Qualifier, as_date
 from schema.context import Info
+from schema.partnerships.funding_filter import FundingFilter, FundingFilterArg, funding_conditions
 from schema.partnerships.provenance import Provenance
 from schema.registry import register
 from schema.relay import (
-    Connection,
+    ConnectionOf,
+    Edge,
     Node,
     connect,
     first_linked,
@@ -96,6 +103,27 @@ class Funding(Node):
         row = await self._link(info, "ON_TERRITORY")
         return territory_from_row(row) if row else None
 
+    @strawberry.field(
+        description="Every link of this funding (payer, payee, the funding it is a share of, "
+        "its territory, its contracts) with the provenance of each."
+    )
+    async def links(self, info: Info) -> list[FundingLink]:
+        page = await connect(
+            info,
+            FundingLinkConnection,
+            reads.FUNDING_LINKS,
+            self.key,
+            NAME,
+            lambda cursor, item: FundingLink(
+                relation=FundingRelation(item["edge"]["relation"]),
+                key=item["node"].get("key") or item["node"].get("code") or "",
+                provenance=Provenance.from_row(item["edge"]),
+            ),
+            first=None,
+            after=None,
+        )
+        return page.edges
+
     @strawberry.field(description="Contracts it concerns.")
     async def contracts(
         self, info: Info, first: First = None, after: After = None
@@ -112,17 +140,143 @@ class Funding(Node):
 
     @strawberry.field(description="Fundings that are shares of this one.")
     async def shares(
-        self, info: Info, first: First = None, after: After = None
-    ) -> Connection[Funding]:
-        return await connect(
-            info,
-            Connection[Funding],
-            reads.FUNDING_SHARES,
-            self.key,
-            NAME,
-            node_edges(Funding.from_row),
-            **page_args(first, after, None, None),
+        self,
+        info: Info,
+        filter: FundingFilterArg = None,
+        first: First = None,
+        after: After = None,
+    ) -> FundingConnection:
+        return await funding_connection(
+            info, reads.FUNDING_SHARES, self.key, NAME, funding_conditions(filter), first, after
         )
+
+
+@strawberry.enum(description="How a funding is linked to a node.")
+class FundingRelation(Enum):
+    PAID_BY = strawberry.enum_value("PAID_BY", description="Its payer (a partner).")
+    PAID_TO = strawberry.enum_value("PAID_TO", description="Its payee (a partner).")
+    SHARE_OF = strawberry.enum_value("SHARE_OF", description="The funding it is a share of.")
+    ON_TERRITORY = strawberry.enum_value("ON_TERRITORY", description="The territory it is on.")
+    CONCERNS = strawberry.enum_value("CONCERNS", description="A contract it concerns.")
+
+
+@strawberry.type(description="One link of a funding, with its provenance.")
+class FundingLink:
+    relation: FundingRelation = strawberry.field(description="What the link says.")
+    key: str = strawberry.field(
+        description="Key of the linked node (a partner, funding or contract key, or a "
+        "territory code)."
+    )
+    provenance: Provenance = strawberry.field(description="Where the link is recorded from.")
+
+
+@strawberry.type(description="The links of a funding (internal page type).")
+class FundingLinkConnection(ConnectionOf[FundingLink]):
+    pass
+
+
+#: How a funding total is computed, for the field descriptions.
+TOTAL_RULE = (
+    "Each share is counted once: a funding that is a share of another one of this list "
+    "(`shareOf`, directly or through a chain of shares) is not added to it (listed in "
+    "`sharesLeftOut`); a share whose whole is not in the list is added."
+)
+
+
+@strawberry.type(description="The total amount of a list of fundings. " + TOTAL_RULE)
+class FundingTotal:
+    amount: float = strawberry.field(
+        description="Sum of the amounts counted, in EUR (the only currency of the format)."
+    )
+    qualifier: Qualifier = strawberry.field(
+        description="How exact the sum is: exact when every amount counted is; at most when "
+        "some are ceilings; more than when some are floors; about when one is approximate "
+        "or ceilings and floors are mixed."
+    )
+    counted: list[str] = strawberry.field(description="Keys of the fundings added.")
+    shares_left_out: list[str] = strawberry.field(
+        description="Keys of the shares not added because the funding they are part of is."
+    )
+    without_amount: list[str] = strawberry.field(
+        description="Keys of the fundings of the list with no amount."
+    )
+
+
+@strawberry.type(description="A page of fundings.")
+class FundingConnection(ConnectionOf[Edge[Funding]]):
+    list_query: strawberry.Private[ListQuery]
+    parent: strawberry.Private[str]
+    where: strawberry.Private[ListFilter]
+
+    @strawberry.field(
+        description="Total amount of the whole list with these filters (every page). " + TOTAL_RULE
+    )
+    async def total(self, info: Info) -> FundingTotal:
+        rows = await node_reads.funding_amounts(
+            info.context.reader, self.list_query, self.parent, self.where
+        )
+        total = funding_total(
+            FundingAmount(
+                key=row["key"],
+                amount=row["amount"],
+                qualifier=Qualifier(row["qualifier"] or Qualifier.EXACTLY.value),
+                share_of=tuple(row["shareOf"]),
+            )
+            for row in rows
+        )
+        return FundingTotal(
+            amount=total.amount,
+            qualifier=total.qualifier,
+            counted=list(total.counted),
+            shares_left_out=list(total.shares_left_out),
+            without_amount=list(total.without_amount),
+        )
+
+
+async def funding_connection(
+    info: Info,
+    list_query: ListQuery,
+    parent: str,
+    sort: Sort,
+    where: ListFilter,
+    first: int | None,
+    after: str | None,
+    last: int | None = None,
+    before: str | None = None,
+) -> FundingConnection:
+    """One page of the fundings of ``list_query`` under ``parent``, whose ``total`` sums
+    the whole list."""
+    connection: Any = partial(FundingConnection, list_query=list_query, parent=parent, where=where)
+    result: FundingConnection = await connect(
+        info,
+        connection,
+        list_query,
+        parent,
+        sort,
+        node_edges(Funding.from_row),
+        where=where,
+        first=first,
+        after=after,
+        last=last,
+        before=before,
+    )
+    return result
+
+
+async def all_fundings(
+    info: Info,
+    filter: FundingFilter | None,
+    text_filter: str | None,
+    first: First,
+    after: After,
+    last: Last,
+    before: Before,
+) -> FundingConnection:
+    """The root list of fundings, largest amount first."""
+    where = replace(funding_conditions(filter), text=text_filter)
+    return await funding_connection(
+        info, reads.FUNDINGS, "*", reads.BY_AMOUNT_DESC, where, first, after, last, before
+    )
 
 
 # Imported last: these modules refer to each other (a contract lists its partners, a

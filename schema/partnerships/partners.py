@@ -6,6 +6,7 @@ people who hold posts in them.
 from __future__ import annotations
 
 import datetime
+from dataclasses import replace
 from enum import Enum
 from typing import Any
 
@@ -28,6 +29,7 @@ from schema.common import (
 )
 from schema.context import Info
 from schema.contract_filter import CONTRACT_SORTS, ContractFilter, ContractSort, contract_conditions
+from schema.partnerships.funding_filter import FundingFilterArg, funding_conditions
 from schema.partnerships.provenance import Provenance
 from schema.registry import register
 from schema.relay import (
@@ -112,6 +114,31 @@ class Partner(Node):
             self.key,
             CONTRACT_SORTS[sort],
             signed_contract_edge,
+            where=contract_conditions(filter),
+            **page_args(first, after, last, before),
+        )
+
+    @strawberry.field(
+        description="Contracts the partner leads (carries, as chef de file), each with the "
+        "provenance of that link."
+    )
+    async def leads(
+        self,
+        info: Info,
+        filter: ContractFilter | None = None,
+        sort: ContractSort = ContractSort.NAME,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> ContractConnection:
+        return await connect(
+            info,
+            ContractConnection,
+            reads.PARTNER_LEADS,
+            self.key,
+            CONTRACT_SORTS[sort],
+            contract_edge,
             where=contract_conditions(filter),
             **page_args(first, after, last, before),
         )
@@ -212,25 +239,24 @@ class Partner(Node):
 
     bodies = _bodies("Governance bodies the partner sits on.")
 
-    @strawberry.field(description="Fundings the partner pays or receives.")
+    @strawberry.field(
+        description="Fundings the partner pays or receives, optionally filtered; `total` "
+        "sums the whole list, each share counted once (what a partner paid is its "
+        "payments with `direction: PAYS`)."
+    )
     async def fundings(
         self,
         info: Info,
         direction: FundingDirection | None = None,
+        filter: FundingFilterArg = None,
         first: First = None,
         after: After = None,
         last: Last = None,
         before: Before = None,
-    ) -> Connection[Funding]:
-        return await connect(
-            info,
-            Connection[Funding],
-            reads.PARTNER_FUNDINGS,
-            self.key,
-            NAME,
-            node_edges(Funding.from_row),
-            where=ListFilter(relation=direction.value if direction else None),
-            **page_args(first, after, last, before),
+    ) -> FundingConnection:
+        where = replace(funding_conditions(filter), relation=direction.value if direction else None)
+        return await funding_connection(
+            info, reads.PARTNER_FUNDINGS, self.key, NAME, where, first, after, last, before
         )
 
 
@@ -395,5 +421,14 @@ def post_edge(cursor: str, item: Row, person: Person, organisation: Partner) -> 
 # is built, once every module is complete.
 from schema.partnerships.actions import Action  # noqa: E402
 from schema.partnerships.bodies import MembershipConnection, membership_edge  # noqa: E402
-from schema.partnerships.contracts import SignedContractConnection, signed_contract_edge  # noqa: E402
-from schema.partnerships.fundings import Funding, FundingDirection  # noqa: E402
+from schema.partnerships.contracts import (  # noqa: E402
+    ContractConnection,
+    SignedContractConnection,
+    contract_edge,
+    signed_contract_edge,
+)
+from schema.partnerships.fundings import (  # noqa: E402
+    FundingConnection,
+    FundingDirection,
+    funding_connection,
+)

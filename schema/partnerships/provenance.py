@@ -10,7 +10,7 @@ import datetime
 import strawberry
 
 from graph import partnership_reads as reads
-from graph.list_reads import NAME, ListFilter
+from graph.list_reads import EVERY, NAME, ListFilter, ListQuery
 from graph.reader import Row
 from schema.common import (
     After,
@@ -25,7 +25,16 @@ from schema.common import (
 )
 from schema.context import Info
 from schema.registry import node_from_row, register
-from schema.relay import Connection, Node, connect, global_id, listed, node_edges, page_args
+from schema.relay import (
+    Connection,
+    Node,
+    connect,
+    first_link,
+    global_id,
+    listed,
+    node_edges,
+    page_args,
+)
 
 
 @strawberry.type(description="Where a fact comes from and how sure it is.")
@@ -54,6 +63,24 @@ class Provenance:
         loads = (info.context.nodes.load("Source", key) for key in self.source_keys)
         rows = await asyncio.gather(*loads)
         return [Source.from_row(row) for row in rows if row is not None]
+
+
+def link_provenance(edge: object) -> Provenance | None:
+    """The provenance of the relationship a list item was reached through (``edge``, the
+    relationship's properties with its type as ``relation``); ``None`` when the item was
+    not reached through one relationship (top-level lists, counted or grouped edges)."""
+    if isinstance(edge, dict) and "relation" in edge:
+        return Provenance.from_row(edge)
+    return None
+
+
+async def to_one_provenance(
+    info: Info, list_query: ListQuery, parent: str, where: ListFilter = EVERY
+) -> Provenance | None:
+    """The provenance of a to-one link (a fiche's lead, a body's organisation), or
+    ``None`` when there is no such link."""
+    link = await first_link(info, list_query, parent, where)
+    return link_provenance(link[1]) if link is not None else None
 
 
 # -- sources -----------------------------------------------------------------------------

@@ -34,7 +34,11 @@ from schema.contract_filter import CONTRACT_SORTS, ContractFilter, ContractSort,
 from schema.partnerships.actions import Action
 from schema.partnerships.bodies import Body
 from schema.partnerships.contracts import Contract, ContractConnection, contract_edge
-from schema.partnerships.fundings import Funding
+from schema.partnerships.funding_filter import FundingFilterArg
+from schema.partnerships.fundings import (
+    FundingConnection,
+    all_fundings,
+)
 from schema.partnerships.partners import (
     Partner,
     PartnerConnection,
@@ -409,13 +413,23 @@ class PartnershipQueries:
     bodies = _text_list(
         Connection[Body], reads.BODIES, NAME, Body.from_row, "Governance bodies, by name."
     )
-    fundings = _text_list(
-        Connection[Funding],
-        reads.FUNDINGS,
-        reads.BY_AMOUNT_DESC,
-        Funding.from_row,
-        "Funding facts, largest amount first.",
+
+    @strawberry.field(
+        description="Funding facts, largest amount first, optionally filtered by payer, "
+        "payee, territory and year; `total` sums the whole list, each share counted once."
     )
+    async def fundings(
+        self,
+        info: Info,
+        filter: FundingFilterArg = None,
+        text: Text = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> FundingConnection:
+        return await all_fundings(info, filter, folded_text(text), first, after, last, before)
+
     sources = _text_list(
         Connection[Source],
         reads.SOURCES,

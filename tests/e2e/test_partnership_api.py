@@ -193,8 +193,9 @@ def test_themes_covered_in_saone_et_loire_and_in_the_cantal(api: httpx.Client) -
     assert saone["byDepartement"] == [{"key": "71", "label": "Saône-et-Loire", "contracts": 17}]
     cantal = ask(api, THEMES_IN, code="15")["statistics"]
     themes = {t["key"]: (t["contracts"], t["actions"]) for t in cantal["byTheme"]}
-    assert themes["jeunesse"] == (1, 2)
-    assert themes["petite-enfance"] == (1, 1)
+    # the CTG's fiches are the cohesion contract's (it englobes them): both contracts count
+    assert themes["jeunesse"] == (2, 2)
+    assert themes["petite-enfance"] == (2, 1)
     assert themes["sante"] == (0, 0)
     assert cantal["byTheme"][0]["key"] == "jeunesse"  # most fiches first among equals
 
@@ -293,7 +294,10 @@ def test_contract_filters_combine(api: httpx.Client) -> None:
     }
     assert keys(api, filter={"activeOn": "2019-06-01"}, covering="15") == ["ctg-saint-flour-2017"]
     assert keys(api, filter={"activeOn": "2021-06-01"}) == []
-    assert keys(api, filter={"themes": ["mobilite"]}) == ["ctg-saint-flour-2017"]
+    assert keys(api, filter={"themes": ["mobilite"]}) == [
+        "ccs-saint-flour-2017",  # owns the fiche the CTG englobes
+        "ctg-saint-flour-2017",
+    ]
     assert keys(api, filter={"text": "BASSIN nord"}) == ["ctg-creusot-montceau-nord"]
     assert set(keys(api, filter={"signedBy": ["caf-15"]})) == {
         "ctg-saint-flour-2017",
