@@ -78,6 +78,8 @@ class SearchKind(Enum):
     ACTION = "Action"
     THEME = "Theme"
     BODY = "Body"
+    FRAMING_DOCUMENT = "FramingDocument"
+    STATEMENT = "Statement"
 
 
 @strawberry.type(description="A search result.")
@@ -426,9 +428,9 @@ class PartnershipQueries:
 
     @strawberry.field(
         description="Full-text search over the names, titles and aliases of territories, "
-        "partners, people, contracts, axes, actions, themes and bodies; accents and case "
-        "are ignored and the last word may be incomplete (`ecuis` finds Écuisses). Best "
-        "first."
+        "partners, people, contracts, axes, actions, themes, bodies and framing documents, "
+        "and over the text and quote of free statements; accents and case are ignored and "
+        "the last word may be incomplete (`ecuis` finds Écuisses). Best first."
     )
     async def search(
         self,
