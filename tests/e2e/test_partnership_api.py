@@ -132,14 +132,11 @@ def test_contracts_reaching_montceau_through_its_urban_community_and_basin(
     assert reach == {
         "cej-71-montceau-les-mines": ["DIRECT"],
         "ctg-creusot-montceau-sud": ["THROUGH_SUB_TERRITORY"],
-        "charte-engagement-ctg-creusot-montceau": ["THROUGH_EPCI"],
-        "plui-h-creusot-montceau": ["THROUGH_EPCI"],
-    }
+    }  # the partners' charter and the PLUi-H frame contracts: they cover no commune
     via = {
         e["node"]["key"]: e["via"][0]["territory"]["code"] for e in commune["contracts"]["edges"]
     }
     assert via["ctg-creusot-montceau-sud"] == "cucm-bassin-sud"
-    assert via["charte-engagement-ctg-creusot-montceau"] == "247100290"
     # the north basin's CTG does not reach a commune of the south basin
     assert "ctg-creusot-montceau-nord" not in reach
 
@@ -188,9 +185,9 @@ def test_themes_covered_in_saone_et_loire_and_in_the_cantal(api: httpx.Client) -
     # the seed's Saône-et-Loire contracts (13 CEJ, two CTGs in preparation) list no fiche
     assert all(t["actions"] == 0 for t in saone["byTheme"])
     assert {k["key"]: k["contracts"] for k in saone["byKind"]} == {
-        "cej": 13, "ctg": 2, "charte-engagement": 1, "plui-h": 1,
+        "cej": 13, "ctg": 2,
     }  # fmt: skip
-    assert saone["byDepartement"] == [{"key": "71", "label": "Saône-et-Loire", "contracts": 17}]
+    assert saone["byDepartement"] == [{"key": "71", "label": "Saône-et-Loire", "contracts": 15}]
     cantal = ask(api, THEMES_IN, code="15")["statistics"]
     themes = {t["key"]: (t["contracts"], t["actions"]) for t in cantal["byTheme"]}
     assert themes["jeunesse"] == (1, 2)
