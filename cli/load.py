@@ -21,6 +21,7 @@ from graph.driver import open_driver, resolve_connection
 from graph.load_journal import RecordedLoad
 from graph.partnership_store import LISTED, CuratedFacts, DatasetGraph, DatasetWriteSummary
 from graph.settings import Neo4jConnection
+from loaders.dataset_format import DatasetFile
 from loaders.datasets import DEFAULT_DATASETS, Dataset, TerritoryIndex, read_datasets
 from loaders.pipeline import (
     check_files_unchanged,
@@ -305,6 +306,18 @@ def validate(
         c = dataset.content
         console.print(
             f"{dataset.key}: valid ({len(c.contracts)} contracts, {len(c.partners)} partners, "
-            f"{len(c.people)} people, {len(c.bodies)} bodies, {len(c.fundings)} fundings) "
-            f"from {', '.join(map(str, dataset.files))}"
+            f"{len(c.people)} people, {len(c.bodies)} bodies, {len(c.fundings)} fundings"
+            + _fact_counts(c)
+            + f") from {', '.join(map(str, dataset.files))}"
         )
+
+
+def _fact_counts(content: DatasetFile) -> str:
+    """The counts of the sections that are not contracts, those the dataset has."""
+    counts = {
+        "competences": len(content.competences),
+        "framing documents": len(content.framing_documents),
+        "instruments": len(content.instruments),
+        "statements": len(content.statements),
+    }
+    return "".join(f", {n} {name}" for name, n in counts.items() if n)

@@ -20,9 +20,12 @@ OWNED_LABELS: tuple[LiteralString, ...] = (
     "Action",
     "Body",
     "Funding",
+    "CompetenceHolding",
+    "FramingDocument",
+    "Statement",
 )
 #: Shared labels a dataset may point to: vocabularies (by ``key``), territories (by ``code``).
-SHARED_LABELS: tuple[LiteralString, ...] = ("Theme", "ContractKind")
+SHARED_LABELS: tuple[LiteralString, ...] = ("Theme", "ContractKind", "Competence")
 TERRITORY_LABELS: tuple[LiteralString, ...] = tuple(TERRITORY_LABEL[k] for k in OFFICIAL_KINDS)
 EDGE_TYPES: tuple[LiteralString, ...] = (
     "SOURCED_FROM",
@@ -48,6 +51,13 @@ EDGE_TYPES: tuple[LiteralString, ...] = (
     "CONCERNS",
     "ON_TERRITORY",
     "OF_KIND",
+    "CONTRIBUTES_TO",
+    "HELD_BY",
+    "OF_COMPETENCE",
+    "PARTY_TO",
+    "FRAMES",
+    "CREATED",
+    "ABOUT",
 )
 ALL_LABELS: tuple[LiteralString, ...] = (*OWNED_LABELS, *SHARED_LABELS, *TERRITORY_LABELS)
 #: The ``dataset`` of every fact written through the API (see graph.curation_store).

@@ -34,11 +34,19 @@ SLUG_KEYED_LABELS: tuple[LiteralString, ...] = (
     "ReferenceData",
     "Dataset",
     "ContractKind",
+    "Competence",
+    "CompetenceHolding",
+    "FramingDocument",
+    "Statement",
 )
 
-#: The full-text index over display names, titles and aliases. ``standard-folding``
-#: folds accents and case, so "ecuisses" finds "Écuisses".
-NAME_INDEX = "name_search"
+#: The full-text index over display names, titles and aliases, and the words of free
+#: statements and their quotes. ``standard-folding`` folds accents and case, so
+#: "ecuisses" finds "Écuisses". Its name carries a version: an index's definition cannot
+#: change, so a new one replaces the one named before (dropped below).
+NAME_INDEX = "name_search_2"
+#: The index NAME_INDEX replaces (no statements, no framing documents).
+_OLD_NAME_INDEXES: tuple[LiteralString, ...] = ("name_search",)
 
 _STATEMENTS: tuple[LiteralString, ...] = (
     *(
@@ -62,9 +70,10 @@ _STATEMENTS: tuple[LiteralString, ...] = (
     "CREATE INDEX commune_departement IF NOT EXISTS FOR (n:Commune) ON (n.departement)",
     # "active on a date" filters
     "CREATE INDEX contract_period IF NOT EXISTS FOR (n:Contract) ON (n.start, n.end)",
+    *("DROP INDEX " + name + " IF EXISTS" for name in _OLD_NAME_INDEXES),
     "CREATE FULLTEXT INDEX " + NAME_INDEX + " IF NOT EXISTS "
-    "FOR (n:Territory|Partner|Person|Contract|Action|Axis|Theme|Body) "
-    "ON EACH [n.name, n.title, n.aliases] "
+    "FOR (n:Territory|Partner|Person|Contract|Action|Axis|Theme|Body|FramingDocument|Statement) "
+    "ON EACH [n.name, n.title, n.aliases, n.text, n.quote] "
     "OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-folding'}}",
 )
 

@@ -31,6 +31,12 @@ _BY_KEY: dict[str, LiteralString] = {
     "Funding": "UNWIND $keys AS k MATCH (n:Funding {key: k}) RETURN k AS key, " + _NODE,
     "Body": "UNWIND $keys AS k MATCH (n:Body {key: k}) RETURN k AS key, " + _NODE,
     "Source": "UNWIND $keys AS k MATCH (n:Source {key: k}) RETURN k AS key, " + _NODE,
+    "Competence": "UNWIND $keys AS k MATCH (n:Competence {key: k}) RETURN k AS key, " + _NODE,
+    "CompetenceHolding": "UNWIND $keys AS k MATCH (n:CompetenceHolding {key: k}) "
+    "RETURN k AS key, " + _NODE,
+    "FramingDocument": "UNWIND $keys AS k MATCH (n:FramingDocument {key: k}) "
+    "RETURN k AS key, " + _NODE,
+    "Statement": "UNWIND $keys AS k MATCH (n:Statement {key: k}) RETURN k AS key, " + _NODE,
     "SubTerritory": "UNWIND $keys AS k MATCH (n:SubTerritory {key: k}) RETURN k AS key, " + _NODE,
     "Commune": "UNWIND $keys AS k MATCH (n:Commune {code: k}) RETURN k AS key, " + _NODE,
     "EPCI": "UNWIND $keys AS k MATCH (n:EPCI {code: k}) RETURN k AS key, " + _NODE,
@@ -49,7 +55,7 @@ async def nodes_by_key(reader: GraphReader, label: str, keys: Sequence[str]) -> 
 
 
 _SEARCH: LiteralString = """
-CALL db.index.fulltext.queryNodes('name_search', $lucene, {limit: $scan})
+CALL db.index.fulltext.queryNodes('name_search_2', $lucene, {limit: $scan})
 YIELD node AS n, score
 WHERE $labels IS NULL OR any(label IN labels(n) WHERE label IN $labels)
 RETURN n {.*, labels: labels(n)} AS node, score
@@ -74,7 +80,8 @@ def lucene_query(text: str) -> str | None:
 async def search(
     reader: GraphReader, text: str, labels: Sequence[str] | None, limit: int
 ) -> list[tuple[Row, float]]:
-    """Nodes whose name, title or aliases match ``text``, best first, with their score."""
+    """Nodes whose name, title or aliases (a statement: its text or quote) match ``text``,
+    best first, with their score."""
     lucene = lucene_query(text)
     if lucene is None:
         return []

@@ -3,9 +3,11 @@
 A dataset is one YAML file (or several merged, see :mod:`loaders.datasets`) describing
 partners, people and their posts, sub-territories, contracts with their signatories,
 covered territories, relations, axes and fiches actions, governance bodies, funding
-facts and the sources they come from. docs/dataset-format.md explains every field with
-a worked example; docs/dataset.schema.json is generated from these models
-(``ctg validate --print-schema``).
+facts and the sources they come from; and the facts that are not contracts: who holds a
+competence on a territory, the charters and plans that frame contracts, who created a
+kind of contract, and free statements about any node. docs/dataset-format.md explains
+every field with a worked example; docs/dataset.schema.json is generated from these
+models (``ctg validate --print-schema``).
 
 Every *fact* may say where it comes from (``source``, default: the dataset's
 ``default_source``) and how sure it is (``certainty: stated`` by the source, the
@@ -200,6 +202,26 @@ class Relation(_Fact):
     target: Slug = Field(description="Key of the other contract (in any loaded dataset).")
 
 
+class ThemeLink(_Fact):
+    """A theme the source states for a contract or an axis as a whole, with no fiche
+    action to carry it (a fiche's themes stay on the fiche)."""
+
+    theme: Annotated[str, Field(min_length=1, max_length=60)] = Field(
+        description="A theme code (data/vocabularies/themes.yaml)."
+    )
+
+
+class Contributor(_Fact):
+    """A partner with a role on a contract that it does not sign: a consultancy hired to
+    draw it up, a bureau d'études, an associated partner."""
+
+    partner: Slug = Field(description="Key of the partner (e.g. a `consultancy`).")
+    role: Text = Field(
+        description="Its role as the source words it, e.g. « cabinet conseil retenu pour "
+        "l'élaboration des CTG »."
+    )
+
+
 class Action(_Fact):
     key: Slug | None = Field(default=None, description="Default: <contract>-fa-<number>.")
     number: int | None = Field(default=None, ge=0, description="Fiche action number.")
@@ -221,6 +243,10 @@ class Axis(_Fact):
     number: int = Field(ge=0)
     title: Text
     actions: list[Action] = Field(default_factory=list)
+    themes: list[ThemeLink] = Field(
+        default_factory=list,
+        description="Themes stated for the axis as a whole (not through its fiches actions).",
+    )
 
 
 class Contract(_Fact):
@@ -247,6 +273,23 @@ class Contract(_Fact):
     )
     leads: list[Slug] = Field(default_factory=list, description="Partners leading it.")
     funders: list[Slug] = Field(default_factory=list, description="Partners funding it.")
+    number: Text | None = Field(
+        default=None,
+        description="Its number as the source writes it, e.g. « CEJ n° 2015-071 ».",
+    )
+    notes: Text | None = Field(
+        default=None,
+        description="The dataset author's notes on the contract (what the format cannot say "
+        "otherwise); not a fact of the source: use `statements` for those.",
+    )
+    themes: list[ThemeLink] = Field(
+        default_factory=list,
+        description="Themes stated for the contract as a whole, when no fiche action carries them.",
+    )
+    contributors: list[Contributor] = Field(
+        default_factory=list,
+        description="Partners with a role on the contract that do not sign it (a consultancy…).",
+    )
 
     @model_validator(mode="after")
     def _period(self) -> Contract:
@@ -301,6 +344,126 @@ class Funding(_Fact):
     contracts: list[Slug] = Field(default_factory=list, description="Contracts it relates to.")
 
 
+# -- facts that are not contracts --------------------------------------------------------
+# Period and date fields below use the same types as Contract.start/end/signed_on, so that
+# they change with them (fuzzy dates).
+
+
+class CompetenceHolding(_Fact):
+    """Who holds a competence on a territory, over a period: « les communes exercent seules
+    la compétence enfance – jeunesse » (holding is not contracting: the EPCI may lead the
+    contract all the same)."""
+
+    key: Slug | None = Field(
+        default=None, description="Default: <holder>-<competence>-<territory code>."
+    )
+    holder: Slug = Field(description="Key of the partner holding the competence.")
+    competence: Annotated[str, Field(min_length=1, max_length=60)] = Field(
+        description="A competence code (data/vocabularies/competences.yaml)."
+    )
+    territory: TerritoryRef = Field(description="The territory it holds the competence on.")
+    start: dt.date | None = Field(default=None, description="First day it holds it, if known.")
+    end: dt.date | None = Field(default=None, description="Last day (inclusive), if known.")
+    as_of: dt.date | None = Field(
+        default=None, description="Date the source shows the competence held."
+    )
+
+    @model_validator(mode="after")
+    def _period(self) -> CompetenceHolding:
+        if self.start and self.end and self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+
+class Framing(_Fact):
+    """A contract a framing document frames."""
+
+    contract: Slug = Field(description="Key of the contract (in any loaded dataset).")
+
+
+class FramingDocument(_Fact):
+    """A charter, plan or framework document that frames contracts without being one: a
+    partners' commitment charter, a PLUi-H valant SCoT, a projet de territoire."""
+
+    key: Slug
+    kind: Annotated[str, Field(min_length=1, max_length=60)] = Field(
+        description="A code of data/vocabularies/contract-kinds.yaml (`charte-engagement`, "
+        "`plui-h`…), the vocabulary of contractual instruments."
+    )
+    title: Text
+    aliases: list[Text] = Field(default_factory=list)
+    adopted_on: dt.date | None = Field(default=None, description="When it was adopted.")
+    parties: list[Signatory] = Field(
+        default_factory=list,
+        description="Partners that adopted or committed to it, with their role.",
+    )
+    covers: list[TerritoryLink] = Field(
+        default_factory=list, description="Territories it applies to."
+    )
+    frames: list[Framing] = Field(
+        default_factory=list, description="Contracts it frames (« conformément au PLUi-H »)."
+    )
+
+
+class Instrument(_Fact):
+    """Who created a kind of contract: « un outil mis en place par la Cnaf » (the CTG)."""
+
+    kind: Annotated[str, Field(min_length=1, max_length=60)] = Field(
+        description="A contract-kind code (data/vocabularies/contract-kinds.yaml)."
+    )
+    created_by: Slug = Field(description="Key of the partner that created the instrument.")
+
+
+class NodeRef(_Model):
+    """Exactly one node of the graph: a fact of a dataset by its key, or a territory by
+    its code."""
+
+    partner: Slug | None = None
+    person: Slug | None = None
+    contract: Slug | None = None
+    axis: Slug | None = Field(default=None, description="An axis key, <contract>-axe-<number>.")
+    action: Slug | None = None
+    body: Slug | None = None
+    funding: Slug | None = None
+    framing_document: Slug | None = None
+    competence_holding: Slug | None = None
+    sub_territory: Slug | None = None
+    source: Slug | None = None
+    commune: InseeCode | None = None
+    epci: Siren | None = None
+    departement: DepartementCode | None = None
+    region: RegionCode | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> NodeRef:
+        given = [name for name, value in self.__dict__.items() if value is not None]
+        if len(given) != 1:
+            raise ValueError(
+                "name exactly one node: partner, person, contract, axis, action, body, "
+                "funding, framing_document, competence_holding, sub_territory, source, "
+                f"commune, epci, departement or region (got {', '.join(given) or 'none'})"
+            )
+        return self
+
+    @property
+    def kind(self) -> str:
+        return next(n for n, value in self.__dict__.items() if value is not None)
+
+    @property
+    def key(self) -> str:
+        return str(getattr(self, self.kind))
+
+
+class Statement(_Fact):
+    """A fact of the source that fits no field, attached to the nodes it is about: « the
+    shared diagnostic drew on the cohesion contract's process »."""
+
+    key: Slug
+    about: list[NodeRef] = Field(min_length=1, description="The nodes it is about.")
+    text: Text = Field(description="What the source states, in the dataset author's words.")
+    quote: Text | None = Field(default=None, description="The source's own words.")
+
+
 class DatasetInfo(_Model):
     key: Slug
     title: Text
@@ -324,3 +487,15 @@ class DatasetFile(_Model):
     contracts: list[Contract] = Field(default_factory=list)
     bodies: list[Body] = Field(default_factory=list)
     fundings: list[Funding] = Field(default_factory=list)
+    competences: list[CompetenceHolding] = Field(
+        default_factory=list, description="Who holds which competence on which territory."
+    )
+    framing_documents: list[FramingDocument] = Field(
+        default_factory=list, description="Charters and plans that frame contracts."
+    )
+    instruments: list[Instrument] = Field(
+        default_factory=list, description="Who created which kind of contract."
+    )
+    statements: list[Statement] = Field(
+        default_factory=list, description="Facts of the sources that fit no field."
+    )

@@ -29,17 +29,22 @@ from loaders.dataset_format import (
     Action,
     Axis,
     Body,
+    CompetenceHolding,
     Contract,
+    FramingDocument,
     Funding,
+    Instrument,
+    NodeRef,
     Partner,
     Person,
     Signatory,
     Source,
+    Statement,
     SubTerritory,
     TerritoryRef,
     _Fact,
 )
-from loaders.datasets import Dataset, Vocabularies, action_key
+from loaders.datasets import Dataset, Vocabularies, action_key, axis_key, competence_key
 
 _SUB_TERRITORY = TERRITORY_LABEL[TerritoryKind.SUB_TERRITORY]
 _COMMUNE = TERRITORY_LABEL[TerritoryKind.COMMUNE]
@@ -157,6 +162,7 @@ class _Builder:
             self._body(body)
         for g in c.fundings:
             self._funding(g)
+        self._facts()
 
     def _vocabularies(self) -> None:
         for theme in self.vocabularies.themes.values():
@@ -175,6 +181,14 @@ class _Builder:
         for kind in self.vocabularies.contract_kinds.values():
             self.shared.append(
                 NodeRow("ContractKind", kind["code"], {"name": kind["fr"], "nameEn": kind["en"]})
+            )
+        for competence in self.vocabularies.competences.values():
+            self.shared.append(
+                NodeRow(
+                    "Competence",
+                    competence["code"],
+                    {"name": competence["fr"], "nameEn": competence["en"]},
+                )
             )
 
     def _source(self, s: Source) -> None:
@@ -297,6 +311,8 @@ class _Builder:
             title=k.title,
             name=k.title,
             kind=k.kind,
+            number=k.number,
+            notes=k.notes,
             aliases=list(k.aliases),
             status=k.status.value if k.status else None,
             statusAsOf=k.status_as_of,
@@ -421,6 +437,130 @@ class _Builder:
         funds = self._link(action, *within, field="funders")
         for funder in action.funders:
             self.edge("FUNDS", "Partner", funder, "Action", key, funds)
+
+    # -- facts that are not contracts ------------------------------------------------
+    def _facts(self) -> None:
+        c = self.content
+        for contract in c.contracts:
+            self._contract_facts(contract)
+        for holding in c.competences:
+            self._competence(holding)
+        for document in c.framing_documents:
+            self._framing_document(document)
+        for instrument in c.instruments:
+            self._instrument(instrument)
+        for statement in c.statements:
+            self._statement(statement)
+
+    def _contract_facts(self, k: Contract) -> None:
+        """A contract's stated themes (its own and its axes') and its contributors."""
+        for link in k.themes:
+            self.edge("ADDRESSES", "Contract", k.key, "Theme", link.theme, link)
+        for axis in k.axes:
+            for link in axis.themes:
+                key = axis_key(k.key, axis.number)
+                self.edge("ADDRESSES", "Axis", key, "Theme", link.theme, link)
+        for contributor in k.contributors:
+            self.edge(
+                "CONTRIBUTES_TO",
+                "Partner",
+                contributor.partner,
+                "Contract",
+                k.key,
+                contributor,
+                role=contributor.role,
+            )
+
+    def _competence(self, h: CompetenceHolding) -> None:
+        key = competence_key(h)
+        label = self.vocabularies.competences.get(h.competence, {}).get("fr", h.competence)
+        self.node(
+            "CompetenceHolding",
+            key,
+            h,
+            name=f"{label} ({h.holder})",
+            competence=h.competence,
+            start=h.start,
+            end=h.end,
+            asOf=h.as_of,
+        )
+        self.edge("HELD_BY", "CompetenceHolding", key, "Partner", h.holder, h)
+        self.edge("OF_COMPETENCE", "CompetenceHolding", key, "Competence", h.competence, h)
+        self.territory_edge("ON_TERRITORY", "CompetenceHolding", key, h.territory, h)
+
+    def _framing_document(self, d: FramingDocument) -> None:
+        self.node(
+            "FramingDocument",
+            d.key,
+            d,
+            title=d.title,
+            name=d.title,
+            kind=d.kind,
+            aliases=list(d.aliases),
+            adoptedOn=d.adopted_on,
+        )
+        self.edge("OF_KIND", "FramingDocument", d.key, "ContractKind", d.kind, d)
+        for party in d.parties:
+            self.edge(
+                "PARTY_TO",
+                "Partner",
+                party.partner,
+                "FramingDocument",
+                d.key,
+                party,
+                role=party.role,
+                signedOn=party.signed_on,
+            )
+            for person in party.people:
+                self.edge(
+                    "PARTY_TO",
+                    "Person",
+                    person,
+                    "FramingDocument",
+                    d.key,
+                    party,
+                    role=party.role,
+                    signedOn=party.signed_on,
+                    onBehalfOf=party.partner,
+                )
+        for link in d.covers:
+            self.territory_edge("ON_TERRITORY", "FramingDocument", d.key, link.territory, link)
+        for framing in d.frames:
+            self.edge("FRAMES", "FramingDocument", d.key, "Contract", framing.contract, framing)
+
+    def _instrument(self, i: Instrument) -> None:
+        self.edge("CREATED", "Partner", i.created_by, "ContractKind", i.kind, i)
+
+    def _statement(self, st: Statement) -> None:
+        self.node("Statement", st.key, st, text=st.text, quote=st.quote)
+        # a statement has no name: its words sort and filter it (`text:` arguments)
+        self.nodes[-1].props["nameKey"] = fold(" ".join(t for t in (st.text, st.quote) if t))
+        for about in st.about:
+            label, key = _node_of(about)
+            self.edge("ABOUT", "Statement", st.key, label, key, st)
+
+
+#: The label of each kind of node a statement may be about (territories by their code).
+_LABEL_OF_REF = {
+    "partner": "Partner",
+    "person": "Person",
+    "contract": "Contract",
+    "axis": "Axis",
+    "action": "Action",
+    "body": "Body",
+    "funding": "Funding",
+    "framing_document": "FramingDocument",
+    "competence_holding": "CompetenceHolding",
+    "sub_territory": _SUB_TERRITORY,
+    "source": "Source",
+}
+
+
+def _node_of(ref: NodeRef) -> tuple[str, str]:
+    """The label and key (or code) of the node ``ref`` names."""
+    if ref.kind in _LABEL_OF_REF:
+        return _LABEL_OF_REF[ref.kind], ref.key
+    return TERRITORY_LABEL[TerritoryKind(ref.kind)], ref.key
 
 
 def weakest(provenance: dict[str, Any], *outer: dict[str, Any]) -> dict[str, Any]:

@@ -26,7 +26,7 @@ import json
 import os
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,7 +38,15 @@ from domain import resources
 from domain.errors import InputError, InputFileError
 from domain.vocabulary import TerritoryKind
 from graph.reference_store import ReferenceRecords
-from loaders.dataset_format import FORMAT, Contract, DatasetFile, TerritoryRef
+from loaders.dataset_format import (
+    FORMAT,
+    CompetenceHolding,
+    Contract,
+    DatasetFile,
+    NodeRef,
+    TerritoryRef,
+    ThemeLink,
+)
 from loaders.input_files import FileStamp, SizeLimit, dataset_size_limit, read_whole
 from loaders.yaml_lines import Path as DataPath
 from loaders.yaml_lines import YamlSyntaxError, line_of, load_with_lines
@@ -84,18 +92,26 @@ class DatasetError(InputError):
 
 @dataclass(frozen=True)
 class Vocabularies:
-    """Theme and contract-kind codes with their labels."""
+    """Theme, contract-kind and competence codes with their labels."""
 
     themes: dict[str, dict[str, Any]]
     contract_kinds: dict[str, dict[str, Any]]
+    competences: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, folder: Path = VOCABULARIES) -> Vocabularies:
         themes = yaml.safe_load((folder / "themes.yaml").read_text(encoding="utf-8"))["themes"]
         kinds = yaml.safe_load((folder / "contract-kinds.yaml").read_text(encoding="utf-8"))
+        competences = folder / "competences.yaml"
+        held = (
+            yaml.safe_load(competences.read_text(encoding="utf-8"))["competences"]
+            if competences.is_file()
+            else []
+        )
         return cls(
             themes={t["code"]: t for t in themes},
             contract_kinds={k["code"]: k for k in kinds["contract_kinds"]},
+            competences={c["code"]: c for c in held},
         )
 
 
@@ -362,6 +378,7 @@ def _check_all(
             define("body", b.key, f, ("bodies", i, "key"))
         for i, g in enumerate(m.fundings):
             define("funding", g.key, f, ("fundings", i, "key"))
+        _define_facts(f, define)
 
     for f in files:
         _check_references(f, checker, defined)
@@ -380,6 +397,10 @@ def _check_references(
     _check_contracts(refs)
     _check_bodies(refs)
     _check_fundings(refs)
+    _check_competences(refs)
+    _check_framing_documents(refs)
+    _check_instruments(refs)
+    _check_statements(refs)
 
 
 @dataclass(frozen=True)
@@ -483,6 +504,7 @@ def _check_contracts(refs: _References) -> None:
         for j, key in enumerate(c.funders):
             refs.key("partner", key, (*base, "funders", j))
         _check_actions(refs, c, base)
+        _check_contract_facts(refs, c, base)
 
 
 def _check_contract_terms(refs: _References, c: Contract, base: DataPath) -> None:
@@ -606,6 +628,10 @@ def _merge(key: str, group: list[_File]) -> Dataset:
         "contracts",
         "bodies",
         "fundings",
+        "competences",
+        "framing_documents",
+        "instruments",
+        "statements",
     ):
         merged[name] = [item for f in group for item in getattr(f.model, name)]
     merged["default_source"] = next(
@@ -626,3 +652,132 @@ def _dotted(path: DataPath) -> str:
             part = part[: _SHORT_KEY - 1] + "…"  # a field path quotes a key, never copies it
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
     return text
+
+
+# -- facts that are not contracts: competences, framing documents, instruments, statements,
+# and the themes and contributors of a contract -------------------------------------------
+
+
+def competence_key(holding: CompetenceHolding) -> str:
+    """The key of a competence holding: its own, else ``<holder>-<competence>-<code>``.
+
+    >>> from loaders.dataset_format import CompetenceHolding
+    >>> competence_key(CompetenceHolding.model_validate(
+    ...     {"holder": "commune-blanzy", "competence": "enfance-jeunesse",
+    ...      "territory": {"commune": "71040"}}))
+    'commune-blanzy-enfance-jeunesse-71040'
+    """
+    return holding.key or f"{holding.holder}-{holding.competence}-{holding.territory.code.lower()}"
+
+
+def axis_key(contract: str, number: int) -> str:
+    """The key of a contract's axis, ``<contract>-axe-<number>``."""
+    return f"{contract}-axe-{number}"
+
+
+def _define_facts(f: _File, define: Callable[[str, str, _File, DataPath], None]) -> None:
+    """Define the keys of the sections a statement may name besides the older ones."""
+    m = f.model
+    for i, c in enumerate(m.contracts):
+        numbers = {axis.number: j for j, axis in reversed(list(enumerate(c.axes)))}
+        # an axis number used twice is reported once, by _check_numbering
+        for number, j in sorted(numbers.items(), key=lambda item: item[1]):
+            define("axis", axis_key(c.key, number), f, ("contracts", i, "axes", j, "number"))
+    for i, holding in enumerate(m.competences):
+        define("competence_holding", competence_key(holding), f, ("competences", i))
+    for i, document in enumerate(m.framing_documents):
+        define("framing_document", document.key, f, ("framing_documents", i, "key"))
+    for i, statement in enumerate(m.statements):
+        define("statement", statement.key, f, ("statements", i, "key"))
+
+
+def _code(refs: _References, code: str, known: dict[str, Any], what: str, path: DataPath) -> None:
+    """``code`` must be one of the vocabulary ``known`` (file ``what``: themes, …)."""
+    if code not in known:
+        close = difflib.get_close_matches(code, list(known))
+        label = what.removesuffix("s").replace("contract-kind", "contract kind")
+        refs.add(
+            path,
+            f"unknown {label} {code!r}"
+            + (f"; did you mean {', '.join(close)}?" if close else "")
+            + f" (data/vocabularies/{what}.yaml)",
+        )
+
+
+def _check_themes(refs: _References, themes: list[ThemeLink], base: DataPath) -> None:
+    known = refs.checker.vocabularies.themes
+    for k, link in enumerate(themes):
+        refs.facts((*base, "themes", k), link)
+        _code(refs, link.theme, known, "themes", (*base, "themes", k, "theme"))
+
+
+def _check_contract_facts(refs: _References, c: Contract, base: DataPath) -> None:
+    """A contract's stated themes (its own and its axes') and its contributors."""
+    _check_themes(refs, c.themes, base)
+    for j, axis in enumerate(c.axes):
+        _check_themes(refs, axis.themes, (*base, "axes", j))
+    signing = {s.partner for s in c.signatories}
+    for j, contributor in enumerate(c.contributors):
+        path = (*base, "contributors", j)
+        refs.facts(path, contributor)
+        refs.key("partner", contributor.partner, (*path, "partner"))
+        if contributor.partner in signing:
+            refs.add(
+                (*path, "partner"),
+                f"{contributor.partner!r} signs this contract: give its role in its "
+                "`signatories` entry; `contributors` are the partners that do not sign",
+            )
+
+
+def _check_competences(refs: _References) -> None:
+    known = refs.checker.vocabularies.competences
+    for i, holding in enumerate(refs.model.competences):
+        base = ("competences", i)
+        refs.facts(base, holding)
+        refs.key("partner", holding.holder, (*base, "holder"))
+        _code(refs, holding.competence, known, "competences", (*base, "competence"))
+        refs.territory(holding.territory, (*base, "territory"))
+
+
+def _check_framing_documents(refs: _References) -> None:
+    kinds = refs.checker.vocabularies.contract_kinds
+    for i, document in enumerate(refs.model.framing_documents):
+        base = ("framing_documents", i)
+        refs.facts(base, document)
+        _code(refs, document.kind, kinds, "contract-kinds", (*base, "kind"))
+        for j, party in enumerate(document.parties):
+            refs.facts((*base, "parties", j), party)
+            refs.key("partner", party.partner, (*base, "parties", j, "partner"))
+            for k, person in enumerate(party.people):
+                refs.key("person", person, (*base, "parties", j, "people", k))
+        for j, link in enumerate(document.covers):
+            refs.territory(link.territory, (*base, "covers", j, "territory"))
+        for j, framing in enumerate(document.frames):
+            refs.facts((*base, "frames", j), framing)
+            refs.key("contract", framing.contract, (*base, "frames", j, "contract"))
+
+
+def _check_instruments(refs: _References) -> None:
+    kinds = refs.checker.vocabularies.contract_kinds
+    for i, instrument in enumerate(refs.model.instruments):
+        base = ("instruments", i)
+        refs.facts(base, instrument)
+        _code(refs, instrument.kind, kinds, "contract-kinds", (*base, "kind"))
+        refs.key("partner", instrument.created_by, (*base, "created_by"))
+
+
+def _check_statements(refs: _References) -> None:
+    for i, statement in enumerate(refs.model.statements):
+        base = ("statements", i)
+        refs.facts(base, statement)
+        for j, about in enumerate(statement.about):
+            _check_node(refs, about, (*base, "about", j))
+
+
+def _check_node(refs: _References, ref: NodeRef, path: DataPath) -> None:
+    """A statement's node: a key some dataset defines, or a code of the reference."""
+    kind = ref.kind
+    if kind in ("commune", "epci", "departement", "region"):
+        refs.territory(TerritoryRef.model_validate({kind: ref.key}), path)
+    else:
+        refs.key(kind, ref.key, (*path, kind))

@@ -3,9 +3,9 @@
 No Cypher here: resolvers ask :mod:`graph` through the per-request loaders of
 :class:`schema.context.Context`. Each domain has a sub-package: ``territories/``
 (``types.py``, ``queries.py``), ``partnerships/`` (one module per part of the domain —
-provenance, vocabularies, partners, contracts, actions, bodies, fundings — and
-``queries.py``), ``curation/`` (inputs, results, mutations, the ``curatedFacts`` query); this module
-merges them.
+provenance, vocabularies, partners, contracts, actions, bodies, fundings, competences,
+framing documents, statements — and ``queries.py``, ``fact_queries.py``), ``curation/``
+(inputs, results, mutations, the ``curatedFacts`` query); this module merges them.
 """
 
 from __future__ import annotations
@@ -29,12 +29,16 @@ from schema.limits import SharedParserCache, document_limits
 from schema.partnerships import (
     actions,
     bodies,
+    competences,
     contracts,
+    documents,
     fundings,
     partners,
     provenance,
+    statements,
     vocabularies,
 )
+from schema.partnerships.fact_queries import FactQueries
 from schema.partnerships.queries import PartnershipQueries
 from schema.relay import describe_lists
 from schema.territories.queries import TerritoryQueries
@@ -55,7 +59,7 @@ logger = logging.getLogger("ctg.graphql")
 
 
 @strawberry.type(description="Read the territorial partnership graph.")
-class Query(PartnershipQueries, TerritoryQueries, CoverageQueries, CurationQueries):
+class Query(PartnershipQueries, FactQueries, TerritoryQueries, CoverageQueries, CurationQueries):
     pass
 
 
@@ -103,6 +107,10 @@ schema = Schema(
         actions.Action,
         bodies.Body,
         fundings.Funding,
+        competences.Competence,
+        competences.CompetenceHolding,
+        documents.FramingDocument,
+        statements.Statement,
     ],
     extensions=[
         SharedParserCache,  # strawberry's ParserCache, shared with the HTTP view

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import strawberry
 
+from graph import fact_reads
 from graph import partnership_reads as reads
 from graph.list_reads import NAME, ListFilter
 from graph.reader import Row
 from schema.common import After, Before, First, Last, theme_codes
 from schema.context import Info
+from schema.partnerships import fact_fields
 from schema.partnerships.provenance import Provenance, to_one_provenance
 from schema.registry import register
 from schema.relay import (
@@ -34,6 +36,11 @@ class Axis(Node):
     number: int | None = strawberry.field(description="Number in the contract.")
     title: str = strawberry.field(description="Title.")
     provenance: Provenance = strawberry.field(description="Where this axis is recorded from.")
+    stated_themes = fact_fields.stated_themes(
+        fact_reads.AXIS_THEMES,
+        "Themes stated for the axis as a whole, each with its provenance (the themes of its "
+        "fiches actions are on `actions`).",
+    )
 
     @classmethod
     def from_row(cls, row: Row) -> Axis:

@@ -11,6 +11,7 @@ from typing import Any
 import strawberry
 
 from domain.vocabulary import RELATIONSHIP_TYPE, ContractRelation
+from graph import fact_reads
 from graph import partnership_reads as reads
 from graph.list_reads import NAME, ListFilter
 from graph.reader import Row
@@ -26,6 +27,7 @@ from schema.common import (
     theme_codes,
 )
 from schema.context import Info
+from schema.partnerships import fact_fields
 from schema.partnerships.funding_filter import FundingFilterArg, funding_conditions
 from schema.partnerships.provenance import Provenance, link_provenance
 from schema.registry import register
@@ -111,6 +113,12 @@ class Contract(Node):
     key: str = strawberry.field(description="Key of the contract (`ctg-saint-flour-2017`…).")
     title: str = strawberry.field(description="Title.")
     kind_code: str = strawberry.field(description="Code of its kind (`ctg`, `cej`…).")
+    number: str | None = strawberry.field(
+        description="Its number as the source writes it (« CEJ n° … »)."
+    )
+    notes: str | None = strawberry.field(
+        description="The dataset author's notes on it (not a fact of the source)."
+    )
     aliases: list[str] = strawberry.field(description="Other names it goes by.")
     status: ContractStatus | None = strawberry.field(description="Where it stands.")
     status_as_of: datetime.date | None = strawberry.field(description="When the status was true.")
@@ -128,6 +136,8 @@ class Contract(Node):
             key=row["key"],
             title=row.get("title") or row.get("name") or row["key"],
             kind_code=row.get("kind") or "other",
+            number=row.get("number"),
+            notes=row.get("notes"),
             aliases=list(row.get("aliases") or []),
             status=ContractStatus(status) if status else None,
             status_as_of=as_date(row.get("statusAsOf")),
@@ -269,6 +279,14 @@ class Contract(Node):
     amended_by = _related(
         ContractRelation.AMENDS, incoming=True, description="Amendments to this contract."
     )
+    stated_themes = fact_fields.stated_themes(
+        fact_reads.CONTRACT_THEMES,
+        "Themes stated for the contract as a whole, each with its provenance (the themes of "
+        "its fiches actions are on `actions`).",
+    )
+    contributors = fact_fields.contributors()
+    framed_by = fact_fields.framed_by()
+    statements = fact_fields.statements("Free statements about this contract.")
     leads = _partners("LEADS", description="Partners leading (carrying) the contract.")
     funders = _partners("FUNDS", description="Partners funding the contract.")
 

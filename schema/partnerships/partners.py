@@ -29,6 +29,7 @@ from schema.common import (
 )
 from schema.context import Info
 from schema.contract_filter import CONTRACT_SORTS, ContractFilter, ContractSort, contract_conditions
+from schema.partnerships import fact_fields
 from schema.partnerships.funding_filter import FundingFilterArg, funding_conditions
 from schema.partnerships.provenance import Provenance
 from schema.registry import register
@@ -82,6 +83,7 @@ class Partner(Node):
     siren: str | None = strawberry.field(description="SIREN number, when known.")
     aliases: list[str] = strawberry.field(description="Other names it goes by.")
     provenance: Provenance = strawberry.field(description="Where this partner is recorded from.")
+    competences = fact_fields.competences()
 
     @classmethod
     def from_row(cls, row: Row) -> Partner:

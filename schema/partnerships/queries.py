@@ -82,6 +82,8 @@ class SearchKind(Enum):
     ACTION = "Action"
     THEME = "Theme"
     BODY = "Body"
+    FRAMING_DOCUMENT = "FramingDocument"
+    STATEMENT = "Statement"
 
 
 @strawberry.type(description="A search result.")
@@ -440,9 +442,9 @@ class PartnershipQueries:
 
     @strawberry.field(
         description="Full-text search over the names, titles and aliases of territories, "
-        "partners, people, contracts, axes, actions, themes and bodies; accents and case "
-        "are ignored and the last word may be incomplete (`ecuis` finds Écuisses). Best "
-        "first."
+        "partners, people, contracts, axes, actions, themes, bodies and framing documents, "
+        "and over the text and quote of free statements; accents and case are ignored and "
+        "the last word may be incomplete (`ecuis` finds Écuisses). Best first."
     )
     async def search(
         self,

@@ -12,6 +12,7 @@ from graph.reader import Row
 from schema.common import After, Before, First, Last, Text, folded_text
 from schema.context import Info
 from schema.contract_filter import CONTRACT_SORTS, ContractFilter, ContractSort, contract_conditions
+from schema.partnerships import fact_fields
 from schema.registry import register
 from schema.relay import Connection, Node, connect, global_id, listed, node_edges, page_args
 
@@ -98,6 +99,7 @@ class ContractKind(Node):
     code: str = strawberry.field(description="Code of the kind (`ctg`, `cej`…).")
     name: str = strawberry.field(description="French name.")
     name_en: str | None = strawberry.field(description="English name.")
+    created_by = fact_fields.created_by()
 
     @classmethod
     def from_row(cls, row: Row) -> ContractKind:

@@ -132,14 +132,11 @@ def test_contracts_reaching_montceau_through_its_urban_community_and_basin(
     assert reach == {
         "cej-71-montceau-les-mines": ["DIRECT"],
         "ctg-creusot-montceau-sud": ["THROUGH_SUB_TERRITORY"],
-        "charte-engagement-ctg-creusot-montceau": ["THROUGH_EPCI"],
-        "plui-h-creusot-montceau": ["THROUGH_EPCI"],
-    }
+    }  # the partners' charter and the PLUi-H frame contracts: they cover no commune
     via = {
         e["node"]["key"]: e["via"][0]["territory"]["code"] for e in commune["contracts"]["edges"]
     }
     assert via["ctg-creusot-montceau-sud"] == "cucm-bassin-sud"
-    assert via["charte-engagement-ctg-creusot-montceau"] == "247100290"
     # the north basin's CTG does not reach a commune of the south basin
     assert "ctg-creusot-montceau-nord" not in reach
 
@@ -188,9 +185,9 @@ def test_themes_covered_in_saone_et_loire_and_in_the_cantal(api: httpx.Client) -
     # the seed's Saône-et-Loire contracts (13 CEJ, two CTGs in preparation) list no fiche
     assert all(t["actions"] == 0 for t in saone["byTheme"])
     assert {k["key"]: k["contracts"] for k in saone["byKind"]} == {
-        "cej": 13, "ctg": 2, "charte-engagement": 1, "plui-h": 1,
+        "cej": 13, "ctg": 2,
     }  # fmt: skip
-    assert saone["byDepartement"] == [{"key": "71", "label": "Saône-et-Loire", "contracts": 17}]
+    assert saone["byDepartement"] == [{"key": "71", "label": "Saône-et-Loire", "contracts": 15}]
     cantal = ask(api, THEMES_IN, code="15")["statistics"]
     themes = {t["key"]: (t["contracts"], t["actions"]) for t in cantal["byTheme"]}
     # the CTG's fiches are the cohesion contract's (it englobes them): both contracts count
@@ -286,7 +283,7 @@ def keys(api: httpx.Client, **variables: Any) -> list[str]:
 
 def test_contract_filters_combine(api: httpx.Client) -> None:
     everything = keys(api)
-    assert len(everything) == 21
+    assert len(everything) == 19  # the charter and the PLUi-H frame contracts, are none
     assert keys(api, filter={"kinds": ["cej"]}, covering="71306") == ["cej-71-montceau-les-mines"]
     assert set(keys(api, filter={"statuses": ["IN_PREPARATION"]})) == {
         "ctg-creusot-montceau-nord",
@@ -307,7 +304,7 @@ def test_contract_filters_combine(api: httpx.Client) -> None:
     # two-digit code is a département (84 is the Vaucluse, where the seeds have nothing)
     assert set(keys(api, covering="84", coveringKind="REGION")) == set(keys(api, covering="15"))
     assert keys(api, covering="84") == []
-    assert len(keys(api, covering="247100290")) == 17
+    assert len(keys(api, covering="247100290")) == 15  # 13 CEJ, 2 CTG
     assert keys(api, filter={"kinds": ["ctg"], "themes": ["jeunesse"]}, covering="71") == []
 
 

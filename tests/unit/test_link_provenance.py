@@ -35,9 +35,10 @@ def links(edges: list[EdgeRow], rel: str, start: str, end: str | None = None) ->
 def test_a_lead_link_takes_the_leads_field_not_the_contracts_other_notes(
     seed_edges: list[EdgeRow],
 ) -> None:
-    (lead,) = links(seed_edges, "LEADS", "cu-creusot-montceau", "plui-h-creusot-montceau")
+    (lead,) = links(seed_edges, "LEADS", "ville-saint-flour", "ccs-saint-flour-2017")
     assert lead["certainty"] == "inferred"
-    assert lead["reason"].startswith("the article says the CU is chef de file")
+    assert lead["reason"].startswith("the article names it the Contrat de cohésion sociale")
+    # the contract's notes on its other fields (its status) stay on the contract
     assert lead["inferredFields"] == []
 
 

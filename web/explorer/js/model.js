@@ -25,6 +25,8 @@ const SUMMARY = `fragment S on Node {
   ... on Body { key name }
   ... on Source { key title url }
   ... on ContractKind { code name nameEn }
+  ... on FramingDocument { key title kindCode aliases }
+  ... on Statement { key title: text }
 }`;
 
 /** A query document with the fragments it spreads (GraphQL refuses unused ones). */
