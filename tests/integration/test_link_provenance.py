@@ -100,18 +100,19 @@ def test_a_lead_link_says_its_own_certainty_not_the_contracts_notes(
 ) -> None:
     data = ask(
         seeded,
-        '{ contract(key: "plui-h-creusot-montceau") { provenance { inferredFields }'
+        '{ contract(key: "ccs-saint-flour-2017") { provenance { inferredFields }'
         f" leads {{ edges {{ node {{ key }} {PROVENANCE} }} }} }}"
         ' ctg: contract(key: "ctg-creusot-montceau-nord") {'
         f" leads {{ edges {{ node {{ key }} {PROVENANCE} }} }} }} }}",
     )
-    plui = data["contract"]
-    assert any(f.startswith("status:") for f in plui["provenance"]["inferredFields"])
-    (lead,) = edges(plui["leads"])
-    assert lead["node"]["key"] == "cu-creusot-montceau"
-    assert lead["provenance"]["certainty"] == "INFERRED"
-    assert "chef de file" in lead["provenance"]["reason"]
-    assert lead["provenance"]["inferredFields"] == []  # the status note stays on the contract
+    ccs = data["contract"]
+    assert any(f.startswith("status:") for f in ccs["provenance"]["inferredFields"])
+    leads = edges(ccs["leads"])
+    assert sorted(lead["node"]["key"] for lead in leads) == ["cc-saint-flour", "ville-saint-flour"]
+    for lead in leads:
+        assert lead["provenance"]["certainty"] == "INFERRED"
+        assert "that both carry it is inferred" in lead["provenance"]["reason"]
+        assert lead["provenance"]["inferredFields"] == []  # the status note stays on the contract
     (ctg_lead,) = edges(data["ctg"]["leads"])
     assert ctg_lead["provenance"]["certainty"] == "STATED"
 
@@ -121,15 +122,20 @@ def test_partner_leads_lists_the_contracts_it_carries(seeded: Neo4jConnection) -
         seeded,
         '{ partner(key: "cu-creusot-montceau") { leads(first: 10) { totalCount'
         " edges { node { key } provenance { certainty } } } }"
+        ' ville: partner(key: "ville-saint-flour") { leads { totalCount'
+        " edges { node { key } provenance { certainty } } } }"
         ' caf: partner(key: "caf-15") { leads { totalCount } } }',
     )
     leads = data["partner"]["leads"]
     assert {e["node"]["key"]: e["provenance"]["certainty"] for e in leads["edges"]} == {
         "ctg-creusot-montceau-nord": "STATED",
         "ctg-creusot-montceau-sud": "STATED",
-        "plui-h-creusot-montceau": "INFERRED",
     }
-    assert leads["totalCount"] == 3
+    assert leads["totalCount"] == 2
+    ville = data["ville"]["leads"]
+    assert {e["node"]["key"]: e["provenance"]["certainty"] for e in ville["edges"]} == {
+        "ccs-saint-flour-2017": "INFERRED",
+    }
     assert data["caf"]["leads"]["totalCount"] == 0
 
 
