@@ -24,6 +24,7 @@ from loaders.dataset_format import (
     _Fact,
 )
 from loaders.datasets import Dataset, Vocabularies, action_key
+from loaders.date_properties import date_props, duration_props, period_props
 
 _SUB_TERRITORY = TERRITORY_LABEL[TerritoryKind.SUB_TERRITORY]
 _COMMUNE = TERRITORY_LABEL[TerritoryKind.COMMUNE]
@@ -178,7 +179,7 @@ class _Builder:
                 post,
                 title=post.title,
                 role=post.role,
-                asOf=post.as_of,
+                **date_props("asOf", post.as_of),
             )
 
     def _sub_territory(self, sub: SubTerritory) -> None:
@@ -221,8 +222,7 @@ class _Builder:
             currency=g.currency,
             tax=g.tax,
             year=g.year,
-            start=g.start,
-            end=g.end,
+            **period_props(g.start, g.end),
             share=g.share,
             shareQualifier=g.share_qualifier.value,
             purpose=g.purpose,
@@ -248,11 +248,10 @@ class _Builder:
             kind=k.kind,
             aliases=list(k.aliases),
             status=k.status.value if k.status else None,
-            statusAsOf=k.status_as_of,
-            signedOn=k.signed_on,
-            start=k.start,
-            end=k.end,
-            durationYears=k.duration_years,
+            **date_props("statusAsOf", k.status_as_of),
+            **date_props("signedOn", k.signed_on),
+            **period_props(k.start, k.end),
+            **duration_props(k.duration),
         )
         self.edge("OF_KIND", "Contract", k.key, "ContractKind", k.kind, k)
         for s in k.signatories:
@@ -264,7 +263,7 @@ class _Builder:
                 k.key,
                 s,
                 role=s.role,
-                signedOn=s.signed_on,
+                **date_props("signedOn", s.signed_on),
             )
             for person in s.people:
                 self.edge(
@@ -275,7 +274,7 @@ class _Builder:
                     k.key,
                     s,
                     role=s.role,
-                    signedOn=s.signed_on,
+                    **date_props("signedOn", s.signed_on),
                     onBehalfOf=s.partner,
                 )
         for link in k.covers:

@@ -29,16 +29,17 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import ValidationError
 
 from domain import resources
-from domain.errors import InputError, InputFileError
+from domain.dates import FuzzyDate, Period
+from domain.errors import DateValueError, InputError, InputFileError
 from domain.vocabulary import TerritoryKind
 from graph.reference_store import ReferenceRecords
-from loaders.dataset_format import FORMAT, Contract, DatasetFile, TerritoryRef
+from loaders.dataset_format import FORMAT, Contract, DatasetFile, TerritoryRef, period_of
 from loaders.input_files import FileStamp, SizeLimit, dataset_size_limit, read_whole
 from loaders.yaml_lines import Path as DataPath
 from loaders.yaml_lines import YamlSyntaxError, line_of, load_with_lines
@@ -496,13 +497,14 @@ def _check_contract_terms(refs: _References, c: Contract, base: DataPath) -> Non
             + (f"; did you mean {', '.join(close)}?" if close else "")
             + " (data/vocabularies/contract-kinds.yaml)",
         )
-    if c.start and c.end and c.duration_years:
-        years = ((c.end - c.start).days + 1) / 365.25
-        if abs(years - c.duration_years) > 0.5:
-            refs.add(
-                (*base, "duration_years"),
-                f"{c.duration_years} years does not match {c.start} to {c.end}",
-            )
+    period = _checked_period(refs, c.start, c.end, (*base, "end"))
+    duration = c.duration
+    if period is not None and duration is not None and not period.can_last(duration):
+        refs.add(
+            (*base, "duration_years"),
+            f"{duration.text} years does not fit {c.start} to {c.end}: correct the dates or "
+            "the duration, or give the duration as a range ({min: 4, max: 5})",
+        )
 
 
 def _check_numbering(refs: _References, c: Contract, base: DataPath) -> None:
@@ -568,8 +570,22 @@ def _check_fundings(refs: _References) -> None:
             refs.key("contract", key, ("fundings", i, "contracts", j))
         if g.territory is not None:
             refs.territory(g.territory, ("fundings", i, "territory"))
-        if g.start and g.end and g.end < g.start:
-            refs.add(("fundings", i, "end"), f"end {g.end} is before start {g.start}")
+        _checked_period(refs, g.start, g.end, ("fundings", i, "end"))
+
+
+def _checked_period(
+    refs: _References,
+    start: FuzzyDate | None,
+    end: FuzzyDate | Literal["open"] | None,
+    where: DataPath,
+) -> Period | None:
+    """The period from ``start`` to ``end``, or ``None`` (reported at ``where``) when
+    the end is before the start."""
+    try:
+        return period_of(start, end)
+    except DateValueError as error:
+        refs.add(where, str(error))
+        return None
 
 
 def _actions_of(contract: Any, base: DataPath) -> list[tuple[DataPath, Any]]:
