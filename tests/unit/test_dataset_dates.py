@@ -3,6 +3,7 @@ the impossible ones refused at their line with what to write instead."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from domain.dates import DurationRange, FuzzyDate
 from domain.vocabulary import DatePrecision
 from loaders.dataset_format import Contract
 from loaders.datasets import DatasetError, read_datasets
+from loaders.date_properties import date_props, duration_props, period_props, stored_value
 from tests.unit.test_dataset_validation import EXAMPLE, TERRITORIES, line_of
 
 CEJ_DATES = "    start: 2016-01-01\n    end: 2019-12-31\n    duration_years: 4\n"
@@ -143,3 +145,24 @@ def test_impossible_dates_are_refused_at_their_line(
     problems, text = problems_with(tmp_path, dates)
     line = line_of(text, needle)
     assert any(expected in p and f"dataset.yaml:{line}:" in p for p in problems), problems
+
+
+def test_stored_dates_read_back_as_the_format_wrote_them() -> None:
+    start, end = FuzzyDate.parse(2017), FuzzyDate.parse("2020-06")
+    props = {
+        **period_props(start, end),
+        **date_props("signedOn", FuzzyDate.parse("2018-01-19")),
+        **duration_props(DurationRange(4, 5)),
+    }
+    assert stored_value(props, "start") == "2017"
+    assert stored_value(props, "end") == "2020-06"
+    assert stored_value(props, "signedOn") == dt.date(2018, 1, 19)  # a day stays a date
+    assert stored_value(props, "durationYears") == {"min": 4, "max": 5}
+    ongoing = period_props(start, "open")
+    assert (ongoing["end"], ongoing["end_open"]) == (None, True)
+    assert stored_value(ongoing, "end") == "open"
+    unknown = period_props(None, None)
+    assert all(value is None for value in unknown.values())
+    assert stored_value(unknown, "end") is None
+    # a graph stored before durations had ranges
+    assert stored_value({"durationYears": 4}, "durationYears") == 4
