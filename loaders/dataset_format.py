@@ -29,7 +29,9 @@ from pydantic import (
     Field,
     PlainSerializer,
     PlainValidator,
+    ValidationInfo,
     WithJsonSchema,
+    field_validator,
     model_validator,
 )
 
@@ -164,6 +166,30 @@ DurationYears = Annotated[
         }
     ),
 ]
+
+
+def _end_after_start(end: FuzzyDate | Literal["open"] | None, info: ValidationInfo) -> Any:
+    """Refuse an end certainly before the start (validated before it), at the end's line."""
+    if end is not None:
+        period_of(info.data.get("start"), end)
+    return end
+
+
+def _duration_that_fits(duration: DurationRange | None, info: ValidationInfo) -> Any:
+    """Refuse a duration the period (start and end, validated before it) cannot last."""
+    start, end = info.data.get("start"), info.data.get("end")
+    if duration is None or start is None or end is None:
+        return duration
+    try:
+        period = period_of(start, end)
+    except DateValueError:
+        return duration  # reported at `end`
+    if not period.can_last(duration):
+        raise DateValueError(
+            f"{duration.text} years does not fit {start} to {end}: correct the dates or the "
+            "duration, or give the duration as a range ({min: 4, max: 5})"
+        )
+    return duration
 
 
 def period_of(start: FuzzyDate | None, end: FuzzyDate | Literal["open"] | None) -> Period:
@@ -352,8 +378,10 @@ class Contract(_Fact):
     leads: list[Slug] = Field(default_factory=list, description="Partners leading it.")
     funders: list[Slug] = Field(default_factory=list, description="Partners funding it.")
 
-    # the period's coherence (end after start, duration it can hold) is checked by
-    # loaders.datasets, which reports it at the `end` or `duration_years` line
+    # checked field by field, so that each problem is reported at its own line along with
+    # every other problem of the file: fields are validated in the order declared
+    _end = field_validator("end")(_end_after_start)
+    _duration = field_validator("duration_years")(_duration_that_fits)
 
     @property
     def period(self) -> Period:
@@ -410,6 +438,8 @@ class Funding(_Fact):
     purpose: Text | None = None
     territory: TerritoryRef | None = None
     contracts: list[Slug] = Field(default_factory=list, description="Contracts it relates to.")
+
+    _end = field_validator("end")(_end_after_start)
 
     @property
     def period(self) -> Period:

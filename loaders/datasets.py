@@ -29,17 +29,16 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
 from domain import resources
-from domain.dates import FuzzyDate, Period
-from domain.errors import DateValueError, InputError, InputFileError
+from domain.errors import InputError, InputFileError
 from domain.vocabulary import TerritoryKind
 from graph.reference_store import ReferenceRecords
-from loaders.dataset_format import FORMAT, Contract, DatasetFile, TerritoryRef, period_of
+from loaders.dataset_format import FORMAT, Contract, DatasetFile, TerritoryRef
 from loaders.input_files import FileStamp, SizeLimit, dataset_size_limit, read_whole
 from loaders.yaml_lines import Path as DataPath
 from loaders.yaml_lines import YamlSyntaxError, line_of, load_with_lines
@@ -487,7 +486,7 @@ def _check_contracts(refs: _References) -> None:
 
 
 def _check_contract_terms(refs: _References, c: Contract, base: DataPath) -> None:
-    """A contract's kind comes from the vocabulary and its duration matches its dates."""
+    """A contract's kind comes from the vocabulary (its dates are checked by its model)."""
     kinds = refs.checker.vocabularies.contract_kinds
     if c.kind not in kinds:
         close = difflib.get_close_matches(c.kind, list(kinds))
@@ -496,14 +495,6 @@ def _check_contract_terms(refs: _References, c: Contract, base: DataPath) -> Non
             f"unknown contract kind {c.kind!r}"
             + (f"; did you mean {', '.join(close)}?" if close else "")
             + " (data/vocabularies/contract-kinds.yaml)",
-        )
-    period = _checked_period(refs, c.start, c.end, (*base, "end"))
-    duration = c.duration
-    if period is not None and duration is not None and not period.can_last(duration):
-        refs.add(
-            (*base, "duration_years"),
-            f"{duration.text} years does not fit {c.start} to {c.end}: correct the dates or "
-            "the duration, or give the duration as a range ({min: 4, max: 5})",
         )
 
 
@@ -570,22 +561,6 @@ def _check_fundings(refs: _References) -> None:
             refs.key("contract", key, ("fundings", i, "contracts", j))
         if g.territory is not None:
             refs.territory(g.territory, ("fundings", i, "territory"))
-        _checked_period(refs, g.start, g.end, ("fundings", i, "end"))
-
-
-def _checked_period(
-    refs: _References,
-    start: FuzzyDate | None,
-    end: FuzzyDate | Literal["open"] | None,
-    where: DataPath,
-) -> Period | None:
-    """The period from ``start`` to ``end``, or ``None`` (reported at ``where``) when
-    the end is before the start."""
-    try:
-        return period_of(start, end)
-    except DateValueError as error:
-        refs.add(where, str(error))
-        return None
 
 
 def _actions_of(contract: Any, base: DataPath) -> list[tuple[DataPath, Any]]:

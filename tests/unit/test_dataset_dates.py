@@ -166,3 +166,25 @@ def test_stored_dates_read_back_as_the_format_wrote_them() -> None:
     assert stored_value(unknown, "end") is None
     # a graph stored before durations had ranges
     assert stored_value({"durationYears": 4}, "durationYears") == 4
+
+
+def test_every_date_problem_of_a_file_is_reported_at_once(tmp_path: Path) -> None:
+    text = (
+        EXAMPLE.read_text(encoding="utf-8")
+        .replace(
+            CEJ_DATES, "    start: 2019\n    end: 2018\n    duration_years: {min: 5, max: 4}\n"
+        )
+        .replace("    signed_on: 2022-03-03\n    start", "    signed_on: 2022-13\n    start")
+        .replace("    duration_years: 5\n", "    duration_years: 7\n")
+    )
+    path = tmp_path / "dataset.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(DatasetError) as caught:
+        read_datasets([path], TERRITORIES)
+    located = [(p.line, p.field) for p in caught.value.problems]
+    assert located == [
+        (line_of(text, "    end: 2018"), "contracts[0].end"),
+        (line_of(text, "    duration_years: {min: 5"), "contracts[0].duration_years"),
+        (line_of(text, "    signed_on: 2022-13"), "contracts[1].signed_on"),
+        (line_of(text, "    duration_years: 7"), "contracts[1].duration_years"),
+    ]
