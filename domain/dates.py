@@ -49,7 +49,7 @@ import calendar
 import datetime as dt
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import cast
 
 from domain.errors import DateValueError
@@ -89,16 +89,26 @@ class FuzzyDate:
     year: int
     month: int | None = None
     day: int | None = None
+    #: The first day this date can denote (2017 → 2017-01-01).
+    earliest: dt.date = field(init=False, repr=False, compare=False)
+    #: The last day this date can denote (2017 → 2017-12-31, 2018-02 → 2018-02-28).
+    latest: dt.date = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.day is not None and self.month is None:
             raise DateValueError(f"a day without a month ({self.year}-??-{self.day:02d})")
         try:
-            dt.date(self.year, self.month or 1, self.day or 1)
+            earliest = dt.date(self.year, self.month or 1, self.day or 1)
+            month = self.month or 12
+            last_day = self.day or calendar.monthrange(self.year, month)[1]
+            latest = dt.date(self.year, month, last_day)
         except ValueError:
             raise DateValueError(
                 f"{self.text!r} is not a date of the calendar; {_WRITE_INSTEAD}"
             ) from None
+        # computed once: activity_on reads them for every contract and every day asked
+        object.__setattr__(self, "earliest", earliest)
+        object.__setattr__(self, "latest", latest)
 
     @classmethod
     def parse(cls, value: object) -> FuzzyDate:
@@ -182,18 +192,6 @@ class FuzzyDate:
         if self.day is not None:
             return DatePrecision.DAY
         return DatePrecision.YEAR if self.month is None else DatePrecision.MONTH
-
-    @property
-    def earliest(self) -> dt.date:
-        """The first day this date can denote (2017 → 2017-01-01)."""
-        return dt.date(self.year, self.month or 1, self.day or 1)
-
-    @property
-    def latest(self) -> dt.date:
-        """The last day this date can denote (2017 → 2017-12-31, 2018-02 → 2018-02-28)."""
-        month = self.month or 12
-        day = self.day or calendar.monthrange(self.year, month)[1]
-        return dt.date(self.year, month, day)
 
     @property
     def text(self) -> str:
@@ -324,8 +322,21 @@ class Period:
     start: FuzzyDate | None = None
     end: FuzzyDate | None = None
     end_open: bool = False
+    #: The earliest day the period can have started (stored as ``start``).
+    start_earliest: dt.date | None = field(init=False, repr=False, compare=False)
+    #: The latest day the period can have started (stored as ``start_latest``).
+    start_latest: dt.date | None = field(init=False, repr=False, compare=False)
+    #: The earliest day the period can end (stored as ``end_earliest``).
+    end_earliest: dt.date | None = field(init=False, repr=False, compare=False)
+    #: The latest day the period can end (stored as ``end``).
+    end_latest: dt.date | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        start, end = self.start, self.end
+        object.__setattr__(self, "start_earliest", None if start is None else start.earliest)
+        object.__setattr__(self, "start_latest", None if start is None else start.latest)
+        object.__setattr__(self, "end_earliest", None if end is None else end.earliest)
+        object.__setattr__(self, "end_latest", None if end is None else end.latest)
         if self.end_open and self.end is not None:
             raise DateValueError(
                 f"the period has an end ({self.end}) and is said open (ongoing); "
@@ -353,26 +364,6 @@ class Period:
             None if end is None else FuzzyDate.from_stored(end, end_precision),
             bool(end_open) and end is None,
         )
-
-    @property
-    def start_earliest(self) -> dt.date | None:
-        """The earliest day the period can have started (stored as ``start``)."""
-        return None if self.start is None else self.start.earliest
-
-    @property
-    def start_latest(self) -> dt.date | None:
-        """The latest day the period can have started (stored as ``start_latest``)."""
-        return None if self.start is None else self.start.latest
-
-    @property
-    def end_earliest(self) -> dt.date | None:
-        """The earliest day the period can end (stored as ``end_earliest``)."""
-        return None if self.end is None else self.end.earliest
-
-    @property
-    def end_latest(self) -> dt.date | None:
-        """The latest day the period can end (stored as ``end``)."""
-        return None if self.end is None else self.end.latest
 
     def can_last(self, duration: DurationRange) -> bool:
         """Whether the period can last ``duration``: its longest reading lasts at least
@@ -433,12 +424,14 @@ def activity_on(period: Period, day: dt.date) -> Activity:
     >>> activity_on(Period(FuzzyDate.parse(2021), end_open=True), dt.date(2030, 1, 1)).value
     'active'
     """
-    if period.start is not None and day < period.start.earliest:
+    start_earliest, start_latest = period.start_earliest, period.start_latest
+    end_earliest, end_latest = period.end_earliest, period.end_latest
+    if start_earliest is not None and day < start_earliest:
         return Activity.INACTIVE
-    if period.end is not None and day > period.end.latest:
+    if end_latest is not None and day > end_latest:
         return Activity.INACTIVE
-    if period.start is None or day < period.start.latest:
+    if start_latest is None or day < start_latest:
         return Activity.UNKNOWN
-    if period.end_open or (period.end is not None and day <= period.end.earliest):
+    if period.end_open or (end_earliest is not None and day <= end_earliest):
         return Activity.ACTIVE
     return Activity.UNKNOWN
