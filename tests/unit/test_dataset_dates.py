@@ -188,3 +188,29 @@ def test_every_date_problem_of_a_file_is_reported_at_once(tmp_path: Path) -> Non
         (line_of(text, "    signed_on: 2022-13"), "contracts[1].signed_on"),
         (line_of(text, "    duration_years: 7"), "contracts[1].duration_years"),
     ]
+
+
+def test_a_funding_period_takes_the_same_forms_and_checks(tmp_path: Path) -> None:
+    text = EXAMPLE.read_text(encoding="utf-8")
+    assert "    year: 2021\n    share: 0.5\n" in text
+    path = tmp_path / "dataset.yaml"
+    path.write_text(
+        text.replace("    year: 2021\n    share", "    start: 2021-09\n    end: open\n    share"),
+        encoding="utf-8",
+    )
+    (dataset,) = read_datasets([path], TERRITORIES)
+    (funding,) = dataset.content.fundings
+    assert funding.period.end_open
+    assert funding.start == FuzzyDate(2021, 9)
+    broken = text.replace(
+        "    year: 2021\n    share", "    start: 2021-09\n    end: 2021-08\n    share"
+    )
+    path.write_text(broken, encoding="utf-8")
+    with pytest.raises(DatasetError) as caught:
+        read_datasets([path], TERRITORIES)
+    (problem,) = caught.value.problems
+    assert problem.line == line_of(broken, "    end: 2021-08")
+    assert str(problem).endswith(
+        "fundings[0].end: the end 2021-08 is before the start 2021-09; write an end on or "
+        "after the start, or swap them"
+    )
