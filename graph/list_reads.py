@@ -62,8 +62,11 @@ class ListFilter:
     kinds: tuple[str, ...] | None = None
     #: Contract statuses.
     statuses: tuple[str, ...] | None = None
-    #: A date the contracts apply on.
+    #: A date the contracts apply on, with ``activity``.
     active_on: datetime.date | None = None
+    #: Which activities on ``active_on`` to keep (``active``, ``inactive``, ``unknown``);
+    #: ``None``: the certainly active only.
+    activity: tuple[str, ...] | None = None
     #: Keys of partners that signed the contracts.
     signed_by: tuple[str, ...] | None = None
     #: Keys of partners paying the fundings.
@@ -88,6 +91,7 @@ class ListFilter:
             "kinds": _listed(self.kinds),
             "statuses": _listed(self.statuses),
             "activeOn": self.active_on,
+            "activity": list(self.activity) if self.activity is not None else ["active"],
             "signedBy": _listed(self.signed_by),
             "payers": _listed(self.payers),
             "payees": _listed(self.payees),

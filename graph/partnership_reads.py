@@ -63,15 +63,33 @@ _REACH: LiteralString = """CASE
         ELSE 'PART' END"""
 
 # -- filters ---------------------------------------------------------------------------
-#: Parameters: kinds, statuses, activeOn, themes, signedBy, text (folded).
-CONTRACT_FILTER: LiteralString = """($kinds IS NULL OR n.kind IN $kinds)
+#: The activity of the contract (or funding) ``n`` on the day ``$activeOn``: ``'active'``,
+#: ``'inactive'`` or ``'unknown'`` — the rule of :func:`domain.dates.activity_on`, written
+#: once in Cypher over the stored bounds (docs/graph-model.md, "Dates"): ``start`` and
+#: ``end`` are the widest, ``start_latest`` and ``end_earliest`` the narrowest; a node
+#: stored before precisions existed has no narrow bounds, which are then its days.
+#: A comparison with a missing bound is null, which no WHEN takes.
+ACTIVITY_OF_N: LiteralString = """CASE
+      WHEN $activeOn < n.start OR $activeOn > n.end THEN 'inactive'
+      WHEN n.start IS NULL OR $activeOn < coalesce(n.start_latest, n.start) THEN 'unknown'
+      WHEN n.end_open = true OR $activeOn <= coalesce(n.end_earliest, n.end) THEN 'active'
+      ELSE 'unknown' END"""
+
+#: Parameters: kinds, statuses, activeOn and activity (the activities to keep on that
+#: day, e.g. ``['active', 'unknown']`` for the possibly active), themes, signedBy, text
+#: (folded).
+CONTRACT_FILTER: LiteralString = (
+    """($kinds IS NULL OR n.kind IN $kinds)
     AND ($statuses IS NULL OR n.status IN $statuses)
-    AND ($activeOn IS NULL OR (n.start <= $activeOn AND $activeOn <= n.end))
+    AND ($activeOn IS NULL OR """
+    + ACTIVITY_OF_N
+    + """ IN $activity)
     AND ($themes IS NULL OR EXISTS {
       MATCH (n)-[:HAS_ACTION]->(:Action)-[:ADDRESSES]->(th:Theme) WHERE th.key IN $themes })
     AND ($signedBy IS NULL OR EXISTS {
       MATCH (sp:Partner)-[:SIGNED]->(n) WHERE sp.key IN $signedBy })
     AND ($text IS NULL OR n.nameKey CONTAINS $text)"""
+)
 
 #: CONTRACT_FILTER plus ``contractKeys`` (null: any contract).
 CONTRACT_FILTER_IN_KEYS: LiteralString = (

@@ -31,6 +31,7 @@ from domain.vocabulary import KIND_OF_LABEL, RELATIONSHIP_TYPE
 from graph.curated_reads import CuratedRows
 from loaders.curation.fundings import FUNDING_FIELDS
 from loaders.dataset_format import FORMAT
+from loaders.date_properties import stored_value
 
 #: The dataset key of the exported fragment.
 FRAGMENT_KEY = "curated-facts"
@@ -133,7 +134,7 @@ def _fields(props: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
     """``names`` (format field → graph property) of ``props`` that have a value."""
     out: dict[str, Any] = {}
     for field, prop in names.items():
-        value = _native(props.get(prop))
+        value = stored_value(props, prop)
         if value not in (None, [], ""):
             out[field] = list(value) if isinstance(value, tuple) else value
     return out

@@ -22,10 +22,23 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
+from domain.dates import DurationRange, FuzzyDate, Period
+from domain.errors import DateValueError
 from domain.vocabulary import (
     Certainty,
     ContractRelation,
@@ -69,6 +82,124 @@ def _printable(value: str) -> str:
 
 
 Text = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_printable)]
+
+_FUZZY_DATE_FORMS: list[dict[str, Any]] = [
+    {"type": "integer", "minimum": 1000, "maximum": 9999, "description": "A year: 2017."},
+    {
+        "type": "string",
+        "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
+        "description": "A year (2017), a month (2018-01) or a day (2018-01-19).",
+    },
+]
+#: A date known to the day, the month or the year (see :class:`domain.dates.FuzzyDate`):
+#: ``2018-01-19``, ``2018-01``, ``2017`` (a YAML integer or string). Written back (in the
+#: dataset's checksum, in exported fragments) as its ISO text, so day-precise dates read
+#: exactly as they did when they were ``datetime.date``.
+Date = Annotated[
+    FuzzyDate,
+    PlainValidator(FuzzyDate.parse),
+    PlainSerializer(lambda d: d.text, return_type=str),
+    WithJsonSchema({"anyOf": _FUZZY_DATE_FORMS}),
+]
+#: The word that says a period has no end yet: ``end: open``.
+OPEN: Literal["open"] = "open"
+
+
+def _end(value: object) -> FuzzyDate | Literal["open"]:
+    if value == OPEN:
+        return OPEN
+    try:
+        return FuzzyDate.parse(value)
+    except DateValueError as error:
+        raise DateValueError(f"{error}, or `open` for a period not ended yet") from None
+
+
+#: A period's end: a :data:`Date`, or ``open`` when the period has not ended (ongoing).
+End = Annotated[
+    FuzzyDate | Literal["open"],
+    PlainValidator(_end),
+    PlainSerializer(lambda d: d if isinstance(d, str) else d.text, return_type=str),
+    WithJsonSchema({"anyOf": [*_FUZZY_DATE_FORMS, {"const": OPEN}]}),
+]
+_END_DESCRIPTION = (
+    "Last day (inclusive), known to the day, the month or the year; `open` when the period "
+    "has not ended (ongoing); left out when it is not known."
+)
+
+
+def _duration(value: object) -> DurationRange:
+    duration = DurationRange.parse(value)
+    if not 1 <= duration.min_years <= duration.max_years <= MAX_DURATION_YEARS:
+        raise DateValueError(
+            f"a duration of {duration.text} years is out of bounds; write whole years "
+            f"from 1 to {MAX_DURATION_YEARS}"
+        )
+    return duration
+
+
+#: The longest planned duration a contract may state, in years.
+MAX_DURATION_YEARS = 20
+#: A planned duration in whole years: ``4``, or a range ``{min: 4, max: 5}`` (« 4 ou 5
+#: ans »). Written back as it was given: an integer when exact.
+DurationYears = Annotated[
+    DurationRange,
+    PlainValidator(_duration),
+    PlainSerializer(
+        lambda d: (
+            d.min_years if d.min_years == d.max_years else {"min": d.min_years, "max": d.max_years}
+        ),
+        return_type=int | dict[str, int],
+    ),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "integer", "minimum": 1, "maximum": MAX_DURATION_YEARS},
+                {
+                    "type": "object",
+                    "properties": {
+                        "min": {"type": "integer", "minimum": 1, "maximum": MAX_DURATION_YEARS},
+                        "max": {"type": "integer", "minimum": 1, "maximum": MAX_DURATION_YEARS},
+                    },
+                    "required": ["min", "max"],
+                    "additionalProperties": False,
+                    "description": "A range of whole years: {min: 4, max: 5}.",
+                },
+            ]
+        }
+    ),
+]
+
+
+def _end_after_start(end: FuzzyDate | Literal["open"] | None, info: ValidationInfo) -> Any:
+    """Refuse an end certainly before the start (validated before it), at the end's line."""
+    if end is not None:
+        period_of(info.data.get("start"), end)
+    return end
+
+
+def _duration_that_fits(duration: DurationRange | None, info: ValidationInfo) -> Any:
+    """Refuse a duration the period (start and end, validated before it) cannot last."""
+    start, end = info.data.get("start"), info.data.get("end")
+    if duration is None or start is None or end is None:
+        return duration
+    try:
+        period = period_of(start, end)
+    except DateValueError:
+        return duration  # reported at `end`
+    if not period.can_last(duration):
+        raise DateValueError(
+            f"{duration.text} years does not fit {start} to {end}: correct the dates or the "
+            "duration, or give the duration as a range ({min: 4, max: 5})"
+        )
+    return duration
+
+
+def period_of(start: FuzzyDate | None, end: FuzzyDate | Literal["open"] | None) -> Period:
+    """The :class:`domain.dates.Period` of a ``start`` and an ``end`` (``open`` or a date);
+    raises :class:`domain.errors.DateValueError` when the end is before the start."""
+    if end == OPEN:
+        return Period(start, None, end_open=True)
+    return Period(start, end if isinstance(end, FuzzyDate) else None)
 
 
 class _Model(BaseModel):
@@ -171,7 +302,7 @@ class Post(_Fact):
         "president", "director", "vice-president", "referent", "elected", "staff", "other"
     ] = Field(description="Normalised role.")
     organisation: Slug = Field(description="Key of the partner holding the post.")
-    as_of: dt.date | None = Field(default=None, description="Date the source shows the post held.")
+    as_of: Date | None = Field(default=None, description="Date the source shows the post held.")
 
 
 class Person(_Fact):
@@ -191,7 +322,7 @@ class SubTerritory(_Fact):
 class Signatory(_Fact):
     partner: Slug
     role: Text | None = Field(default=None, description="E.g. « chef de file », « signataire ».")
-    signed_on: dt.date | None = None
+    signed_on: Date | None = Field(default=None, description="When it signed.")
     people: list[Slug] = Field(default_factory=list, description="People who signed for it.")
 
 
@@ -257,13 +388,18 @@ class Contract(_Fact):
     title: Text
     aliases: list[Text] = Field(default_factory=list)
     status: ContractStatus | None = None
-    status_as_of: dt.date | None = Field(
+    status_as_of: Date | None = Field(
         default=None, description="Date the source shows that status."
     )
-    signed_on: dt.date | None = None
-    start: dt.date | None = None
-    end: dt.date | None = Field(default=None, description="Last day (inclusive).")
-    duration_years: int | None = Field(default=None, ge=1, le=20)
+    signed_on: Date | None = Field(default=None, description="When it was signed.")
+    start: Date | None = Field(
+        default=None, description="First day, known to the day, the month or the year."
+    )
+    end: End | None = Field(default=None, description=_END_DESCRIPTION)
+    duration_years: DurationYears | None = Field(
+        default=None,
+        description="Planned duration in whole years: 4, or a range {min: 4, max: 5}.",
+    )
     signatories: list[Signatory] = Field(default_factory=list)
     covers: list[TerritoryLink] = Field(default_factory=list)
     relations: list[Relation] = Field(default_factory=list)
@@ -291,11 +427,20 @@ class Contract(_Fact):
         description="Partners with a role on the contract that do not sign it (a consultancy…).",
     )
 
-    @model_validator(mode="after")
-    def _period(self) -> Contract:
-        if self.start and self.end and self.end < self.start:
-            raise ValueError(f"end {self.end} is before start {self.start}")
-        return self
+    # checked field by field, so that each problem is reported at its own line along with
+    # every other problem of the file: fields are validated in the order declared
+    _end = field_validator("end")(_end_after_start)
+    _duration = field_validator("duration_years")(_duration_that_fits)
+
+    @property
+    def period(self) -> Period:
+        """Its period; raises :class:`domain.errors.DateValueError` when incoherent."""
+        return period_of(self.start, self.end)
+
+    @property
+    def duration(self) -> DurationRange | None:
+        """Its planned duration, exact or a range."""
+        return self.duration_years
 
 
 class BodyMember(_Fact):
@@ -332,8 +477,8 @@ class Funding(_Fact):
     currency: Literal["EUR"] = "EUR"
     tax: Literal["HT", "TTC"] | None = None
     year: int | None = Field(default=None, ge=1945, le=2100)
-    start: dt.date | None = None
-    end: dt.date | None = None
+    start: Date | None = Field(default=None, description="First day, at any precision.")
+    end: End | None = Field(default=None, description=_END_DESCRIPTION)
     share: float | None = Field(
         default=None, ge=0, le=1, allow_inf_nan=False, description="Share as a fraction."
     )
@@ -342,6 +487,13 @@ class Funding(_Fact):
     purpose: Text | None = None
     territory: TerritoryRef | None = None
     contracts: list[Slug] = Field(default_factory=list, description="Contracts it relates to.")
+
+    _end = field_validator("end")(_end_after_start)
+
+    @property
+    def period(self) -> Period:
+        """Its period; raises :class:`domain.errors.DateValueError` when incoherent."""
+        return period_of(self.start, self.end)
 
 
 # -- facts that are not contracts --------------------------------------------------------
@@ -362,17 +514,15 @@ class CompetenceHolding(_Fact):
         description="A competence code (data/vocabularies/competences.yaml)."
     )
     territory: TerritoryRef = Field(description="The territory it holds the competence on.")
-    start: dt.date | None = Field(default=None, description="First day it holds it, if known.")
-    end: dt.date | None = Field(default=None, description="Last day (inclusive), if known.")
-    as_of: dt.date | None = Field(
+    start: Date | None = Field(
+        default=None, description="First day it holds it, if known (day, month or year)."
+    )
+    end: End | None = Field(default=None, description=_END_DESCRIPTION)
+    as_of: Date | None = Field(
         default=None, description="Date the source shows the competence held."
     )
 
-    @model_validator(mode="after")
-    def _period(self) -> CompetenceHolding:
-        if self.start and self.end and self.end < self.start:
-            raise ValueError(f"end {self.end} is before start {self.start}")
-        return self
+    _end = field_validator("end")(_end_after_start)
 
 
 class Framing(_Fact):
@@ -392,7 +542,9 @@ class FramingDocument(_Fact):
     )
     title: Text
     aliases: list[Text] = Field(default_factory=list)
-    adopted_on: dt.date | None = Field(default=None, description="When it was adopted.")
+    adopted_on: Date | None = Field(
+        default=None, description="When it was adopted (day, month or year)."
+    )
     parties: list[Signatory] = Field(
         default_factory=list,
         description="Partners that adopted or committed to it, with their role.",

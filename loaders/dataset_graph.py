@@ -45,6 +45,7 @@ from loaders.dataset_format import (
     _Fact,
 )
 from loaders.datasets import Dataset, Vocabularies, action_key, axis_key, competence_key
+from loaders.date_properties import date_props, duration_props, period_props
 
 _SUB_TERRITORY = TERRITORY_LABEL[TerritoryKind.SUB_TERRITORY]
 _COMMUNE = TERRITORY_LABEL[TerritoryKind.COMMUNE]
@@ -235,7 +236,7 @@ class _Builder:
                 self._link(post, person),
                 title=post.title,
                 role=post.role,
-                asOf=post.as_of,
+                **date_props("asOf", post.as_of),
             )
 
     def _sub_territory(self, sub: SubTerritory) -> None:
@@ -282,8 +283,7 @@ class _Builder:
             currency=g.currency,
             tax=g.tax,
             year=g.year,
-            start=g.start,
-            end=g.end,
+            **period_props(g.start, g.end),
             share=g.share,
             shareQualifier=g.share_qualifier.value,
             purpose=g.purpose,
@@ -315,11 +315,10 @@ class _Builder:
             notes=k.notes,
             aliases=list(k.aliases),
             status=k.status.value if k.status else None,
-            statusAsOf=k.status_as_of,
-            signedOn=k.signed_on,
-            start=k.start,
-            end=k.end,
-            durationYears=k.duration_years,
+            **date_props("statusAsOf", k.status_as_of),
+            **date_props("signedOn", k.signed_on),
+            **period_props(k.start, k.end),
+            **duration_props(k.duration),
         )
         self.edge("OF_KIND", "Contract", k.key, "ContractKind", k.kind, self._link(k, field="kind"))
         for s in k.signatories:
@@ -332,7 +331,7 @@ class _Builder:
                 k.key,
                 signed,
                 role=s.role,
-                signedOn=s.signed_on,
+                **date_props("signedOn", s.signed_on),
             )
             for person in s.people:
                 self.edge(
@@ -343,7 +342,7 @@ class _Builder:
                     k.key,
                     signed,
                     role=s.role,
-                    signedOn=s.signed_on,
+                    **date_props("signedOn", s.signed_on),
                     onBehalfOf=s.partner,
                 )
         for link in k.covers:
@@ -480,9 +479,8 @@ class _Builder:
             h,
             name=f"{label} ({h.holder})",
             competence=h.competence,
-            start=h.start,
-            end=h.end,
-            asOf=h.as_of,
+            **period_props(h.start, h.end),
+            **date_props("asOf", h.as_of),
         )
         self.edge("HELD_BY", "CompetenceHolding", key, "Partner", h.holder, h)
         self.edge("OF_COMPETENCE", "CompetenceHolding", key, "Competence", h.competence, h)
@@ -497,7 +495,7 @@ class _Builder:
             name=d.title,
             kind=d.kind,
             aliases=list(d.aliases),
-            adoptedOn=d.adopted_on,
+            **date_props("adoptedOn", d.adopted_on),
         )
         self.edge("OF_KIND", "FramingDocument", d.key, "ContractKind", d.kind, d)
         for party in d.parties:
@@ -509,7 +507,7 @@ class _Builder:
                 d.key,
                 party,
                 role=party.role,
-                signedOn=party.signed_on,
+                **date_props("signedOn", party.signed_on),
             )
             for person in party.people:
                 self.edge(
@@ -520,7 +518,7 @@ class _Builder:
                     d.key,
                     party,
                     role=party.role,
-                    signedOn=party.signed_on,
+                    **date_props("signedOn", party.signed_on),
                     onBehalfOf=party.partner,
                 )
         for link in d.covers:

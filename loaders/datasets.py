@@ -508,7 +508,7 @@ def _check_contracts(refs: _References) -> None:
 
 
 def _check_contract_terms(refs: _References, c: Contract, base: DataPath) -> None:
-    """A contract's kind comes from the vocabulary and its duration matches its dates."""
+    """A contract's kind comes from the vocabulary (its dates are checked by its model)."""
     kinds = refs.checker.vocabularies.contract_kinds
     if c.kind not in kinds:
         close = difflib.get_close_matches(c.kind, list(kinds))
@@ -518,13 +518,6 @@ def _check_contract_terms(refs: _References, c: Contract, base: DataPath) -> Non
             + (f"; did you mean {', '.join(close)}?" if close else "")
             + " (data/vocabularies/contract-kinds.yaml)",
         )
-    if c.start and c.end and c.duration_years:
-        years = ((c.end - c.start).days + 1) / 365.25
-        if abs(years - c.duration_years) > 0.5:
-            refs.add(
-                (*base, "duration_years"),
-                f"{c.duration_years} years does not match {c.start} to {c.end}",
-            )
 
 
 def _check_numbering(refs: _References, c: Contract, base: DataPath) -> None:
@@ -596,8 +589,6 @@ def _check_fundings(refs: _References) -> None:
             refs.key("contract", key, ("fundings", i, "contracts", j))
         if g.territory is not None:
             refs.territory(g.territory, ("fundings", i, "territory"))
-        if g.start and g.end and g.end < g.start:
-            refs.add(("fundings", i, "end"), f"end {g.end} is before start {g.start}")
 
 
 def _actions_of(contract: Any, base: DataPath) -> list[tuple[DataPath, Any]]:

@@ -9,7 +9,8 @@ import strawberry
 
 from graph import partnership_reads as reads
 from graph.list_reads import EVERY, NAME, ListFilter, Sort
-from schema.common import ContractStatus, folded_text, kind_codes, theme_codes
+from schema.common import ContractStatus, enum_values, folded_text, kind_codes, theme_codes
+from schema.dates import Activity
 
 
 @strawberry.enum(description="Orders of contract lists.")
@@ -37,7 +38,17 @@ class ContractFilter:
         default=None, description="Any of these statuses."
     )
     active_on: datetime.date | None = strawberry.field(
-        default=None, description="Applies on this date (start ≤ date ≤ end)."
+        default=None,
+        description="Applies on this date: by default certainly (its activity on that day "
+        "is ACTIVE); see `activity` for the possibly active (ACTIVE or UNKNOWN: a missing "
+        "date, or a day inside the year or month a bound is known to).",
+    )
+    activity: list[Activity] | None = strawberry.field(
+        default=None,
+        description="With `activeOn`: keep contracts whose activity on that day is one of "
+        "these (default [ACTIVE]). [ACTIVE, UNKNOWN] asks for the possibly active, "
+        "[UNKNOWN] for those their dates cannot decide, [INACTIVE] for the certainly "
+        "inactive.",
     )
     themes: list[str] | None = strawberry.field(
         default=None,
@@ -59,6 +70,7 @@ def contract_conditions(f: ContractFilter | None) -> ListFilter:
         kinds=kind_codes(f.kinds, "filter.kinds"),
         statuses=tuple(s.value for s in f.statuses) if f.statuses is not None else None,
         active_on=f.active_on,
+        activity=enum_values(f.activity),
         themes=theme_codes(f.themes, "filter.themes"),
         signed_by=tuple(f.signed_by) if f.signed_by is not None else None,
         text=folded_text(f.text),

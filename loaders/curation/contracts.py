@@ -21,12 +21,12 @@ from loaders.curation.plans import (
     creation,
     edges_of,
     existing_props,
-    native,
     territory_links,
     unlinking,
     updated,
     validated,
 )
+from loaders.date_properties import stored_value
 
 _CONTRACT_FIELDS = ("kind", "title", "aliases", "status", "start", "end", "duration_years")
 #: Dataset-format names of the contract properties that Neo4j spells in camelCase.
@@ -61,8 +61,8 @@ def update_contract(key: str, patch: Record, fact: Record) -> Plan:
 
     async def plan(tx: store.Transaction, curator: Curator) -> store.Change:
         props = await existing_props(tx, "Contract", key)
-        current = {f: props.get(_CAMEL.get(f, f)) for f in (*_CONTRACT_FIELDS, *_CAMEL)}
-        current = {k: native(v) for k, v in current.items() if v not in (None, [])}
+        current = {f: stored_value(props, _CAMEL.get(f, f)) for f in (*_CONTRACT_FIELDS, *_CAMEL)}
+        current = {k: v for k, v in current.items() if v not in (None, [])}
         contract = {**current, **patch, **fact, "key": key}
         fragment = Fragment(
             source=fact["source"], parts={"contracts": [contract]}, context={"contract": {key}}

@@ -11,10 +11,10 @@ from loaders.curation.plans import (
     creation,
     deletion,
     existing_props,
-    native,
     updated,
     validated,
 )
+from loaders.date_properties import stored_value
 
 #: Dataset-format field → Neo4j property of a funding.
 FUNDING_FIELDS = {
@@ -49,9 +49,9 @@ def update_funding(key: str, patch: Record, fact: Record) -> Plan:
     async def plan(tx: store.Transaction, curator: Curator) -> store.Change:
         props = await existing_props(tx, "Funding", key)
         current = {
-            name: native(props[prop])
+            name: stored_value(props, prop)
             for name, prop in FUNDING_FIELDS.items()
-            if props.get(prop) is not None
+            if stored_value(props, prop) is not None
         }
         funding = {**current, **patch, **fact, "key": key}
         fragment = Fragment(

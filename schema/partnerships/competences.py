@@ -6,15 +6,14 @@ enfance-jeunesse, the communauté urbaine leads the contracting).
 
 from __future__ import annotations
 
-import datetime
-
 import strawberry
 
 from graph import fact_reads
 from graph.list_reads import NAME
 from graph.reader import Row
-from schema.common import After, First, as_date
+from schema.common import After, First
 from schema.context import Info
+from schema.dates import FuzzyDateType, PeriodType, fuzzy_date, stored_period
 from schema.partnerships.provenance import Provenance
 from schema.registry import register
 from schema.relay import Connection, Node, connect, first_linked, global_id, listed, node_edges
@@ -70,10 +69,11 @@ class Competence(Node):
 class CompetenceHolding(Node):
     key: str = strawberry.field(description="Key (`<holder>-<competence>-<territory code>`…).")
     competence_code: str = strawberry.field(description="Code of the competence held.")
-    start: datetime.date | None = strawberry.field(description="First day it holds it.")
-    end: datetime.date | None = strawberry.field(description="Last day it holds it.")
-    as_of: datetime.date | None = strawberry.field(
-        description="Date the source shows the competence held."
+    period: PeriodType = strawberry.field(
+        description="When it holds it, at the precision known (unknown when not given)."
+    )
+    as_of: FuzzyDateType | None = strawberry.field(
+        description="Date the source shows the competence held, at its precision."
     )
     provenance: Provenance = strawberry.field(description="Where this holding is recorded from.")
 
@@ -83,9 +83,8 @@ class CompetenceHolding(Node):
             id=global_id("CompetenceHolding", row["key"]),
             key=row["key"],
             competence_code=row.get("competence") or "",
-            start=as_date(row.get("start")),
-            end=as_date(row.get("end")),
-            as_of=as_date(row.get("asOf")),
+            period=PeriodType.of(stored_period(row)),
+            as_of=fuzzy_date(row, "asOf"),
             provenance=Provenance.from_row(row),
         )
 

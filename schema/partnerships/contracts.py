@@ -10,6 +10,7 @@ from typing import Any
 
 import strawberry
 
+from domain.dates import activity_on
 from domain.vocabulary import RELATIONSHIP_TYPE, ContractRelation
 from graph import fact_reads
 from graph import partnership_reads as reads
@@ -27,6 +28,14 @@ from schema.common import (
     theme_codes,
 )
 from schema.context import Info
+from schema.dates import (
+    Activity,
+    DurationRangeType,
+    FuzzyDateType,
+    PeriodType,
+    fuzzy_date,
+    stored_period,
+)
 from schema.partnerships import fact_fields
 from schema.partnerships.funding_filter import FundingFilterArg, funding_conditions
 from schema.partnerships.provenance import Provenance, link_provenance
@@ -46,7 +55,13 @@ class SignatoryEdge:
     cursor: str = strawberry.field(description="Cursor of this item.")
     partner: Partner = strawberry.field(description="The signing partner.")
     role: str | None = strawberry.field(description="Its role in the contract, as the source says.")
-    signed_on: datetime.date | None = strawberry.field(description="When it signed.")
+    signed_on: datetime.date | None = strawberry.field(
+        description="When it signed: the first day of `signedOnDate`.",
+        deprecation_reason="Use `signedOnDate`, which keeps the precision (day, month, year).",
+    )
+    signed_on_date: FuzzyDateType | None = strawberry.field(
+        description="When it signed, at the precision the source gives; null when unknown."
+    )
     people: list[Person] = strawberry.field(description="Who signed on its behalf.")
     provenance: Provenance = strawberry.field(description="Where the signature is recorded from.")
     prospective: bool = strawberry.field(description=PROSPECTIVE)
@@ -121,11 +136,41 @@ class Contract(Node):
     )
     aliases: list[str] = strawberry.field(description="Other names it goes by.")
     status: ContractStatus | None = strawberry.field(description="Where it stands.")
-    status_as_of: datetime.date | None = strawberry.field(description="When the status was true.")
-    signed_on: datetime.date | None = strawberry.field(description="When it was signed.")
-    start: datetime.date | None = strawberry.field(description="First day it applies.")
-    end: datetime.date | None = strawberry.field(description="Last day it applies.")
-    duration_years: float | None = strawberry.field(description="Duration, when stated in years.")
+    status_as_of: datetime.date | None = strawberry.field(
+        description="When the status was true: the first day of `statusAsOfDate`.",
+        deprecation_reason="Use `statusAsOfDate`, which keeps the precision (day, month, year).",
+    )
+    signed_on: datetime.date | None = strawberry.field(
+        description="When it was signed: the first day of `signedOnDate`.",
+        deprecation_reason="Use `signedOnDate`, which keeps the precision (day, month, year).",
+    )
+    start: datetime.date | None = strawberry.field(
+        description="The earliest day it can have started (`period.start.earliest`): "
+        "2017-01-01 for a start known as 2017.",
+        deprecation_reason="Use `period.start`, which keeps the precision (day, month, year).",
+    )
+    end: datetime.date | None = strawberry.field(
+        description="The latest day it can end (`period.end.latest`): 2020-12-31 for an end "
+        "known as 2020; null when unknown or open.",
+        deprecation_reason="Use `period.end` and `period.endOpen`, which keep the precision "
+        "and say whether the end is open or unknown.",
+    )
+    duration_years: float | None = strawberry.field(
+        description="Planned duration, when stated as an exact number of years (see "
+        "`duration` for a range)."
+    )
+    status_as_of_date: FuzzyDateType | None = strawberry.field(
+        description="When the source shows its status, at the precision it gives."
+    )
+    signed_on_date: FuzzyDateType | None = strawberry.field(
+        description="When it was signed, at the precision the source gives; null when unknown."
+    )
+    period: PeriodType = strawberry.field(
+        description="When it applies: start and end at their precision, or unknown, or open."
+    )
+    duration: DurationRangeType | None = strawberry.field(
+        description="Planned duration in whole years, exact or a range (« 4 ou 5 ans »)."
+    )
     provenance: Provenance = strawberry.field(description="Where this contract is recorded from.")
 
     @classmethod
@@ -145,12 +190,29 @@ class Contract(Node):
             start=as_date(row.get("start")),
             end=as_date(row.get("end")),
             duration_years=row.get("durationYears"),
+            status_as_of_date=fuzzy_date(row, "statusAsOf"),
+            signed_on_date=fuzzy_date(row, "signedOn"),
+            period=PeriodType.of(stored_period(row)),
+            duration=DurationRangeType.from_props(row),
             provenance=Provenance.from_row(row),
         )
 
-    @strawberry.field(description="Whether the contract applies on this date (start ≤ on ≤ end).")
+    @strawberry.field(
+        description="True only when the contract certainly applies on this date "
+        "(`activityOn` is ACTIVE); false when it certainly does not or cannot be told.",
+        deprecation_reason="Use `activityOn`, which says UNKNOWN when the dates cannot "
+        "decide instead of false.",
+    )
     def active_on(self, on: datetime.date) -> bool:
-        return self.start is not None and self.end is not None and self.start <= on <= self.end
+        return activity_on(self.period.period, on) is Activity.ACTIVE
+
+    @strawberry.field(
+        description="Whether the contract applies on this date: ACTIVE, INACTIVE, or "
+        "UNKNOWN when its dates (missing, or known only to the month or year) cannot "
+        "decide; same as `period.activityOn`."
+    )
+    def activity_on(self, on: datetime.date) -> Activity:
+        return activity_on(self.period.period, on)
 
     @strawberry.field(description="Its kind, with labels.")
     async def kind(self, info: Info) -> ContractKind | None:
@@ -177,6 +239,7 @@ class Contract(Node):
                 partner=Partner.from_row(item["node"]),
                 role=item["edge"].get("role"),
                 signed_on=as_date(item["edge"].get("signedOn")),
+                signed_on_date=fuzzy_date(item["edge"], "signedOn"),
                 people=[Person.from_row(p) for p in item["edge"].get("people") or []],
                 provenance=Provenance.from_row(item["edge"]),
                 prospective=bool(item["edge"].get("prospective")),
@@ -355,7 +418,13 @@ class SignedContractEdge:
     cursor: str = strawberry.field(description="Cursor of this item.")
     node: Contract = strawberry.field(description="The contract.")
     role: str | None = strawberry.field(description="Role of the signatory.")
-    signed_on: datetime.date | None = strawberry.field(description="When it signed.")
+    signed_on: datetime.date | None = strawberry.field(
+        description="When it signed: the first day of `signedOnDate`.",
+        deprecation_reason="Use `signedOnDate`, which keeps the precision (day, month, year).",
+    )
+    signed_on_date: FuzzyDateType | None = strawberry.field(
+        description="When it signed, at the precision the source gives; null when unknown."
+    )
     provenance: Provenance = strawberry.field(description="Where the signature is recorded from.")
     prospective: bool = strawberry.field(description=PROSPECTIVE)
 
@@ -372,6 +441,7 @@ def signed_contract_edge(cursor: str, item: Row) -> SignedContractEdge:
         node=Contract.from_row(item["node"]),
         role=edge.get("role"),
         signed_on=as_date(edge.get("signedOn")),
+        signed_on_date=fuzzy_date(edge, "signedOn"),
         provenance=Provenance.from_row(edge),
         prospective=bool(edge.get("prospective")),
     )

@@ -6,8 +6,6 @@ contracts they frame, each link with its provenance.
 
 from __future__ import annotations
 
-import datetime
-
 import strawberry
 
 from graph import fact_reads
@@ -15,6 +13,7 @@ from graph.list_reads import NAME
 from graph.reader import Row
 from schema.common import After, Before, First, Last, as_date
 from schema.context import Info
+from schema.dates import FuzzyDateType, fuzzy_date
 from schema.partnerships.provenance import Provenance
 from schema.registry import register
 from schema.relay import ConnectionOf, Node, connect, global_id, listed, page_args
@@ -38,7 +37,9 @@ class FramingDocument(Node):
         description="Code of its kind in the contract-kind vocabulary (`charte-engagement`…)."
     )
     aliases: list[str] = strawberry.field(description="Other names it goes by.")
-    adopted_on: datetime.date | None = strawberry.field(description="When it was adopted.")
+    adopted_on: FuzzyDateType | None = strawberry.field(
+        description="When it was adopted, at its precision (day, month or year)."
+    )
     provenance: Provenance = strawberry.field(description="Where this document is recorded from.")
 
     @classmethod
@@ -49,7 +50,7 @@ class FramingDocument(Node):
             title=row.get("title") or row["key"],
             kind_code=row.get("kind") or "other",
             aliases=list(row.get("aliases") or []),
-            adopted_on=as_date(row.get("adoptedOn")),
+            adopted_on=fuzzy_date(row, "adoptedOn"),
             provenance=Provenance.from_row(row),
         )
 
@@ -101,6 +102,7 @@ class FramingDocument(Node):
                 partner=Partner.from_row(item["node"]),
                 role=item["edge"].get("role"),
                 signed_on=as_date(item["edge"].get("signedOn")),
+                signed_on_date=fuzzy_date(item["edge"], "signedOn"),
                 people=[Person.from_row(p) for p in item["edge"].get("people") or []],
                 provenance=Provenance.from_row(item["edge"]),
                 prospective=bool(item["edge"].get("prospective")),

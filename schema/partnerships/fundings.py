@@ -19,6 +19,7 @@ from graph.list_reads import NAME, ListFilter, ListQuery, Sort
 from graph.reader import Row
 from schema.common import After, Before, First, Last, Qualifier, as_date
 from schema.context import Info
+from schema.dates import PeriodType, stored_period
 from schema.partnerships.funding_filter import FundingFilter, FundingFilterArg, funding_conditions
 from schema.partnerships.provenance import Provenance
 from schema.registry import register
@@ -54,8 +55,17 @@ class Funding(Node):
     currency: str | None = strawberry.field(description="Currency (EUR).")
     tax: str | None = strawberry.field(description="HT or TTC, when stated.")
     year: int | None = strawberry.field(description="Year it concerns.")
-    start: datetime.date | None = strawberry.field(description="Start of the period it concerns.")
-    end: datetime.date | None = strawberry.field(description="End of the period it concerns.")
+    start: datetime.date | None = strawberry.field(
+        description="Earliest start of the period it concerns (`period.start.earliest`).",
+        deprecation_reason="Use `period.start`, which keeps the precision (day, month, year).",
+    )
+    end: datetime.date | None = strawberry.field(
+        description="Latest end of the period it concerns (`period.end.latest`).",
+        deprecation_reason="Use `period.end` and `period.endOpen`, which keep the precision.",
+    )
+    period: PeriodType = strawberry.field(
+        description="The period it concerns, at the precision known (unknown when not given)."
+    )
     share: float | None = strawberry.field(description="Share of another funding (0–1).")
     share_qualifier: Qualifier | None = strawberry.field(description="How exact the share is.")
     purpose: str | None = strawberry.field(description="What it pays for.")
@@ -74,6 +84,7 @@ class Funding(Node):
             year=row.get("year"),
             start=as_date(row.get("start")),
             end=as_date(row.get("end")),
+            period=PeriodType.of(stored_period(row)),
             share=row.get("share"),
             share_qualifier=Qualifier(sq) if sq else None,
             purpose=row.get("purpose"),

@@ -29,6 +29,7 @@ from schema.common import (
 )
 from schema.context import Info
 from schema.contract_filter import CONTRACT_SORTS, ContractFilter, ContractSort, contract_conditions
+from schema.dates import FuzzyDateType, fuzzy_date
 from schema.partnerships import fact_fields
 from schema.partnerships.funding_filter import FundingFilterArg, funding_conditions
 from schema.partnerships.provenance import Provenance
@@ -396,7 +397,13 @@ class PostEdge:
     organisation: Partner = strawberry.field(description="The organisation.")
     title: str | None = strawberry.field(description="Title as the source gives it.")
     role: str | None = strawberry.field(description="Normalised role (president, director…).")
-    as_of: datetime.date | None = strawberry.field(description="Date the post is known for.")
+    as_of: datetime.date | None = strawberry.field(
+        description="Date the post is known for: the first day of `asOfDate`.",
+        deprecation_reason="Use `asOfDate`, which keeps the precision (day, month, year).",
+    )
+    as_of_date: FuzzyDateType | None = strawberry.field(
+        description="Date the post is known for, at the precision the source gives."
+    )
     provenance: Provenance = strawberry.field(description="Where the post is recorded from.")
 
 
@@ -414,6 +421,7 @@ def post_edge(cursor: str, item: Row, person: Person, organisation: Partner) -> 
         title=edge.get("title"),
         role=edge.get("role"),
         as_of=as_date(edge.get("asOf")),
+        as_of_date=fuzzy_date(edge, "asOf"),
         provenance=Provenance.from_row(edge),
     )
 

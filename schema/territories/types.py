@@ -32,6 +32,7 @@ from schema.common import (
 )
 from schema.context import Info
 from schema.contract_filter import CONTRACT_SORTS, ContractFilter, ContractSort, contract_conditions
+from schema.dates import ActivityArgument
 from schema.partnerships.provenance import Provenance
 from schema.registry import register
 from schema.relay import (
@@ -105,8 +106,12 @@ class Territory(Node):
         info: Info,
         active_on: Annotated[
             datetime.date | None,
-            strawberry.argument(description="Only contracts applying on this date."),
+            strawberry.argument(
+                description="Only contracts applying on this date: certainly (ACTIVE) unless "
+                "`activity` asks for more, e.g. [ACTIVE, UNKNOWN] for the possibly active."
+            ),
         ] = None,
+        activity: ActivityArgument = None,
         kinds: Annotated[
             list[str] | None,
             strawberry.argument(description="Only these contract kinds (`ctg`, `cej`…)."),
@@ -121,6 +126,8 @@ class Territory(Node):
         where = contract_conditions(filter)
         if active_on is not None:
             where = replace(where, active_on=active_on)
+        if activity is not None:
+            where = replace(where, activity=enum_values(activity))
         if kinds is not None:
             where = replace(where, kinds=kind_codes(kinds))
         return await connect(

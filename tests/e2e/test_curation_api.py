@@ -164,7 +164,7 @@ REFUSALS = {
     'createContract(input: {key: "ctg-x", kind: "ctg", title: "X", start: "2024-01-01", '
     'end: "2023-01-01"}, provenance: {source: "article-caf15-ctg-saint-flour"})': (
         "InvalidInput",
-        "before start",
+        "the end 2023-01-01 is before the start 2024-01-01; write an end on or after the start",
     ),
     'createPartner(input: {key: "x", kind: OTHER, name: "X"}, provenance: {source: "nope"})': (
         "InvalidInput",

@@ -190,11 +190,29 @@ def test_a_researcher_follows_saint_flour_from_search_to_coverage_and_shares_the
     assert "inactif le 1 juin 2021" in ctg_item.inner_text()
     after = node_luminance(page, ctg)
     assert after > before + 60, f"the CTG did not fade: luminance {before:.0f} → {after:.0f}"
-    assert "non couvert le 1 juin 2021" in normalise_spaces(
+    # its CEJ has no dates at all: the EPCI may be covered, it is not shown as uncovered
+    assert "peut-être couvert le 1 juin 2021" in normalise_spaces(
         page.locator("#node-list li", has_text="CC de Saint-Flour").inner_text()
     )
     shot("faded-2021")
     graph_nodes = names(page)
+
+    # Unknown is a third state: « 2017-2020 » is known to the year, so on 1 June 2017 the
+    # CTG may not have started yet; it is neither active nor faded as inactive
+    set_date(page, "2017-06-01")
+    assert "activité inconnue le 1 juin 2017" in ctg_item.inner_text()
+    assert "inactif" not in ctg_item.inner_text()
+    assert ctg_item.evaluate("li => li.classList.contains('activity-unknown')")
+    unknown = node_luminance(page, ctg)
+    assert before + 5 < unknown < after, (before, unknown, after)
+    ctg_item.click()
+    assert page.inner_text("#details [data-testid=activity]").startswith(
+        "Activité inconnue le 1 juin 2017"
+    )
+    shot("unknown-2017")
+    set_date(page, "2019-06-01")
+    assert "activité inconnue" not in ctg_item.inner_text()
+    page.locator("#node-list li", has_text="Fiche action 10.").click()  # the CTG unselected
 
     # Coverage: the Cantal on 1 June 2019
     page.click("#tab-coverage")

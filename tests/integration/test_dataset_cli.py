@@ -69,3 +69,28 @@ def test_load_partnerships_writes_a_dataset_after_the_one_it_links_to(
         "MATCH (:Contract {key: 'avenant-salers'})-[:AMENDS]->(c:Contract) RETURN c.key AS key"
     )
     assert [r["key"] for r in records] == ["ctg-pays-de-salers-2022"]
+
+
+def test_load_refuses_an_end_before_its_start_at_year_precision_and_writes_nothing(
+    empty_graph: Driver, neo4j_connection: Neo4jConnection, tmp_path: Path
+) -> None:
+    reference = run_ctg("load", "reference", "--departements", "15", "--data-dir",
+                        str(REFERENCE_EXTRACT), connection=neo4j_connection)  # fmt: skip
+    assert reference.returncode == 0, reference.stderr
+    counts = graph_counts(empty_graph, "neo4j")
+    broken = tmp_path / "broken.yaml"
+    text = EXAMPLE.read_text(encoding="utf-8").replace(
+        "    start: 2016-01-01\n    end: 2019-12-31\n", "    start: 2016\n    end: 2015\n"
+    )
+    broken.write_text(text, encoding="utf-8")
+    result = run_ctg("load", "partnerships", str(broken), connection=neo4j_connection)
+    assert result.returncode == 1
+    output = " ".join(result.stderr.split())
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if t == "    end: 2015")
+    assert (
+        f"{broken}:{line}: contracts[0].end: the end 2015 is before the start 2016; write an "
+        "end on or after the start, or swap them" in output
+    ), output
+    assert "nothing was written" in output
+    assert "Traceback" not in result.stderr
+    assert graph_counts(empty_graph, "neo4j") == counts

@@ -68,7 +68,7 @@ def test_the_communes_hold_enfance_jeunesse_while_the_cu_leads(seeded: Neo4jConn
         seeded,
         """{ competenceHoldings(competence: "enfance-jeunesse", first: 100) {
                totalCount
-               edges { node { competenceCode asOf holder { key kind }
+               edges { node { competenceCode asOf { text precision } holder { key kind }
                               territory { code } competence { name } """
         + PROVENANCE
         + """ } } }
@@ -84,7 +84,9 @@ def test_the_communes_hold_enfance_jeunesse_while_the_cu_leads(seeded: Neo4jConn
     holdings = [e["node"] for e in data["competenceHoldings"]["edges"]]
     assert data["competenceHoldings"]["totalCount"] == len(holdings) == 34
     assert {h["holder"]["kind"] for h in holdings} == {"COMMUNE"}
-    assert {h["asOf"] for h in holdings} == {"2021-10-02"}
+    assert {(h["asOf"]["text"], h["asOf"]["precision"]) for h in holdings} == {
+        ("2021-10-02", "DAY")
+    }
     assert {h["competence"]["name"] for h in holdings} == {"Enfance – jeunesse"}
     assert all(h["provenance"]["certainty"] == "STATED" for h in holdings)
     assert all(sources(h["provenance"]) == [CREUSOT_ARTICLE] for h in holdings)
@@ -103,10 +105,12 @@ def test_the_charter_and_the_plui_h_frame_the_two_ctgs(seeded: Neo4jConnection) 
     data = ask(
         seeded,
         """{ framingDocuments { totalCount edges { node { key kindCode
+               adoptedOn { text precision earliest latest }
                frames { edges { node { key } """
         + PROVENANCE
         + """ } }
-               parties { totalCount edges { partner { key } role provenance { certainty } } }
+               parties { totalCount edges { partner { key } role signedOnDate { text }
+                                                 provenance { certainty } } }
                territories { edges { node { code } provenance { certainty } } } } } }
              ctg: contract(key: "ctg-creusot-montceau-nord") {
                framedBy { edges { node { key } provenance { certainty } } }
@@ -128,7 +132,20 @@ def test_the_charter_and_the_plui_h_frame_the_two_ctgs(seeded: Neo4jConnection) 
     assert charter["kindCode"] == "charte-engagement"
     assert charter["parties"]["totalCount"] == 36  # the Caf, the CU and the 34 communes
     assert {p["provenance"]["certainty"] for p in charter["parties"]["edges"]} == {"INFERRED"}
+    assert charter["adoptedOn"] is None  # the article gives no date
     plui = documents["plui-h-creusot-montceau"]
+    # « adopté en conseil communautaire en 2020 »: a year, not an invented day
+    assert plui["adoptedOn"] == {
+        "text": "2020",
+        "precision": "YEAR",
+        "earliest": "2020-01-01",
+        "latest": "2020-12-31",
+    }
+    (adopter,) = plui["parties"]["edges"]
+    assert (adopter["partner"]["key"], adopter["signedOnDate"]) == (
+        "cu-creusot-montceau",
+        {"text": "2020"},
+    )
     assert plui["territories"]["edges"] == [
         {"node": {"code": "247100290"}, "provenance": {"certainty": "INFERRED"}}
     ]

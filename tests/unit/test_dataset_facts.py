@@ -166,8 +166,9 @@ def test_each_fact_becomes_rows_with_its_provenance(tmp_path: Path) -> None:
         pytest.param(
             "    start: 2015-01-01",
             "    start: 2015-01-01\n    end: 2014-12-31",
-            "  - holder: ville-saint-flour",
-            "competences[0]: end 2014-12-31 is before start 2015-01-01",
+            "    end: 2014-12-31",
+            "competences[0].end: the end 2014-12-31 is before the start 2015-01-01; write an "
+            "end on or after the start, or swap them",
             id="competence-ends-before-it-starts",
         ),
         pytest.param(

@@ -82,8 +82,9 @@ def test_the_checksum_follows_the_content_not_the_layout(tmp_path: Path) -> None
         ),
         pytest.param(
             lambda t: t.replace("    end: 2026-12-31", "    end: 2021-12-31"),
-            "  - key: ctg-pays-de-salers-2022",
-            "end 2021-12-31 is before start 2022-01-01",
+            "    end: 2021-12-31",
+            "contracts[1].end: the end 2021-12-31 is before the start 2022-01-01; write an end "
+            "on or after the start",
             id="end-before-start",
         ),
         pytest.param(
@@ -99,7 +100,7 @@ def test_the_checksum_follows_the_content_not_the_layout(tmp_path: Path) -> None
         pytest.param(
             lambda t: t.replace("    duration_years: 5", "    duration_years: 3"),
             "duration_years: 3",
-            "3 years does not match 2022-01-01 to 2026-12-31",
+            "3 years does not fit 2022-01-01 to 2026-12-31: correct the dates or the duration",
             id="duration-mismatch",
         ),
         pytest.param(
@@ -126,7 +127,8 @@ def test_the_checksum_follows_the_content_not_the_layout(tmp_path: Path) -> None
                 "    signed_on: 2022-03-03\n    start", "    signed_on: 2022-02-30\n    start"
             ),
             "signed_on: 2022-02-30",
-            "signed_on: Input should be a valid date",
+            "signed_on: '2022-02-30' is not a date of the calendar; write a year (2017), a "
+            "month (2018-01) or a day (2018-01-19)",
             id="impossible-date",
         ),
         pytest.param(

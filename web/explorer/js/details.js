@@ -2,7 +2,7 @@
 // fact comes from (stated or inferred, the sources with their links), its relationships
 // by type, and the buttons that act on it (expand, pin, hide, remove, path ends).
 import { gql } from './api.js';
-import { displayLabel, isActiveOn } from './graph.js';
+import { displayLabel, activityOn } from './graph.js';
 import {
   colon, formatDate, formatNumber, groupLabel, kindLabel, propertyLabel, relationLabel, t,
 } from './i18n.js';
@@ -84,13 +84,16 @@ export class DetailsPanel {
     const on = this.graph.filters.on;
     const badges = el('p', { class: 'badges' }, el('span', { class: `badge kind-${data.kind}` }, kindLabel(data.kind)));
     if (on && data.kind === 'Contract') {
-      const active = isActiveOn(data, on);
-      badges.append(' ', el('span', { class: `badge ${active ? 'ok' : 'warn'}`, 'data-testid': 'activity' },
-        t(active ? 'details.activeOn' : 'details.inactiveOn', { date: formatDate(on) })));
+      const activity = activityOn(data, on);
+      const [badge, text] = { active: ['ok', 'details.activeOn'], inactive: ['warn', 'details.inactiveOn'],
+        unknown: ['unknown', 'details.unknownOn'] }[activity];
+      badges.append(' ', el('span', { class: `badge ${badge}`, 'data-testid': 'activity' },
+        t(text, { date: formatDate(on) })));
     }
     const status = this.graph.coverageStatus(data.id);
     if (status) {
-      const key = { covered: 'list.covered', partly: 'list.partly', uncovered: 'list.uncovered' }[status];
+      const key = { covered: 'list.covered', partly: 'list.partly', unknown: 'list.unknown',
+        uncovered: 'list.uncovered' }[status];
       badges.append(' ', el('span', { class: `badge cov-${status}` }, t(key, { date: formatDate(on) })));
     }
     const expanded = this.graph.isExpanded(data.id);

@@ -1,7 +1,7 @@
 // The visible graph as GEXF 1.3, for Gephi, built in the page. Ids, `kind`, `label` and
 // `rel` follow `ctg export` (analyses/exports/): node ids are "<kind>:<key>", every node
 // has `kind`, every edge `rel` (also its label and its GEXF kind), dates are ISO text.
-import { COLOURS, displayLabel, isActiveOn } from './graph.js';
+import { COLOURS, activityOn, displayLabel } from './graph.js';
 
 const KIND = {
   Commune: 'commune', EPCI: 'epci', Departement: 'departement', Region: 'region',
@@ -13,7 +13,7 @@ const KIND = {
 const NODE_ATTRIBUTES = [
   ['kind', 'string'], ['code', 'string'], ['key', 'string'], ['contract_kind', 'string'],
   ['status', 'string'], ['start', 'string'], ['end', 'string'], ['population', 'integer'],
-  ['number', 'integer'], ['partner_kind', 'string'], ['active', 'boolean'],
+  ['number', 'integer'], ['partner_kind', 'string'], ['active', 'boolean'], ['activity', 'string'],
   ['coverage', 'string'], ['graphql_id', 'string'],
 ];
 
@@ -60,10 +60,13 @@ export function toGexf(nodes, edges, { on = '', coverageOf = () => null, today =
   ];
   for (const node of nodes) {
     const d = node.data();
+    const activity = on && d.kind === 'Contract' ? activityOn(d, on) : null;
     const values = {
       kind: KIND[d.kind] ?? d.kind, code: d.code, key: d.key, contract_kind: d.kindCode, status: d.status,
       start: d.start, end: d.end, population: d.population, number: d.number, partner_kind: d.partnerKind,
-      active: on && d.kind === 'Contract' ? isActiveOn(d, on) : null, coverage: coverageOf(d.id), graphql_id: d.id,
+      // active: true or false when known; activity: active, inactive or unknown
+      active: activity && activity !== 'unknown' ? activity === 'active' : null, activity,
+      coverage: coverageOf(d.id), graphql_id: d.id,
     };
     const attvalues = Object.entries(values).filter(([, v]) => v !== null && v !== undefined && v !== '')
       .map(([k, v]) => `<attvalue for="${k}" value="${escape(v)}"/>`).join('');

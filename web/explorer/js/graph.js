@@ -41,8 +41,16 @@ export function displayLabel(data) {
   }
 }
 
-export function isActiveOn(data, on) {
-  return Boolean(data.start && data.end && data.start <= on && on <= data.end);
+/**
+ * 'active', 'inactive' or 'unknown': a contract's activity on the day `on` (ISO text), by
+ * the rule of domain/dates.py (docs/graph-model.md, "Dates"). `start` and `end` are the
+ * widest bounds, `startLatest` and `endEarliest` the narrow ones (absent: the same day).
+ */
+export function activityOn(data, on) {
+  if ((data.start && on < data.start) || (data.end && on > data.end)) return 'inactive';
+  if (!data.start || on < (data.startLatest ?? data.start)) return 'unknown';
+  if (data.endOpen || (data.end && on <= (data.endEarliest ?? data.end))) return 'active';
+  return 'unknown';
 }
 
 function style() {
@@ -75,8 +83,12 @@ function style() {
     { selector: '.filtered, .hidden', style: { display: 'none' } },
     { selector: 'node.inactive', style: { opacity: 0.25, 'border-style': 'dashed' } },
     { selector: 'edge.inactive', style: { opacity: 0.2 } },
+    // unknown is a state of its own, never drawn as inactive
+    { selector: 'node.unknown-activity', style: {
+      opacity: 0.7, 'border-width': 4, 'border-style': 'dashed', 'border-color': '#7b3294' } },
     { selector: 'node.covered', style: { 'border-width': 5, 'border-color': '#1a9850' } },
     { selector: 'node.partly', style: { 'border-width': 5, 'border-color': '#fdae61' } },
+    { selector: 'node.coverage-unknown', style: { 'border-width': 5, 'border-color': '#7b3294', 'border-style': 'dashed' } },
     { selector: 'node.uncovered', style: { 'border-width': 5, 'border-color': '#d73027', 'border-style': 'dotted' } },
     { selector: 'node.pinned', style: { 'border-width': 4, 'border-style': 'double', 'border-color': '#000' } },
     { selector: 'node.path', style: { 'border-width': 5, 'border-color': '#e31a1c' } },
@@ -99,7 +111,7 @@ export class GraphView extends EventTarget {
     this.filters = { types: new Set(), kinds: null, themes: new Set(), on: '' };
     this.layoutName = 'force';
     this.quiet = false; // true while a shared view is replayed: one layout at the end
-    this.coverage = new Map(); // `${on}|${id}` -> 'covered' | 'partly' | 'uncovered'
+    this.coverage = new Map(); // `${on}|${id}` -> 'covered' | 'partly' | 'unknown' | 'uncovered'
     this.pending = new Set(); // expansions under way, so a second click waits for the first
     this.cy.on('dbltap', 'node', (event) => {
       if (event.target.data('kind') !== 'More') this.activate(event.target.id());
@@ -351,9 +363,12 @@ export class GraphView extends EventTarget {
           || (d.kind === 'Action' && themes.size > 0 && !d.themes?.some((c) => themes.has(c)))
           || (d.kind === 'Theme' && themes.size > 0 && !themes.has(d.code));
         node.toggleClass('filtered', filtered);
-        node.toggleClass('inactive', Boolean(on) && d.kind === 'Contract' && !isActiveOn(d, on));
+        const activity = on && d.kind === 'Contract' ? activityOn(d, on) : null;
+        node.toggleClass('inactive', activity === 'inactive');
+        node.toggleClass('unknown-activity', activity === 'unknown');
         const status = on ? this.coverage.get(`${on}|${d.id}`) : null;
         for (const name of ['covered', 'partly', 'uncovered']) node.toggleClass(name, status === name);
+        node.toggleClass('coverage-unknown', status === 'unknown');
       }
       for (const handle of this.cy.nodes('[kind = "More"]')) {
         const parent = this.node(handle.data('parent'));
@@ -365,7 +380,11 @@ export class GraphView extends EventTarget {
     });
   }
 
-  /** On a date, ask which territories shown are reached by an active contract. */
+  /**
+   * On a date, ask which territories shown are reached by a contract certainly active
+   * (covered, or partly), only by contracts whose activity is unknown (unknown: possibly
+   * covered), or by none (uncovered).
+   */
   async refreshCoverage() {
     const { on } = this.filters;
     if (!on) return;
@@ -373,12 +392,16 @@ export class GraphView extends EventTarget {
       .map((n) => n.id()).filter((id) => !this.coverage.has(`${on}|${id}`));
     for (let i = 0; i < ids.length; i += 100) {
       const data = await gql(`query Coverage($ids: [ID!]!, $on: Date!) {
-        nodes(ids: $ids) { id ... on Territory { contracts(activeOn: $on, first: 20) { edges { reach } } } }
+        nodes(ids: $ids) { id ... on Territory {
+          contracts(activeOn: $on, activity: [ACTIVE, UNKNOWN], first: 20) {
+            edges { reach node { activityOn(on: $on) } } } } }
       }`, { ids: ids.slice(i, i + 100), on });
       for (const item of data.nodes) {
         if (!item?.contracts) continue;
-        const reaches = item.contracts.edges.flatMap((e) => e.reach);
-        const status = reaches.some((r) => r !== 'PART') ? 'covered' : reaches.length ? 'partly' : 'uncovered';
+        const certain = item.contracts.edges.filter((e) => e.node.activityOn === 'ACTIVE');
+        const reaches = certain.flatMap((e) => e.reach);
+        const status = reaches.some((r) => r !== 'PART') ? 'covered' : reaches.length ? 'partly'
+          : item.contracts.edges.length ? 'unknown' : 'uncovered';
         this.coverage.set(`${on}|${item.id}`, status);
       }
     }

@@ -6,7 +6,7 @@ import { gql } from './api.js';
 import { CoverageView } from './coverage.js';
 import { DetailsPanel } from './details.js';
 import { toGexf } from './gexf.js';
-import { GraphView, displayLabel, isActiveOn } from './graph.js';
+import { GraphView, displayLabel, activityOn } from './graph.js';
 import {
   KIND_NAMES, apply, formatDate, groupLabel, kindLabel, language, setLanguage, t,
 } from './i18n.js';
@@ -155,7 +155,9 @@ function nodeState(node) {
   const d = node.data();
   const on = graph.filters.on;
   const states = [];
-  if (on && d.kind === 'Contract' && !isActiveOn(d, on)) states.push(t('list.inactive', { date: formatDate(on) }));
+  const activity = on && d.kind === 'Contract' ? activityOn(d, on) : null;
+  if (activity === 'inactive') states.push(t('list.inactive', { date: formatDate(on) }));
+  if (activity === 'unknown') states.push(t('list.activityUnknown', { date: formatDate(on) }));
   const status = graph.coverageStatus(d.id);
   if (status) states.push(t(`list.${status}`, { date: formatDate(on) }));
   if (node.hasClass('pinned')) states.push(t('list.pinned'));
@@ -181,7 +183,7 @@ function drawList() {
         text: `${t('more.title', { rel: groupLabel(d.group), n: d.remaining })} — ${parent ? displayLabel(parent.data()) : ''}` };
     }
     return { id: d.id, kind: d.kind, label: displayLabel(d), states: nodeState(node),
-      inactive: Boolean(graph.filters.on) && d.kind === 'Contract' && !isActiveOn(d, graph.filters.on) };
+      activity: graph.filters.on && d.kind === 'Contract' ? activityOn(d, graph.filters.on) : null };
   });
   const real = rows.filter((r) => !r.more).length;
   $('list-title').textContent = t('list.title', { n: real });
@@ -206,7 +208,8 @@ function drawList() {
       label.className = 'label';
       label.textContent = row.label;
       li.append(kind, ' ', label);
-      if (row.inactive) li.classList.add('inactive');
+      if (row.activity === 'inactive') li.classList.add('inactive');
+      if (row.activity === 'unknown') li.classList.add('activity-unknown');
       if (row.states.length) {
         const small = document.createElement('span');
         small.className = 'state';

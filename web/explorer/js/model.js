@@ -17,7 +17,8 @@ const SUMMARY = `fragment S on Node {
   ... on SubTerritory { aliases }
   ... on Partner { key name kind aliases }
   ... on Person { key name }
-  ... on Contract { key title kindCode status start end aliases }
+  ... on Contract { key title kindCode status start end aliases
+    period { endOpen start { latest } end { earliest } } }
   ... on Axis { key number title }
   ... on Action { key number title themes(first: 30) { edges { node { code } } } }
   ... on Theme { code name nameEn }
@@ -322,6 +323,10 @@ export function nodeData(raw) {
     if (raw[key] !== undefined && raw[key] !== null) data[key] = raw[key];
   }
   if (raw.aliases?.length) data.aliases = raw.aliases;
+  // the narrow bounds of a contract's period (start and end are the wide ones)
+  if (raw.period?.start) data.startLatest = raw.period.start.latest;
+  if (raw.period?.end) data.endEarliest = raw.period.end.earliest;
+  if (raw.period?.endOpen) data.endOpen = true;
   if (kind === 'Partner' && raw.kind) data.partnerKind = raw.kind;
   if (kind === 'Action') data.themes = raw.themes?.edges.map((e) => e.node.code) ?? [];
   return data;
