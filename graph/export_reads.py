@@ -36,12 +36,9 @@ MATCH (k:Contract) WHERE k.key IN $contracts
 WITH collect(k) AS reaching
 CALL (reaching) {
   UNWIND reaching AS k
-  RETURN collect([k.key, k.start, coalesce(k.start_latest, k.startLatest),
-                  coalesce(k.start_precision, k.startPrecision), k.end,
-                  coalesce(k.end_earliest, k.endEarliest),
-                  coalesce(k.end_precision, k.endPrecision), coalesce(k.end_open, k.endOpen),
-                  k.signedOn, coalesce(k.signedOn_precision, k.signed_on_precision,
-                                       k.signedOnPrecision),
+  RETURN collect([k.key, k.start, k.start_latest, k.start_precision, k.end,
+                  k.end_earliest, k.end_precision, k.end_open,
+                  k.signedOn, k.signedOn_precision,
                   k.certainty, k.reason, coalesce(k.sources, [])]) AS contracts
 }
 CALL (reaching) {
