@@ -15,6 +15,7 @@ Exception tree::
     │   └── WriteInterruptedError Neo4j stopped answering while a dataset was being written
     ├── InputError                an input file or value is invalid; nothing was written
     │   ├── ReferenceDataError    the territorial reference files are missing or malformed
+    │   ├── DateValueError        a date, period or duration that cannot be (also a ValueError)
     │   └── InputFileError        a file ctg will not read (not a plain file, too large,
     │                             outside its folder) or that changed while or after read
     └── UserFacingError           a request the API refuses, with a message safe to show
@@ -77,6 +78,12 @@ class InputError(CtgError):
 
 class ReferenceDataError(InputError):
     """The territorial reference data (decoupage-administratif JSON) is unusable."""
+
+
+class DateValueError(InputError, ValueError):
+    """A fuzzy date, a period or a duration range that cannot be: an unreadable date
+    (``2018-13``), an end before its start, a duration outside its range. Also a
+    ``ValueError`` so that the dataset models (pydantic) report it at its field path."""
 
 
 class InputFileError(InputError):

@@ -12,9 +12,9 @@ Territories
     sub-territory is its key alone (``cucm-bassin-nord``). :func:`scope_uid` reads the
     ``code`` (+ optional ``kind``) that API arguments and ``--scope`` options take.
 Facts
-    :class:`Certainty`, :class:`ContractStatus`, :class:`Qualifier`,
-    :class:`PartnerKind` and :class:`ContractRelation` (with the relationship type of
-    each in :data:`RELATIONSHIP_TYPE`).
+    :class:`Certainty`, :class:`ContractStatus`, :class:`Qualifier`, :class:`Activity`,
+    :class:`DatePrecision`, :class:`PartnerKind` and :class:`ContractRelation` (with the
+    relationship type of each in :data:`RELATIONSHIP_TYPE`).
 
 Labels and relationship types are ``LiteralString``: Cypher may vary a label only by
 looking it up in one of these mappings, never by formatting input into a query.
@@ -276,6 +276,21 @@ class Qualifier(StrEnum):
     AT_MOST = "at-most"
     MORE_THAN = "more-than"
     ABOUT = "about"
+
+
+#: Whether a period is active on a day: certainly (ACTIVE), certainly not (INACTIVE), or
+#: cannot be told from what is known of its dates (UNKNOWN). See :mod:`domain.dates`.
+class Activity(StrEnum):
+    ACTIVE = "active"
+    INACTIVE = "inactive"
+    UNKNOWN = "unknown"
+
+
+#: How precisely a date is known: to the day, the month or the year.
+class DatePrecision(StrEnum):
+    DAY = "day"
+    MONTH = "month"
+    YEAR = "year"
 
 
 #: What kind of organisation a partner is.
