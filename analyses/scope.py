@@ -21,7 +21,8 @@ from analyses._walk import (
     _scope_kind,
 )
 from analyses.model import PartnershipGraph
-from domain.vocabulary import TerritoryKind
+from analyses.results import CertaintyFilter
+from domain.vocabulary import Activity, TerritoryKind
 
 # --- scope and reach -------------------------------------------------------------------
 
@@ -73,13 +74,16 @@ def covering_contracts(
     commune: str,
     on: datetime.date,
     kinds: Collection[str] | None = None,
+    activity: Activity = Activity.ACTIVE,
+    certainty: CertaintyFilter = CertaintyFilter.ALL,
 ) -> list[str]:
     """The node ids of the contracts covering ``commune`` (a node id) on ``on``, sorted.
 
-    A contract covers the commune when it is active that day (``start <= on <= end``
-    inclusive; a contract missing either date is never active), is of one of ``kinds``
-    (``contract_kind`` codes; ``None`` = any kind) and ``COVERS`` the commune, an EPCI it
-    is a member of, or a sub-territory including it.
+    A contract covers the commune when it is certainly active that day
+    (:func:`domain.dates.activity_on`; ask ``activity=Activity.UNKNOWN`` for those that
+    may be), is of one of ``kinds`` (``contract_kind`` codes; ``None`` = any kind) and
+    ``COVERS`` the commune, an EPCI it is a member of, or a sub-territory including it;
+    with ``certainty=STATED_ONLY``, through stated facts only.
 
     Examples
     --------
@@ -100,15 +104,20 @@ def covering_contracts(
     _require_kind(g, commune, TerritoryKind.COMMUNE.value)
     wanted = _kinds(kinds)
     reachable = [commune, *_epcis(g, commune), *_including(g, commune)]
-    found = {
+    candidates = {
         contract
         for territory in reachable
         for contract, _, edge in g.in_edges(territory, data=True)
-        if edge.get("rel") == "COVERS"
-        and _kind_of(g, contract) == "contract"
-        and _counts(g.nodes[contract], _day(on), wanted)
+        if edge.get("rel") == "COVERS" and _kind_of(g, contract) == "contract"
     }
-    return sorted(found)
+    reaching = _reach(g, candidates).get(commune, {})
+    stated_only = certainty is CertaintyFilter.STATED_ONLY
+    return sorted(
+        contract
+        for contract, inferred in reaching.items()
+        if not (stated_only and inferred)
+        and _counts(g, contract, _day(on), wanted, certainty) is activity
+    )
 
 
 def contracts_in_scope(g: PartnershipGraph, scope: str | None) -> list[str]:

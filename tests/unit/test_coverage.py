@@ -246,7 +246,21 @@ def test_coverage_by_epci_and_departement(g: cm.PartnershipGraph) -> None:
     # Nowhere (15999) has no EPCI: no EPCI row counts it, the Cantal row does.
     assert report.by_epci == (
         AreaCoverage(f"epci:{SF}", SF, "Saint-Flour Communauté", 2, 2, 7600, 7600, 1.0, 1.0),
-        AreaCoverage(f"epci:{PL}", PL, "Pays Lointain", 1, 0, 400, 0, 0.0, 0.0),
+        AreaCoverage(
+            f"epci:{PL}",
+            PL,
+            "Pays Lointain",
+            1,
+            0,
+            400,
+            0,
+            0.0,
+            0.0,
+            not_covered_communes=1,
+            not_covered_population=400,
+            share_communes_not_covered=1.0,
+            share_population_not_covered=1.0,
+        ),
         AreaCoverage(
             f"epci:{CU}", CU, "CU Le Creusot Montceau-les-Mines", 2, 2, 38000, 38000, 1.0, 1.0
         ),
@@ -455,6 +469,8 @@ def test_continuity_rows_name_both_contracts(succession: cm.PartnershipGraph) ->
         successor_start=date(2020, 3, 1),
         gap_days=60,
         status="gap",
+        gap_days_min=60,  # day-precise dates: the range is one value
+        gap_days_max=60,
     )
     assert (rows["01004"].successor, rows["01004"].successor_start) == ("ctg-d", None)
     assert (rows["01005"].successor, rows["01005"].successor_start) == (None, None)
