@@ -35,17 +35,28 @@ TIMELINE_STEPS = {"year": 12, "quarter": 3, "month": 1}
 
 
 def _project(g: PartnershipGraph, b: nx.Graph[str]) -> nx.Graph[str]:
-    """The partner side of the bipartite network ``b``, weighted by shared contracts."""
+    """The partner side of the bipartite network ``b``, weighted by shared contracts;
+    ``inferred_contracts`` are those of them where a signature (or the contract) is
+    inferred."""
     p: nx.Graph[str] = nx.Graph()
     shared: dict[tuple[str, str], list[str]] = defaultdict(list)
+    inferred: dict[tuple[str, str], list[str]] = defaultdict(list)
     for n in sorted(b):
         if b.nodes[n].get("bipartite") == 0:
             p.add_node(n, **{k: v for k, v in b.nodes[n].items() if k != "bipartite"})
             continue
         for x, y in itertools.combinations(sorted(b.neighbors(n)), 2):
             shared[x, y].append(_code(g, n))
+            if _inferred(b.edges[x, n]) or _inferred(b.edges[y, n]):
+                inferred[x, y].append(_code(g, n))
     for (x, y), keys in shared.items():
-        p.add_edge(x, y, weight=len(keys), contracts=tuple(sorted(keys)))
+        p.add_edge(
+            x,
+            y,
+            weight=len(keys),
+            contracts=tuple(sorted(keys)),
+            inferred_contracts=tuple(sorted(inferred.get((x, y), ()))),
+        )
     return p
 
 

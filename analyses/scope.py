@@ -12,6 +12,7 @@ from analyses._walk import (
     _epcis,
     _included,
     _including,
+    _inferred,
     _kind_of,
     _kinds,
     _members,
@@ -120,12 +121,15 @@ def covering_contracts(
     )
 
 
-def contracts_in_scope(g: PartnershipGraph, scope: str | None) -> list[str]:
+def contracts_in_scope(
+    g: PartnershipGraph, scope: str | None, certainty: CertaintyFilter = CertaintyFilter.ALL
+) -> list[str]:
     """The node ids of the contracts reaching a commune of ``scope`` at any date, sorted.
 
     A contract reaches a commune when it ``COVERS`` it, its EPCI or a sub-territory
     including it, whatever its dates. For ``scope=None`` every contract of the graph is
-    returned, including those covering no commune.
+    returned, including those covering no commune. ``certainty=STATED_ONLY`` keeps the
+    stated contracts, reaching the scope through stated facts.
 
     Examples
     --------
@@ -140,8 +144,17 @@ def contracts_in_scope(g: PartnershipGraph, scope: str | None) -> list[str]:
     >>> contracts_in_scope(g, None)
     ['contract:cej-au', 'contract:cej-sf']
     """
+    stated_only = certainty is CertaintyFilter.STATED_ONLY
     if scope is None:
-        return _nodes_of_kind(g, "contract")
+        contracts = _nodes_of_kind(g, "contract")
+        return [c for c in contracts if not (stated_only and _inferred(g.nodes[c]))]
     communes = set(communes_in_scope(g, scope))
     reach = _reach(g, _nodes_of_kind(g, "contract"))
-    return sorted({c for commune in communes for c in reach.get(commune, ())})
+    return sorted(
+        {
+            c
+            for commune in communes
+            for c, inferred in reach.get(commune, {}).items()
+            if not (stated_only and inferred)
+        }
+    )

@@ -652,8 +652,16 @@ def test_partner_projection_weighs_shared_contracts(partners: cm.PartnershipGrap
         "partner:etat",
         "partner:msa",
     ]
-    assert p.edges["partner:cpam", "partner:msa"] == {"weight": 2, "contracts": ("c3", "c4")}
-    assert p.edges["partner:caf", "partner:commune-a"] == {"weight": 1, "contracts": ("c1",)}
+    assert p.edges["partner:cpam", "partner:msa"] == {
+        "weight": 2,
+        "contracts": ("c3", "c4"),
+        "inferred_contracts": (),
+    }
+    assert p.edges["partner:caf", "partner:commune-a"] == {
+        "weight": 1,
+        "contracts": ("c1",),
+        "inferred_contracts": (),
+    }
     assert p.number_of_edges() == 3
     assert p.nodes["partner:msa"]["partner_kind"] == "msa"
 
