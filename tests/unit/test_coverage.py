@@ -858,10 +858,8 @@ def test_coverage_counts_and_shares_each_status(g: cm.PartnershipGraph) -> None:
         1,
         2,  # Lonely, Nowhere
     )
-    assert (report.population_unknown, report.share_population_unknown) == (
-        18000,
-        pytest.approx(18000 / 46000),
-    )
+    assert report.population_unknown == 18000
+    assert report.share_population_unknown == pytest.approx(18000 / 46000)
     assert report.share_communes_unknown == pytest.approx(1 / 6)
     assert report.uncovered_communes == ("15120", "15999")  # unknown is not "not covered"
     cu = next(a for a in report.by_epci if a.code == CU)
@@ -1001,7 +999,9 @@ def test_the_projection_reads_certainties_and_date_precisions_with_defaults() ->
     from analyses.projection import build
     from domain.scopes import Scope
 
-    rows = {name: [] for name in ("epcis", "departements", "regions", "partners")}
+    rows: dict[str, list[list[object]]] = {
+        name: [] for name in ("epcis", "departements", "regions", "partners")
+    }
     rows |= {
         "communes": [["71040", "Blanzy", 6000, None, None, None],
                      ["71153", "Le Creusot", 22000, None, None, None]],
