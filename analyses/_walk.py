@@ -235,16 +235,44 @@ class _Periods:
     stamp: tuple[Any, ...]
     all: Period
     stated: Period | None
+    #: per reading, the days it is certainly active (``None``: none) and possibly active
+    all_days: _Days
+    stated_days: _Days | None
 
     @property
     def differ(self) -> bool:
         return self.stated is not self.all
 
 
-def _periods(g: PartnershipGraph, contract: str) -> _Periods:
+Interval = tuple[datetime.date, datetime.date]
+_Days = tuple[Interval | None, Interval]
+#: Far enough to stand for "no bound", near enough that a day can still be added.
+_EARLIEST, _LATEST = datetime.date.min, datetime.date.max - datetime.timedelta(days=1)
+
+
+def _days(period: Period) -> _Days:
+    """The days ``period`` is certainly active — from its latest possible start to its
+    earliest possible end, or forever when open — and possibly active — from its
+    earliest possible start to its latest possible end, an unknown bound stretching as
+    far as it goes: the rule of :func:`domain.dates.activity_on`, as intervals."""
+    start, end = period.start, period.end
+    certain = None
+    if start is not None and (period.end_open or end is not None):
+        certain = (start.latest, _LATEST if end is None else end.earliest)
+    possible = (
+        _EARLIEST if start is None else start.earliest,
+        _LATEST if end is None else end.latest,
+    )
+    return certain, possible
+
+
+def _periods(
+    g: PartnershipGraph, contract: str, cache: dict[str, _Periods] | None = None
+) -> _Periods:
     """The periods of ``contract``, built once per graph and contract (building a
     period costs several times more than asking it about a day) and rebuilt if the
-    contract's dates change."""
+    contract's dates change. ``cache`` is the graph's (:func:`_period_cache`), for a
+    caller asking about many contracts."""
     data = g.nodes[contract]
     inferred = data.get("inferred_fields") or frozenset()
     stamp = (
@@ -256,7 +284,8 @@ def _periods(g: PartnershipGraph, contract: str) -> _Periods:
         inferred,
         data.get("certainty"),
     )
-    cache: dict[str, _Periods] = g.graph.setdefault("_periods", {})
+    if cache is None:
+        cache = _period_cache(g)
     cached = cache.get(contract)
     if cached is not None and cached.stamp == stamp:
         return cached
@@ -274,8 +303,27 @@ def _periods(g: PartnershipGraph, contract: str) -> _Periods:
             end_precision,
             bool(end_open) and not inferred & {"end", "end_open"},
         )
-    cache[contract] = periods = _Periods(stamp, every, stated)
+    cache[contract] = periods = _Periods(
+        stamp,
+        every,
+        stated,
+        every_days := _days(every),
+        None if stated is None else every_days if stated is every else _days(stated),
+    )
     return periods
+
+
+def _period_cache(g: PartnershipGraph) -> dict[str, _Periods]:
+    """The graph's periods by contract (kept with the graph: a cached projection keeps
+    them too; the exports write nodes and edges, not graph attributes)."""
+    cache: dict[str, _Periods] = g.graph.setdefault("_periods", {})
+    return cache
+
+
+def _all_periods(g: PartnershipGraph, contracts: Iterable[str]) -> dict[str, _Periods]:
+    """The periods of ``contracts``, by contract."""
+    cache = _period_cache(g)
+    return {c: _periods(g, c, cache) for c in contracts}
 
 
 def _period(
@@ -312,11 +360,12 @@ def _activities(
     every: dict[str, Activity] = {}
     stated: dict[str, Activity] = {}
     differing: set[str] = set()
+    cache = _period_cache(g)
     for contract in _nodes_of_kind(g, "contract"):
         data = g.nodes[contract]
         if kinds is not None and data.get("contract_kind") not in kinds:
             continue
-        periods = _periods(g, contract)
+        periods = _periods(g, contract, cache)
         a = activity_on(periods.all, day)
         s = a if not periods.differ else None
         if periods.differ and periods.stated is not None:
@@ -428,22 +477,42 @@ class _Totals:
 
     communes: int
     population: int
-    counts: dict[CoverageStatus, int]
-    populations: dict[CoverageStatus, int]
+    covered: tuple[int, int]
+    unknown: tuple[int, int]
+    not_covered: tuple[int, int]
 
     def figures(self, status: CoverageStatus) -> tuple[int, int, float, float]:
         """Communes, population and their shares of that status."""
-        n, p = self.counts[status], self.populations[status]
+        n, p = (
+            self.covered
+            if status is CoverageStatus.COVERED
+            else self.unknown
+            if status is CoverageStatus.UNKNOWN
+            else self.not_covered
+        )
         return n, p, _share(n, self.communes), _share(p, self.population)
 
 
 def _totals(rows: Sequence[CommuneCoverage]) -> _Totals:
-    counts = dict.fromkeys(CoverageStatus, 0)
-    populations = dict.fromkeys(CoverageStatus, 0)
+    # plain counters: this runs over every commune of France, once per area and overall
+    covered = unknown = covered_population = unknown_population = population = 0
     for r in rows:
-        counts[r.status] += 1
-        populations[r.status] += r.population
-    return _Totals(len(rows), sum(populations.values()), counts, populations)
+        population += r.population
+        if r.covered:
+            covered += 1
+            covered_population += r.population
+        elif r.possible_contracts:
+            unknown += 1
+            unknown_population += r.population
+    rest = len(rows) - covered - unknown
+    rest_population = population - covered_population - unknown_population
+    return _Totals(
+        len(rows),
+        population,
+        (covered, covered_population),
+        (unknown, unknown_population),
+        (rest, rest_population),
+    )
 
 
 def _areas(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import functools
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from analyses._walk import (
@@ -136,9 +136,9 @@ def territorial_coverage(
             population=_population(data),
             departement=area_code(departements[0]) if departements else None,
             epci=area_code(epcis[0]) if epcis else None,
-            contracts=tuple(sorted(map(code, active))),
-            possible_contracts=tuple(sorted(map(code, possible))),
-            inferred_contracts=tuple(sorted(map(code, inferred_contracts))),
+            contracts=_keys(code, active),
+            possible_contracts=_keys(code, possible),
+            inferred_contracts=_keys(code, inferred_contracts),
             rests_on_inferred=rests_on_inferred,
         )
         rows.append(row)
@@ -287,6 +287,15 @@ def theme_coverage(
         unknown_gaps=tuple(r for r in rows if r.gap is GapStatus.UNKNOWN),
         inferred_communes=tuple(inferred_communes),
     )
+
+
+def _keys(code: Callable[[str], str], contracts: list[str]) -> tuple[str, ...]:
+    """The keys of ``contracts``, sorted (most lists are empty or hold one)."""
+    if not contracts:
+        return ()
+    if len(contracts) == 1:
+        return (code(contracts[0]),)
+    return tuple(sorted(map(code, contracts)))
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,9 +9,12 @@ import itertools
 from collections.abc import Collection
 
 from analyses._walk import (
+    _LATEST,
     _OTHER,
     TIMELINE_STEPS,
+    Interval,
     _add_months,
+    _all_periods,
     _code,
     _day,
     _earliest_start_first,
@@ -20,7 +23,7 @@ from analyses._walk import (
     _latest_end_first,
     _merged,
     _nodes_of_kind,
-    _periods,
+    _Periods,
     _population,
     _reach,
     _share,
@@ -92,14 +95,16 @@ def continuity(
         for c in _nodes_of_kind(g, "contract")
         if g.nodes[c].get("contract_kind") in (predecessor, successor)
     ]
-    differing = frozenset(c for c in contracts if _periods(g, c).differ)
+    periods = _all_periods(g, contracts)
+    differing = frozenset(c for c, p in periods.items() if p.differ)
     reach = _reach(g, contracts)
     rows: list[ContinuityRow] = []
+    kinds = (predecessor, successor)
     for commune in communes:
         reaching = reach.get(commune, {})
-        row = _continuity_row(g, commune, reaching, predecessor, successor, certainty)
+        row = _continuity_row(g, commune, reaching, periods, kinds, certainty)
         if reaching and _touches_inferred(reaching, differing):
-            other = _continuity_row(g, commune, reaching, predecessor, successor, _OTHER[certainty])
+            other = _continuity_row(g, commune, reaching, periods, kinds, _OTHER[certainty])
             if row is not None and _continuity_answer(row) != _continuity_answer(other):
                 row = dataclasses.replace(row, rests_on_inferred=True)
         if row is not None:
@@ -117,14 +122,16 @@ def _continuity_row(
     g: PartnershipGraph,
     commune: str,
     reaching: dict[str, bool],
-    predecessor: str,
-    successor: str,
+    every: dict[str, _Periods],
+    kinds: tuple[str, str],
     certainty: CertaintyFilter,
 ) -> ContinuityRow | None:
-    """A commune's continuity in one reading (``None``: no predecessor reaches it)."""
+    """A commune's continuity in one reading (``None``: no predecessor reaches it);
+    ``kinds`` are the predecessor's and the successor's."""
+    predecessor, successor = kinds
     periods: dict[str, Period] = {}
     for contract, inferred in reaching.items():
-        period = _reading(g, contract, certainty, inferred)
+        period = _reading(every[contract], certainty, inferred)
         if period is not None:
             periods[contract] = period
     before = [c for c in periods if g.nodes[c].get("contract_kind") == predecessor]
@@ -168,11 +175,8 @@ def _continuity_row(
     )
 
 
-def _reading(
-    g: PartnershipGraph, contract: str, certainty: CertaintyFilter, inferred: bool
-) -> Period | None:
+def _reading(periods: _Periods, certainty: CertaintyFilter, inferred: bool) -> Period | None:
     """The period of a contract reaching a commune in a reading (``None``: not in it)."""
-    periods = _periods(g, contract)
     if certainty is CertaintyFilter.ALL:
         return periods.all
     return None if inferred else periods.stated
@@ -233,7 +237,8 @@ def coverage_timeline(
         for c in _nodes_of_kind(g, "contract")
         if wanted is None or g.nodes[c].get("contract_kind") in wanted
     ]
-    differing = frozenset(c for c in contracts if _periods(g, c).differ)
+    periods = _all_periods(g, contracts)
+    differing = frozenset(c for c, p in periods.items() if p.differ)
     reach = _reach(g, contracts)
     # Difference arrays over the dates: a commune adds itself from the first date an
     # interval reaches to the one after its last, once per merged interval.
@@ -247,7 +252,7 @@ def coverage_timeline(
         population = _population(g.nodes[commune])
         population_total += population
         reaching = reach.get(commune, {})
-        certain, possible = _intervals(g, reaching, certainty)
+        certain, possible = _intervals(reaching, periods, certainty)
         for merged, count, people in (
             (certain, covered_delta, covered_population_delta),
             (possible, possible_delta, possible_population_delta),
@@ -260,7 +265,7 @@ def coverage_timeline(
                     people[i] += population
                     people[j] -= population
         if reaching and _touches_inferred(reaching, differing):
-            other = _intervals(g, reaching, _OTHER[certainty])
+            other = _intervals(reaching, periods, _OTHER[certainty])
             for i, day in enumerate(dates):
                 if _state(certain, possible, day) != _state(*other, day):
                     inferred_count[i] += 1
@@ -292,36 +297,25 @@ def coverage_timeline(
     return tuple(points)
 
 
-#: Far enough to stand for "no bound", near enough that a day can still be added.
-_EARLIEST, _LATEST = datetime.date.min, datetime.date.max - datetime.timedelta(days=1)
-
-Intervals = list[tuple[datetime.date, datetime.date]]
+Intervals = list[Interval]
 
 
 def _intervals(
-    g: PartnershipGraph, reaching: dict[str, bool], certainty: CertaintyFilter
+    reaching: dict[str, bool], periods: dict[str, _Periods], certainty: CertaintyFilter
 ) -> tuple[Intervals, Intervals]:
     """A commune's days certainly covered and days possibly covered (merged), in one
-    reading: a contract is certainly active from its latest possible start to its
-    earliest possible end (or forever when open), possibly from its earliest possible
-    start to its latest possible end (an unknown bound stretches as far as it goes) —
-    the rule of :func:`domain.dates.activity_on`, as intervals."""
+    reading (see :func:`analyses._walk._days`)."""
     certain: Intervals = []
     possible: Intervals = []
+    stated_only = certainty is CertaintyFilter.STATED_ONLY
     for contract, inferred in reaching.items():
-        period = _reading(g, contract, certainty, inferred)
-        if period is None:
+        p = periods[contract]
+        days = p.all_days if not stated_only else None if inferred else p.stated_days
+        if days is None:
             continue
-        if period.start is not None and (period.end_open or period.end is not None):
-            certain.append(
-                (period.start.latest, _LATEST if period.end is None else period.end.earliest)
-            )
-        possible.append(
-            (
-                _EARLIEST if period.start is None else period.start.earliest,
-                _LATEST if period.end is None else period.end.latest,
-            )
-        )
+        if days[0] is not None:
+            certain.append(days[0])
+        possible.append(days[1])
     return _merged(sorted(certain)), _merged(sorted(possible))
 
 

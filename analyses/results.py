@@ -21,6 +21,13 @@ class CoverageStatus(StrEnum):
     UNKNOWN = "unknown"
 
 
+_COVERED, _NOT_COVERED, _UNKNOWN = (
+    CoverageStatus.COVERED,
+    CoverageStatus.NOT_COVERED,
+    CoverageStatus.UNKNOWN,
+)
+
+
 class GapStatus(StrEnum):
     """Whether a commune is a theme gap on a date: certainly (not covered, or certainly
     missing a required theme), certainly not, or UNKNOWN (its coverage or a required
@@ -70,15 +77,13 @@ class CommuneCoverage:
     covered: bool = field(init=False)
 
     def __post_init__(self) -> None:
-        status = (
-            CoverageStatus.COVERED
-            if self.contracts
-            else CoverageStatus.UNKNOWN
-            if self.possible_contracts
-            else CoverageStatus.NOT_COVERED
-        )
+        # one row per commune of France: module constants, not enum lookups
+        if self.contracts:
+            status, covered = _COVERED, True
+        else:
+            status, covered = (_UNKNOWN if self.possible_contracts else _NOT_COVERED), False
         object.__setattr__(self, "status", status)
-        object.__setattr__(self, "covered", status is CoverageStatus.COVERED)
+        object.__setattr__(self, "covered", covered)
 
 
 @dataclass(frozen=True)
