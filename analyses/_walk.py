@@ -267,13 +267,17 @@ def _days(period: Period) -> _Days:
 
 
 def _periods(
-    g: PartnershipGraph, contract: str, cache: dict[str, _Periods] | None = None
+    g: PartnershipGraph,
+    contract: str,
+    cache: dict[str, _Periods] | None = None,
+    data: dict[str, Any] | None = None,
 ) -> _Periods:
     """The periods of ``contract``, built once per graph and contract (building a
     period costs several times more than asking it about a day) and rebuilt if the
     contract's dates change. ``cache`` is the graph's (:func:`_period_cache`), for a
-    caller asking about many contracts."""
-    data = g.nodes[contract]
+    caller asking about many contracts; ``data`` the contract's attributes if at hand."""
+    if data is None:
+        data = g.nodes[contract]
     inferred = data.get("inferred_fields") or frozenset()
     stamp = (
         data.get("start"),
@@ -365,7 +369,7 @@ def _activities(
         data = g.nodes[contract]
         if kinds is not None and data.get("contract_kind") not in kinds:
             continue
-        periods = _periods(g, contract, cache)
+        periods = _periods(g, contract, cache, data)
         a = activity_on(periods.all, day)
         s = a if not periods.differ else None
         if periods.differ and periods.stated is not None:

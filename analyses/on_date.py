@@ -136,9 +136,10 @@ def territorial_coverage(
             population=_population(data),
             departement=area_code(departements[0]) if departements else None,
             epci=area_code(epcis[0]) if epcis else None,
-            contracts=_keys(code, active),
-            possible_contracts=_keys(code, possible),
-            inferred_contracts=_keys(code, inferred_contracts),
+            # most lists are empty: no call for them (this runs per commune of France)
+            contracts=_keys(code, active) if active else (),
+            possible_contracts=_keys(code, possible) if possible else (),
+            inferred_contracts=_keys(code, inferred_contracts) if inferred_contracts else (),
             rests_on_inferred=rests_on_inferred,
         )
         rows.append(row)
