@@ -22,6 +22,7 @@ from graph.settings import Neo4jConnection
 from tests.conftest import load_seed_graph, run_ctg
 
 DB = "neo4j"
+SF = "200066660"  # Saint-Flour Communauté
 JUNE_2019 = datetime.date(2019, 6, 1)
 SAINT_FLOUR_THEMES = {
     "mobilite", "acces-aux-droits", "gens-du-voyage", "logement", "aide-alimentaire",
@@ -69,6 +70,15 @@ def test_on_1_january_2021_that_ctg_covers_nothing_any_more(seeded: Driver) -> N
     assert report.communes_covered == 0
     last_day = analyses.territorial_coverage(g, "departement:15", datetime.date(2020, 12, 31))
     assert last_day.communes_covered == 53
+    # the CEJ of Saint-Flour has no dates: its 53 communes may still be covered
+    assert report.communes_unknown == 53
+    assert set(report.unknown_communes) == {c.code for c in report.communes if c.epci == SF}
+    stated = analyses.territorial_coverage(
+        g, "departement:15", datetime.date(2021, 1, 1),
+        certainty=analyses.CertaintyFilter.STATED_ONLY,
+    )  # fmt: skip
+    assert stated.communes_covered == 0
+    assert set(stated.inferred_communes) <= set(report.unknown_communes)
 
 
 def test_the_theme_matrix_of_saint_flour_communaute_lists_its_ten_actions_themes(
