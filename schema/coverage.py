@@ -420,10 +420,11 @@ class ThemeCoverage:
     )
     unknown_gap_count: int = strawberry.field(description="Communes whose gap is UNKNOWN.")
     certainty: analyses.CertaintyFilter = strawberry.field(description="The facts counted.")
-    inferred_communes: list[str] = strawberry.field(
-        description="INSEE codes of the communes whose gap answer differs between stated "
-        "facts only and all facts."
+    communes_inferred: int = strawberry.field(
+        description="How many communes' gap answer differs between stated facts only and all "
+        "facts: under ALL, how much of the matrix rests on inferred facts."
     )
+    inferred_communes: list[str] = strawberry.field(description="INSEE codes of those communes.")
     report: strawberry.Private[analyses.ThemeReport]
 
     @strawberry.field(description="The matrix's rows: each commune of the scope, by code.")
@@ -672,6 +673,7 @@ class CoverageQueries:
             gap_count=len(report.gaps),
             unknown_gap_count=len(report.unknown_gaps),
             certainty=report.certainty,
+            communes_inferred=len(report.inferred_communes),
             inferred_communes=list(report.inferred_communes),
             report=report,
         )

@@ -259,6 +259,26 @@ def test_the_graphql_coverage_answers_in_three_values_and_both_readings(
             assert "charte-engagement-ctg-creusot-montceau" in creusot["possibleContracts"]
 
 
+def test_the_graphql_theme_matrix_says_what_rests_on_inferred_themes(
+    seeded: Driver, neo4j_connection: Neo4jConnection
+) -> None:
+    from tests.integration.test_graphql_batching import run
+
+    query = """{ themeCoverage(scope: "200066660", on: "2019-06-01", certainty: CERTAINTY) {
+      certainty gapCount unknownGapCount communesInferred inferredCommunes
+      rows(first: 1) { edges { node { commune status gap themes possibleThemes } } } } }"""
+    every, _ = run(neo4j_connection, query.replace("CERTAINTY", "ALL"))
+    stated, _ = run(neo4j_connection, query.replace("CERTAINTY", "STATED_ONLY"))
+    matrix, stated_matrix = every["themeCoverage"], stated["themeCoverage"]
+    assert (matrix["certainty"], stated_matrix["certainty"]) == ("ALL", "STATED_ONLY")
+    assert (matrix["gapCount"], matrix["unknownGapCount"]) == (0, 0)
+    (row,) = [e["node"] for e in matrix["rows"]["edges"]]
+    assert (row["status"], row["gap"]) == ("COVERED", "NO_GAP")
+    # the same communes differ whichever reading is asked
+    assert matrix["inferredCommunes"] == stated_matrix["inferredCommunes"]
+    assert matrix["communesInferred"] == len(matrix["inferredCommunes"])
+
+
 def test_a_reach_through_an_inferred_basin_is_inferred_in_the_api(
     seeded: Driver, neo4j_connection: Neo4jConnection
 ) -> None:
