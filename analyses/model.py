@@ -19,7 +19,11 @@ kind               other attributes
 ``departement``    ``code``, ``region``
 ``region``         ``code``
 ``contract``       ``key``, ``contract_kind`` (``ctg``, ``cej``…), ``status``, ``start``
-                   and ``end`` (:class:`datetime.date` or ``None``), ``signed_on``
+                   and ``end`` (:class:`datetime.date` or ``None``: the widest reading,
+                   as the graph stores them), ``start_precision`` and ``end_precision``
+                   (``"year"``, ``"month"`` or ``None`` for a day), ``end_open`` (bool:
+                   ongoing), ``signed_on``, ``certainty`` (``"stated"``/``"inferred"``),
+                   ``inferred_fields`` (frozenset of field names: ``start``, ``end``…)
 ``action``         ``key``, ``number``
 ``theme``          ``code``, ``cnaf_minimum`` (bool)
 ``partner``        ``key``, ``partner_kind``
@@ -32,17 +36,22 @@ Edges carry ``rel``:
 * ``COVERS`` contract → commune | epci | sub_territory | departement | region;
 * ``HAS_ACTION`` contract → action; ``ADDRESSES`` action → theme;
 * ``SIGNED`` partner → contract (``role``).
+
+``COVERS``, ``INCLUDES``, ``ADDRESSES`` and ``SIGNED`` edges carry ``certainty``
+(``"stated"`` or ``"inferred"``): a commune reached through an inferred link is reached
+"inferred" (DESIGN §3). ``MEMBER_OF`` and ``IN`` come from the territorial reference and
+are stated.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import TypeAlias
 
 import networkx as nx
 
-from domain.vocabulary import TerritoryKind
+from domain.vocabulary import Certainty, TerritoryKind
 from domain.vocabulary import node_id as node_id  # the analyses' node ids, re-exported
 
 #: The partnership graph: node ids are ``"<kind>:<key>"`` strings (:func:`node_id`).
@@ -62,6 +71,12 @@ _COMMUNE, _EPCI, _DEPARTEMENT, _REGION, _SUB_TERRITORY = (
 
 #: Themes every CTG must address (the Cnaf minimum).
 CNAF_MINIMUM = ("petite-enfance", "jeunesse", "parentalite")
+
+_STATED, _INFERRED = Certainty.STATED.value, Certainty.INFERRED.value
+
+
+def _certainty(inferred: bool) -> str:
+    return _INFERRED if inferred else _STATED
 
 
 def new_graph() -> PartnershipGraph:
@@ -119,12 +134,24 @@ def add_commune(
 
 
 def add_sub_territory(
-    g: PartnershipGraph, key: str, name: str, communes: Sequence[str], epci: str | None = None
+    g: PartnershipGraph,
+    key: str,
+    name: str,
+    communes: Sequence[str],
+    epci: str | None = None,
+    inferred_communes: Collection[str] = (),
 ) -> str:
+    """A sub-territory including ``communes`` (INSEE codes); the membership of those in
+    ``inferred_communes`` is inferred."""
     n = node_id(_SUB_TERRITORY, key)
     g.add_node(n, kind=_SUB_TERRITORY, label=name, key=key)
     for code in communes:
-        g.add_edge(n, node_id(_COMMUNE, code), rel="INCLUDES")
+        g.add_edge(
+            n,
+            node_id(_COMMUNE, code),
+            rel="INCLUDES",
+            certainty=_certainty(code in inferred_communes),
+        )
     if epci is not None:
         g.add_edge(n, node_id(_EPCI, epci), rel="PART_OF")
     return n
@@ -140,8 +167,22 @@ def add_contract(
     title: str | None = None,
     status: str | None = None,
     signed_on: datetime.date | None = None,
+    *,
+    start_precision: str | None = None,
+    end_precision: str | None = None,
+    end_open: bool = False,
+    certainty: str = _STATED,
+    inferred_fields: Collection[str] = (),
+    inferred_covers: Collection[str] = (),
 ) -> str:
-    """A contract covering the territories ``covers`` (node ids)."""
+    """A contract covering the territories ``covers`` (node ids), those of
+    ``inferred_covers`` through an inferred link.
+
+    ``start`` and ``end`` are stored as the graph stores them: the earliest day a start
+    can be, the latest day an end can be, at ``start_precision`` / ``end_precision``
+    (``"year"``, ``"month"``; ``None`` for a day). ``inferred_fields`` names the fields
+    the dataset marks as inferred (``start``, ``end``…).
+    """
     n = node_id("contract", key)
     g.add_node(
         n,
@@ -152,10 +193,15 @@ def add_contract(
         status=status,
         start=start,
         end=end,
+        start_precision=start_precision,
+        end_precision=end_precision,
+        end_open=end_open,
         signed_on=signed_on,
+        certainty=certainty,
+        inferred_fields=frozenset(inferred_fields),
     )
     for territory in covers:
-        g.add_edge(n, territory, rel="COVERS")
+        g.add_edge(n, territory, rel="COVERS", certainty=_certainty(territory in inferred_covers))
     return n
 
 
@@ -172,8 +218,10 @@ def add_action(
     themes: Sequence[str] = (),
     title: str | None = None,
     number: int | None = None,
+    inferred_themes: Collection[str] = (),
 ) -> str:
-    """A fiche action of ``contract`` (a contract key) on ``themes`` (theme codes)."""
+    """A fiche action of ``contract`` (a contract key) on ``themes`` (theme codes), those
+    of ``inferred_themes`` inferred."""
     n = node_id("action", key)
     g.add_node(n, kind="action", label=title or key, key=key, number=number)
     g.add_edge(node_id("contract", contract), n, rel="HAS_ACTION")
@@ -181,7 +229,7 @@ def add_action(
         theme = node_id("theme", code)
         if theme not in g:
             add_theme(g, code)
-        g.add_edge(n, theme, rel="ADDRESSES")
+        g.add_edge(n, theme, rel="ADDRESSES", certainty=_certainty(code in inferred_themes))
     return n
 
 
@@ -191,10 +239,17 @@ def add_partner(
     name: str,
     partner_kind: str = "other",
     signed: Sequence[str] = (),
+    inferred_signed: Collection[str] = (),
 ) -> str:
-    """A partner that signed the contracts ``signed`` (contract keys)."""
+    """A partner that signed the contracts ``signed`` (contract keys), those of
+    ``inferred_signed`` by an inferred signature."""
     n = node_id("partner", key)
     g.add_node(n, kind="partner", label=name, key=key, partner_kind=partner_kind)
     for contract in signed:
-        g.add_edge(n, node_id("contract", contract), rel="SIGNED")
+        g.add_edge(
+            n,
+            node_id("contract", contract),
+            rel="SIGNED",
+            certainty=_certainty(contract in inferred_signed),
+        )
     return n

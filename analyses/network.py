@@ -4,21 +4,28 @@ from __future__ import annotations
 
 import networkx as nx
 
-from analyses._walk import _code, _kind_of, _label, _partner, _project
+from analyses._walk import _code, _inferred, _kind_of, _label, _partner, _project
 from analyses.model import PartnershipGraph
-from analyses.results import NetworkReport, PartnerCentrality, PartnerLink
+from analyses.results import CertaintyFilter, NetworkReport, PartnerCentrality, PartnerLink
 from analyses.scope import contracts_in_scope
+from domain.vocabulary import Certainty
 
 # --- partner networks ------------------------------------------------------------------
 
 
-def bipartite_network(g: PartnershipGraph, scope: str | None = None) -> nx.Graph[str]:
+def bipartite_network(
+    g: PartnershipGraph,
+    scope: str | None = None,
+    certainty: CertaintyFilter = CertaintyFilter.ALL,
+) -> nx.Graph[str]:
     """The partners and contracts of ``scope`` as a bipartite graph.
 
     Nodes keep their ids and attributes from ``g``, plus ``bipartite`` (0 partner,
-    1 contract); an edge per ``SIGNED`` (with its ``role``). Every contract of
+    1 contract); an edge per ``SIGNED`` (with its ``role``, and its ``certainty``:
+    inferred when the signature or the contract is). Every contract of
     :func:`contracts_in_scope` is a node, signed or not; a partner is one when it signed
-    one of them.
+    one of them. ``certainty=STATED_ONLY`` keeps the stated contracts reaching the scope
+    through stated facts and their stated signatures only.
 
     Examples
     --------
@@ -30,23 +37,39 @@ def bipartite_network(g: PartnershipGraph, scope: str | None = None) -> nx.Graph
     >>> sorted(b.nodes(data="bipartite"))
     [('contract:ctg-sf', 1), ('partner:caf-15', 0)]
     """
+    stated_only = certainty is CertaintyFilter.STATED_ONLY
     b: nx.Graph[str] = nx.Graph()
-    for contract in contracts_in_scope(g, scope):
+    for contract in contracts_in_scope(g, scope, certainty):
+        contract_inferred = _inferred(g.nodes[contract])
         b.add_node(contract, **g.nodes[contract], bipartite=1)
         for partner, _, data in g.in_edges(contract, data=True):
             if data.get("rel") != "SIGNED" or _kind_of(g, partner) != "partner":
                 continue
+            inferred = contract_inferred or _inferred(data)
+            if stated_only and inferred:
+                continue
             b.add_node(partner, **g.nodes[partner], bipartite=0)
-            b.add_edge(partner, contract, role=data.get("role"))
+            b.add_edge(
+                partner,
+                contract,
+                role=data.get("role"),
+                certainty=(Certainty.INFERRED if inferred else Certainty.STATED).value,
+            )
     return b
 
 
-def partner_projection(g: PartnershipGraph, scope: str | None = None) -> nx.Graph[str]:
+def partner_projection(
+    g: PartnershipGraph,
+    scope: str | None = None,
+    certainty: CertaintyFilter = CertaintyFilter.ALL,
+) -> nx.Graph[str]:
     """The partners of ``scope``'s contracts, linked when they signed a contract together.
 
     Nodes keep their ids and attributes from ``g``; an edge's ``weight`` is the number
-    of contracts both signed and ``contracts`` their keys, sorted (a tuple). A partner
-    that signed only alone is a node without edges.
+    of contracts both signed, ``contracts`` their keys, sorted (a tuple), and
+    ``inferred_contracts`` those where either signature (or the contract) is inferred.
+    A partner that signed only alone is a node without edges. ``certainty`` as in
+    :func:`bipartite_network`.
 
     Examples
     --------
@@ -57,12 +80,16 @@ def partner_projection(g: PartnershipGraph, scope: str | None = None) -> nx.Grap
     >>> _ = cm.add_partner(g, "200066660", "Saint-Flour Communauté", signed=["ctg-sf"])
     >>> p = partner_projection(g)
     >>> p.edges["partner:caf-15", "partner:200066660"]
-    {'weight': 1, 'contracts': ('ctg-sf',)}
+    {'weight': 1, 'contracts': ('ctg-sf',), 'inferred_contracts': ()}
     """
-    return _project(g, bipartite_network(g, scope))
+    return _project(g, bipartite_network(g, scope, certainty))
 
 
-def partner_network(g: PartnershipGraph, scope: str | None = None) -> NetworkReport:
+def partner_network(
+    g: PartnershipGraph,
+    scope: str | None = None,
+    certainty: CertaintyFilter = CertaintyFilter.ALL,
+) -> NetworkReport:
     """Who signs with whom on the contracts of ``scope``, and who brokers between them.
 
     Over :func:`partner_projection`: ``degree`` counts a partner's co-signatories,
@@ -71,7 +98,8 @@ def partner_network(g: PartnershipGraph, scope: str | None = None) -> NetworkRep
     networkx's ``betweenness_centrality`` — **normalized and unweighted** (a link counts
     as one step however many contracts it carries). ``component`` indexes
     ``components``: the connected groups of partner keys, largest first, then by first key.
-    Partners are listed by betweenness (highest first), then key.
+    Partners are listed by betweenness (highest first), then key. ``certainty`` as in
+    :func:`bipartite_network`; each link lists its ``inferred_contracts``.
 
     Examples
     --------
@@ -85,7 +113,7 @@ def partner_network(g: PartnershipGraph, scope: str | None = None) -> NetworkRep
     >>> [(p.partner, p.betweenness) for p in partner_network(g).partners]
     [('caf', 1.0), ('commune-a', 0.0), ('commune-b', 0.0)]
     """
-    b = bipartite_network(g, scope)
+    b = bipartite_network(g, scope, certainty)
     p = _project(g, b)
     components = sorted(
         (tuple(sorted(_code(g, n) for n in members)) for members in nx.connected_components(p)),
@@ -112,7 +140,11 @@ def partner_network(g: PartnershipGraph, scope: str | None = None) -> NetworkRep
     links: list[PartnerLink] = []
     for x, y, data in p.edges(data=True):
         first, second = sorted((_code(g, x), _code(g, y)))
-        links.append(PartnerLink(first, second, data["weight"], data["contracts"]))
+        links.append(
+            PartnerLink(
+                first, second, data["weight"], data["contracts"], data["inferred_contracts"]
+            )
+        )
     links.sort(key=lambda link: (link.a, link.b))
     contracts = sorted(_code(g, n) for n, data in b.nodes(data=True) if data.get("bipartite") == 1)
     return NetworkReport(
@@ -121,11 +153,16 @@ def partner_network(g: PartnershipGraph, scope: str | None = None) -> NetworkRep
         partners=tuple(partners),
         links=tuple(links),
         components=tuple(components),
+        certainty=certainty,
     )
 
 
 def common_partners(
-    g: PartnershipGraph, a: str, b: str, scope: str | None = None
+    g: PartnershipGraph,
+    a: str,
+    b: str,
+    scope: str | None = None,
+    certainty: CertaintyFilter = CertaintyFilter.ALL,
 ) -> tuple[str, ...]:
     """The keys of the partners that signed a contract with ``a`` and one with ``b``.
 
@@ -145,7 +182,7 @@ def common_partners(
     ('caf',)
     """
     first, second = _partner(g, a), _partner(g, b)
-    p = partner_projection(g, scope)
+    p = partner_projection(g, scope, certainty)
     if first not in p or second not in p:
         return ()
     shared = (set(p.neighbors(first)) & set(p.neighbors(second))) - {first, second}

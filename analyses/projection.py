@@ -89,11 +89,13 @@ def build(rows: Rows, scope: Scope) -> m.PartnershipGraph:
     for code, name, population, departement, region, epci in rows["communes"]:
         m.add_commune(g, code, name, int(population or 0), departement, region, epci)
     subs_used: set[str] = set()
-    for key, name, epci, members in rows["subTerritories"]:
+    for key, name, epci, members, *inferred in rows["subTerritories"]:
         inside = [c for c in members if c in communes]
         if inside:
             subs_used.add(key)
-            m.add_sub_territory(g, key, name, inside, epci if epci in epcis_used else None)
+            m.add_sub_territory(
+                g, key, name, inside, epci if epci in epcis_used else None, _set(inferred)
+            )
     reachable = {
         "commune": communes,
         "epci": epcis_used,
@@ -102,14 +104,23 @@ def build(rows: Rows, scope: Scope) -> m.PartnershipGraph:
         "region": {r for r in (r[4] for r in rows["communes"]) if r},
     }
     contracts = _add_contracts(g, rows, scope, reachable)
-    for contract, key, title, number, themes in rows["actions"]:
+    for contract, key, title, number, themes, *inferred in rows["actions"]:
         if contract in contracts:
-            m.add_action(g, key, contract, themes, title, number)
-    for key, name, kind, signed in rows["partners"]:
+            m.add_action(g, key, contract, themes, title, number, _set(inferred))
+    for key, name, kind, signed, *inferred in rows["partners"]:
         mine = [k for k in signed if k in contracts]
         if mine:
-            m.add_partner(g, key, name, kind or "other", mine)
+            m.add_partner(g, key, name, kind or "other", mine, _set(inferred))
     return g
+
+
+def _set(optional: Sequence[Any]) -> frozenset[str]:
+    """The keys of an optional last column (rows of older callers lack it)."""
+    return frozenset(k for k in (optional[0] if optional else ()) or () if k is not None)
+
+
+#: What a contract row lacking the newer columns reads as: day precision, not open, stated.
+_CONTRACT_DEFAULTS: tuple[Any, ...] = (None, None, False, None, ())
 
 
 def _add_contracts(
@@ -119,16 +130,25 @@ def _add_contracts(
     contract for France; return their keys."""
     contracts: set[str] = set()
     covers: dict[str, list[str]] = {}
-    for key, kind, code in rows["covers"]:
+    inferred_covers: dict[str, set[str]] = {}
+    for key, kind, code, *inferred in rows["covers"]:
         if code in reachable.get(kind, ()):
-            covers.setdefault(key, []).append(m.node_id(kind, code))
-    for key, kind, title, status, start, end, signed_on in rows["contracts"]:
+            target = m.node_id(kind, code)
+            covers.setdefault(key, []).append(target)
+            if inferred and inferred[0]:
+                inferred_covers.setdefault(key, set()).add(target)
+    for key, kind, title, status, start, end, signed_on, *more in rows["contracts"]:
         targets = covers.get(key, [])
         if not targets and scope.uid is not None:
             continue
         contracts.add(key)
+        padded: list[Any] = [*more, *_CONTRACT_DEFAULTS[len(more) :]]
+        start_precision, end_precision, end_open, certainty, inferred_fields = padded
         m.add_contract(
-            g, key, kind or "other", start, end, targets, title, status, signed_on
+            g, key, kind or "other", start, end, targets, title, status, signed_on,
+            start_precision=start_precision, end_precision=end_precision,
+            end_open=bool(end_open), certainty=certainty or "stated",
+            inferred_fields=inferred_fields or (), inferred_covers=inferred_covers.get(key, ()),
         )  # fmt: skip
     return contracts
 

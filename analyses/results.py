@@ -1,18 +1,66 @@
-"""Result types of the coverage analyses (frozen dataclasses)."""
+"""Result types of the coverage analyses (frozen dataclasses), and the three-valued
+answers and the certainty filter they share."""
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from enum import StrEnum
+
+# --- answers ---------------------------------------------------------------------------
+
+
+class CoverageStatus(StrEnum):
+    """Whether a commune is covered on a date (DESIGN §4): certainly (a contract active
+    that day reaches it), certainly not (every contract reaching it is inactive that day,
+    or none reaches it), or UNKNOWN (only contracts whose activity that day cannot be
+    told from their dates reach it). Unknown is never counted as not covered."""
+
+    COVERED = "covered"
+    NOT_COVERED = "not-covered"
+    UNKNOWN = "unknown"
+
+
+_COVERED, _NOT_COVERED, _UNKNOWN = (
+    CoverageStatus.COVERED,
+    CoverageStatus.NOT_COVERED,
+    CoverageStatus.UNKNOWN,
+)
+
+
+class GapStatus(StrEnum):
+    """Whether a commune is a theme gap on a date: certainly (not covered, or certainly
+    missing a required theme), certainly not, or UNKNOWN (its coverage or a required
+    theme rests on contracts whose activity is unknown)."""
+
+    GAP = "gap"
+    NO_GAP = "no-gap"
+    UNKNOWN = "unknown"
+
+
+class CertaintyFilter(StrEnum):
+    """Which facts an analysis rests on: the stated ones only (an inferred contract,
+    link, membership, theme or date is left out, as if the source said nothing), or all
+    of them. Whichever is asked, each result says what the other would change."""
+
+    STATED_ONLY = "stated-only"
+    ALL = "all"
+
 
 # --- results ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class CommuneCoverage:
-    """One commune on a date: the contracts covering it (keys, sorted).
+    """One commune on a date: the contracts certainly covering it (``contracts``, keys
+    sorted) and those that may (``possible_contracts``: reaching it, their activity that
+    day unknown), as the certainty filter of the report reads the facts.
 
     ``departement`` and ``epci`` are codes (département code, EPCI SIREN), not node ids.
+    ``inferred_contracts`` lists those of both lists that reach it only through an
+    inferred fact (the contract, its covers link, a sub-territory's membership, or the
+    date deciding its activity); ``rests_on_inferred`` is true when the commune's status
+    differs between the stated facts and all facts.
     """
 
     commune: str
@@ -22,10 +70,20 @@ class CommuneCoverage:
     departement: str | None
     epci: str | None
     contracts: tuple[str, ...]
+    possible_contracts: tuple[str, ...] = ()
+    inferred_contracts: tuple[str, ...] = ()
+    rests_on_inferred: bool = False
+    status: CoverageStatus = field(init=False)
     covered: bool = field(init=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "covered", bool(self.contracts))
+        # one row per commune of France: module constants, not enum lookups
+        if self.contracts:
+            status, covered = _COVERED, True
+        else:
+            status, covered = (_UNKNOWN if self.possible_contracts else _NOT_COVERED), False
+        object.__setattr__(self, "status", status)
+        object.__setattr__(self, "covered", covered)
 
 
 @dataclass(frozen=True)
@@ -34,6 +92,8 @@ class AreaCoverage:
 
     ``population`` sums the populations of those communes (not the area's own figure),
     so that ``covered_population`` and ``share_population`` compare like with like.
+    The ``unknown_*`` and ``not_covered_*`` figures count the communes of each other
+    status (the three add up to the whole).
     """
 
     area: str
@@ -45,6 +105,14 @@ class AreaCoverage:
     covered_population: int
     share_communes: float
     share_population: float
+    unknown_communes: int = 0
+    unknown_population: int = 0
+    share_communes_unknown: float = 0.0
+    share_population_unknown: float = 0.0
+    not_covered_communes: int = 0
+    not_covered_population: int = 0
+    share_communes_not_covered: float = 0.0
+    share_population_not_covered: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -75,17 +143,41 @@ class CoverageReport:
     uncovered_communes: tuple[str, ...]
     uncovered_epcis: tuple[str, ...]
     overlaps: tuple[Overlap, ...]
+    certainty: CertaintyFilter = CertaintyFilter.ALL
+    communes_unknown: int = 0
+    population_unknown: int = 0
+    share_communes_unknown: float = 0.0
+    share_population_unknown: float = 0.0
+    communes_not_covered: int = 0
+    population_not_covered: int = 0
+    share_communes_not_covered: float = 0.0
+    share_population_not_covered: float = 0.0
+    unknown_communes: tuple[str, ...] = ()
+    unknown_epcis: tuple[str, ...] = ()
+    inferred_communes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class ThemeRow:
-    """The themes a commune's covering contracts address, and the required ones missing."""
+    """The themes a commune's covering contracts address, and the required ones missing.
+
+    ``themes`` are addressed by the contracts certainly covering it, ``possible_themes``
+    (not among them) only by contracts that may (their activity unknown). ``missing``
+    lists the required themes in neither (certainly missing), ``possibly_missing`` those
+    only possible. ``gap`` says whether the row is a gap; ``rests_on_inferred`` whether
+    that answer differs between the stated facts and all facts.
+    """
 
     commune: str
     name: str
     covered: bool
     themes: tuple[str, ...]
     missing: tuple[str, ...]
+    status: CoverageStatus = CoverageStatus.NOT_COVERED
+    possible_themes: tuple[str, ...] = ()
+    possibly_missing: tuple[str, ...] = ()
+    gap: GapStatus = GapStatus.GAP
+    rests_on_inferred: bool = False
 
 
 @dataclass(frozen=True)
@@ -99,6 +191,9 @@ class ThemeReport:
     rows: tuple[ThemeRow, ...]
     by_epci: tuple[tuple[str, tuple[str, ...]], ...]
     gaps: tuple[ThemeRow, ...]
+    certainty: CertaintyFilter = CertaintyFilter.ALL
+    unknown_gaps: tuple[ThemeRow, ...] = ()
+    inferred_communes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -114,11 +209,16 @@ class ContinuityRow:
     successor_start: datetime.date | None
     gap_days: int | None
     status: str
+    gap_days_min: int | None = None
+    gap_days_max: int | None = None
+    rests_on_inferred: bool = False
 
 
 @dataclass(frozen=True)
 class TimelinePoint:
-    """Coverage of a scope on one date of a timeline."""
+    """Coverage of a scope on one date of a timeline; the ``unknown`` figures count the
+    communes whose coverage that day is unknown (never counted as covered or not);
+    ``communes_inferred`` those whose status differs between stated and all facts."""
 
     on: datetime.date
     communes_total: int
@@ -127,6 +227,11 @@ class TimelinePoint:
     population_total: int
     population_covered: int
     share_population: float
+    communes_unknown: int = 0
+    share_communes_unknown: float = 0.0
+    population_unknown: int = 0
+    share_population_unknown: float = 0.0
+    communes_inferred: int = 0
 
 
 @dataclass(frozen=True)
@@ -146,12 +251,15 @@ class PartnerCentrality:
 
 @dataclass(frozen=True)
 class PartnerLink:
-    """Two partners (keys, ``a < b``) that signed ``weight`` contracts together."""
+    """Two partners (keys, ``a < b``) that signed ``weight`` contracts together;
+    ``inferred_contracts`` lists those of them where a signature (or the contract) is
+    inferred."""
 
     a: str
     b: str
     weight: int
     contracts: tuple[str, ...]
+    inferred_contracts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -163,3 +271,4 @@ class NetworkReport:
     partners: tuple[PartnerCentrality, ...]
     links: tuple[PartnerLink, ...]
     components: tuple[tuple[str, ...], ...]
+    certainty: CertaintyFilter = CertaintyFilter.ALL

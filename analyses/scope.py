@@ -12,6 +12,7 @@ from analyses._walk import (
     _epcis,
     _included,
     _including,
+    _inferred,
     _kind_of,
     _kinds,
     _members,
@@ -21,7 +22,8 @@ from analyses._walk import (
     _scope_kind,
 )
 from analyses.model import PartnershipGraph
-from domain.vocabulary import TerritoryKind
+from analyses.results import CertaintyFilter
+from domain.vocabulary import Activity, TerritoryKind
 
 # --- scope and reach -------------------------------------------------------------------
 
@@ -73,13 +75,16 @@ def covering_contracts(
     commune: str,
     on: datetime.date,
     kinds: Collection[str] | None = None,
+    activity: Activity = Activity.ACTIVE,
+    certainty: CertaintyFilter = CertaintyFilter.ALL,
 ) -> list[str]:
     """The node ids of the contracts covering ``commune`` (a node id) on ``on``, sorted.
 
-    A contract covers the commune when it is active that day (``start <= on <= end``
-    inclusive; a contract missing either date is never active), is of one of ``kinds``
-    (``contract_kind`` codes; ``None`` = any kind) and ``COVERS`` the commune, an EPCI it
-    is a member of, or a sub-territory including it.
+    A contract covers the commune when it is certainly active that day
+    (:func:`domain.dates.activity_on`; ask ``activity=Activity.UNKNOWN`` for those that
+    may be), is of one of ``kinds`` (``contract_kind`` codes; ``None`` = any kind) and
+    ``COVERS`` the commune, an EPCI it is a member of, or a sub-territory including it;
+    with ``certainty=STATED_ONLY``, through stated facts only.
 
     Examples
     --------
@@ -100,23 +105,31 @@ def covering_contracts(
     _require_kind(g, commune, TerritoryKind.COMMUNE.value)
     wanted = _kinds(kinds)
     reachable = [commune, *_epcis(g, commune), *_including(g, commune)]
-    found = {
+    candidates = {
         contract
         for territory in reachable
         for contract, _, edge in g.in_edges(territory, data=True)
-        if edge.get("rel") == "COVERS"
-        and _kind_of(g, contract) == "contract"
-        and _counts(g.nodes[contract], _day(on), wanted)
+        if edge.get("rel") == "COVERS" and _kind_of(g, contract) == "contract"
     }
-    return sorted(found)
+    reaching = _reach(g, candidates).get(commune, {})
+    stated_only = certainty is CertaintyFilter.STATED_ONLY
+    return sorted(
+        contract
+        for contract, inferred in reaching.items()
+        if not (stated_only and inferred)
+        and _counts(g, contract, _day(on), wanted, certainty) is activity
+    )
 
 
-def contracts_in_scope(g: PartnershipGraph, scope: str | None) -> list[str]:
+def contracts_in_scope(
+    g: PartnershipGraph, scope: str | None, certainty: CertaintyFilter = CertaintyFilter.ALL
+) -> list[str]:
     """The node ids of the contracts reaching a commune of ``scope`` at any date, sorted.
 
     A contract reaches a commune when it ``COVERS`` it, its EPCI or a sub-territory
     including it, whatever its dates. For ``scope=None`` every contract of the graph is
-    returned, including those covering no commune.
+    returned, including those covering no commune. ``certainty=STATED_ONLY`` keeps the
+    stated contracts, reaching the scope through stated facts.
 
     Examples
     --------
@@ -131,8 +144,17 @@ def contracts_in_scope(g: PartnershipGraph, scope: str | None) -> list[str]:
     >>> contracts_in_scope(g, None)
     ['contract:cej-au', 'contract:cej-sf']
     """
+    stated_only = certainty is CertaintyFilter.STATED_ONLY
     if scope is None:
-        return _nodes_of_kind(g, "contract")
+        contracts = _nodes_of_kind(g, "contract")
+        return [c for c in contracts if not (stated_only and _inferred(g.nodes[c]))]
     communes = set(communes_in_scope(g, scope))
     reach = _reach(g, _nodes_of_kind(g, "contract"))
-    return sorted({c for commune in communes for c in reach.get(commune, ())})
+    return sorted(
+        {
+            c
+            for commune in communes
+            for c, inferred in reach.get(commune, {}).items()
+            if not (stated_only and inferred)
+        }
+    )

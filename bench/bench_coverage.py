@@ -8,7 +8,9 @@ France-scale partnerships of ``bench/synthetic_partnerships.py`` (one CTG per EP
 ``--repeat`` runs:
 
 * France-wide territorial coverage on a date — the projection from Neo4j and the
-  computation separately, and end to end;
+  computation separately, and end to end; the computation also on stated facts only
+  (``certainty=STATED_ONLY``; the default reads all facts and says which answers rest on
+  inferred ones, three-valued: covered / unknown / not covered);
 * the territory × theme matrix of a région (Auvergne-Rhône-Alpes);
 * a 10-year yearly timeline of France;
 * the partner network of France with its centralities;
@@ -123,6 +125,12 @@ def main(
 
         projection_s, g = median_time(france, repeat)
         compute_s, report = median_time(lambda: analyses.territorial_coverage(g, None, ON), repeat)
+        stated_s, stated = median_time(
+            lambda: analyses.territorial_coverage(
+                g, None, ON, certainty=analyses.CertaintyFilter.STATED_ONLY
+            ),
+            repeat,
+        )
         end_to_end_s, _ = median_time(
             lambda: analyses.territorial_coverage(france(), None, ON), repeat
         )
@@ -150,6 +158,9 @@ def main(
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     figures["results"] = {
         "france_communes_covered": report.communes_covered,
+        "france_communes_unknown": report.communes_unknown,
+        "france_communes_resting_on_inferred": len(report.inferred_communes),
+        "france_communes_covered_stated_only": stated.communes_covered,
         "france_share_population": round(report.share_population, 3),
         "region_84_rows": len(matrix.rows), "region_84_gaps": len(matrix.gaps),
         "timeline_points": len(timeline),
@@ -158,6 +169,7 @@ def main(
     figures["seconds"] = {
         "france_coverage_projection": round(projection_s, 3),
         "france_coverage_compute": round(compute_s, 3),
+        "france_coverage_compute_stated_only": round(stated_s, 3),
         "france_coverage_end_to_end": round(end_to_end_s, 3),
         "baseline_cypher_count": round(baseline_s, 3),
         "region_matrix_projection": round(region_projection_s, 3),

@@ -4,7 +4,9 @@ standard output; and the options and helpers they share with ``ctg export``.
 
 A scope is written as the API takes it: ``15`` (a département), ``region:84``,
 ``200066660`` (an EPCI), ``15187`` (a commune), ``sub_territory:cucm-bassin-nord``; no
-scope means all of France.
+scope means all of France. ``--certainty stated-only`` reads the stated facts only
+(``all``, the default, counts the inferred ones too); every command says which of its
+answers differ between the two.
 """
 
 from __future__ import annotations
@@ -59,6 +61,10 @@ ScopeOption = Annotated[
 FormatOption = Annotated[Output, typer.Option("--format", help="table, csv or json.")]
 KindsOption = Annotated[
     str | None, typer.Option(help="Contract kinds that count, comma-separated (ctg,cej).")
+]
+CertaintyOption = Annotated[
+    analyses.CertaintyFilter,
+    typer.Option(help="stated-only: only the facts the sources state; all: the inferred ones too."),
 ]
 
 
@@ -162,43 +168,63 @@ def coverage(
     scope: ScopeOption = None,
     kinds: KindsOption = None,
     by: Annotated[Level, typer.Option(help="Rows per epci, departement or commune.")] = Level.EPCI,
+    certainty: CertaintyOption = analyses.CertaintyFilter.ALL,
     fmt: FormatOption = Output.TABLE,
 ) -> None:
-    """Which communes (and how much population) active contracts cover on a date."""
+    """Which communes (and how much population) active contracts cover on a date:
+    covered, unknown (only contracts whose activity that day is unknown reach them) or
+    not covered."""
     date = parse_date(on, "--on")
     kind_list = _codes(kinds, Vocabularies.load().contract_kinds, "contract kind", "--kinds")
     g, node = scope_graph(scope)
     report: analyses.CoverageReport = analysed(
-        analyses.territorial_coverage, g, node, date, kind_list
+        analyses.territorial_coverage, g, node, date, kind_list, certainty
     )
     summary = {
         "scope": report.scope or "France",
         "on": report.on.isoformat(),
         "kinds": list(report.kinds) if report.kinds else None,
+        "certainty": report.certainty.value,
         "communes_total": report.communes_total,
         "communes_covered": report.communes_covered,
         "share_communes": report.share_communes,
+        "communes_unknown": report.communes_unknown,
+        "share_communes_unknown": report.share_communes_unknown,
+        "communes_not_covered": report.communes_not_covered,
+        "share_communes_not_covered": report.share_communes_not_covered,
         "population_total": report.population_total,
         "population_covered": report.population_covered,
         "share_population": report.share_population,
+        "population_unknown": report.population_unknown,
+        "share_population_unknown": report.share_population_unknown,
+        "population_not_covered": report.population_not_covered,
+        "share_population_not_covered": report.share_population_not_covered,
         "uncovered_epcis": list(report.uncovered_epcis),
+        "unknown_epcis": list(report.unknown_epcis),
+        "inferred_communes": list(report.inferred_communes),
         "overlaps": [asdict(o) for o in report.overlaps],
     }
     rows: list[dict[str, Any]]
     if by is Level.COMMUNE:
         rows = [
-            {"code": c.code, "name": c.name, "population": c.population, "covered": c.covered,
-             "contracts": list(c.contracts)}
+            {"code": c.code, "name": c.name, "population": c.population,
+             "status": c.status.value, "covered": c.covered, "contracts": list(c.contracts),
+             "possible_contracts": list(c.possible_contracts),
+             "inferred_contracts": list(c.inferred_contracts),
+             "rests_on_inferred": c.rests_on_inferred}
             for c in report.communes
         ]  # fmt: skip
     else:
         areas = report.by_epci if by is Level.EPCI else report.by_departement
         rows = [{k: v for k, v in asdict(a).items() if k != "area"} for a in areas]
     title = (
-        f"Coverage of {summary['scope']} on {summary['on']}: {report.communes_covered}/"
-        f"{report.communes_total} communes ({report.share_communes:.1%}), "
+        f"Coverage of {summary['scope']} on {summary['on']} ({report.certainty.value} facts): "
+        f"{report.communes_covered}/{report.communes_total} communes "
+        f"({report.share_communes:.1%}) covered, {report.communes_unknown} unknown "
+        f"({report.share_communes_unknown:.1%}), {report.communes_not_covered} not covered; "
         f"{report.population_covered:,}/{report.population_total:,} inhabitants "
-        f"({report.share_population:.1%})"
+        f"({report.share_population:.1%}) covered, {report.population_unknown:,} unknown; "
+        f"{len(report.inferred_communes)} commune(s) whose status rests on inferred facts"
     )
     _emit(rows, fmt, title, summary)
 
@@ -214,23 +240,28 @@ def themes(
         bool, typer.Option("--gaps-only", help="Only communes with a gap.")
     ] = False,
     kinds: KindsOption = None,
+    certainty: CertaintyOption = analyses.CertaintyFilter.ALL,
     fmt: FormatOption = Output.TABLE,
 ) -> None:
-    """The themes addressed in each commune on a date, and the gaps."""
+    """The themes addressed in each commune on a date, and the gaps (certain or unknown)."""
     date = parse_date(on, "--on")
     vocabularies = Vocabularies.load()
     needed = _codes(required, vocabularies.themes, "theme", "--required") or list(CNAF_MINIMUM)
     kind_list = _codes(kinds, vocabularies.contract_kinds, "contract kind", "--kinds")
     g, node = scope_graph(scope, actions=True)
     report: analyses.ThemeReport = analysed(
-        analyses.theme_coverage, g, node, date, needed, kind_list
+        analyses.theme_coverage, g, node, date, needed, kind_list, certainty
     )
     rows = [asdict(r) for r in (report.gaps if gaps_only else report.rows)]
     extra = {"scope": report.scope or "France", "on": date.isoformat(), "required": needed,
-             "themes": list(report.themes), "gaps": len(report.gaps)}  # fmt: skip
+             "certainty": report.certainty.value, "themes": list(report.themes),
+             "gaps": len(report.gaps), "unknown_gaps": len(report.unknown_gaps),
+             "inferred_communes": list(report.inferred_communes)}  # fmt: skip
     title = (
-        f"Themes in {extra['scope']} on {date}: {len(report.gaps)} of {len(report.rows)} "
-        f"communes uncovered or missing {', '.join(needed)}"
+        f"Themes in {extra['scope']} on {date} ({report.certainty.value} facts): "
+        f"{len(report.gaps)} of {len(report.rows)} communes uncovered or missing "
+        f"{', '.join(needed)}, {len(report.unknown_gaps)} unknown; "
+        f"{len(report.inferred_communes)} whose answer rests on inferred facts"
     )
     _emit(rows, fmt, title, extra)
 
@@ -239,19 +270,30 @@ def continuity(
     scope: ScopeOption = None,
     predecessor: Annotated[str, typer.Option(help="Kind replaced.")] = "cej",
     successor: Annotated[str, typer.Option(help="Kind replacing it.")] = "ctg",
+    certainty: CertaintyOption = analyses.CertaintyFilter.ALL,
     fmt: FormatOption = Output.TABLE,
 ) -> None:
     """For communes that had a CEJ: whether and when a CTG followed, and the gap."""
     _codes(f"{predecessor},{successor}", Vocabularies.load().contract_kinds, "kind", "--kinds")
     g, node = scope_graph(scope)
-    rows = [asdict(r) for r in analysed(analyses.continuity, g, node, predecessor, successor)]
+    rows = [
+        asdict(r) for r in analysed(analyses.continuity, g, node, predecessor, successor, certainty)
+    ]
     counts: dict[str, int] = {}
     for row in rows:
         counts[row["status"]] = counts.get(row["status"], 0) + 1
-    title = f"{predecessor} → {successor}: " + ", ".join(
-        f"{n} {s}" for s, n in sorted(counts.items())
+    inferred = sum(row["rests_on_inferred"] for row in rows)
+    title = (
+        f"{predecessor} → {successor} ({certainty.value} facts): "
+        + ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
+        + f"; {inferred} row(s) resting on inferred facts"
     )
-    _emit(rows, fmt, title, {"scope": scope or "France", "statuses": counts})
+    _emit(
+        rows,
+        fmt,
+        title,
+        {"scope": scope or "France", "certainty": certainty.value, "statuses": counts},
+    )
 
 
 def network(
@@ -259,6 +301,7 @@ def network(
     common: Annotated[
         str | None, typer.Option(help="Two partner keys a,b: list the partners they share.")
     ] = None,
+    certainty: CertaintyOption = analyses.CertaintyFilter.ALL,
     fmt: FormatOption = Output.TABLE,
 ) -> None:
     """The partner network: who signs with whom, brokers first, and components."""
@@ -267,7 +310,7 @@ def network(
         pair = [p.strip() for p in common.split(",")]
         if len(pair) != 2:
             raise InputError("--common takes two partner keys, e.g. caf-15,cc-saint-flour.")
-        shared = analysed(analyses.common_partners, g, pair[0], pair[1], node)
+        shared = analysed(analyses.common_partners, g, pair[0], pair[1], node, certainty)
         _emit(
             [{"partner": key} for key in shared],
             fmt,
@@ -275,13 +318,14 @@ def network(
             {},
         )
         return
-    report: analyses.NetworkReport = analysed(analyses.partner_network, g, node)
+    report: analyses.NetworkReport = analysed(analyses.partner_network, g, node, certainty)
     rows = [asdict(p) for p in report.partners]
     title = (
         f"Partner network of {report.scope or 'France'}: {len(report.partners)} partners, "
         f"{len(report.links)} links, {len(report.contracts)} contracts, "
         f"{len(report.components)} component(s)"
     )
-    extra = {"scope": report.scope or "France", "components": [list(c) for c in report.components],
+    extra = {"scope": report.scope or "France", "certainty": certainty.value,
+             "components": [list(c) for c in report.components],
              "links": [asdict(link) for link in report.links]}  # fmt: skip
     _emit(rows, fmt, title, extra)

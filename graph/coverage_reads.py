@@ -11,13 +11,23 @@ list of values, in the order of the query's ``collect``), with dates as
 * ``communes``: code, name, population, département, région, EPCI code (or ``None``)
 * ``epcis``: code, name, population, type; ``departements``: code, name, région;
   ``regions``: code, name
-* ``subTerritories``: key, name, EPCI code (or ``None``), codes of the included communes
-* ``contracts``: key, kind, title, status, start, end, signed on
-* ``covers``: contract key, territory kind, territory code (or key)
+* ``subTerritories``: key, name, EPCI code (or ``None``), codes of the included communes,
+  codes of those whose membership is inferred
+* ``contracts``: key, kind, title, status, start, end, signed on, start precision, end
+  precision (``None``: day), end open (bool), certainty, inferred fields (their names)
+* ``covers``: contract key, territory kind, territory code (or key), whether the link is
+  inferred
 * ``actions`` (empty unless ``scope.actions``): contract key, action key, title, number,
-  theme keys
+  theme keys, keys of the themes inferred
 * ``partners`` (empty unless ``scope.partners``): key, name, kind, keys of the contracts
-  signed
+  signed, keys of those whose signature is inferred
+
+Certainty (DESIGN §3: a derived fact is as certain as the weakest fact it rests on): a
+sub-territory's membership is inferred when its ``INCLUDES`` link is, when the
+sub-territory itself is, or when its communes are among its ``inferredFields`` (as the
+loader writes ``communes: <reason>``); a fiche's theme likewise with ``themes:``; a
+signature when its link or its partner is. Properties absent from older data read as
+stated, day precision, not open.
 
 Used by the GraphQL API (async, :func:`coverage_rows_async`) and the CLI and benchmarks
 (:func:`coverage_rows`).
@@ -58,8 +68,18 @@ CALL () {
 CALL () {
   MATCH (s:SubTerritory)
   OPTIONAL MATCH (s)-[:PART_OF]->(e:EPCI)
-  RETURN collect([s.key, s.name, e.code, COLLECT { MATCH (s)-[:INCLUDES]->(c:Commune)
-                                                     RETURN c.code }]) AS subTerritories
+  // a membership is inferred when its link is, when the sub-territory is, or when the
+  // dataset lists the sub-territory's communes under its inferred fields
+  WITH s, e, coalesce(s.certainty, '') = 'inferred'
+             OR any(f IN coalesce(s.inferredFields, []) WHERE f STARTS WITH 'communes:')
+             AS allInferred
+  RETURN collect([s.key, s.name, e.code,
+                  COLLECT { MATCH (s)-[:INCLUDES]->(c:Commune) RETURN c.code },
+                  COLLECT { MATCH (s)-[i:INCLUDES]->(c:Commune)
+                            WHERE allInferred OR coalesce(i.certainty, '') = 'inferred'
+                               OR any(f IN coalesce(i.inferredFields, [])
+                                      WHERE f STARTS WITH 'communes:')
+                            RETURN c.code }]) AS subTerritories
 }
 CALL (communes) {
   // the contracts reaching the scope (every contract for France): covering one of its
@@ -82,26 +102,41 @@ CALL (communes) {
 }
 CALL (reaching) {
   UNWIND reaching AS k
-  RETURN collect([k.key, k.kind, k.title, k.status, k.start, k.end, k.signedOn]) AS contracts
+  RETURN collect([k.key, k.kind, k.title, k.status, k.start, k.end, k.signedOn,
+                  k.start_precision, k.end_precision, k.end_open, k.certainty,
+                  k.inferredFields]) AS contracts
 }
 CALL (reaching) {
   UNWIND reaching AS k
-  MATCH (k)-[:COVERS]->(t)
-  RETURN collect([k.key, t.kind, coalesce(t.code, t.key)]) AS covers
+  MATCH (k)-[r:COVERS]->(t)
+  RETURN collect([k.key, t.kind, coalesce(t.code, t.key),
+                  coalesce(r.certainty, '') = 'inferred']) AS covers
 }
 CALL (reaching) {
   WITH reaching WHERE $withActions
   UNWIND reaching AS k
   MATCH (k)-[:HAS_ACTION]->(a:Action)
+  // a theme is inferred when its link is, when the fiche is, or when the dataset lists the
+  // fiche's themes under its inferred fields
+  WITH k, a, coalesce(a.certainty, '') = 'inferred'
+             OR any(f IN coalesce(a.inferredFields, []) WHERE f STARTS WITH 'themes:')
+             AS allInferred
   RETURN collect([k.key, a.key, a.title, a.number,
-                  COLLECT { MATCH (a)-[:ADDRESSES]->(t:Theme) RETURN t.key }]) AS actions
+                  COLLECT { MATCH (a)-[:ADDRESSES]->(t:Theme) RETURN t.key },
+                  COLLECT { MATCH (a)-[d:ADDRESSES]->(t:Theme)
+                            WHERE allInferred OR coalesce(d.certainty, '') = 'inferred'
+                               OR any(f IN coalesce(d.inferredFields, [])
+                                      WHERE f STARTS WITH 'themes:')
+                            RETURN t.key }]) AS actions
 }
 CALL (reaching) {
   WITH reaching WHERE $withPartners
   UNWIND reaching AS k
-  MATCH (p:Partner)-[:SIGNED]->(k)
-  WITH p, collect(k.key) AS signed
-  RETURN collect([p.key, p.name, p.kind, signed]) AS partners
+  MATCH (p:Partner)-[s:SIGNED]->(k)
+  WITH p, collect(k.key) AS signed,
+       collect(CASE WHEN coalesce(s.certainty, '') = 'inferred'
+                      OR coalesce(p.certainty, '') = 'inferred' THEN k.key END) AS inferredSigned
+  RETURN collect([p.key, p.name, p.kind, signed, inferredSigned]) AS partners
 }
 RETURN communes, epcis, departements, regions, subTerritories, contracts, covers, actions,
        partners
@@ -139,10 +174,14 @@ def _native(row: Row) -> Row:
     """The row with the driver's dates as :class:`datetime.date`, so that what leaves
     ``graph/`` holds no neo4j types."""
     contracts = [
-        [key, kind, title, status, _date(start), _date(end), _date(signed_on)]
-        for key, kind, title, status, start, end, signed_on in row["contracts"]
-    ]
-    return {**row, "contracts": contracts}
+        [key, kind, title, status, _date(start), _date(end), _date(signed_on),
+         start_precision, end_precision, bool(end_open), certainty or "stated",
+         sorted({str(f).partition(":")[0].strip() for f in inferred or ()})]
+        for (key, kind, title, status, start, end, signed_on, start_precision, end_precision,
+             end_open, certainty, inferred) in row["contracts"]
+    ]  # fmt: skip
+    covers = [[key, kind, code, bool(inferred)] for key, kind, code, inferred in row["covers"]]
+    return {**row, "contracts": contracts, "covers": covers}
 
 
 def _date(value: Any) -> datetime.date | None:

@@ -1,6 +1,10 @@
 """GraphQL fields of the coverage analyses: which communes are covered on a date, by
 what, on which themes, since when, and who the partners' brokers are.
 
+Every answer is three-valued where a date decides it (covered / not covered / unknown,
+gap / no gap / unknown) and every field takes ``certainty: STATED_ONLY | ALL``; each
+result says which of its answers differ between the two readings.
+
 Each field projects its scope from Neo4j in one query (:mod:`graph.coverage_reads`,
 :mod:`analyses.projection`)
 and runs the pure analysis of :mod:`analyses` in a worker thread, so a France-wide
@@ -45,6 +49,36 @@ ScopeKindArg = Annotated[
 KindsArg = Annotated[
     list[str] | None,
     strawberry.argument(description="Contract kinds that count (`ctg`, `cej`…); null: all."),
+]
+
+strawberry.enum(
+    analyses.CoverageStatus,
+    name="CoverageStatus",
+    description="Whether a commune is covered on a date: COVERED (a contract active that day "
+    "reaches it), NOT_COVERED (none does), or UNKNOWN (only contracts whose activity that day "
+    "is unknown — a date missing or too imprecise — reach it). UNKNOWN is never counted as "
+    "not covered.",
+)
+strawberry.enum(
+    analyses.GapStatus,
+    name="GapStatus",
+    description="Whether a commune is a theme gap on a date: GAP (certainly not covered, or "
+    "certainly missing a required theme), NO_GAP, or UNKNOWN (its coverage or a required "
+    "theme rests on contracts whose activity is unknown).",
+)
+strawberry.enum(
+    analyses.CertaintyFilter,
+    name="CertaintyFilter",
+    description="Which facts an analysis rests on: STATED_ONLY leaves out every inferred "
+    "contract, covers link, sub-territory membership, theme, signature and date; ALL counts "
+    "them. Either way the result says which answers differ between the two.",
+)
+CertaintyArg = Annotated[
+    analyses.CertaintyFilter,
+    strawberry.argument(
+        description="STATED_ONLY: only the facts the sources state; ALL (default): the "
+        "inferred ones too."
+    ),
 ]
 
 #: Most points a timeline may have.
@@ -148,6 +182,22 @@ class CoverageArea:
     covered_population: int = strawberry.field(description="Population of the covered ones.")
     share_communes: float = strawberry.field(description="Covered communes / communes (0–1).")
     share_population: float = strawberry.field(description="Covered population share (0–1).")
+    unknown_communes: int = strawberry.field(description="How many are UNKNOWN.")
+    unknown_population: int = strawberry.field(description="Population of the UNKNOWN ones.")
+    share_communes_unknown: float = strawberry.field(description="UNKNOWN communes share (0–1).")
+    share_population_unknown: float = strawberry.field(
+        description="UNKNOWN population share (0–1)."
+    )
+    not_covered_communes: int = strawberry.field(description="How many are NOT_COVERED.")
+    not_covered_population: int = strawberry.field(
+        description="Population of the NOT_COVERED ones."
+    )
+    share_communes_not_covered: float = strawberry.field(
+        description="NOT_COVERED communes share (0–1)."
+    )
+    share_population_not_covered: float = strawberry.field(
+        description="NOT_COVERED population share (0–1)."
+    )
 
 
 @listed(
@@ -162,8 +212,26 @@ class CommuneCoverage:
     population: int = strawberry.field(description="Population (0 when unknown).")
     departement: str | None = strawberry.field(description="Code of its département.")
     epci: str | None = strawberry.field(description="SIREN of its EPCI, if any.")
-    covered: bool = strawberry.field(description="Whether a contract covers it on the date.")
-    contracts: list[str] = strawberry.field(description="Keys of the contracts covering it.")
+    status: analyses.CoverageStatus = strawberry.field(
+        description="COVERED, NOT_COVERED or UNKNOWN on the date."
+    )
+    covered: bool = strawberry.field(
+        description="Whether a contract certainly covers it on the date (status COVERED)."
+    )
+    contracts: list[str] = strawberry.field(
+        description="Keys of the contracts certainly covering it (active on the date)."
+    )
+    possible_contracts: list[str] = strawberry.field(
+        description="Keys of the contracts reaching it whose activity on the date is unknown."
+    )
+    inferred_contracts: list[str] = strawberry.field(
+        description="Those of both lists that reach it only through an inferred fact (the "
+        "contract, its covers link, a sub-territory's membership, or the date deciding its "
+        "activity); empty under STATED_ONLY."
+    )
+    rests_on_inferred: bool = strawberry.field(
+        description="Whether its status differs between stated facts only and all facts."
+    )
 
 
 @strawberry.type(description="A commune covered twice by active contracts of one kind.")
@@ -184,10 +252,37 @@ class Coverage:
     population_covered: int = strawberry.field(description="Population of covered communes.")
     share_communes: float = strawberry.field(description="Covered communes share (0–1).")
     share_population: float = strawberry.field(description="Covered population share (0–1).")
+    certainty: analyses.CertaintyFilter = strawberry.field(description="The facts counted.")
+    communes_unknown: int = strawberry.field(
+        description="Communes whose coverage on the date is UNKNOWN."
+    )
+    population_unknown: int = strawberry.field(description="Population of the UNKNOWN ones.")
+    share_communes_unknown: float = strawberry.field(description="UNKNOWN communes share (0–1).")
+    share_population_unknown: float = strawberry.field(
+        description="UNKNOWN population share (0–1)."
+    )
+    communes_not_covered: int = strawberry.field(description="Communes NOT_COVERED.")
+    population_not_covered: int = strawberry.field(
+        description="Population of the NOT_COVERED ones."
+    )
+    share_communes_not_covered: float = strawberry.field(
+        description="NOT_COVERED communes share (0–1)."
+    )
+    share_population_not_covered: float = strawberry.field(
+        description="NOT_COVERED population share (0–1)."
+    )
+    communes_inferred: int = strawberry.field(
+        description="How many communes' status differs between stated facts only and all "
+        "facts: under ALL, how much of the answer rests on inferred facts."
+    )
+    inferred_communes: list[str] = strawberry.field(description="INSEE codes of those communes.")
     by_epci: list[CoverageArea] = strawberry.field(description="Per EPCI, by SIREN.")
     by_departement: list[CoverageArea] = strawberry.field(description="Per département.")
     uncovered_epcis: list[str] = strawberry.field(
-        description="SIRENs of the EPCI none of whose communes (in the scope) is covered."
+        description="SIRENs of the EPCI all of whose communes (in the scope) are NOT_COVERED."
+    )
+    unknown_epcis: list[str] = strawberry.field(
+        description="SIRENs of the EPCI with no COVERED commune (in the scope) but some UNKNOWN."
     )
     overlaps: list[CoverageOverlap] = strawberry.field(
         description="Communes covered by two or more active contracts of the same kind."
@@ -200,14 +295,33 @@ class Coverage:
         info: Info,
         covered: Annotated[
             bool | None,
-            strawberry.argument(description="Only covered (true) or uncovered (false) ones."),
+            strawberry.argument(
+                description="Only those certainly covered (true) or not certainly covered "
+                "(false: NOT_COVERED or UNKNOWN)."
+            ),
+        ] = None,
+        status: Annotated[
+            analyses.CoverageStatus | None,
+            strawberry.argument(description="Only those of this status."),
+        ] = None,
+        rests_on_inferred: Annotated[
+            bool | None,
+            strawberry.argument(
+                description="Only those whose status rests on inferred facts (true) or not."
+            ),
         ] = None,
         first: First = None,
         after: After = None,
         last: Last = None,
         before: Before = None,
     ) -> Connection[CommuneCoverage]:
-        rows = [c for c in self.report.communes if covered is None or c.covered == covered]
+        rows = [
+            c
+            for c in self.report.communes
+            if (covered is None or c.covered == covered)
+            and (status is None or c.status is status)
+            and (rests_on_inferred is None or c.rests_on_inferred == rests_on_inferred)
+        ]
         return _page(
             info,
             Connection[CommuneCoverage],
@@ -221,7 +335,10 @@ class Coverage:
     @classmethod
     def of(cls, report: analyses.CoverageReport, info: Info) -> Coverage:
         info.context.budget.spend(
-            len(report.by_epci) + len(report.by_departement) + len(report.overlaps)
+            len(report.by_epci)
+            + len(report.by_departement)
+            + len(report.overlaps)
+            + len(report.inferred_communes)
         )
         return cls(
             scope=report.scope,
@@ -233,9 +350,21 @@ class Coverage:
             population_covered=report.population_covered,
             share_communes=report.share_communes,
             share_population=report.share_population,
+            certainty=report.certainty,
+            communes_unknown=report.communes_unknown,
+            population_unknown=report.population_unknown,
+            share_communes_unknown=report.share_communes_unknown,
+            share_population_unknown=report.share_population_unknown,
+            communes_not_covered=report.communes_not_covered,
+            population_not_covered=report.population_not_covered,
+            share_communes_not_covered=report.share_communes_not_covered,
+            share_population_not_covered=report.share_population_not_covered,
+            communes_inferred=len(report.inferred_communes),
+            inferred_communes=list(report.inferred_communes),
             by_epci=[from_result(CoverageArea, a) for a in report.by_epci],
             by_departement=[from_result(CoverageArea, a) for a in report.by_departement],
             uncovered_epcis=list(report.uncovered_epcis),
+            unknown_epcis=list(report.unknown_epcis),
             overlaps=[from_result(CoverageOverlap, o) for o in report.overlaps],
             report=report,
         )
@@ -251,9 +380,26 @@ class Coverage:
 class ThemeRow:
     commune: str = strawberry.field(description="INSEE code.")
     name: str = strawberry.field(description="Name.")
-    covered: bool = strawberry.field(description="Whether a contract covers it.")
-    themes: list[str] = strawberry.field(description="Theme codes addressed there.")
-    missing: list[str] = strawberry.field(description="Required themes not addressed.")
+    covered: bool = strawberry.field(description="Whether a contract certainly covers it.")
+    status: analyses.CoverageStatus = strawberry.field(description="Its coverage on the date.")
+    themes: list[str] = strawberry.field(
+        description="Theme codes addressed there by the contracts certainly covering it."
+    )
+    possible_themes: list[str] = strawberry.field(
+        description="Other theme codes addressed only by contracts whose activity is unknown."
+    )
+    missing: list[str] = strawberry.field(
+        description="Required themes certainly not addressed (in neither list)."
+    )
+    possibly_missing: list[str] = strawberry.field(
+        description="Required themes only among the possible ones."
+    )
+    gap: analyses.GapStatus = strawberry.field(
+        description="Whether it is a gap: GAP, NO_GAP, UNKNOWN."
+    )
+    rests_on_inferred: bool = strawberry.field(
+        description="Whether its gap answer differs between stated facts only and all facts."
+    )
 
 
 @strawberry.type(description="The themes addressed in an EPCI's covered communes.")
@@ -269,7 +415,16 @@ class ThemeCoverage:
     required: list[str] = strawberry.field(description="Themes every commune should have.")
     themes: list[str] = strawberry.field(description="Columns: every theme code in the graph.")
     by_epci: list[EpciThemes] = strawberry.field(description="Themes per EPCI.")
-    gap_count: int = strawberry.field(description="Communes uncovered or missing a required theme.")
+    gap_count: int = strawberry.field(
+        description="Communes certainly gaps: NOT_COVERED, or certainly missing a required theme."
+    )
+    unknown_gap_count: int = strawberry.field(description="Communes whose gap is UNKNOWN.")
+    certainty: analyses.CertaintyFilter = strawberry.field(description="The facts counted.")
+    communes_inferred: int = strawberry.field(
+        description="How many communes' gap answer differs between stated facts only and all "
+        "facts: under ALL, how much of the matrix rests on inferred facts."
+    )
+    inferred_communes: list[str] = strawberry.field(description="INSEE codes of those communes.")
     report: strawberry.Private[analyses.ThemeReport]
 
     @strawberry.field(description="The matrix's rows: each commune of the scope, by code.")
@@ -277,14 +432,22 @@ class ThemeCoverage:
         self,
         info: Info,
         gaps_only: Annotated[
-            bool, strawberry.argument(description="Only the communes with a gap.")
+            bool, strawberry.argument(description="Only the communes certainly a gap.")
         ] = False,
+        gap: Annotated[
+            analyses.GapStatus | None,
+            strawberry.argument(description="Only the communes of this gap answer."),
+        ] = None,
         first: First = None,
         after: After = None,
         last: Last = None,
         before: Before = None,
     ) -> Connection[ThemeRow]:
-        rows = self.report.gaps if gaps_only else self.report.rows
+        rows = [
+            r
+            for r in (self.report.gaps if gaps_only else self.report.rows)
+            if gap is None or r.gap is gap
+        ]
         return _page(
             info,
             Connection[ThemeRow],
@@ -306,10 +469,22 @@ class ContinuityRow:
     successor: str | None = strawberry.field(description="Key of the successor (e.g. the CTG).")
     successor_start: datetime.date | None = strawberry.field(description="When it started.")
     gap_days: int | None = strawberry.field(
-        description="Days without either (0: seamless; negative: they overlapped)."
+        description="Days without either (0: seamless; negative: they overlapped); null when "
+        "a date is unknown or imprecise (see gapDaysMin/Max)."
+    )
+    gap_days_min: int | None = strawberry.field(
+        description="The fewest days it can be, given the dates' precision."
+    )
+    gap_days_max: int | None = strawberry.field(
+        description="The most days it can be, given the dates' precision."
     )
     status: str = strawberry.field(
-        description="continuous, gap, overlap, undated (a date is unknown) or none."
+        description="continuous, gap, overlap, undated (a date is unknown), imprecise (both "
+        "dates known, too imprecisely to tell) or none."
+    )
+    rests_on_inferred: bool = strawberry.field(
+        description="Whether predecessor, successor or status differ between stated facts "
+        "only and all facts."
     )
 
 
@@ -333,6 +508,15 @@ class TimelinePoint:
     population_total: int = strawberry.field(description="Population of the scope.")
     population_covered: int = strawberry.field(description="Population covered.")
     share_population: float = strawberry.field(description="Covered population share (0–1).")
+    communes_unknown: int = strawberry.field(description="Communes UNKNOWN on the date.")
+    share_communes_unknown: float = strawberry.field(description="UNKNOWN communes share (0–1).")
+    population_unknown: int = strawberry.field(description="Population of the UNKNOWN ones.")
+    share_population_unknown: float = strawberry.field(
+        description="UNKNOWN population share (0–1)."
+    )
+    communes_inferred: int = strawberry.field(
+        description="Communes whose status differs between stated facts only and all facts."
+    )
 
 
 @strawberry.enum(description="Step between the dates of a timeline.")
@@ -371,11 +555,15 @@ class NetworkLink:
     b: str = strawberry.field(description="Key of the other.")
     weight: int = strawberry.field(description="Number of contracts both signed.")
     contracts: list[str] = strawberry.field(description="Keys of those contracts.")
+    inferred_contracts: list[str] = strawberry.field(
+        description="Those where a signature (or the contract) is inferred."
+    )
 
 
 @strawberry.type(description="Who partners with whom: partners linked by the contracts they share.")
 class PartnerNetwork:
     scope: str | None = strawberry.field(description="The scope (null: France).")
+    certainty: analyses.CertaintyFilter = strawberry.field(description="The facts counted.")
     contracts: int = strawberry.field(description="Contracts reaching the scope.")
     components: list[list[str]] = strawberry.field(
         description="Connected components (partner keys), largest first."
@@ -423,7 +611,11 @@ class PartnerNetwork:
 
     @strawberry.field(description="Partners sharing a contract with both `a` and `b`.")
     async def common_partners(self, a: str, b: str) -> list[str]:
-        return list(await _compute(analyses.common_partners, self.graph, a, b, self.report.scope))
+        return list(
+            await _compute(
+                analyses.common_partners, self.graph, a, b, self.report.scope, self.report.certainty
+            )
+        )
 
 
 # -- root fields -------------------------------------------------------------------------
@@ -440,9 +632,12 @@ class CoverageQueries:
         scope: ScopeArg = None,
         scope_kind: ScopeKindArg = None,
         kinds: KindsArg = None,
+        certainty: CertaintyArg = analyses.CertaintyFilter.ALL,
     ) -> Coverage:
         g, node = await _graph(info, scope, scope_kind)
-        report = await _compute(analyses.territorial_coverage, g, node, on, kind_codes(kinds))
+        report = await _compute(
+            analyses.territorial_coverage, g, node, on, kind_codes(kinds), certainty
+        )
         return Coverage.of(report, info)
 
     @strawberry.field(
@@ -461,11 +656,14 @@ class CoverageQueries:
             strawberry.argument(description="Theme codes every commune should have."),
         ] = None,
         kinds: KindsArg = None,
+        certainty: CertaintyArg = analyses.CertaintyFilter.ALL,
     ) -> ThemeCoverage:
         needed = theme_codes(required, "required") if required is not None else list(CNAF_MINIMUM)
         g, node = await _graph(info, scope, scope_kind, actions=True)
-        report = await _compute(analyses.theme_coverage, g, node, on, needed, kind_codes(kinds))
-        info.context.budget.spend(len(report.by_epci))
+        report = await _compute(
+            analyses.theme_coverage, g, node, on, needed, kind_codes(kinds), certainty
+        )
+        info.context.budget.spend(len(report.by_epci) + len(report.inferred_communes))
         return ThemeCoverage(
             scope=report.scope,
             on=report.on,
@@ -473,6 +671,10 @@ class CoverageQueries:
             themes=list(report.themes),
             by_epci=[EpciThemes(epci=e, themes=list(t)) for e, t in report.by_epci],
             gap_count=len(report.gaps),
+            unknown_gap_count=len(report.unknown_gaps),
+            certainty=report.certainty,
+            communes_inferred=len(report.inferred_communes),
+            inferred_communes=list(report.inferred_communes),
             report=report,
         )
 
@@ -488,6 +690,7 @@ class CoverageQueries:
         scope_kind: ScopeKindArg = None,
         step: TimelineStep = TimelineStep.YEAR,
         kinds: KindsArg = None,
+        certainty: CertaintyArg = analyses.CertaintyFilter.ALL,
     ) -> list[TimelinePoint]:
         months = {"year": 12, "quarter": 3, "month": 1}[step.value]
         points = ((end.year - start.year) * 12 + end.month - start.month) // months + 1
@@ -498,7 +701,14 @@ class CoverageQueries:
             )
         g, node = await _graph(info, scope, scope_kind)
         timeline = await _compute(
-            analyses.coverage_timeline, g, node, start, end, step.value, kind_codes(kinds)
+            analyses.coverage_timeline,
+            g,
+            node,
+            start,
+            end,
+            step.value,
+            kind_codes(kinds),
+            certainty,
         )
         info.context.budget.spend(len(timeline))
         return [from_result(TimelinePoint, p) for p in timeline]
@@ -514,6 +724,7 @@ class CoverageQueries:
         scope_kind: ScopeKindArg = None,
         predecessor: str = "cej",
         successor: str = "ctg",
+        certainty: CertaintyArg = analyses.CertaintyFilter.ALL,
         first: First = None,
         after: After = None,
         last: Last = None,
@@ -521,7 +732,7 @@ class CoverageQueries:
     ) -> ContinuityConnection:
         kind_codes([predecessor, successor], "predecessor/successor")
         g, node = await _graph(info, scope, scope_kind)
-        rows = await _compute(analyses.continuity, g, node, predecessor, successor)
+        rows = await _compute(analyses.continuity, g, node, predecessor, successor, certainty)
         return _page(
             info,
             ContinuityConnection,
@@ -537,13 +748,18 @@ class CoverageQueries:
         "linked by shared contracts, their centralities and components."
     )
     async def partner_network(
-        self, info: Info, scope: ScopeArg = None, scope_kind: ScopeKindArg = None
+        self,
+        info: Info,
+        scope: ScopeArg = None,
+        scope_kind: ScopeKindArg = None,
+        certainty: CertaintyArg = analyses.CertaintyFilter.ALL,
     ) -> PartnerNetwork:
         g, node = await _graph(info, scope, scope_kind, partners=True)
-        report = await _compute(analyses.partner_network, g, node)
+        report = await _compute(analyses.partner_network, g, node, certainty)
         info.context.budget.spend(sum(len(c) for c in report.components))
         return PartnerNetwork(
             scope=report.scope,
+            certainty=report.certainty,
             contracts=len(report.contracts),
             components=[list(c) for c in report.components],
             report=report,

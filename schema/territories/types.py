@@ -421,7 +421,11 @@ class CoverageReach(Enum):
 class CoverageLink:
     territory: Territory = strawberry.field(description="The territory the contract covers.")
     reach: CoverageReach = strawberry.field(description="How that reaches the asked territory.")
-    certainty: Certainty | None = strawberry.field(description="Stated or inferred coverage.")
+    certainty: Certainty | None = strawberry.field(
+        description="Stated or inferred reach, as certain as the weakest fact it rests on: the "
+        "covers link, the contract, and for a reach through a sub-territory its membership "
+        "(inferred when the dataset infers the sub-territory or its communes)."
+    )
     reason: str | None = strawberry.field(description="Why it was inferred.")
 
 
@@ -449,15 +453,40 @@ def _territory_contract_edge(cursor: str, item: Row) -> TerritoryContractEdge:
     return TerritoryContractEdge(
         cursor=cursor,
         node=Contract.from_row(item["node"]),
-        via=[
-            CoverageLink(
-                territory=territory_from_row(link["territory"]),
-                reach=CoverageReach(link["reach"]),
-                certainty=Certainty(link["certainty"]) if link.get("certainty") else None,
-                reason=link.get("reason"),
+        via=[_coverage_link(item["node"], link) for link in item["edge"]["via"]],
+    )
+
+
+def _coverage_link(contract: Row, link: Row) -> CoverageLink:
+    """A covers link as a reach of the asked territory, with the derived certainty: a
+    derived fact is as certain as the weakest fact it rests on (DESIGN §3)."""
+    reach = CoverageReach(link["reach"])
+    territory: Row = link["territory"]
+    certainty = Certainty(link["certainty"]) if link.get("certainty") else None
+    reason: str | None = link.get("reason")
+    if contract.get("certainty") == Certainty.INFERRED and certainty is not Certainty.INFERRED:
+        certainty = Certainty.INFERRED
+        reason = contract.get("reason") or f"the contract {contract.get('key')} is inferred"
+    through_sub_territory = reach is not CoverageReach.DIRECT and "SubTerritory" in (
+        territory.get("labels") or ()
+    )
+    if through_sub_territory and certainty is not Certainty.INFERRED:
+        membership = [
+            str(field).partition(":")[2].strip()
+            for field in territory.get("inferredFields") or ()
+            if str(field).startswith("communes:")
+        ]
+        if membership or territory.get("certainty") == Certainty.INFERRED:
+            certainty = Certainty.INFERRED
+            why = membership[0] if membership else territory.get("reason") or "it is inferred"
+            reason = f"through the sub-territory {territory.get('key')}, whose communes are " + (
+                f"inferred: {why}" if membership else f"uncertain: {why}"
             )
-            for link in item["edge"]["via"]
-        ],
+    return CoverageLink(
+        territory=territory_from_row(territory),
+        reach=reach,
+        certainty=certainty,
+        reason=reason,
     )
 
 

@@ -22,6 +22,7 @@ from graph.settings import Neo4jConnection
 from tests.conftest import load_seed_graph, run_ctg
 
 DB = "neo4j"
+SF = "200066660"  # Saint-Flour Communauté
 JUNE_2019 = datetime.date(2019, 6, 1)
 SAINT_FLOUR_THEMES = {
     "mobilite", "acces-aux-droits", "gens-du-voyage", "logement", "aide-alimentaire",
@@ -69,6 +70,15 @@ def test_on_1_january_2021_that_ctg_covers_nothing_any_more(seeded: Driver) -> N
     assert report.communes_covered == 0
     last_day = analyses.territorial_coverage(g, "departement:15", datetime.date(2020, 12, 31))
     assert last_day.communes_covered == 53
+    # the CEJ of Saint-Flour has no dates: its 53 communes may still be covered
+    assert report.communes_unknown == 53
+    assert set(report.unknown_communes) == {c.code for c in report.communes if c.epci == SF}
+    stated = analyses.territorial_coverage(
+        g, "departement:15", datetime.date(2021, 1, 1),
+        certainty=analyses.CertaintyFilter.STATED_ONLY,
+    )  # fmt: skip
+    assert stated.communes_covered == 0
+    assert set(stated.inferred_communes) <= set(report.unknown_communes)
 
 
 def test_the_theme_matrix_of_saint_flour_communaute_lists_its_ten_actions_themes(
@@ -147,3 +157,162 @@ def test_the_export_opens_with_coverage_attributes(
     assert saint_flour["covered"] is True
     assert "petite-enfance" in saint_flour["themes"]
     assert g.nodes["contract:ctg-saint-flour-2017"]["kind"] == "contract"
+
+
+# --- three-valued and certainty-aware, on the Creusot-Montceau seed ------------------------
+
+CU = "247100290"
+#: The basins' communes, as the dataset's author assigned them (inferred membership).
+BASSIN_NORD = {"71153", "71059", "71540", "71309", "71479", "71282", "71482", "71103",
+               "71413", "71468", "71347", "71191", "71321", "71310", "71187", "71435",
+               "71436"}  # fmt: skip
+BASSIN_SUD = {"71306", "71040", "71486", "71499", "71390", "71132", "71212", "71346",
+              "71356", "71222", "71477", "71320", "71286", "71278"}  # fmt: skip
+
+
+def test_on_1_june_2019_the_34_communes_of_the_cu_are_unknown_not_uncovered(
+    seeded: Driver,
+) -> None:
+    # Its 13 CEJ have no start, its CTGs and charter no dates: nothing can say they were
+    # inactive that day.
+    g = graph_of(seeded, Scope(f"epci:{CU}"))
+    for certainty in analyses.CertaintyFilter:
+        report = analyses.territorial_coverage(g, f"epci:{CU}", JUNE_2019, certainty=certainty)
+        assert report.communes_total == 34
+        assert (report.communes_unknown, report.communes_not_covered) == (34, 0), certainty
+        assert report.share_communes_unknown == 1.0
+        assert report.uncovered_communes == ()
+        assert report.unknown_epcis == (CU,)
+
+
+def test_stated_only_and_all_differ_exactly_by_the_inferred_links(seeded: Driver) -> None:
+    g = graph_of(seeded, Scope(f"epci:{CU}"))
+    every = analyses.territorial_coverage(g, f"epci:{CU}", JUNE_2019)
+    stated = analyses.territorial_coverage(
+        g, f"epci:{CU}", JUNE_2019, certainty=analyses.CertaintyFilter.STATED_ONLY
+    )
+    possible = {c.code: set(c.possible_contracts) for c in every.communes}
+    stated_possible = {c.code: set(c.possible_contracts) for c in stated.communes}
+    added = {code: possible[code] - stated_possible[code] for code in possible}
+    # the PLUi-H's covers link to the CU is inferred; the basins' communes are inferred
+    expected = {
+        code: {"plui-h-creusot-montceau"}
+        | ({"ctg-creusot-montceau-nord"} if code in BASSIN_NORD else set())
+        | ({"ctg-creusot-montceau-sud"} if code in BASSIN_SUD else set())
+        for code in possible
+    }
+    assert added == expected
+    assert all(stated_possible[code] <= possible[code] for code in possible)
+    inferred = {c.code: set(c.inferred_contracts) for c in every.communes}
+    assert inferred == expected
+    between_the_poles = set(possible) - BASSIN_NORD - BASSIN_SUD
+    assert between_the_poles == {
+        "71038",
+        "71412",
+        "71465",
+    }  # Les Bizots, Saint-Eusèbe, Saint-Micaud
+    # the charter covers the CU as stated: the status is UNKNOWN either way
+    assert every.inferred_communes == stated.inferred_communes == ()
+
+
+COVERAGE_QUERY = """{
+  coverage(scope: "247100290", on: "2019-06-01", certainty: CERTAINTY) {
+    certainty communesTotal communesCovered communesUnknown communesNotCovered
+    shareCommunesUnknown communesInferred unknownEpcis
+    byEpci { code unknownCommunes notCoveredCommunes }
+    communes(first: 100, status: UNKNOWN) {
+      totalCount
+      edges { node { code status covered possibleContracts inferredContracts } }
+    }
+  }
+}"""
+
+
+def test_the_graphql_coverage_answers_in_three_values_and_both_readings(
+    seeded: Driver, neo4j_connection: Neo4jConnection
+) -> None:
+    from analyses.projection import PROJECTIONS
+    from tests.integration.test_graphql_batching import run
+
+    PROJECTIONS.clear()  # another module may have projected other data
+    for certainty in ("ALL", "STATED_ONLY"):
+        data, _ = run(neo4j_connection, COVERAGE_QUERY.replace("CERTAINTY", certainty))
+        coverage = data["coverage"]
+        assert coverage["certainty"] == certainty
+        assert (coverage["communesTotal"], coverage["communesCovered"]) == (34, 0)
+        assert (coverage["communesUnknown"], coverage["communesNotCovered"]) == (34, 0)
+        assert coverage["shareCommunesUnknown"] == 1.0
+        assert coverage["unknownEpcis"] == [CU]
+        assert coverage["byEpci"] == [{"code": CU, "unknownCommunes": 34, "notCoveredCommunes": 0}]
+        nodes = [e["node"] for e in coverage["communes"]["edges"]]
+        assert coverage["communes"]["totalCount"] == 34
+        assert {n["status"] for n in nodes} == {"UNKNOWN"}
+        creusot = next(n for n in nodes if n["code"] == "71153")
+        if certainty == "ALL":
+            assert set(creusot["inferredContracts"]) == {
+                "plui-h-creusot-montceau", "ctg-creusot-montceau-nord"
+            }  # fmt: skip
+            assert "ctg-creusot-montceau-nord" in creusot["possibleContracts"]
+        else:
+            assert creusot["inferredContracts"] == []
+            assert "ctg-creusot-montceau-nord" not in creusot["possibleContracts"]
+            assert "charte-engagement-ctg-creusot-montceau" in creusot["possibleContracts"]
+
+
+def test_the_graphql_theme_matrix_says_what_rests_on_inferred_themes(
+    seeded: Driver, neo4j_connection: Neo4jConnection
+) -> None:
+    from tests.integration.test_graphql_batching import run
+
+    query = """{ themeCoverage(scope: "200066660", on: "2019-06-01", certainty: CERTAINTY) {
+      certainty gapCount unknownGapCount communesInferred inferredCommunes
+      rows(first: 1) { edges { node { commune status gap themes possibleThemes } } } } }"""
+    every, _ = run(neo4j_connection, query.replace("CERTAINTY", "ALL"))
+    stated, _ = run(neo4j_connection, query.replace("CERTAINTY", "STATED_ONLY"))
+    matrix, stated_matrix = every["themeCoverage"], stated["themeCoverage"]
+    assert (matrix["certainty"], stated_matrix["certainty"]) == ("ALL", "STATED_ONLY")
+    assert (matrix["gapCount"], matrix["unknownGapCount"]) == (0, 0)
+    (row,) = [e["node"] for e in matrix["rows"]["edges"]]
+    assert (row["status"], row["gap"]) == ("COVERED", "NO_GAP")
+    # the same communes differ whichever reading is asked
+    assert matrix["inferredCommunes"] == stated_matrix["inferredCommunes"]
+    assert matrix["communesInferred"] == len(matrix["inferredCommunes"])
+
+
+def test_a_reach_through_an_inferred_basin_is_inferred_in_the_api(
+    seeded: Driver, neo4j_connection: Neo4jConnection
+) -> None:
+    from tests.integration.test_graphql_batching import run
+
+    data, _ = run(
+        neo4j_connection,
+        """{ territory(code: "71153") { contracts(first: 50) { edges {
+             node { key } reach via { reach certainty reason territory { code } } } } } }""",
+    )
+    edges = {e["node"]["key"]: e for e in data["territory"]["contracts"]["edges"]}
+    (via,) = edges["ctg-creusot-montceau-nord"]["via"]
+    assert (via["reach"], via["certainty"]) == ("THROUGH_SUB_TERRITORY", "INFERRED")
+    assert "cucm-bassin-nord" in via["reason"]
+    assert "inferred" in via["reason"]
+    (direct,) = edges["cej-71-le-creusot"]["via"]
+    assert (direct["reach"], direct["certainty"]) == ("DIRECT", "STATED")
+
+
+def test_the_cli_says_unknown_and_takes_a_certainty(
+    seeded: Driver, neo4j_connection: Neo4jConnection
+) -> None:
+    result = run_ctg("coverage", "--on", "2019-06-01", "--scope", CU, "--format", "json",
+                     "--certainty", "stated-only", connection=neo4j_connection)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    body = json.loads(result.stdout)
+    assert (body["certainty"], body["communes_unknown"], body["communes_not_covered"]) == (
+        "stated-only", 34, 0,
+    )  # fmt: skip
+    table = run_ctg("coverage", "--on", "2019-06-01", "--scope", CU, "--by", "commune",
+                    connection=neo4j_connection)  # fmt: skip
+    assert table.returncode == 0, table.stderr
+    assert "34 unknown" in " ".join(table.stdout.split())
+    bad = run_ctg("coverage", "--on", "2019-06-01", "--certainty", "maybe",
+                  connection=neo4j_connection)  # fmt: skip
+    assert bad.returncode == 2
+    assert "stated-only" in bad.stderr

@@ -9,8 +9,11 @@ import pytest
 
 from analyses import (
     AreaCoverage,
+    CertaintyFilter,
     CommuneCoverage,
     ContinuityRow,
+    CoverageStatus,
+    GapStatus,
     Overlap,
     PartnerLink,
     bipartite_network,
@@ -246,7 +249,21 @@ def test_coverage_by_epci_and_departement(g: cm.PartnershipGraph) -> None:
     # Nowhere (15999) has no EPCI: no EPCI row counts it, the Cantal row does.
     assert report.by_epci == (
         AreaCoverage(f"epci:{SF}", SF, "Saint-Flour Communauté", 2, 2, 7600, 7600, 1.0, 1.0),
-        AreaCoverage(f"epci:{PL}", PL, "Pays Lointain", 1, 0, 400, 0, 0.0, 0.0),
+        AreaCoverage(
+            f"epci:{PL}",
+            PL,
+            "Pays Lointain",
+            1,
+            0,
+            400,
+            0,
+            0.0,
+            0.0,
+            not_covered_communes=1,
+            not_covered_population=400,
+            share_communes_not_covered=1.0,
+            share_population_not_covered=1.0,
+        ),
         AreaCoverage(
             f"epci:{CU}", CU, "CU Le Creusot Montceau-les-Mines", 2, 2, 38000, 38000, 1.0, 1.0
         ),
@@ -455,6 +472,8 @@ def test_continuity_rows_name_both_contracts(succession: cm.PartnershipGraph) ->
         successor_start=date(2020, 3, 1),
         gap_days=60,
         status="gap",
+        gap_days_min=60,  # day-precise dates: the range is one value
+        gap_days_max=60,
     )
     assert (rows["01004"].successor, rows["01004"].successor_start) == ("ctg-d", None)
     assert (rows["01005"].successor, rows["01005"].successor_start) == (None, None)
@@ -636,8 +655,16 @@ def test_partner_projection_weighs_shared_contracts(partners: cm.PartnershipGrap
         "partner:etat",
         "partner:msa",
     ]
-    assert p.edges["partner:cpam", "partner:msa"] == {"weight": 2, "contracts": ("c3", "c4")}
-    assert p.edges["partner:caf", "partner:commune-a"] == {"weight": 1, "contracts": ("c1",)}
+    assert p.edges["partner:cpam", "partner:msa"] == {
+        "weight": 2,
+        "contracts": ("c3", "c4"),
+        "inferred_contracts": (),
+    }
+    assert p.edges["partner:caf", "partner:commune-a"] == {
+        "weight": 1,
+        "contracts": ("c1",),
+        "inferred_contracts": (),
+    }
     assert p.number_of_edges() == 3
     assert p.nodes["partner:msa"]["partner_kind"] == "msa"
 
@@ -745,3 +772,256 @@ def test_common_partners() -> None:
     assert common_partners(g, "a", "b", scope="commune:15014") == ()
     with pytest.raises(ValueError, match="unknown partner 'nobody'"):
         common_partners(g, "a", "nobody")
+
+
+# --- three-valued coverage, at every precision boundary -----------------------------------
+
+Y, M, D = "year", "month", None  # precisions as the graph stores them (None: a day)
+
+
+def _one_commune(**contract: object) -> cm.PartnershipGraph:
+    g = cm.new_graph()
+    cm.add_commune(g, "15187", "Saint-Flour", 6600)
+    cm.add_contract(g, "ctg", "ctg", covers=["commune:15187"], **contract)  # type: ignore[arg-type]
+    return g
+
+
+def _status_on(g: cm.PartnershipGraph, *days: date) -> list[str]:
+    return [territorial_coverage(g, None, day).communes[0].status.value for day in days]
+
+
+def test_a_period_starting_in_2017_is_unknown_all_that_year_until_its_last_day() -> None:
+    # « 2017 » as a start: stored as 2017-01-01 at year precision; it may have begun on
+    # any day of 2017, so it has certainly begun only on 2017-12-31 (bounds inclusive).
+    g = _one_commune(start=date(2017, 1, 1), start_precision=Y, end=date(2020, 12, 31))
+    assert _status_on(
+        g, date(2016, 12, 31), date(2017, 1, 1), date(2017, 6, 1), date(2017, 12, 30)
+    ) == ["not-covered", "unknown", "unknown", "unknown"]
+    assert (
+        _status_on(g, date(2017, 12, 31), date(2018, 1, 1), date(2020, 12, 31)) == ["covered"] * 3
+    )
+    assert _status_on(g, date(2021, 1, 1)) == ["not-covered"]
+
+
+def test_an_end_known_to_the_year_or_the_month_is_unknown_inside_it() -> None:
+    # « 2017–2020 »: the end is stored as 2020-12-31 (its latest day) at year precision
+    g = _one_commune(
+        start=date(2017, 1, 1), start_precision=Y, end=date(2020, 12, 31), end_precision=Y
+    )
+    assert _status_on(g, date(2020, 1, 1), date(2020, 1, 2), date(2020, 12, 31)) == [
+        "covered",
+        "unknown",
+        "unknown",
+    ]
+    assert _status_on(g, date(2021, 1, 1)) == ["not-covered"]
+    month = _one_commune(start=date(2018, 1, 1), start_precision=M, end=date(2019, 12, 31))
+    assert _status_on(month, date(2017, 12, 31), date(2018, 1, 1), date(2018, 1, 30)) == [
+        "not-covered",
+        "unknown",
+        "unknown",
+    ]
+    assert _status_on(month, date(2018, 1, 31)) == ["covered"]
+
+
+def test_missing_and_open_ends() -> None:
+    no_start = _one_commune(start=None, end=date(2020, 12, 31))
+    assert _status_on(no_start, date(2019, 6, 1), date(2021, 1, 1)) == ["unknown", "not-covered"]
+    no_end = _one_commune(start=date(2021, 1, 1), end=None)  # not said open: end unknown
+    assert _status_on(no_end, date(2020, 12, 31), date(2021, 1, 1), date(2030, 1, 1)) == [
+        "not-covered",
+        "unknown",
+        "unknown",
+    ]
+    ongoing = _one_commune(start=date(2021, 1, 1), end=None, end_open=True)
+    assert _status_on(ongoing, date(2021, 1, 1), date(2030, 1, 1)) == ["covered", "covered"]
+    assert _status_on(_one_commune(start=None, end=None), date(2019, 6, 1)) == ["unknown"]
+
+
+def test_coverage_counts_and_shares_each_status(g: cm.PartnershipGraph) -> None:
+    # ctg-nord reaches Montceau through the basin, ctg-cu through the CU: take ctg-nord's
+    # start away and move ctg-cu out of the date, so that Montceau rests on an undated CTG.
+    g.nodes["contract:ctg-nord"]["start"] = None
+    g.nodes["contract:ctg-cu"]["start"] = date(2022, 1, 1)
+    g.nodes["contract:ctg-cu"]["end"] = date(2025, 12, 31)
+    report = territorial_coverage(g, None, MID_2020)
+    by_code = {c.code: c for c in report.communes}
+    montceau = by_code["71306"]
+    assert (montceau.status, montceau.contracts, montceau.possible_contracts) == (
+        CoverageStatus.UNKNOWN,
+        (),
+        ("ctg-nord",),
+    )
+    assert montceau.covered is False
+    assert report.unknown_communes == ("71306",)
+    assert (report.communes_covered, report.communes_unknown, report.communes_not_covered) == (
+        3,  # Neuvéglise, Saint-Flour (ctg-sf), Le Creusot (ccs-cu)
+        1,
+        2,  # Lonely, Nowhere
+    )
+    assert report.population_unknown == 18000
+    assert report.share_population_unknown == pytest.approx(18000 / 46000)
+    assert report.share_communes_unknown == pytest.approx(1 / 6)
+    assert report.uncovered_communes == ("15120", "15999")  # unknown is not "not covered"
+    cu = next(a for a in report.by_epci if a.code == CU)
+    assert (cu.covered_communes, cu.unknown_communes, cu.not_covered_communes) == (1, 1, 0)
+    assert PL in report.uncovered_epcis
+    assert CU not in report.unknown_epcis
+
+
+# --- stated facts only, or all --------------------------------------------------------------
+
+
+@pytest.fixture
+def inferred() -> cm.PartnershipGraph:
+    """A basin whose membership is partly inferred, an inferred covers link, an inferred
+    contract and an inferred end, all active (or not) mid-2020:
+
+    =======  ====================================  ===========  ================
+    commune  reached by                            all facts    stated only
+    =======  ====================================  ===========  ================
+    71001    ctg-basin (stated membership)         covered      covered
+    71002    ctg-basin (inferred membership)       covered      not covered
+    71003    plui (inferred covers link)           covered      not covered
+    71004    cej-guess (inferred contract)         covered      not covered
+    71005    cej-end (end inferred: 2019-12-31)    not covered  unknown
+    71006    ctg-basin (stated) + plui (inferred)  covered      covered
+    =======  ====================================  ===========  ================
+    """
+    g = cm.new_graph()
+    for code in ("71001", "71002", "71003", "71004", "71005", "71006"):
+        cm.add_commune(g, code, f"Commune {code}", 100)
+    cm.add_sub_territory(
+        g, "basin", "Basin", ["71001", "71002", "71006"], inferred_communes={"71002"}
+    )
+    cm.add_contract(g, "ctg-basin", "ctg", date(2019, 1, 1), date(2022, 12, 31),
+                    ["sub_territory:basin"])  # fmt: skip
+    cm.add_contract(g, "plui", "plui-h", date(2019, 1, 1), date(2030, 12, 31),
+                    ["commune:71003", "commune:71006"],
+                    inferred_covers={"commune:71003", "commune:71006"})  # fmt: skip
+    cm.add_contract(g, "cej-guess", "cej", date(2016, 1, 1), date(2021, 12, 31),
+                    ["commune:71004"], certainty="inferred")  # fmt: skip
+    cm.add_contract(g, "cej-end", "cej", date(2016, 1, 1), date(2019, 12, 31),
+                    ["commune:71005"], inferred_fields={"end"})  # fmt: skip
+    return g
+
+
+def test_stated_only_and_all_differ_exactly_by_the_inferred_facts(
+    inferred: cm.PartnershipGraph,
+) -> None:
+    every = territorial_coverage(inferred, None, MID_2020)
+    stated = territorial_coverage(inferred, None, MID_2020, certainty=CertaintyFilter.STATED_ONLY)
+    status = {c.code: c.status.value for c in every.communes}
+    stated_status = {c.code: c.status.value for c in stated.communes}
+    assert status == {"71001": "covered", "71002": "covered", "71003": "covered",
+                      "71004": "covered", "71005": "not-covered", "71006": "covered"}  # fmt: skip
+    assert stated_status == {"71001": "covered", "71002": "not-covered",
+                             "71003": "not-covered", "71004": "not-covered",
+                             "71005": "unknown", "71006": "covered"}  # fmt: skip
+    assert every.inferred_communes == stated.inferred_communes == (
+        "71002", "71003", "71004", "71005",
+    )  # fmt: skip
+    rows = {c.code: c for c in every.communes}
+    assert rows["71002"].inferred_contracts == ("ctg-basin",)
+    assert rows["71006"].contracts == ("ctg-basin", "plui")
+    assert rows["71006"].inferred_contracts == ("plui",)  # covered either way: not resting
+    assert rows["71006"].rests_on_inferred is False
+    assert rows["71001"].inferred_contracts == ()
+    assert all(c.inferred_contracts == () for c in stated.communes)
+    assert {c.code: c.contracts for c in stated.communes}["71006"] == ("ctg-basin",)
+    assert (every.communes_covered, stated.communes_covered) == (5, 2)
+
+
+def test_themes_and_gaps_in_both_readings(inferred: cm.PartnershipGraph) -> None:
+    cm.add_action(inferred, "creche", "ctg-basin", themes=["petite-enfance", "jeunesse"],
+                  inferred_themes={"jeunesse"})  # fmt: skip
+    cm.add_action(inferred, "lieu-parents", "ctg-basin", themes=["parentalite"])
+    every = theme_coverage(inferred, None, MID_2020)
+    stated = theme_coverage(inferred, None, MID_2020, certainty=CertaintyFilter.STATED_ONLY)
+    row = {r.commune: r for r in every.rows}["71001"]
+    stated_row = {r.commune: r for r in stated.rows}["71001"]
+    assert (row.themes, row.missing, row.gap) == (
+        ("jeunesse", "parentalite", "petite-enfance"), (), GapStatus.NO_GAP,
+    )  # fmt: skip
+    assert (stated_row.themes, stated_row.missing, stated_row.gap) == (
+        ("parentalite", "petite-enfance"), ("jeunesse",), GapStatus.GAP,
+    )  # fmt: skip
+    assert row.rests_on_inferred
+    assert stated_row.rests_on_inferred
+    # 71005: not covered in "all"; on stated facts its CEJ may still run (coverage
+    # unknown), but it addresses no theme: a gap either way, resting on nothing inferred
+    assert {r.commune: r.status for r in stated.rows}["71005"] is CoverageStatus.UNKNOWN
+    assert {r.commune: r.gap for r in stated.rows}["71005"] is GapStatus.GAP
+    assert "71001" in every.inferred_communes
+    assert "71005" not in every.inferred_communes
+
+
+def test_the_timeline_counts_unknown_and_inferred_communes(inferred: cm.PartnershipGraph) -> None:
+    points = coverage_timeline(inferred, None, date(2019, 6, 1), date(2020, 6, 1))
+    assert [(p.communes_covered, p.communes_unknown, p.communes_inferred) for p in points] == [
+        (6, 0, 4),  # 71002-71004, and 71005: covered only until an inferred end
+        (5, 0, 4),  # 71005's inferred end is past; on stated facts its end is unknown
+    ]
+    stated = coverage_timeline(
+        inferred, None, date(2019, 6, 1), date(2020, 6, 1),
+        certainty=CertaintyFilter.STATED_ONLY,
+    )  # fmt: skip
+    assert [(p.communes_covered, p.communes_unknown) for p in stated] == [(2, 1), (2, 1)]
+
+
+def test_continuity_with_imprecise_or_inferred_dates() -> None:
+    g = cm.new_graph()
+    cm.add_commune(g, "71040", "Blanzy")
+    cm.add_contract(g, "cej", "cej", None, date(2020, 12, 31), ["commune:71040"],
+                    inferred_fields={"end"})  # fmt: skip
+    cm.add_contract(g, "ctg", "ctg", date(2021, 1, 1), date(2025, 12, 31), ["commune:71040"],
+                    start_precision=Y)  # fmt: skip
+    (row,) = continuity(g, None)
+    assert (row.status, row.gap_days, row.gap_days_min, row.gap_days_max) == (
+        "imprecise", None, 0, 364,
+    )  # fmt: skip
+    assert row.rests_on_inferred  # on stated facts the CEJ's end is unknown: undated
+    (stated,) = continuity(g, None, certainty=CertaintyFilter.STATED_ONLY)
+    assert (stated.status, stated.predecessor_end) == ("undated", None)
+
+
+def test_the_network_on_stated_facts_drops_inferred_signatures() -> None:
+    g = cm.new_graph()
+    cm.add_contract(g, "c1", "ctg", None, None)
+    cm.add_partner(g, "caf", "Caf", signed=["c1"])
+    cm.add_partner(g, "commune", "Commune", signed=["c1"], inferred_signed={"c1"})
+    (link,) = partner_network(g).links
+    assert (link.contracts, link.inferred_contracts) == (("c1",), ("c1",))
+    stated = partner_network(g, certainty=CertaintyFilter.STATED_ONLY)
+    assert (stated.links, [p.partner for p in stated.partners]) == ((), ["caf"])
+
+
+def test_the_projection_reads_certainties_and_date_precisions_with_defaults() -> None:
+    from analyses.projection import build
+    from domain.scopes import Scope
+
+    rows: dict[str, list[list[object]]] = {
+        name: [] for name in ("epcis", "departements", "regions", "partners")
+    }
+    rows |= {
+        "communes": [["71040", "Blanzy", 6000, None, None, None],
+                     ["71153", "Le Creusot", 22000, None, None, None]],
+        "subTerritories": [["nord", "Bassin nord", None, ["71153"], ["71153"]]],
+        # the newer columns: precisions, open end, certainty, inferred fields
+        "contracts": [["ctg", "ctg", "CTG", None, date(2017, 1, 1), date(2020, 12, 31), None,
+                       "year", "year", False, "stated", ["end"]],
+                      # an older row: day precision, not open, stated
+                      ["cej", "cej", "CEJ", None, date(2016, 1, 1), date(2019, 12, 31), None]],
+        "covers": [["ctg", "sub_territory", "nord", False], ["cej", "commune", "71040", True]],
+        "actions": [],
+    }  # fmt: skip
+    g = build(rows, Scope(None))
+    ctg = g.nodes["contract:ctg"]
+    assert (ctg["start_precision"], ctg["inferred_fields"]) == ("year", frozenset({"end"}))
+    assert g.nodes["contract:cej"]["start_precision"] is None
+    assert g.edges["sub_territory:nord", "commune:71153", 0]["certainty"] == "inferred"
+    assert g.edges["contract:cej", "commune:71040", 0]["certainty"] == "inferred"
+    report = territorial_coverage(g, None, date(2017, 6, 1))
+    assert [(c.code, c.status.value, c.rests_on_inferred) for c in report.communes] == [
+        ("71040", "covered", True),  # through an inferred covers link
+        ("71153", "unknown", True),  # begun some day of 2017; through an inferred basin
+    ]
