@@ -85,7 +85,7 @@ CONTRACT_FILTER: LiteralString = (
     + ACTIVITY_OF_N
     + """ IN $activity)
     AND ($themes IS NULL OR EXISTS {
-      MATCH (n)-[:HAS_ACTION]->(:Action)-[:ADDRESSES]->(th:Theme) WHERE th.key IN $themes })
+      MATCH (n)-[:HAS_ACTION]->(:Action)-[:ADDRESSES]->(ft:Theme) WHERE ft.key IN $themes })
     AND ($signedBy IS NULL OR EXISTS {
       MATCH (sp:Partner)-[:SIGNED]->(n) WHERE sp.key IN $signedBy })
     AND ($text IS NULL OR n.nameKey CONTAINS $text)"""
@@ -98,7 +98,7 @@ CONTRACT_FILTER_IN_KEYS: LiteralString = (
 
 #: Parameters: themes, text.
 ACTION_FILTER: LiteralString = """($themes IS NULL OR EXISTS {
-      MATCH (n)-[:ADDRESSES]->(th:Theme) WHERE th.key IN $themes })
+      MATCH (n)-[:ADDRESSES]->(ft:Theme) WHERE ft.key IN $themes })
     AND ($text IS NULL OR n.nameKey CONTAINS $text)"""
 
 #: Parameters: partnerKinds, text.

@@ -488,3 +488,47 @@ def test_errors_from_the_api_are_shown_to_the_user(
     wait_idle(page)
     alerts = page.inner_text("#alerts")
     assert "nœud absent du graphe (Q29udHJhY3Q6bm9wZQ==)" in alerts
+
+
+def test_undated_contracts_leave_coverage_unknown_and_inferred_facts_can_be_left_out(
+    page: Page, shot: Shots, explorer_url: str
+) -> None:
+    # the 13 CEJ of the urban community have no start date: on 1 June 2019 its 34 communes
+    # are « inconnue », not « non »; the two CTGs in preparation reach them through basins
+    # whose communes the dataset's author assigned (inferred)
+    page.goto(explorer_url + "/?view=coverage&scope=247100290&on=2019-06-01")
+    wait_idle(page)
+    page.locator("[data-testid=unknown-communes]").wait_for()
+    unknown = normalise_spaces(page.inner_text("[data-testid=unknown-communes]"))
+    covered = normalise_spaces(page.inner_text("[data-testid=share-communes]"))
+    assert unknown.startswith("Couverture inconnue 100 % 34 sur 34 : seuls des contrats")
+    assert covered == "Communes couvertes 0 % 0 sur 34"
+    hint = page.inner_text("[data-testid=coverage-certainty]")
+    assert "la réponse de 21 communes repose sur des faits déduits" in hint
+    ecuisses = page.locator("tr[data-code='71187']")
+    assert "unknown" in (ecuisses.get_attribute("class") or "")
+    # its own CEJ (undated) and the north basin's CTG (an inferred membership), both « ? »
+    assert normalise_spaces(ecuisses.inner_text()).startswith(
+        "Écuisses 71187 1 652 inconnue cej-71-ecuisses ?, ctg-creusot-montceau-nord ? (déduit)"
+    )
+    # between the two poles: one of the two CTGs, the dataset does not say which
+    bizots = normalise_spaces(page.locator("tr[data-code='71038']").inner_text())
+    assert bizots.startswith(
+        "Les Bizots 71038 471 inconnue ctg-creusot-montceau-nord ? (déduit), "
+        "ctg-creusot-montceau-sud ? (déduit)"
+    )
+    shot("coverage-cu-2019-unknown")
+
+    # stated facts only: the basins' communes were the author's, so only the CEJ remain
+    page.check("#coverage-stated")
+    page.locator("[data-testid=coverage-certainty]", has_text="déclarés par les sources").wait_for()
+    unknown = normalise_spaces(page.inner_text("[data-testid=unknown-communes]"))
+    assert unknown.startswith("Couverture inconnue 38,2 % 13 sur 34")
+    ecuisses_text = normalise_spaces(page.locator("tr[data-code='71187']").inner_text())
+    assert ecuisses_text.startswith("Écuisses 71187 1 652 inconnue cej-71-ecuisses ?")
+    assert "ctg-creusot-montceau-nord" not in ecuisses_text
+    mary = page.locator("tr[data-code='71286']")
+    assert normalise_spaces(mary.inner_text()).startswith("Mary 71286 281 non")
+    assert "uncovered" in (mary.get_attribute("class") or "")
+    assert "certainty=stated" in page.url
+    shot("coverage-cu-2019-stated-only")

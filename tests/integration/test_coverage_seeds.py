@@ -68,8 +68,11 @@ def test_on_1_january_2021_that_ctg_covers_nothing_any_more(seeded: Driver) -> N
     g = graph_of(seeded, Scope("departement:15"))
     report = analyses.territorial_coverage(g, "departement:15", datetime.date(2021, 1, 1))
     assert report.communes_covered == 0
-    last_day = analyses.territorial_coverage(g, "departement:15", datetime.date(2020, 12, 31))
-    assert last_day.communes_covered == 53
+    # « 2017-2020 »: the CTG's end is known to the year, so during 2020 it may have ended
+    last_year = analyses.territorial_coverage(g, "departement:15", datetime.date(2020, 12, 31))
+    assert (last_year.communes_covered, last_year.communes_unknown) == (0, 53)
+    before = analyses.territorial_coverage(g, "departement:15", datetime.date(2019, 12, 31))
+    assert before.communes_covered == 53
     # the CEJ of Saint-Flour has no dates: its 53 communes may still be covered
     assert report.communes_unknown == 53
     assert set(report.unknown_communes) == {c.code for c in report.communes if c.epci == SF}
@@ -168,21 +171,31 @@ BASSIN_NORD = {"71153", "71059", "71540", "71309", "71479", "71282", "71482", "7
                "71436"}  # fmt: skip
 BASSIN_SUD = {"71306", "71040", "71486", "71499", "71390", "71132", "71212", "71346",
               "71356", "71222", "71477", "71320", "71286", "71278"}  # fmt: skip
+#: The 13 communes with a CEJ of their own (stated, undated).
+CEJ_COMMUNES = {"71040", "71059", "71132", "71153", "71187", "71212", "71282", "71306",
+                "71310", "71346", "71486", "71499", "71540"}  # fmt: skip
 
 
 def test_on_1_june_2019_the_34_communes_of_the_cu_are_unknown_not_uncovered(
     seeded: Driver,
 ) -> None:
-    # Its 13 CEJ have no start, its CTGs and charter no dates: nothing can say they were
-    # inactive that day.
+    # Its 13 CEJ have no start, its CTGs no dates: nothing can say they were inactive that day.
     g = graph_of(seeded, Scope(f"epci:{CU}"))
-    for certainty in analyses.CertaintyFilter:
-        report = analyses.territorial_coverage(g, f"epci:{CU}", JUNE_2019, certainty=certainty)
-        assert report.communes_total == 34
-        assert (report.communes_unknown, report.communes_not_covered) == (34, 0), certainty
-        assert report.share_communes_unknown == 1.0
-        assert report.uncovered_communes == ()
-        assert report.unknown_epcis == (CU,)
+    report = analyses.territorial_coverage(g, f"epci:{CU}", JUNE_2019)
+    assert report.communes_total == 34
+    assert (report.communes_unknown, report.communes_not_covered) == (34, 0)
+    assert report.share_communes_unknown == 1.0
+    assert report.uncovered_communes == ()
+    assert report.unknown_epcis == (CU,)
+    # On stated facts only, the 13 CEJ communes stay unknown; the 21 others are reached
+    # only through the basins' communes or the three communes between them, all inferred.
+    stated = analyses.territorial_coverage(
+        g, f"epci:{CU}", JUNE_2019, certainty=analyses.CertaintyFilter.STATED_ONLY
+    )
+    assert (stated.communes_unknown, stated.communes_not_covered) == (13, 21)
+    assert set(stated.unknown_communes) == CEJ_COMMUNES
+    assert set(report.inferred_communes) == set(stated.inferred_communes)
+    assert len(report.inferred_communes) == 21
 
 
 def test_stated_only_and_all_differ_exactly_by_the_inferred_links(seeded: Driver) -> None:
@@ -194,25 +207,25 @@ def test_stated_only_and_all_differ_exactly_by_the_inferred_links(seeded: Driver
     possible = {c.code: set(c.possible_contracts) for c in every.communes}
     stated_possible = {c.code: set(c.possible_contracts) for c in stated.communes}
     added = {code: possible[code] - stated_possible[code] for code in possible}
-    # the PLUi-H's covers link to the CU is inferred; the basins' communes are inferred
-    expected = {
-        code: {"plui-h-creusot-montceau"}
-        | ({"ctg-creusot-montceau-nord"} if code in BASSIN_NORD else set())
-        | ({"ctg-creusot-montceau-sud"} if code in BASSIN_SUD else set())
-        for code in possible
-    }
-    assert added == expected
-    assert all(stated_possible[code] <= possible[code] for code in possible)
-    inferred = {c.code: set(c.inferred_contracts) for c in every.communes}
-    assert inferred == expected
     between_the_poles = set(possible) - BASSIN_NORD - BASSIN_SUD
     assert between_the_poles == {
         "71038",
         "71412",
         "71465",
     }  # Les Bizots, Saint-Eusèbe, Saint-Micaud
-    # the charter covers the CU as stated: the status is UNKNOWN either way
-    assert every.inferred_communes == stated.inferred_communes == ()
+    # the basins' communes are inferred; the three between them are linked to both CTGs,
+    # inferred
+    expected = {
+        code: ({"ctg-creusot-montceau-nord"} if code in BASSIN_NORD | between_the_poles else set())
+        | ({"ctg-creusot-montceau-sud"} if code in BASSIN_SUD | between_the_poles else set())
+        for code in possible
+    }
+    assert added == expected
+    assert all(stated_possible[code] <= possible[code] for code in possible)
+    inferred = {c.code: set(c.inferred_contracts) for c in every.communes}
+    assert inferred == expected
+    # what stays on stated facts alone: each CEJ commune's own CEJ
+    assert {code for code, keys in stated_possible.items() if keys} == CEJ_COMMUNES
 
 
 COVERAGE_QUERY = """{
@@ -239,24 +252,30 @@ def test_the_graphql_coverage_answers_in_three_values_and_both_readings(
         data, _ = run(neo4j_connection, COVERAGE_QUERY.replace("CERTAINTY", certainty))
         coverage = data["coverage"]
         assert coverage["certainty"] == certainty
+        # all facts: 34 unknown; stated only: the 13 CEJ communes, the 21 others not covered
+        unknown = 34 if certainty == "ALL" else 13
         assert (coverage["communesTotal"], coverage["communesCovered"]) == (34, 0)
-        assert (coverage["communesUnknown"], coverage["communesNotCovered"]) == (34, 0)
-        assert coverage["shareCommunesUnknown"] == 1.0
+        assert (coverage["communesUnknown"], coverage["communesNotCovered"]) == (
+            unknown,
+            34 - unknown,
+        )
+        assert coverage["shareCommunesUnknown"] == unknown / 34
         assert coverage["unknownEpcis"] == [CU]
-        assert coverage["byEpci"] == [{"code": CU, "unknownCommunes": 34, "notCoveredCommunes": 0}]
+        assert coverage["byEpci"] == [
+            {"code": CU, "unknownCommunes": unknown, "notCoveredCommunes": 34 - unknown}
+        ]
         nodes = [e["node"] for e in coverage["communes"]["edges"]]
-        assert coverage["communes"]["totalCount"] == 34
+        assert coverage["communes"]["totalCount"] == unknown
         assert {n["status"] for n in nodes} == {"UNKNOWN"}
         creusot = next(n for n in nodes if n["code"] == "71153")
         if certainty == "ALL":
-            assert set(creusot["inferredContracts"]) == {
-                "plui-h-creusot-montceau", "ctg-creusot-montceau-nord"
+            assert creusot["inferredContracts"] == ["ctg-creusot-montceau-nord"]
+            assert set(creusot["possibleContracts"]) == {
+                "cej-71-le-creusot", "ctg-creusot-montceau-nord"
             }  # fmt: skip
-            assert "ctg-creusot-montceau-nord" in creusot["possibleContracts"]
         else:
             assert creusot["inferredContracts"] == []
-            assert "ctg-creusot-montceau-nord" not in creusot["possibleContracts"]
-            assert "charte-engagement-ctg-creusot-montceau" in creusot["possibleContracts"]
+            assert creusot["possibleContracts"] == ["cej-71-le-creusot"]
 
 
 def test_the_graphql_theme_matrix_says_what_rests_on_inferred_themes(
@@ -306,7 +325,7 @@ def test_the_cli_says_unknown_and_takes_a_certainty(
     assert result.returncode == 0, result.stderr
     body = json.loads(result.stdout)
     assert (body["certainty"], body["communes_unknown"], body["communes_not_covered"]) == (
-        "stated-only", 34, 0,
+        "stated-only", 13, 21,
     )  # fmt: skip
     table = run_ctg("coverage", "--on", "2019-06-01", "--scope", CU, "--by", "commune",
                     connection=neo4j_connection)  # fmt: skip

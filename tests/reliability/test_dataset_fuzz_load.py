@@ -26,6 +26,7 @@ the ``ctg load partnerships`` command — into the test Neo4j. Then either
 from __future__ import annotations
 
 import copy
+import datetime
 import os
 import re
 import time
@@ -41,6 +42,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from neo4j import Driver
 
+from domain.dates import DurationRange, FuzzyDate
 from domain.errors import InputError
 from domain.resources import PROJECT_ROOT
 from graph.maintenance import clear_graph
@@ -265,6 +267,9 @@ def declared(content: DatasetFile) -> tuple[Counter[str], Counter[str]]:
             edges["ADDRESSES"] += len(action.themes)
             edges["LEADS"] += action.lead is not None
             edges["FUNDS"] += len(action.funders)
+            edges["HAS_ACTION"] += action.owner is not None  # the owner's own link
+        edges["ADDRESSES"] += len(c.themes) + sum(len(axis.themes) for axis in c.axes)
+        edges["CONTRIBUTES_TO"] += len(c.contributors)
     for b in content.bodies:
         nodes["Body"] += 1
         edges["BELONGS_TO"] += b.organisation is not None
@@ -277,8 +282,40 @@ def declared(content: DatasetFile) -> tuple[Counter[str], Counter[str]]:
         edges["SHARE_OF"] += g.share_of is not None
         edges["CONCERNS"] += len(g.contracts)
         edges["ON_TERRITORY"] += g.territory is not None
+    for _ in content.competences:
+        nodes["CompetenceHolding"] += 1
+        edges["HELD_BY"] += 1
+        edges["OF_COMPETENCE"] += 1
+        edges["ON_TERRITORY"] += 1
+    for d in content.framing_documents:
+        nodes["FramingDocument"] += 1
+        edges["OF_KIND"] += 1
+        edges["PARTY_TO"] += sum(1 + len(party.people) for party in d.parties)
+        edges["ON_TERRITORY"] += len(d.covers)
+        edges["FRAMES"] += len(d.frames)
+    edges["CREATED"] += len(content.instruments)
+    for statement in content.statements:
+        nodes["Statement"] += 1
+        edges["ABOUT"] += len(statement.about)
     edges["SOURCED_FROM"] = sum(n for label, n in nodes.items() if label != "Source")
     return +nodes, +edges
+
+
+def earliest(value: FuzzyDate | None) -> datetime.date | None:
+    """A date as stored (graph-model.md, Dates): its earliest day."""
+    return None if value is None else value.earliest
+
+
+def latest(value: FuzzyDate | str | None) -> datetime.date | None:
+    """A period's end as stored: its latest day; an open end (``open``) has none."""
+    return value.latest if isinstance(value, FuzzyDate) else None
+
+
+def exact_years(duration: DurationRange | None) -> int | None:
+    """``durationYears`` is stored only for an exact duration; a range has min and max."""
+    if duration is None or duration.min_years != duration.max_years:
+        return None
+    return duration.min_years
 
 
 def declared_properties(content: DatasetFile) -> dict[tuple[str, str], dict[str, Any]]:
@@ -302,9 +339,10 @@ def declared_properties(content: DatasetFile) -> dict[tuple[str, str], dict[str,
     for c in content.contracts:
         found["Contract", c.key] = {
             "title": c.title, "kind": c.kind, "aliases": list(c.aliases),
-            "status": c.status.value if c.status else None, "statusAsOf": c.status_as_of,
-            "signedOn": c.signed_on, "start": c.start, "end": c.end,
-            "durationYears": c.duration_years, **fact(c),
+            "status": c.status.value if c.status else None,
+            "statusAsOf": earliest(c.status_as_of), "signedOn": earliest(c.signed_on),
+            "start": earliest(c.start), "end": latest(c.end),
+            "durationYears": exact_years(c.duration_years), **fact(c),
         }  # fmt: skip
         for i, axis in enumerate(c.axes):
             found["Axis", f"{c.key}-axe-{axis.number}"] = {
@@ -323,8 +361,8 @@ def declared_properties(content: DatasetFile) -> dict[tuple[str, str], dict[str,
     for g in content.fundings:
         found["Funding", g.key] = {
             "amount": g.amount, "amountQualifier": g.amount_qualifier.value,
-            "currency": g.currency, "tax": g.tax, "year": g.year, "start": g.start,
-            "end": g.end, "share": g.share, "shareQualifier": g.share_qualifier.value,
+            "currency": g.currency, "tax": g.tax, "year": g.year, "start": earliest(g.start),
+            "end": latest(g.end), "share": g.share, "shareQualifier": g.share_qualifier.value,
             "purpose": g.purpose, **fact(g),
         }  # fmt: skip
     return found

@@ -1,6 +1,9 @@
 // The coverage view: for a département or an EPCI and a date, the share of communes and
 // population covered, a table of its communes (covered by what, themes, gaps) and a map
-// of France's départements coloured by the share of their communes covered.
+// of France's départements coloured by the share of their communes covered. A commune
+// reached only by contracts whose dates cannot decide (undated, or known to the year) is
+// « inconnue », never « non » (the API's three-valued `status`); contracts reaching it only
+// through an inferred fact are marked as such.
 import { gql } from './api.js';
 import { colon, formatDate, formatNumber, formatShare, t } from './i18n.js';
 
@@ -14,31 +17,38 @@ const CLASSES = [
   { max: 1, colour: '#006d2c' },
 ];
 const NO_DATA = '#e8e8e8';
+// The API's three answers for a commune on a date, as a row class and a word.
+const STATUS = {
+  COVERED: { css: 'covered', label: 'coverage.yes' },
+  UNKNOWN: { css: 'unknown', label: 'coverage.maybe' },
+  NOT_COVERED: { css: 'uncovered', label: 'coverage.no' },
+};
 
 const COMMUNES = `communes(first: ${PAGE}, after: $after) {
   totalCount pageInfo { hasNextPage endCursor }
-  edges { node { code name population covered contracts } }
+  edges { node { code name population status contracts possibleContracts inferredContracts } }
 }`;
 const ROWS = `rows(first: ${PAGE}, after: $afterRows) {
-  pageInfo { hasNextPage endCursor } edges { node { commune themes missing } }
+  pageInfo { hasNextPage endCursor } edges { node { commune themes possibleThemes missing possiblyMissing gap } }
 }`;
 
-const COVERAGE_QUERY = `query Coverage($scope: String!, $on: Date!, $after: String, $afterRows: String) {
+const COVERAGE_QUERY = `query Coverage($scope: String!, $on: Date!, $certainty: CertaintyFilter!, $after: String, $afterRows: String) {
   place: territory(code: $scope) { name code kind }
-  coverage(scope: $scope, on: $on) {
+  coverage(scope: $scope, on: $on, certainty: $certainty) {
     communesTotal communesCovered shareCommunes populationTotal populationCovered sharePopulation
+    communesUnknown shareCommunesUnknown communesInferred
     byDepartement { code }
     ${COMMUNES}
   }
-  themeCoverage(scope: $scope, on: $on) { required gapCount ${ROWS} }
-  france: coverage(on: $on) {
+  themeCoverage(scope: $scope, on: $on, certainty: $certainty) { required gapCount ${ROWS} }
+  france: coverage(on: $on, certainty: $certainty) {
     byDepartement { code name communes coveredCommunes shareCommunes sharePopulation }
   }
 }`;
 
-const MORE_QUERY = `query CoverageMore($scope: String!, $on: Date!, $after: String, $afterRows: String) {
-  coverage(scope: $scope, on: $on) { ${COMMUNES} }
-  themeCoverage(scope: $scope, on: $on) { ${ROWS} }
+const MORE_QUERY = `query CoverageMore($scope: String!, $on: Date!, $certainty: CertaintyFilter!, $after: String, $afterRows: String) {
+  coverage(scope: $scope, on: $on, certainty: $certainty) { ${COMMUNES} }
+  themeCoverage(scope: $scope, on: $on, certainty: $certainty) { ${ROWS} }
 }`;
 
 function el(tag, attrs = {}, ...children) {
@@ -77,16 +87,17 @@ export class CoverageView {
     this.root.replaceChildren();
   }
 
-  async show(scope, on) {
+  /** @param certainty 'ALL' or 'STATED_ONLY' (the facts a source states, none inferred) */
+  async show(scope, on, certainty = 'ALL') {
     const mine = ++this.sequence;
     this.root.replaceChildren(el('p', { class: 'hint' }, t('coverage.loading')));
     try {
       const [data, map] = await Promise.all([
-        gql(COVERAGE_QUERY, { scope, on, after: null, afterRows: null }),
+        gql(COVERAGE_QUERY, { scope, on, certainty, after: null, afterRows: null }),
         franceMap(),
       ]);
       if (mine !== this.sequence) return;
-      this.last = { scope, on, data, map, communes: [], rows: new Map() };
+      this.last = { scope, on, certainty, data, map, communes: [], rows: new Map() };
       this.addPage(data.coverage.communes, data.themeCoverage.rows);
       this.render();
     } catch (error) {
@@ -109,7 +120,7 @@ export class CoverageView {
     const last = this.last;
     if (!last?.after) return;
     try {
-      const data = await gql(MORE_QUERY, { scope: last.scope, on: last.on, after: last.after, afterRows: last.afterRows });
+      const data = await gql(MORE_QUERY, { scope: last.scope, on: last.on, certainty: last.certainty, after: last.after, afterRows: last.afterRows });
       this.addPage(data.coverage.communes, data.themeCoverage.rows);
       this.renderTable();
     } catch (error) {
@@ -127,11 +138,16 @@ export class CoverageView {
     this.table = el('div', { class: 'coverage-table' });
     this.root.replaceChildren(
       el('h3', { id: 'coverage-summary' }, t('coverage.summary', { name, date: formatDate(on) })),
+      el('p', { class: 'hint', 'data-testid': 'coverage-certainty' }, this.last.certainty === 'STATED_ONLY'
+        ? t('coverage.statedOnlyHint')
+        : t('coverage.inferredHint', { n: formatNumber(c.communesInferred) })),
       el('div', { class: 'figures' },
         figure('share-communes', t('coverage.communes'), formatShare(c.shareCommunes),
           t('coverage.of', { a: formatNumber(c.communesCovered), b: formatNumber(c.communesTotal) })),
         figure('share-population', t('coverage.population'), formatShare(c.sharePopulation),
           t('coverage.of', { a: formatNumber(c.populationCovered), b: formatNumber(c.populationTotal) })),
+        figure('unknown-communes', t('coverage.unknown'), formatShare(c.shareCommunesUnknown),
+          t('coverage.unknownHint', { a: formatNumber(c.communesUnknown), b: formatNumber(c.communesTotal) })),
         figure('gaps', t('coverage.gaps'), formatNumber(data.themeCoverage.gapCount), t('coverage.gapsHint', { themes: required }))),
       el('div', { class: 'coverage-body' }, this.table, this.mapFigure()),
     );
@@ -140,17 +156,30 @@ export class CoverageView {
 
   renderTable() {
     const { communes, rows, total, after } = this.last;
-    const theme = (codes) => codes.map((code) => this.hooks.themeName(code)).join(', ');
+    // certain ones, then those that hang on a contract whose activity is unknown, marked « ? »
+    const themes = (certain, possible) => [...certain.map((code) => this.hooks.themeName(code)),
+      ...possible.map((code) => `${this.hooks.themeName(code)} ?`)].join(', ');
+    const contractLink = (commune, key, possible) => {
+      const inferred = commune.inferredContracts.includes(key);
+      const label = `${key}${possible ? ' ?' : ''}${inferred ? ` (${t('coverage.inferred')})` : ''}`;
+      const title = [t('coverage.openContract'), possible ? t('coverage.possibleTitle') : null,
+        inferred ? t('coverage.inferredTitle') : null].filter(Boolean).join(' · ');
+      return el('button', { type: 'button', class: possible ? 'link possible' : 'link', title,
+        onclick: () => this.hooks.openContract(key) }, label);
+    };
     const body = el('tbody', {}, ...communes.map((commune) => {
       const row = rows.get(commune.code);
-      return el('tr', { class: commune.covered ? 'covered' : 'uncovered', 'data-code': commune.code },
+      const status = STATUS[commune.status] ?? STATUS.NOT_COVERED;
+      const reaching = [...commune.contracts.map((key) => [key, false]),
+        ...commune.possibleContracts.map((key) => [key, true])];
+      return el('tr', { class: status.css, 'data-code': commune.code },
         el('th', { scope: 'row' }, `${commune.name} `, el('span', { class: 'code' }, commune.code)),
         el('td', { class: 'num' }, formatNumber(commune.population)),
-        el('td', {}, t(commune.covered ? 'coverage.yes' : 'coverage.no')),
-        el('td', {}, ...commune.contracts.flatMap((key, i) => [i ? ', ' : null,
-          el('button', { type: 'button', class: 'link', title: t('coverage.openContract'), onclick: () => this.hooks.openContract(key) }, key)])),
-        el('td', {}, row ? theme(row.themes) : ''),
-        el('td', { class: row?.missing?.length ? 'gap' : '' }, row ? theme(row.missing) : ''));
+        el('td', {}, t(status.label)),
+        el('td', {}, ...reaching.flatMap(([key, possible], i) => [i ? ', ' : null,
+          contractLink(commune, key, possible)])),
+        el('td', {}, row ? themes(row.themes, row.possibleThemes) : ''),
+        el('td', { class: row?.gap === 'GAP' ? 'gap' : '' }, row ? themes(row.missing, row.possiblyMissing) : ''));
     }));
     const head = el('thead', {}, el('tr', {}, ...['commune', 'population', 'covered', 'contracts', 'themes', 'missing']
       .map((key) => el('th', { scope: 'col' }, t(`coverage.col.${key}`)))));

@@ -60,6 +60,7 @@ function writeUrl() {
   if (ui.pathFrom) p.set('from', ui.pathFrom);
   if (ui.pathTo) p.set('to', ui.pathTo);
   if (ui.scope) p.set('scope', ui.scope);
+  if ($('coverage-stated').checked) p.set('certainty', 'stated');
   const search = p.toString();
   const url = `${location.pathname}${search ? `?${search}` : ''}`;
   if (url !== `${location.pathname}${location.search}`) history.replaceState(null, '', url);
@@ -135,6 +136,7 @@ async function restore(params) {
     if (ui.pathFrom && ui.pathTo) findPath();
     if (params.get('sel') && graph.node(params.get('sel'))) selectNode(params.get('sel'));
     ui.scope = params.get('scope') ?? '';
+    $('coverage-stated').checked = params.get('certainty') === 'stated';
     if (params.get('view') === 'coverage') setView('coverage', false);
     if (ui.scope && filters.on) await attempt(() => showCoverage());
   } finally {
@@ -426,7 +428,7 @@ async function showCoverage() {
     graph.setFilters({ on });
   }
   writeUrl();
-  await coverage.show(ui.scope, on);
+  await coverage.show(ui.scope, on, $('coverage-stated').checked ? 'STATED_ONLY' : 'ALL');
   const place = coverage.last?.data?.place;
   if (place && !$('scope-input').value) $('scope-input').value = place.name;
 }
@@ -519,6 +521,10 @@ function wire() {
   $('coverage-form').addEventListener('submit', (event) => {
     event.preventDefault();
     showCoverage();
+  });
+  $('coverage-stated').addEventListener('change', () => {
+    if (ui.scope && ($('coverage-date').value || graph.filters.on)) showCoverage();
+    else writeUrl();
   });
   $('coverage-date').addEventListener('change', () => {
     if ($('coverage-date').value) setDate($('coverage-date').value);
