@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import functools
 import itertools
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
@@ -330,6 +331,7 @@ def _all_periods(g: PartnershipGraph, contracts: Iterable[str]) -> dict[str, _Pe
     return {c: _periods(g, c, cache) for c in contracts}
 
 
+@functools.lru_cache(maxsize=8192)
 def _period(
     start: datetime.date | None,
     start_precision: str | None,

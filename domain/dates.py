@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -178,13 +179,7 @@ class FuzzyDate:
         >>> FuzzyDate.from_stored(dt.date(2018, 1, 19), None).text
         '2018-01-19'
         """
-        if precision is None or precision == DatePrecision.DAY:
-            return cls(value.year, value.month, value.day)
-        if precision == DatePrecision.MONTH:
-            return cls(value.year, value.month)
-        if precision == DatePrecision.YEAR:
-            return cls(value.year)
-        raise DateValueError(f"unknown date precision {precision!r}; use day, month or year")
+        return _stored(value.year, value.month, value.day, precision)
 
     @property
     def precision(self) -> DatePrecision:
@@ -224,6 +219,20 @@ class FuzzyDate:
     def __str__(self) -> str:
         return self.text
 
+
+
+@functools.lru_cache(maxsize=8192)
+def _stored(year: int, month: int, day: int, precision: str | None) -> FuzzyDate:
+    """The :class:`FuzzyDate` of a stored day and precision, built once per distinct pair:
+    a projection of France rebuilds some 25 000 dates that share far fewer values, and a
+    fuzzy date is immutable."""
+    if precision is None or precision == DatePrecision.DAY:
+        return FuzzyDate(year, month, day)
+    if precision == DatePrecision.MONTH:
+        return FuzzyDate(year, month)
+    if precision == DatePrecision.YEAR:
+        return FuzzyDate(year)
+    raise DateValueError(f"unknown date precision {precision!r}; use day, month or year")
 
 @dataclass(frozen=True, slots=True)
 class DurationRange:
