@@ -234,16 +234,7 @@ class Contract(Node):
             reads.CONTRACT_SIGNATORIES,
             self.key,
             NAME,
-            lambda cursor, item: SignatoryEdge(
-                cursor=cursor,
-                partner=Partner.from_row(item["node"]),
-                role=item["edge"].get("role"),
-                signed_on=as_date(item["edge"].get("signedOn")),
-                signed_on_date=fuzzy_date(item["edge"], "signedOn"),
-                people=[Person.from_row(p) for p in item["edge"].get("people") or []],
-                provenance=Provenance.from_row(item["edge"]),
-                prospective=bool(item["edge"].get("prospective")),
-            ),
+            signatory_edge,
             **page_args(first, after, last, before),
         )
 
@@ -432,6 +423,21 @@ class SignedContractEdge:
 @strawberry.type(description="A page of signed contracts.")
 class SignedContractConnection(ConnectionOf[SignedContractEdge]):
     pass
+
+
+def signatory_edge(cursor: str, item: Row) -> SignatoryEdge:
+    """A signatory (of a contract) or a party (of a framing document) with its link."""
+    edge = item["edge"]
+    return SignatoryEdge(
+        cursor=cursor,
+        partner=Partner.from_row(item["node"]),
+        role=edge.get("role"),
+        signed_on=as_date(edge.get("signedOn")),
+        signed_on_date=fuzzy_date(edge, "signedOn"),
+        people=[Person.from_row(p) for p in edge.get("people") or []],
+        provenance=Provenance.from_row(edge),
+        prospective=bool(edge.get("prospective")),
+    )
 
 
 def signed_contract_edge(cursor: str, item: Row) -> SignedContractEdge:

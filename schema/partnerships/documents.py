@@ -11,7 +11,7 @@ import strawberry
 from graph import fact_reads
 from graph.list_reads import NAME
 from graph.reader import Row
-from schema.common import After, Before, First, Last, as_date
+from schema.common import After, Before, First, Last
 from schema.context import Info
 from schema.dates import FuzzyDateType, fuzzy_date
 from schema.partnerships.provenance import Provenance
@@ -97,16 +97,7 @@ class FramingDocument(Node):
             fact_reads.DOCUMENT_PARTIES,
             self.key,
             NAME,
-            lambda cursor, item: SignatoryEdge(
-                cursor=cursor,
-                partner=Partner.from_row(item["node"]),
-                role=item["edge"].get("role"),
-                signed_on=as_date(item["edge"].get("signedOn")),
-                signed_on_date=fuzzy_date(item["edge"], "signedOn"),
-                people=[Person.from_row(p) for p in item["edge"].get("people") or []],
-                provenance=Provenance.from_row(item["edge"]),
-                prospective=bool(item["edge"].get("prospective")),
-            ),
+            signatory_edge,
             **page_args(first, after, last, before),
         )
 
@@ -173,7 +164,6 @@ from schema.partnerships.contracts import (  # noqa: E402
     CoveredTerritoryConnection,
     CoveredTerritoryEdge,
     SignatoryConnection,
-    SignatoryEdge,
+    signatory_edge,
 )
-from schema.partnerships.partners import Partner, Person  # noqa: E402
 from schema.partnerships.vocabularies import ContractKind  # noqa: E402
