@@ -220,7 +220,6 @@ class FuzzyDate:
         return self.text
 
 
-
 @functools.lru_cache(maxsize=8192)
 def _stored(year: int, month: int, day: int, precision: str | None) -> FuzzyDate:
     """The :class:`FuzzyDate` of a stored day and precision, built once per distinct pair:
@@ -233,6 +232,7 @@ def _stored(year: int, month: int, day: int, precision: str | None) -> FuzzyDate
     if precision == DatePrecision.YEAR:
         return FuzzyDate(year)
     raise DateValueError(f"unknown date precision {precision!r}; use day, month or year")
+
 
 @dataclass(frozen=True, slots=True)
 class DurationRange:
