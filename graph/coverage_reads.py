@@ -180,8 +180,8 @@ def _native(row: Row) -> Row:
         for (key, kind, title, status, start, end, signed_on, start_precision, end_precision,
              end_open, certainty, inferred) in row["contracts"]
     ]  # fmt: skip
-    covers = [[key, kind, code, bool(inferred)] for key, kind, code, inferred in row["covers"]]
-    return {**row, "contracts": contracts, "covers": covers}
+    # covers need no pass: the query already returns their inferred flag as a boolean
+    return {**row, "contracts": contracts}
 
 
 def _date(value: Any) -> datetime.date | None:
