@@ -398,10 +398,12 @@ PERSON_CONTRACTS = _linked(
 PERSON_SAME_AS = _linked("person.sameAs", "MATCH (:Person {key: k})-[r:SAME_AS]-(n:Person)")
 
 #: Every record of one person: itself and those declared the same, directly or through
-#: others (A = B, B = C); a person declared the same as nobody is its only record.
+#: others (A = B, B = C); a person declared the same as nobody is its only record. One
+#: shortest path per record reached (a breadth-first search), not every path: records
+#: declared the same pairwise would otherwise be reached along factorially many trails.
 PERSON_IDENTITIES = ListQuery(
     "person.identities",
-    "MATCH (:Person {key: k})-[:SAME_AS*0..]-(n:Person) WITH DISTINCT n RETURN n, null AS edge",
+    "MATCH ANY SHORTEST (:Person {key: k})-[:SAME_AS]-*(n:Person) RETURN n, null AS edge",
 )
 
 # -- bodies, fundings, sources ----------------------------------------------------------

@@ -121,3 +121,23 @@ def test_an_alias_of_a_person_in_the_graph_is_refused_naming_its_dataset(
     ]
     assert "nothing was written" in str(caught.value)
     assert graph_snapshot(driver) == before
+
+
+def test_people_declared_the_same_pairwise_are_one_person_read_at_once(
+    driver: Driver, neo4j_connection: Neo4jConnection, tmp_path: Path
+) -> None:
+    names = [f"p-{i}" for i in range(8)]
+    people = "".join(f"  - {{key: {key}, name: Personne {key}}}\n" for key in names)
+    pairs = "".join(
+        f"  - people: [{a}, {b}]\n" for i, a in enumerate(names) for b in names[i + 1 :]
+    )
+    path = tmp_path / "clique.yaml"
+    path.write_text(
+        PRESS.split("people:")[0] + "people:\n" + people + "same_people:\n" + pairs,
+        encoding="utf-8",
+    )
+    clear_graph(driver, neo4j_connection.database)
+    load_partnerships(driver, neo4j_connection.database, read_partnerships([path], REFERENCE))
+    data = ask(neo4j_connection, '{ person(key: "p-3") { identities(first: 20) { totalCount } } }')
+    # 28 declarations among 8 records: every record once, not once per path
+    assert data["person"]["identities"]["totalCount"] == 8
