@@ -399,8 +399,9 @@ PERSON_SAME_AS = _linked("person.sameAs", "MATCH (:Person {key: k})-[r:SAME_AS]-
 
 #: Every record of one person: itself and those declared the same, directly or through
 #: others (A = B, B = C); a person declared the same as nobody is its only record. One
-#: shortest path per record reached (a breadth-first search), not every path: records
-#: declared the same pairwise would otherwise be reached along factorially many trails.
+#: shortest path per record reached, so a breadth-first search whatever the plan: the
+#: equivalent ``*0..`` with ``DISTINCT`` is as fast (8 records declared the same pairwise,
+#: 28 links: 51 ms against 46 ms) only while the planner picks its pruning expand.
 PERSON_IDENTITIES = ListQuery(
     "person.identities",
     "MATCH ANY SHORTEST (:Person {key: k})-[:SAME_AS]-*(n:Person) RETURN n, null AS edge",
