@@ -21,7 +21,7 @@ from loaders.reference import read_reference
 from schema import schema
 from schema.context import Context
 from schema.relay import global_id
-from tests.conftest import REFERENCE_EXTRACT, graph_snapshot
+from tests.conftest import REFERENCE_EXTRACT, graph_snapshot, run_ctg
 from tests.unit.test_dataset_people import CAF, PRESS
 
 REFERENCE = read_reference(REFERENCE_EXTRACT, ["15"])
@@ -141,3 +141,22 @@ def test_people_declared_the_same_pairwise_are_one_person_read_at_once(
     data = ask(neo4j_connection, '{ person(key: "p-3") { identities(first: 20) { totalCount } } }')
     # 28 declarations among 8 records: every record once, not once per path
     assert data["person"]["identities"]["totalCount"] == 8
+
+
+def test_validate_names_both_places_of_an_alias_collision_and_fails(tmp_path: Path) -> None:
+    (tmp_path / "caf.yaml").write_text(CAF, encoding="utf-8")
+    (tmp_path / "presse.yaml").write_text(
+        PRESS.replace("name: M. Dupont", "name: M. Dupont\n    aliases: [Marie DUPONT]").split(
+            "same_people:"
+        )[0],
+        encoding="utf-8",
+    )
+    result = run_ctg("validate", str(tmp_path))
+    assert result.returncode == 1
+    output = " ".join(result.stdout.split() + result.stderr.split())
+    assert "1 problem(s) in the dataset files; nothing was written" in output
+    assert (
+        f"{tmp_path / 'presse.yaml'}:9: people[0].aliases[0]: alias 'Marie DUPONT' is an alias "
+        f"of person 'marie-dupont-martin' ('Marie Dupont') at {tmp_path / 'caf.yaml'}:11"
+    ) in output
+    assert "declare it in `same_people`; if not, drop the alias" in output
