@@ -32,6 +32,7 @@ EDGE_TYPES: tuple[LiteralString, ...] = (
     "GOVERNS",
     "SERVES",
     "HOLDS_POST",
+    "SAME_AS",
     "INCLUDES",
     "PART_OF",
     "SIGNED",

@@ -308,7 +308,27 @@ class Post(_Fact):
 class Person(_Fact):
     key: Slug
     name: Text
+    aliases: list[Text] = Field(
+        default_factory=list,
+        description="Other written forms of the name (« Marie Dupont » for « Marie "
+        "Dupont-Martin »); search finds the person by any of them. No other person may have "
+        "one as name or alias (accents and case aside), unless declared the same person.",
+    )
     posts: list[Post] = Field(default_factory=list)
+
+
+class SamePerson(_Fact):
+    """A declaration that people recorded under different keys are one person (two
+    datasets each recorded her, a source names her two ways): each key stays, linked to
+    the others. A key may be declared the same as several, through others too (A = B,
+    B = C)."""
+
+    people: list[Slug] = Field(
+        min_length=2, description="Keys of the people who are one person (at least two)."
+    )
+    quote: Text | None = Field(
+        default=None, description="The source's own words showing it is one person."
+    )
 
 
 class SubTerritory(_Fact):
@@ -635,6 +655,11 @@ class DatasetFile(_Model):
     sources: list[Source] = Field(default_factory=list)
     partners: list[Partner] = Field(default_factory=list)
     people: list[Person] = Field(default_factory=list)
+    same_people: list[SamePerson] = Field(
+        default_factory=list,
+        description="People recorded under different keys who are one person, with the "
+        "source that shows it.",
+    )
     sub_territories: list[SubTerritory] = Field(default_factory=list)
     contracts: list[Contract] = Field(default_factory=list)
     bodies: list[Body] = Field(default_factory=list)

@@ -37,6 +37,7 @@ from loaders.dataset_format import (
     NodeRef,
     Partner,
     Person,
+    SamePerson,
     Signatory,
     Source,
     Statement,
@@ -155,6 +156,8 @@ class _Builder:
             self._partner(p)
         for person in c.people:
             self._person(person)
+        for same in c.same_people:
+            self._same_person(same)
         for sub in c.sub_territories:
             self._sub_territory(sub)
         for contract in c.contracts:
@@ -225,7 +228,7 @@ class _Builder:
             self.territory_edge("SERVES", "Partner", p.key, link.territory, self._link(link, p))
 
     def _person(self, person: Person) -> None:
-        self.node("Person", person.key, person, name=person.name)
+        self.node("Person", person.key, person, name=person.name, aliases=list(person.aliases))
         for post in person.posts:
             self.edge(
                 "HOLDS_POST",
@@ -238,6 +241,14 @@ class _Builder:
                 role=post.role,
                 **date_props("asOf", post.as_of),
             )
+
+    def _same_person(self, same: SamePerson) -> None:
+        """One ``SAME_AS`` link from the first person named to each other one: the records
+        stay apart, each owned by its dataset, and the link carries the declaration's
+        provenance (and quote)."""
+        first, *others = list(dict.fromkeys(same.people))
+        for other in others:
+            self.edge("SAME_AS", "Person", first, "Person", other, same, quote=same.quote)
 
     def _sub_territory(self, sub: SubTerritory) -> None:
         self.node(

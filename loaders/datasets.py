@@ -32,10 +32,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from networkx.utils import UnionFind
 from pydantic import ValidationError
 
 from domain import resources
 from domain.errors import InputError, InputFileError
+from domain.names import fold
 from domain.vocabulary import TerritoryKind
 from graph.reference_store import ReferenceRecords
 from loaders.dataset_format import (
@@ -382,6 +384,7 @@ def _check_all(
 
     for f in files:
         _check_references(f, checker, defined)
+    _check_person_names(files, checker)
 
 
 def _check_references(
@@ -459,6 +462,75 @@ def _check_people(refs: _References) -> None:
         refs.facts(("people", i), person)
         for j, post in enumerate(person.posts):
             refs.key("partner", post.organisation, ("people", i, "posts", j, "organisation"))
+    for i, same in enumerate(refs.model.same_people):
+        base = ("same_people", i)
+        refs.facts(base, same)
+        seen: dict[str, int] = {}
+        for j, key in enumerate(same.people):
+            refs.key("person", key, (*base, "people", j))
+            if key in seen:
+                refs.add(
+                    (*base, "people", j),
+                    f"names person {key!r} twice (also at people[{seen[key]}]): a person is "
+                    "the same as herself; name two different people",
+                )
+            seen.setdefault(key, j)
+
+
+def _check_person_names(files: list[_File], checker: _Checker) -> None:
+    """Across every file of the run: no pair of people is declared the same person twice,
+    and no person's alias is another person's name or alias (folded by
+    :func:`domain.names.fold`) unless both are declared the same person."""
+    same: UnionFind[str] = UnionFind()
+    declared: dict[frozenset[str], tuple[_Where, DataPath]] = {}
+    for f in files:
+        for i, declaration in enumerate(f.model.same_people):
+            keys = list(dict.fromkeys(declaration.people))
+            path: DataPath = ("same_people", i)
+            for other in keys[1:]:
+                pair = frozenset((keys[0], other))
+                if pair in declared:
+                    first, at = declared[pair]
+                    checker.add(
+                        f,
+                        (*path, "people"),
+                        f"{keys[0]!r} and {other!r} are already declared the same person at "
+                        f"{_place(first, at)}; declare each pair once (give one declaration "
+                        "the source that states it)",
+                    )
+                declared.setdefault(pair, (f, path))
+            same.union(*keys)
+    # folded form -> the first person written so: key, form, whether an alias, where
+    written: dict[str, tuple[str, str, bool, _Where, DataPath]] = {}
+    for f in files:
+        for i, person in enumerate(f.model.people):
+            forms: list[tuple[str, DataPath, bool]] = [(person.name, ("people", i, "name"), False)]
+            forms += [(a, ("people", i, "aliases", j), True) for j, a in enumerate(person.aliases)]
+            for form, path, alias in forms:
+                folded = fold(form)
+                if folded not in written:
+                    written[folded] = (person.key, form, alias, f, path)
+                    continue
+                key, other_form, other_alias, where, other_path = written[folded]
+                # two people named alike may be two people; an alias says they are one
+                if key == person.key or same[key] == same[person.key]:
+                    continue
+                if alias or other_alias:
+                    mine = "alias" if alias else "name"
+                    theirs = "an alias" if other_alias else "the name"
+                    checker.add(
+                        f,
+                        path,
+                        f"{mine} {form!r} is {theirs} of person {key!r} ({other_form!r}) at "
+                        f"{_place(where, other_path)}, accents and case aside: if they are one "
+                        "person, declare it in `same_people`; if not, drop the alias",
+                    )
+
+
+def _place(where: _Where, path: DataPath) -> str:
+    """``file:line`` of ``path`` in ``where`` (the file alone when the line is unknown)."""
+    line = line_of(where.lines, path)
+    return f"{where.path}:{line}" if line else str(where.path)
 
 
 def _check_sub_territories(refs: _References) -> None:
@@ -615,6 +687,7 @@ def _merge(key: str, group: list[_File]) -> Dataset:
         "sources",
         "partners",
         "people",
+        "same_people",
         "sub_territories",
         "contracts",
         "bodies",

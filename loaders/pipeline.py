@@ -36,10 +36,12 @@ from graph.partnership_store import (
     write_dataset,
     write_order,
 )
+from graph.person_reads import people_in_graph
 from graph.reference_store import ReferenceRecords, WriteSummary, write_reference
 from loaders.dataset_graph import dataset_graph
 from loaders.datasets import Dataset, TerritoryIndex, Vocabularies, read_datasets
 from loaders.input_files import check_unchanged, dataset_size_limit
+from loaders.people import check_people_in_graph
 
 
 class ReferenceProgress(Protocol):
@@ -168,6 +170,8 @@ def load_partnerships(
         WriteInterruptedError: Neo4j stopped answering while it wrote ``error.dataset``;
             the datasets before it in ``partnerships.graphs`` (those ``on_written`` was
             told of) are in the graph.
+        DatasetError: an alias of a person is another person's name or alias in the
+            graph (:func:`loaders.people.check_people_in_graph`); nothing was written.
         InputError: a dataset links to a territory or fact the graph does not hold, its
             files are in two folders, or it is refused as said above
             (``DatasetFolderConflict``, ``CuratedFactsAtRisk``); nothing was written.
@@ -175,6 +179,8 @@ def load_partnerships(
     migrate(driver, database)
     origins = {dataset.key: dataset_origin(dataset) for dataset in partnerships.datasets}
     check_reloads(driver, database, partnerships.graphs, origins, curated, replace)
+    loading = [dataset.key for dataset in partnerships.datasets]
+    check_people_in_graph(partnerships.datasets, people_in_graph(driver, database, loading))
     summaries: list[DatasetWriteSummary] = []
     for graph in partnerships.graphs:
         summary = write_dataset(

@@ -331,6 +331,9 @@ class CopartnerConnection(ConnectionOf[CopartnerEdge]):
 class Person(Node):
     key: str = strawberry.field(description="Key of the person.")
     name: str = strawberry.field(description="Full name.")
+    aliases: list[str] = strawberry.field(
+        description="Other written forms of the name (`search` finds the person by any)."
+    )
     provenance: Provenance = strawberry.field(description="Where this person is recorded from.")
 
     @classmethod
@@ -339,7 +342,49 @@ class Person(Node):
             id=global_id("Person", row["key"]),
             key=row["key"],
             name=row.get("name") or row["key"],
+            aliases=list(row.get("aliases") or []),
             provenance=Provenance.from_row(row),
+        )
+
+    @strawberry.field(
+        description="The people this record is declared the same person as (`same_people` "
+        "of a dataset), one item per declaration, each with its provenance and quote."
+    )
+    async def same_as(
+        self, info: Info, first: First = None, after: After = None
+    ) -> SamePersonConnection:
+        return await connect(
+            info,
+            SamePersonConnection,
+            reads.PERSON_SAME_AS,
+            self.key,
+            NAME,
+            lambda cursor, item: SamePersonEdge(
+                cursor=cursor,
+                node=Person.from_row(item["node"]),
+                quote=item["edge"].get("quote"),
+                provenance=Provenance.from_row(item["edge"]),
+            ),
+            **page_args(first, after, None, None),
+        )
+
+    @strawberry.field(
+        description="Every record of this person, itself included, by name: those declared "
+        "the same person directly or through others (A = B and B = C make A, B and C one "
+        "person). The same list whichever record is asked; read their posts and contracts "
+        "for all the person did."
+    )
+    async def identities(
+        self, info: Info, first: First = None, after: After = None
+    ) -> PeopleConnection:
+        return await connect(
+            info,
+            PeopleConnection,
+            reads.PERSON_IDENTITIES,
+            self.key,
+            NAME,
+            node_edges(Person.from_row),
+            **page_args(first, after, None, None),
         )
 
     @strawberry.field(description="Posts the person holds, with the organisation of each.")
@@ -387,6 +432,23 @@ class Person(Node):
 
 @strawberry.type(description="A page of people.")
 class PeopleConnection(Connection[Person]):
+    pass
+
+
+@strawberry.type(description="A declaration that another record is the same person.")
+class SamePersonEdge:
+    cursor: str = strawberry.field(description="Cursor of this item.")
+    node: Person = strawberry.field(description="The other record of the same person.")
+    quote: str | None = strawberry.field(
+        description="The source's own words showing it is one person."
+    )
+    provenance: Provenance = strawberry.field(
+        description="Where the declaration is recorded from, and how sure it is."
+    )
+
+
+@strawberry.type(description="A page of the records declared the same person.")
+class SamePersonConnection(ConnectionOf[SamePersonEdge]):
     pass
 
 

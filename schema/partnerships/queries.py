@@ -249,6 +249,14 @@ class PartnershipQueries:
         row = await info.context.nodes.load("Partner", key)
         return Partner.from_row(row) if row else None
 
+    @strawberry.field(
+        description="The person with this key (`bernadette-ginez`), or null; a person "
+        "recorded under several keys is found by each, and lists the others in `identities`."
+    )
+    async def person(self, info: Info, key: str) -> Person | None:
+        row = await info.context.nodes.load("Person", key)
+        return Person.from_row(row) if row else None
+
     @strawberry.field(description="The theme with this code (`jeunesse`), or null.")
     async def theme(self, info: Info, code: str) -> Theme | None:
         row = await info.context.nodes.load("Theme", code)
