@@ -132,6 +132,10 @@ class TerritoryIndex:
     epci_member_counts: dict[str, int] = field(default_factory=dict)
     commune_sirens: dict[str, str] = field(default_factory=dict)
     vintage: int | None = None
+    #: partners of the graph (datasets not in the run) governing a commune or an EPCI,
+    #: ``(kind, code) -> key``: a shorthand names them rather than generate one; filled by
+    #: a caller that reads the graph, empty otherwise
+    governed_by: dict[tuple[str, str], str] = field(default_factory=dict)
 
     @classmethod
     def from_reference(cls, records: ReferenceRecords) -> TerritoryIndex:
@@ -261,7 +265,10 @@ def read_datasets(
                     other, ("dataset",), f"differs from the `dataset` block of {group[0].path}"
                 )
     expansion = _expand_shorthands(parsed, checker)
-    _check_all(parsed, checker, {"partner": expansion.generated_keys})
+    # the partners a shorthand may name beside those of the files: generated ones, and
+    # those of the graph governing a territory (when the caller read them)
+    named = expansion.generated_keys | set(territories.governed_by.values())
+    _check_all(parsed, checker, {"partner": named})
     if checker.problems:
         raise DatasetError(checker.problems)
     generated = {id(f): expansion.generated[i] for i, f in enumerate(parsed)}

@@ -327,3 +327,24 @@ def test_the_seed_written_with_shorthands_is_the_same_graph() -> None:
     assert _canonical(short) == _canonical(explicit)
     lines = len((EXAMPLES / name).read_text(encoding="utf-8").splitlines())
     assert lines < len((DEFAULT_DATASETS / name).read_text(encoding="utf-8").splitlines())
+
+
+def test_a_partner_of_the_graph_governing_a_commune_is_named(tmp_path: Path) -> None:
+    path = write(tmp_path, 'partners_from:\n  - communes_of: {epci: "200066660"}\n')
+    in_the_graph = dataclasses.replace(
+        TERRITORIES, governed_by={("commune", "15002"): "commune-alleuze"}
+    )
+    user = write(
+        tmp_path,
+        """\
+        contracts:
+          - key: ctg-essai
+            kind: ctg
+            title: CTG essai
+            signatories_from: [{communes_of: {epci: "200066660"}}]
+        """,
+        "usage",
+    )
+    _, used = read(path, user, territories=in_the_graph)
+    assert "commune-15002" not in {p.key for p in used.generated}
+    assert "commune-alleuze" in signatories(used)
