@@ -85,7 +85,7 @@ class DatasetGraph:
     shared: tuple[NodeRow, ...] = ()
     #: partners generated from the reference by the dataset's shorthands, and the links
     #: they have of their own (GOVERNS): shared by every dataset that names them, owned by
-    #: none (``dataset: "reference"``), each listing in ``usedBy`` the datasets naming it
+    #: none (``dataset: "generated"``), each listing in ``usedBy`` the datasets naming it
     generated: tuple[NodeRow, ...] = ()
     generated_edges: tuple[EdgeRow, ...] = ()
 
