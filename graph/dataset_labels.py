@@ -63,5 +63,8 @@ EDGE_TYPES: tuple[LiteralString, ...] = (
 ALL_LABELS: tuple[LiteralString, ...] = (*OWNED_LABELS, *SHARED_LABELS, *TERRITORY_LABELS)
 #: The ``dataset`` of every fact written through the API (see graph.curation_store).
 CURATION = "curation"
+#: The ``dataset`` of the partners that datasets' shorthands generate from the reference,
+#: shared by the datasets naming them (see graph.partnership_store, ``usedBy``).
+GENERATED = "generated"
 #: Cypher: the first label of node ``x`` that ``$labels`` names (never ``Territory``).
 LABEL_OF: LiteralString = "head([l IN labels(x) WHERE l IN $labels])"

@@ -28,7 +28,7 @@ Labels and relationship types come only from the fixed tuples of
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, LiteralString
@@ -47,6 +47,7 @@ from graph.curated_reads import (
 from graph.dataset_labels import ALL_LABELS as ALL_LABELS
 from graph.dataset_labels import CURATION as CURATION
 from graph.dataset_labels import EDGE_TYPES as EDGE_TYPES
+from graph.dataset_labels import GENERATED as GENERATED
 from graph.dataset_labels import LABEL_OF as LABEL_OF
 from graph.dataset_labels import OWNED_LABELS as OWNED_LABELS
 from graph.dataset_labels import SHARED_LABELS as SHARED_LABELS
@@ -82,6 +83,11 @@ class DatasetGraph:
     edges: tuple[EdgeRow, ...]
     #: vocabulary nodes (themes, contract kinds) to MERGE, shared by every dataset
     shared: tuple[NodeRow, ...] = ()
+    #: partners generated from the reference by the dataset's shorthands, and the links
+    #: they have of their own (GOVERNS): shared by every dataset that names them, owned by
+    #: none (``dataset: "generated"``), each listing in ``usedBy`` the datasets naming it
+    generated: tuple[NodeRow, ...] = ()
+    generated_edges: tuple[EdgeRow, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -370,6 +376,7 @@ def write_dataset(
                     rows=rows,
                     key=graph.key,
                 )
+        _write_generated(tx, graph, count)
         for (start_name, type_name, end_name), rows in _group_edges(graph.edges).items():
             start = _pick(start_name, (*OWNED_LABELS, *SHARED_LABELS, *TERRITORY_LABELS), "label")
             end = _pick(end_name, (*OWNED_LABELS, *SHARED_LABELS, *TERRITORY_LABELS), "label")
@@ -481,7 +488,7 @@ def write_order(graphs: Sequence[DatasetGraph]) -> list[DatasetGraph]:
 
 def _check_territories(tx: ManagedTransaction, graph: DatasetGraph) -> None:
     wanted: defaultdict[str, set[str]] = defaultdict(set)
-    for edge in graph.edges:
+    for edge in (*graph.edges, *graph.generated_edges):
         if edge.end_label in TERRITORY_LABELS:
             wanted[edge.end_label].add(edge.end_key)
     missing: list[str] = []
@@ -501,6 +508,56 @@ def _check_territories(tx: ManagedTransaction, graph: DatasetGraph) -> None:
             "reference of their départements first (ctg load reference --departements …); "
             "nothing was written."
         )
+
+
+def _write_generated(
+    tx: ManagedTransaction, graph: DatasetGraph, count: Callable[..., None]
+) -> None:
+    """Write the partners the dataset's shorthands generated, shared with the other
+    datasets naming them: each lists the datasets using it (``usedBy``); one a dataset
+    now defines is taken over (its generated links go); one no dataset uses any more, and
+    nothing curated links to, goes. Runs after the dataset's own nodes are written."""
+    count(
+        "MATCH (p:Partner {dataset: $generated}) WHERE $key IN p.usedBy "
+        "SET p.usedBy = [d IN p.usedBy WHERE d <> $key]",
+        key=graph.key,
+        generated=GENERATED,
+    )
+    count(
+        "MATCH (p:Partner {dataset: $key})-[r {dataset: $generated}]-() DELETE r",
+        key=graph.key,
+        generated=GENERATED,
+    )
+    rows = _group_nodes(graph.generated).get("Partner", [])
+    if rows:
+        count(
+            "UNWIND $rows AS row MERGE (p:Partner {key: row.key}) "
+            "ON CREATE SET p.dataset = $generated "
+            "WITH p, row WHERE p.dataset = $generated "
+            "WITH p, row, coalesce(p.usedBy, []) AS used "
+            "SET p = row.props, p.key = row.key, p.dataset = $generated, "
+            "p.usedBy = used + $key",
+            rows=rows,
+            key=graph.key,
+            generated=GENERATED,
+        )
+    for (_, type_name, end_name), edges in _group_edges(graph.generated_edges).items():
+        end = _pick(end_name, TERRITORY_LABELS, "label")
+        rel = _pick(type_name, EDGE_TYPES, "relationship type")
+        count(
+            "UNWIND $rows AS row "
+            "MATCH (p:Partner {key: row.start}) WHERE p.dataset = $generated "
+            "MATCH (t:" + end + " {code: row.end}) "
+            "MERGE (p)-[r:" + rel + "]->(t) SET r = row.props, r.dataset = $generated",
+            rows=edges,
+            generated=GENERATED,
+        )
+    count(
+        "MATCH (p:Partner {dataset: $generated}) WHERE size(coalesce(p.usedBy, [])) = 0 "
+        "AND NOT EXISTS { MATCH (p)-[r]-() WHERE r.dataset <> $generated } "
+        "DETACH DELETE p",
+        generated=GENERATED,
+    )
 
 
 def _check_ownership(
@@ -528,6 +585,8 @@ def _check_ownership(
         for r in records:
             if adopt and r["owner"] == CURATION:
                 adopted.append(fact_of({**r.data(), "label": label}))
+            elif label == "Partner" and r["owner"] == GENERATED:
+                pass  # a dataset now defines a partner a shorthand generated: it takes it over
             else:
                 taken.append(f"{label} {r['key']} (owned by {r['owner'] or 'no dataset'})")
     if taken:

@@ -346,6 +346,75 @@ class Signatory(_Fact):
     people: list[Slug] = Field(default_factory=list, description="People who signed for it.")
 
 
+class TerritoryShorthand(_Fact):
+    """A shorthand naming partners by their territory, expanded from the territorial
+    reference by :mod:`loaders.shorthands` (docs/dataset-format.md, « Shorthands: an EPCI
+    and its communes »): exactly one of ``epci`` (that EPCI, and with ``members`` its
+    member communes) or ``communes_of`` (the communes of an EPCI or a sub-territory,
+    without the EPCI)."""
+
+    epci: Siren | None = Field(
+        default=None,
+        description="SIREN of an EPCI: its partner (defined in the datasets, else "
+        "generated as epci-<siren>) is meant; with `members`, its member communes too.",
+    )
+    members: bool = Field(
+        default=False,
+        description="With `epci`: the EPCI's member communes in the reference are meant too.",
+    )
+    communes_of: TerritoryRef | None = Field(
+        default=None,
+        description="The communes of this EPCI (from the reference) or sub-territory (from "
+        "the datasets) are meant, not the EPCI itself.",
+    )
+    excluding: list[InseeCode] = Field(
+        default_factory=list,
+        description="INSEE codes of member communes left out (« toutes sauf … »).",
+    )
+    quote: Text | None = Field(
+        default=None,
+        description="The source's own words (« signée par la communauté de communes et ses "
+        "25 communes »), quoted in the reason of every fact expanded.",
+    )
+    count: int | None = Field(
+        default=None,
+        ge=1,
+        description="How many communes the source counts (« ses 25 communes »): refused when "
+        "the reference (its vintage) lists another number, so that a changed EPCI is noticed.",
+    )
+
+    @model_validator(mode="after")
+    def _one_territory(self) -> TerritoryShorthand:
+        if (self.epci is None) == (self.communes_of is None):
+            raise ValueError(
+                "name exactly one of `epci` (the EPCI, with `members: true` its communes too) "
+                "or `communes_of` (the communes only)"
+            )
+        if self.members and self.epci is None:
+            raise ValueError("`members` goes with `epci`; `communes_of` already means the communes")
+        if self.communes_of is not None and self.communes_of.kind not in ("epci", "sub_territory"):
+            raise ValueError("`communes_of` names an epci or a sub_territory")
+        if (self.excluding or self.count) and self.epci is not None and not self.members:
+            raise ValueError(
+                "`excluding` and `count` are about the member communes: give `members: true`"
+            )
+        return self
+
+
+class SignatoriesFrom(TerritoryShorthand):
+    """« La CTG a été signée par la communauté de communes et ses 25 communes »: the
+    signatories a territory stands for, each expanded into a ``signatories`` entry."""
+
+    role: Text | None = Field(default=None, description="The role of every signatory meant.")
+    signed_on: Date | None = Field(default=None, description="When they signed.")
+
+
+class PartnersFrom(TerritoryShorthand):
+    """« Les communes de la communauté urbaine sont partenaires »: partners a territory
+    stands for, each defined (generated from the reference) unless a partner governing
+    that territory is already defined."""
+
+
 class Relation(_Fact):
     type: ContractRelation = Field(
         description="succeeds (replaces), declines (implements) or amends the target."
@@ -421,6 +490,11 @@ class Contract(_Fact):
         description="Planned duration in whole years: 4, or a range {min: 4, max: 5}.",
     )
     signatories: list[Signatory] = Field(default_factory=list)
+    signatories_from: list[SignatoriesFrom] = Field(
+        default_factory=list,
+        description="Shorthand: an EPCI and/or the communes of a territory sign, expanded "
+        "from the territorial reference into signatories marked inferred.",
+    )
     covers: list[TerritoryLink] = Field(default_factory=list)
     relations: list[Relation] = Field(default_factory=list)
     axes: list[Axis] = Field(default_factory=list)
@@ -569,6 +643,11 @@ class FramingDocument(_Fact):
         default_factory=list,
         description="Partners that adopted or committed to it, with their role.",
     )
+    parties_from: list[SignatoriesFrom] = Field(
+        default_factory=list,
+        description="Shorthand: an EPCI and/or the communes of a territory are parties, "
+        "expanded from the territorial reference into parties marked inferred.",
+    )
     covers: list[TerritoryLink] = Field(
         default_factory=list, description="Territories it applies to."
     )
@@ -654,6 +733,11 @@ class DatasetFile(_Model):
     )
     sources: list[Source] = Field(default_factory=list)
     partners: list[Partner] = Field(default_factory=list)
+    partners_from: list[PartnersFrom] = Field(
+        default_factory=list,
+        description="Shorthand: the partners an EPCI and/or the communes of a territory are, "
+        "generated from the territorial reference unless already defined.",
+    )
     people: list[Person] = Field(default_factory=list)
     same_people: list[SamePerson] = Field(
         default_factory=list,

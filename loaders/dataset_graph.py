@@ -56,6 +56,7 @@ def dataset_graph(dataset: Dataset, vocabularies: Vocabularies) -> DatasetGraph:
     """The node and edge rows of ``dataset``."""
     builder = _Builder(dataset, vocabularies)
     builder.build()
+    generated_nodes, generated_edges = _generated(dataset, vocabularies)
     info = dataset.content.dataset
     return DatasetGraph(
         key=dataset.key,
@@ -70,6 +71,8 @@ def dataset_graph(dataset: Dataset, vocabularies: Vocabularies) -> DatasetGraph:
         nodes=tuple(builder.nodes),
         edges=tuple(builder.edges),
         shared=tuple(builder.shared),
+        generated=tuple(generated_nodes),
+        generated_edges=tuple(generated_edges),
     )
 
 
@@ -585,3 +588,14 @@ def weakest(provenance: dict[str, Any], *outer: dict[str, Any]) -> dict[str, Any
         if fact["certainty"] != Certainty.STATED.value:
             return {**provenance, "certainty": fact["certainty"], "reason": fact["reason"]}
     return provenance
+
+
+def _generated(dataset: Dataset, vocabularies: Vocabularies) -> tuple[list[NodeRow], list[EdgeRow]]:
+    """The rows of the partners ``dataset``'s shorthands generated (loaders.shorthands):
+    built like a defined partner's, but with no source (the reference, not a document,
+    says they exist), so that every dataset naming one writes the same node."""
+    builder = _Builder(dataset, vocabularies)
+    builder.default_source = None
+    for partner in dataset.generated:
+        builder._partner(partner)
+    return builder.nodes, [edge for edge in builder.edges if edge.type != "SOURCED_FROM"]

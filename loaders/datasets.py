@@ -27,7 +27,7 @@ import os
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -46,10 +46,12 @@ from loaders.dataset_format import (
     Contract,
     DatasetFile,
     NodeRef,
+    Partner,
     TerritoryRef,
     ThemeLink,
 )
 from loaders.input_files import FileStamp, SizeLimit, dataset_size_limit, read_whole
+from loaders.shorthands import Expansion, expand
 from loaders.yaml_lines import Path as DataPath
 from loaders.yaml_lines import YamlSyntaxError, line_of, load_with_lines
 
@@ -126,6 +128,16 @@ class TerritoryIndex:
     departements: dict[str, str]
     regions: dict[str, str]
     epci_members: dict[str, frozenset[str]]
+    #: what the shorthands (loaders.shorthands) generate partners from: each EPCI's
+    #: number of member communes in the whole reference (a scoped load may hold fewer),
+    #: the communes' SIREN, and the reference's vintage (year)
+    epci_member_counts: dict[str, int] = field(default_factory=dict)
+    commune_sirens: dict[str, str] = field(default_factory=dict)
+    vintage: int | None = None
+    #: partners of the graph (datasets not in the run) governing a commune or an EPCI,
+    #: ``(kind, code) -> key``: a shorthand names them rather than generate one; filled by
+    #: a caller that reads the graph, empty otherwise
+    governed_by: dict[tuple[str, str], str] = field(default_factory=dict)
 
     @classmethod
     def from_reference(cls, records: ReferenceRecords) -> TerritoryIndex:
@@ -139,6 +151,9 @@ class TerritoryIndex:
             departements={d.code: d.name for d in records.departements},
             regions={r.code: r.name for r in records.regions},
             epci_members={k: frozenset(v) for k, v in members.items()},
+            epci_member_counts={e.code: e.member_count for e in records.epcis},
+            commune_sirens={c.code: c.siren for c in records.communes if c.siren},
+            vintage=records.vintage,
         )
 
     def codes(self, kind: TerritoryKind) -> dict[str, str]:
@@ -161,6 +176,9 @@ class Dataset:
     content: DatasetFile
     checksum: str
     stamps: tuple[FileStamp, ...] = ()
+    #: partners generated from the reference by its shorthands (loaders.shorthands):
+    #: shared with every dataset that names them, owned by none
+    generated: tuple[Partner, ...] = ()
 
 
 @dataclass
@@ -248,10 +266,18 @@ def read_datasets(
                 checker.add(
                     other, ("dataset",), f"differs from the `dataset` block of {group[0].path}"
                 )
-    _check_all(parsed, checker)
+    expansion = _expand_shorthands(parsed, checker)
+    # the partners a shorthand may name beside those of the files: generated ones, and
+    # those of the graph governing a territory (when the caller read them)
+    named = expansion.generated_keys | set(territories.governed_by.values())
+    _check_all(parsed, checker, {"partner": named})
     if checker.problems:
         raise DatasetError(checker.problems)
-    return [_merge(key, group) for key, group in sorted(by_dataset.items())]
+    generated = {id(f): expansion.generated[i] for i, f in enumerate(parsed)}
+    return [
+        _with_generated(_merge(key, group), [generated[id(f)] for f in group])
+        for key, group in sorted(by_dataset.items())
+    ]
 
 
 def _parse(path: Path, root: Path, limit: SizeLimit, checker: _Checker) -> _File | None:
@@ -337,6 +363,7 @@ def check_fragment(
     checker = _Checker(territories, vocabularies)
     parsed = _validate(data, _Where(Path(where), {}), checker)
     if parsed is not None:
+        _refuse_shorthands(parsed, checker)
         _check_all([parsed], checker, existing)
     return (parsed.model if parsed is not None and not checker.problems else None), list(
         checker.problems
@@ -450,6 +477,8 @@ class _References:
 
 
 def _check_partners(refs: _References) -> None:
+    for i, shorthand in enumerate(refs.model.partners_from):
+        refs.facts(("partners_from", i), shorthand)
     for i, p in enumerate(refs.model.partners):
         refs.facts(("partners", i), p)
         for group in ("governs", "serves"):
@@ -560,6 +589,8 @@ def _check_contracts(refs: _References) -> None:
         base = ("contracts", i)
         refs.facts(base, c)
         _check_contract_terms(refs, c, base)
+        for j, shorthand in enumerate(c.signatories_from):
+            refs.facts((*base, "signatories_from", j), shorthand)
         for j, signatory in enumerate(c.signatories):
             refs.key("partner", signatory.partner, (*base, "signatories", j, "partner"))
             for k, person_key in enumerate(signatory.people):
@@ -686,6 +717,7 @@ def _merge(key: str, group: list[_File]) -> Dataset:
     for name in (
         "sources",
         "partners",
+        "partners_from",
         "people",
         "same_people",
         "sub_territories",
@@ -809,6 +841,8 @@ def _check_framing_documents(refs: _References) -> None:
         base = ("framing_documents", i)
         refs.facts(base, document)
         _code(refs, document.kind, kinds, "contract-kinds", (*base, "kind"))
+        for j, shorthand in enumerate(document.parties_from):
+            refs.facts((*base, "parties_from", j), shorthand)
         for j, party in enumerate(document.parties):
             refs.facts((*base, "parties", j), party)
             refs.key("partner", party.partner, (*base, "parties", j, "partner"))
@@ -845,3 +879,48 @@ def _check_node(refs: _References, ref: NodeRef, path: DataPath) -> None:
         refs.territory(TerritoryRef.model_validate({kind: ref.key}), path)
     else:
         refs.key(kind, ref.key, (*path, kind))
+
+
+# -- shorthands: an EPCI and its communes (loaders.shorthands) -----------------------------
+
+
+def _expand_shorthands(files: list[_File], checker: _Checker) -> Expansion:
+    """Replace each file's model by its shorthands expanded; report what cannot be."""
+    expansion = expand([f.model for f in files], checker.territories)
+    for f, model in zip(files, expansion.models, strict=True):
+        f.model = model
+    for problem in expansion.problems:
+        checker.add(files[problem.model], problem.path, problem.message)
+    return expansion
+
+
+def _refuse_shorthands(f: _File, checker: _Checker) -> None:
+    """A fact sent through the API names its partners one by one: a shorthand would
+    generate partners the curation does not write."""
+    message = (
+        "shorthands are for dataset files; through the API, name each partner or "
+        "signatory explicitly"
+    )
+    if f.model.partners_from:
+        checker.add(f, ("partners_from",), message)
+    for i, contract in enumerate(f.model.contracts):
+        if contract.signatories_from:
+            checker.add(f, ("contracts", i, "signatories_from"), message)
+    for i, document in enumerate(f.model.framing_documents):
+        if document.parties_from:
+            checker.add(f, ("framing_documents", i, "parties_from"), message)
+
+
+def _with_generated(dataset: Dataset, generated: Iterable[dict[str, Partner]]) -> Dataset:
+    """``dataset`` with the partners its shorthands generated; they are in its checksum,
+    so that a new vintage of the reference reloads it."""
+    partners = {key: p for found in generated for key, p in found.items()}
+    if not partners:
+        return dataset
+    ordered = tuple(partners[key] for key in sorted(partners))
+    digest = hashlib.sha256(
+        json.dumps(
+            [dataset.checksum, [p.model_dump(mode="json") for p in ordered]], sort_keys=True
+        ).encode()
+    ).hexdigest()
+    return replace(dataset, checksum=digest, generated=ordered)

@@ -47,7 +47,8 @@ class Provenance:
         description="Parts of a stated fact that were inferred, each as `field: reason`."
     )
     dataset: str | None = strawberry.field(
-        description="Key of the dataset that loaded the fact (`curation` for API edits)."
+        description="Key of the dataset that loaded the fact (`curation` for API edits, "
+        "`generated` for a partner that datasets' shorthands generated from the reference)."
     )
     curated_by: str | None = strawberry.field(
         description="Who last changed it through the API, when someone did."
