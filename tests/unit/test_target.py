@@ -8,35 +8,39 @@ prints its first line and then fails to connect (or finds nothing to do)."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner, Result
 
+from cli.app import app
 from domain.errors import ConfigurationError
-from domain.resources import PROJECT_ROOT
 from graph.settings import describe_target, external_connection, local_server_settings
 
 #: No server listens on port 1: the connection is refused at once.
 NOWHERE = "bolt://127.0.0.1:1"
 
 
-def ctg(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    """``ctg *args`` as a user runs it, with only ``env`` (and PATH) for settings."""
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "CTG_"))}
-    return subprocess.run(
-        [sys.executable, "-m", "cli", *args],
-        capture_output=True,
-        text=True,
-        env={**clean, "COLUMNS": "300", **env},
-        cwd=PROJECT_ROOT,
-        timeout=120,
-        check=False,
+#: Every variable that names a database, unset for each run unless given (and restored
+#: after it, also CTG_INSTANCE that ``--instance`` sets).
+_TARGET_VARIABLES = (
+    "NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE",
+    "CTG_INSTANCE", "CTG_NEO4J_DIR", "CTG_NEO4J_PORT", "CTG_LOCAL_DIR",
+)  # fmt: skip
+runner = CliRunner()
+
+
+def ctg(*args: str, env: dict[str, str]) -> Result:
+    """``ctg *args`` in this process, with only ``env`` naming a database."""
+    settings: dict[str, str | None] = dict.fromkeys(_TARGET_VARIABLES)
+    result = runner.invoke(
+        app, list(args), env={**settings, "COLUMNS": "300", **env}, prog_name="ctg"
     )
+    assert "CTG_INSTANCE" not in os.environ
+    return result
 
 
-def first_line(result: subprocess.CompletedProcess[str]) -> str:
+def first_line(result: Result) -> str:
     return " ".join(result.stderr.split("\n", 1)[0].split())
 
 
@@ -67,7 +71,7 @@ def test_a_named_instance_is_its_folder_with_its_recorded_port(local: dict[str, 
     ("env", "said"),
     [
         ({"CTG_INSTANCE": "essai", "NEO4J_URI": NOWHERE}, "NEO4J_URI"),
-        ({"CTG_INSTANCE": "essai", "CTG_NEO4J_DIR": "/tmp/ailleurs"}, "CTG_NEO4J_DIR"),
+        ({"CTG_INSTANCE": "essai", "CTG_NEO4J_DIR": "elsewhere"}, "CTG_NEO4J_DIR"),
         ({"CTG_INSTANCE": "../etc"}, "not an instance name"),
     ],
 )
@@ -84,10 +88,12 @@ def test_conflicting_or_bad_names_are_refused(
 def test_the_target_in_words(local: dict[str, str]) -> None:
     folder = Path(local["CTG_LOCAL_DIR"]).resolve() / "neo4j" / "instances"
     assert describe_target({**local, "CTG_INSTANCE": "essai"}) == (
-        f"the local instance 'essai' (bolt://127.0.0.1:7801, database neo4j, folder {folder / 'essai'})"
+        "the local instance 'essai' "
+        f"(bolt://127.0.0.1:7801, database neo4j, folder {folder / 'essai'})"
     )
     assert describe_target(local) == (
-        f"the local instance 'default' (bolt://127.0.0.1:7687, database neo4j, folder {folder / 'default'})"
+        "the local instance 'default' "
+        f"(bolt://127.0.0.1:7687, database neo4j, folder {folder / 'default'})"
     )
     assert (
         describe_target(
@@ -104,15 +110,16 @@ def test_the_target_in_words(local: dict[str, str]) -> None:
     assert describe_target(
         {**local, "CTG_NEO4J_DIR": str(elsewhere), "CTG_NEO4J_PORT": "7900"}
     ) == (
-        f"the local instance in {elsewhere} (bolt://127.0.0.1:7900, database neo4j) from CTG_NEO4J_DIR"
+        f"the local instance in {elsewhere} "
+        "(bolt://127.0.0.1:7900, database neo4j) from CTG_NEO4J_DIR"
     )
 
 
+#: Writing commands, with arguments that make them stop soon after their first line.
 WRITING_COMMANDS = [
-    ("load", "reference", "--departements", "15"),
-    ("load", "partnerships"),
+    ("load", "reference", "--data-dir", "no-such-folder"),
+    ("load", "partnerships", "no-such-dataset.yaml"),
     ("db", "migrate"),
-    ("run",),
 ]
 
 
@@ -128,14 +135,17 @@ def test_every_writing_command_first_names_the_server_of_neo4j_uri(
     }
     result = ctg(*command, env=env)
     assert first_line(result) == f"Writing to {NOWHERE} (database ctg, user ana) from NEO4J_URI"
-    assert result.returncode == 1, result.stderr
+    assert result.exit_code == 1, result.stderr
 
 
 def test_local_writing_commands_first_name_the_instance(
     local: dict[str, str], tmp_path: Path
 ) -> None:
     folder = (tmp_path / "neo4j" / "instances" / "essai").resolve()
-    line = f"Writing to the local instance 'essai' (bolt://127.0.0.1:7801, database neo4j, folder {folder})"
+    line = (
+        "Writing to the local instance 'essai' "
+        f"(bolt://127.0.0.1:7801, database neo4j, folder {folder})"
+    )
     for command in [
         ("--instance", "essai", "load", "partnerships"),
         ("--instance", "essai", "db", "migrate"),
@@ -144,7 +154,7 @@ def test_local_writing_commands_first_name_the_instance(
     ]:
         result = ctg(*command, env=local)
         assert first_line(result) == line, (command, result.stderr)
-        assert result.returncode == 1, result.stderr
+        assert result.exit_code == 1, result.stderr
     # the variable names it the same way
     assert first_line(ctg("db", "migrate", env={**local, "CTG_INSTANCE": "essai"})) == line
 
@@ -157,12 +167,13 @@ def test_naming_two_targets_is_refused_before_anything_runs(local: dict[str, str
         "partnerships",
         env={**local, "NEO4J_URI": NOWHERE, "NEO4J_PASSWORD": "x"},
     )
-    assert both.returncode == 1
+    assert isinstance(both.exception, ConfigurationError)
     assert "Writing to" not in both.stderr
-    assert "NEO4J_URI" in both.stderr and "--instance" in both.stderr
+    assert "NEO4J_URI" in str(both.exception)
+    assert "--instance" in str(both.exception)
     two = ctg("--instance", "essai", "db", "migrate", env={**local, "CTG_INSTANCE": "autre"})
-    assert two.returncode == 1
-    assert "name different local instances" in " ".join(two.stderr.split())
+    assert isinstance(two.exception, ConfigurationError)
+    assert "name different local instances" in str(two.exception)
 
 
 def test_the_option_is_in_the_root_help() -> None:
