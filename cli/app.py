@@ -10,8 +10,10 @@
     ctg export curated [--output F]                    facts added through the API, as YAML
     ctg run                                            all of the above, then serve
 
-Without ``NEO4J_URI``, commands use the project-local Neo4j (``ctg db start``); with it,
-they use that server and never provision one.
+Without ``NEO4J_URI``, commands use the project-local Neo4j (``ctg db start``): the
+instance ``ctg --instance NAME`` (or ``CTG_INSTANCE``) names, else ``CTG_NEO4J_DIR``, else
+``default``; with it, they use that server and never provision one. Every command that
+writes says first which database it writes to.
 
 This module is the root of the command line; each group of commands lives in its own
 module (:mod:`cli.db`, :mod:`cli.load`, :mod:`cli.serve`, :mod:`cli.analyses`,
@@ -21,6 +23,7 @@ module (:mod:`cli.db`, :mod:`cli.load`, :mod:`cli.serve`, :mod:`cli.analyses`,
 from __future__ import annotations
 
 import logging
+import os
 from importlib.metadata import version
 from typing import Annotated
 
@@ -29,8 +32,9 @@ import typer
 from cli import analyses, export, load, schema, serve
 from cli.db import db_app
 from cli.output import DRIVER_LOGS_OFF, fail
-from domain.errors import CtgError
+from domain.errors import ConfigurationError, CtgError
 from graph.driver import connection_lost
+from graph.settings import INSTANCE_VARIABLE, local_instance_dir
 
 DISTRIBUTION = "ctg-graph"
 
@@ -63,8 +67,35 @@ def _print_version(wanted: bool) -> None:
         raise typer.Exit
 
 
+def _name_instance(name: str | None) -> str | None:
+    """``--instance NAME`` is ``CTG_INSTANCE=NAME`` for the whole command (every module
+    reads its settings from the environment); naming two different ones is refused."""
+    if name is None:
+        return None
+    already = os.environ.get(INSTANCE_VARIABLE, "").strip()
+    if already and already != name:
+        raise ConfigurationError(
+            f"--instance {name!r} and {INSTANCE_VARIABLE}={already!r} name different local "
+            f"instances. Keep one of them (unset {INSTANCE_VARIABLE}, or drop --instance)."
+        )
+    os.environ[INSTANCE_VARIABLE] = name
+    local_instance_dir()  # a bad name or a conflicting NEO4J_URI / CTG_NEO4J_DIR: said now
+    return name
+
+
 @app.callback()
 def root(
+    _instance: Annotated[
+        str | None,
+        typer.Option(
+            "--instance",
+            metavar="NAME",
+            callback=_name_instance,
+            help="The local Neo4j instance to use, in .local/neo4j/instances/NAME (its "
+            "port and password are recorded there when it starts); same as "
+            "CTG_INSTANCE=NAME. Default: 'default', or CTG_NEO4J_DIR. Refused with NEO4J_URI.",
+        ),
+    ] = None,
     _version: Annotated[
         bool,
         typer.Option(

@@ -17,7 +17,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from cli.output import console
+from cli.output import console, say_target
 from domain.errors import DatabaseUnavailableError, LocalServerError
 from graph import local_server
 from graph.disk_space import ensure_free_space, size
@@ -67,6 +67,7 @@ def db_start(
     if _refuse_when_external("start"):
         return
     server = local_neo4j(port)
+    say_target(server.uri)  # it runs the migrations
     try:
         connection = server.start(timeout=timeout, report=console.print)
     except LocalServerError:
@@ -129,6 +130,7 @@ def db_status() -> None:
 @db_app.command("migrate")
 def db_migrate() -> None:
     """Create missing constraints and indexes (idempotent)."""
+    say_target()
     migrate_connection(resolve_connection())
 
 
@@ -209,9 +211,10 @@ def db_restore(
     """Replace the local database by a backup (Neo4j's `database load`)."""
     if _refuse_when_external("restore"):
         return
+    server = local_neo4j()
+    say_target(server.uri)
     if not dump.is_file():
         raise LocalServerError(f"{dump} is not a file; give a file written by `ctg db backup`.")
-    server = local_neo4j()
     if not force and _holds_data(server):
         raise LocalServerError(
             f"The database in {server.home} holds data, which the restore would replace by "
@@ -259,6 +262,7 @@ def db_rebuild(
     from cli.load import run_partnership_load, run_reference_load  # cli.load imports us
 
     server = local_neo4j()
+    say_target(server.uri)
     replay = loads_to_replay(server.home)
     if not replay:
         raise LocalServerError(

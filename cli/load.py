@@ -14,7 +14,7 @@ import typer
 from rich.progress import Progress, TaskID
 
 from cli.db import ensure_room_for, remember_load
-from cli.output import console, progress_bar
+from cli.output import console, progress_bar, say_target
 from domain.errors import DatabaseUnavailableError, InputError, WriteInterruptedError
 from graph.disk_space import dataset_bytes, reference_bytes
 from graph.driver import open_driver, resolve_connection
@@ -61,6 +61,7 @@ def reference_command(
     batch_size: Annotated[int, typer.Option(min=100, max=100_000)] = 10_000,
 ) -> None:
     """Load régions, départements, EPCI and communes (re-running changes nothing)."""
+    say_target()  # first, so a user sees it even when the database cannot be reached
     connection = resolve_connection()
     run_reference_load(connection, parse_departements(departements), data_dir, vintage, batch_size)
 
@@ -182,8 +183,10 @@ def partnerships_command(
     to do with them (--adopt-curated once they are moved into the files); a dataset in
     the graph from another folder is refused unless --replace.
     """
+    say_target()  # first, so a user sees it even when the database cannot be reached
+    connection = resolve_connection()
     run_partnership_load(
-        resolve_connection(),
+        connection,
         paths or [DEFAULT_DATASETS],
         curated=curated_policy(keep_curated, drop_curated),
         replace=replace,

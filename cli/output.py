@@ -15,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.text import Text
 
 from domain.errors import CtgError
+from graph.settings import describe_target
 
 #: Messages quote user data (paths, dataset values) verbatim: never read them as markup.
 console = Console(stderr=True, markup=False)
@@ -46,3 +47,9 @@ def progress_bar() -> Iterator[Progress]:
         disable=not console.is_terminal,
     ) as progress:
         yield progress
+
+
+def say_target(uri: str | None = None) -> None:
+    """Print the first line of every command that writes: which database it writes to
+    (``uri``: the local server's actual address, when known)."""
+    console.print(f"Writing to {describe_target(uri=uri)}", highlight=False)

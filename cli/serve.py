@@ -19,9 +19,9 @@ from cli.load import (
     run_partnership_load,
     run_reference_load,
 )
-from cli.output import DRIVER_LOGS_OFF, console
+from cli.output import DRIVER_LOGS_OFF, console, say_target
 from graph.driver import resolve_connection
-from graph.settings import external_connection
+from graph.settings import describe_target, external_connection
 from loaders.datasets import DEFAULT_DATASETS
 from web.settings import UVICORN_OPTIONS
 
@@ -43,7 +43,12 @@ def serve(
     os.environ.setdefault("NEO4J_USER", connection.user)
     os.environ.setdefault("NEO4J_PASSWORD", connection.password)
     os.environ.setdefault("NEO4J_DATABASE", connection.database)
-    console.print(f"Serving http://{host}:{port}/graphql (Neo4j {connection.uri})")
+    # the curation mutations write: say where, as every writing command does
+    console.print(
+        f"Serving http://{host}:{port}/graphql; the API reads and writes "
+        f"{describe_target(uri=connection.uri)}",
+        highlight=False,
+    )
     uvicorn.run(
         "server:app",
         host=host,
@@ -73,6 +78,7 @@ def run(
     started_here = False
     server = local_neo4j()
     connection = external_connection()
+    say_target(server.uri)
     if connection is None:
         started_here = server.pid() is None
         connection = server.start(report=console.print)

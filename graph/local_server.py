@@ -49,7 +49,13 @@ from domain.errors import LocalServerError, MissingToolError, PortInUseError
 from domain.resources import NEO4J_POM
 from graph.disk_space import FLOOR_BYTES, ensure_free_space
 from graph.neo4j_conf import RECOVERY_SETTINGS, conf_text, extra_conf_path, read_extra_settings
-from graph.settings import LocalServerSettings, Neo4jConnection, local_server_settings
+from graph.settings import (
+    INSTANCE_VARIABLE,
+    PORT_FILE,
+    LocalServerSettings,
+    Neo4jConnection,
+    local_server_settings,
+)
 
 POM = NEO4J_POM
 MIN_JAVA = 17
@@ -270,6 +276,8 @@ class LocalNeo4j:
         for sub in ("conf", "data", "logs", "run", "plugins", "import"):
             (self.home / sub).mkdir(mode=0o700, parents=True, exist_ok=True)
         _write_private(self.conf_dir / "neo4j.conf", text)
+        # later commands naming this instance find its port here (see graph.settings)
+        _write_private(self.home / PORT_FILE, f"{self.settings.port}\n")
         if self.password_file.is_file():
             return
         password = new_password()
@@ -721,7 +729,7 @@ def throwaway_instance(folder: Path, heap: str = "1g", pagecache: str = "512m") 
     with the same data and password.
     """
     env = {
-        **os.environ,
+        **{key: value for key, value in os.environ.items() if key != INSTANCE_VARIABLE},
         "CTG_NEO4J_DIR": str(folder / "instance"),
         "CTG_NEO4J_PORT": str(free_port()),
         "CTG_NEO4J_HEAP": heap,

@@ -5,11 +5,12 @@ Node labels only come from :data:`NODE_QUERIES` (fixed text); keys are parameter
 
 from __future__ import annotations
 
-import re
+import asyncio
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import LiteralString
 
-from domain.names import fold
+from domain.names import ELIDED_ARTICLES, NAME_VARIANTS, may_follow_elision, search_words
 from graph.list_reads import ListFilter, ListQuery
 from graph.partnership_reads import (
     COMMUNES_OF_T,
@@ -58,33 +59,140 @@ _SEARCH: LiteralString = """
 CALL db.index.fulltext.queryNodes('name_search_2', $lucene, {limit: $scan})
 YIELD node AS n, score
 WHERE $labels IS NULL OR any(label IN labels(n) WHERE label IN $labels)
-RETURN n {.*, labels: labels(n)} AS node, score
+RETURN n {.*, labels: labels(n)} AS node, elementId(n) AS id, score
 ORDER BY score DESC, coalesce(n.nameKey, n.sortName), coalesce(n.key, n.code)
 LIMIT $limit
 """
+
+#: At most this many words of a search reach the index: names are short, and it keeps a
+#: query well under Lucene's 1 024 clauses (each word is tried with every elided article).
+MAX_SEARCH_WORDS = 10
+#: A word of at least this many letters still matches with one typo (a letter added,
+#: missing, changed or two swapped), after every exact and prefix match.
+TYPO_MIN_LENGTH = 5
+#: Only the first words this long get a typo allowance (each costs up to 50 terms).
+_MAX_TYPO_WORDS = 5
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One part of a search: a word (maybe typed after an elided article), or a name part
+    with its variants (Saint/St, CC/communauté de communes…), each as index tokens."""
+
+    forms: tuple[tuple[str, ...], ...]
+    article: str | None = None
+    variants: bool = False
+
+
+def _tokens(words: Sequence[str]) -> tuple[str, ...]:
+    """Words as the index keeps them: an elided article joined to the next word."""
+    tokens: list[str] = []
+    article = ""
+    for word in words:
+        if word in ELIDED_ARTICLES and not article:
+            article = word + "'"
+            continue
+        tokens.append(article + word)
+        article = ""
+    return (*tokens, *([article[:-1]] if article else []))
+
+
+def _variants_at(words: Sequence[str], at: int) -> tuple[int, _Part] | None:
+    """The longest name part with variants starting at word ``at``, and its length."""
+    best: tuple[int, _Part] | None = None
+    for group in NAME_VARIANTS:
+        for form in group:
+            size = len(form)
+            if tuple(words[at : at + size]) == form and (best is None or size > best[0]):
+                part = _Part(forms=tuple(_tokens(f) for f in group), variants=True)
+                best = (size, part)
+    return best
+
+
+def _parts(words: Sequence[str]) -> list[_Part]:
+    parts: list[_Part] = []
+    at = 0
+    while at < len(words):
+        found = _variants_at(words, at)
+        if found is not None:
+            parts.append(found[1])
+            at += found[0]
+        elif words[at] in ELIDED_ARTICLES and at + 1 < len(words):
+            parts.append(_Part(forms=((words[at + 1],),), article=words[at]))
+            at += 2
+        else:
+            parts.append(_Part(forms=((words[at],),)))
+            at += 1
+    return parts
+
+
+def _clause(part: _Part, prefix: bool, typo: bool) -> str:
+    """Lucene alternatives for one part; every term is letters, digits and one apostrophe,
+    built here, so no syntax typed by the client reaches the parser."""
+    alternatives: list[str] = []
+    for form in part.forms:
+        if len(form) != 1:  # a phrase of several words
+            alternatives.append('"' + " ".join(form) + '"')
+            continue
+        token = form[0]
+        spellings = [token]
+        if not part.variants and may_follow_elision(token):
+            spellings += [article + "'" + token for article in ELIDED_ARTICLES]
+        alternatives += spellings
+        if prefix:
+            alternatives += [s + "*" for s in spellings]
+        if typo and not part.variants and len(token) >= TYPO_MIN_LENGTH:
+            alternatives.append(token + "~1")
+            if part.article is not None:
+                alternatives.append(part.article + "'" + token + "~1")
+    return "(" + " OR ".join(alternatives) + ")"
+
+
+def _query(parts: Sequence[_Part], typo_parts: int) -> str:
+    last = len(parts) - 1
+    return " AND ".join(
+        _clause(part, prefix=index == last, typo=index < typo_parts)
+        for index, part in enumerate(parts)
+    )
 
 
 def lucene_query(text: str) -> str | None:
     """A Lucene query for what a person typed: every word must match, the last one as a
     prefix (so suggestions work while typing); exact words rank first. ``None`` when the
-    text has no word. Words are folded and reduced to letters and digits, so no Lucene
-    syntax from the client reaches the parser."""
-    words = re.findall(r"[0-9a-z]+", fold(text))
+    text has no word.
+
+    Words are folded (:func:`domain.names.search_words`) and each one is tried with every
+    elided article (``auxy`` also finds ``d'auxy``), and name parts with their variants
+    (``st`` finds ``saint``). Only letters, digits and the apostrophes built here reach
+    the parser, so no Lucene syntax from the client does.
+    """
+    words = search_words(text)[:MAX_SEARCH_WORDS]
     if not words:
         return None
-    exact = " AND ".join(words)
-    prefix = " AND ".join([*words[:-1], words[-1] + "*"])
-    return f"({exact})^2 OR ({prefix})"
+    parts = _parts(words)
+    exact = " AND ".join(_clause(part, prefix=False, typo=False) for part in parts)
+    return f"({exact})^2 OR ({_query(parts, typo_parts=0)})"
 
 
-async def search(
-    reader: GraphReader, text: str, labels: Sequence[str] | None, limit: int
-) -> list[tuple[Row, float]]:
-    """Nodes whose name, title or aliases (a statement: its text or quote) match ``text``,
-    best first, with their score."""
-    lucene = lucene_query(text)
-    if lucene is None:
-        return []
+def typo_lucene_query(text: str) -> str | None:
+    """:func:`lucene_query` with one typo allowed in each word of at least
+    :data:`TYPO_MIN_LENGTH` letters (the first few of them), or ``None`` when no word is
+    that long."""
+    words = search_words(text)[:MAX_SEARCH_WORDS]
+    parts = _parts(words)
+    long_words = [
+        index
+        for index, part in enumerate(parts)
+        if not part.variants and len(part.forms[0][0]) >= TYPO_MIN_LENGTH
+    ]
+    if not long_words:
+        return None
+    return _query(parts, typo_parts=long_words[:_MAX_TYPO_WORDS][-1] + 1)
+
+
+async def _hits(
+    reader: GraphReader, lucene: str, labels: Sequence[str] | None, limit: int
+) -> list[tuple[str, Row, float]]:
     records = await reader.read(
         _SEARCH,
         {
@@ -95,7 +203,35 @@ async def search(
             "scan": limit if not labels else max(limit * 20, 1000),
         },
     )
-    return [(dict(record["node"]), float(record["score"])) for record in records]
+    return [(str(r["id"]), dict(r["node"]), float(r["score"])) for r in records]
+
+
+async def search(
+    reader: GraphReader, text: str, labels: Sequence[str] | None, limit: int
+) -> list[tuple[Row, float]]:
+    """Nodes whose name, title or aliases (a statement: its text or quote) match ``text``,
+    best first, with their score: exact and prefix matches, then, when they leave room,
+    matches with one typo in a long word (their scores scaled below the others')."""
+    lucene = lucene_query(text)
+    if lucene is None:
+        return []
+    typo = typo_lucene_query(text)
+    if typo is None:
+        hits = await _hits(reader, lucene, labels, limit)
+    else:
+        # both at once: the typo query is needed whenever the exact one leaves room,
+        # which is the common case (a name has a few matches, a page holds ten)
+        hits, more = await asyncio.gather(
+            _hits(reader, lucene, labels, limit), _hits(reader, typo, labels, limit)
+        )
+        seen = {node_id for node_id, _, _ in hits}
+        more = [hit for hit in more if hit[0] not in seen]
+        if hits and more:
+            # below the last exact match, in their own order
+            scale = hits[-1][2] / more[0][2] * 0.5
+            more = [(node_id, node, score * scale) for node_id, node, score in more]
+        hits += more[: limit - len(hits)]
+    return [(node, score) for _, node, score in hits]
 
 
 _CONTRACTS_COVERING: LiteralString = (

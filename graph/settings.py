@@ -6,12 +6,18 @@ Two cases, and only two:
   ``NEO4J_USER`` / ``NEO4J_PASSWORD`` / ``NEO4J_DATABASE`` and provisions nothing.
 * ``NEO4J_URI`` is not set: ctg-graph uses its project-local server (see
   :mod:`graph.local_server`), whose folder, port and memory come from ``CTG_NEO4J_*``.
+
+A local instance can be named: ``CTG_INSTANCE=NAME`` (or ``ctg --instance NAME``) is the
+folder ``<CTG_LOCAL_DIR>/neo4j/instances/NAME``, whose port is recorded in it when it is
+started (its password always is), so later commands find both from the name alone.
+Naming an instance and setting ``NEO4J_URI``, or another ``CTG_NEO4J_DIR``, is refused.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import socket
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +37,14 @@ DEFAULT_HEAP = "2g"
 DEFAULT_PAGECACHE = "1g"
 
 _MEMORY_SIZE = re.compile(r"^[1-9][0-9]*[kKmMgG]$")
+
+#: The variable (and ``ctg --instance``) that names a local instance.
+INSTANCE_VARIABLE = "CTG_INSTANCE"
+#: The instance used when none is named.
+DEFAULT_INSTANCE = "default"
+#: The file of an instance folder that records the Bolt port it was last started on.
+PORT_FILE = "port"
+_INSTANCE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
 @dataclass(frozen=True)
@@ -76,14 +90,14 @@ def local_server_settings(env: Mapping[str, str] | None = None) -> LocalServerSe
     """
     env = os.environ if env is None else env
     state = local_state_dir(env)
-    port = _port(env.get("CTG_NEO4J_PORT", str(DEFAULT_BOLT_PORT)), "CTG_NEO4J_PORT")
+    instance = local_instance_dir(env)
     heap = _memory(env.get("CTG_NEO4J_HEAP", DEFAULT_HEAP), "CTG_NEO4J_HEAP")
     pagecache = _memory(env.get("CTG_NEO4J_PAGECACHE", DEFAULT_PAGECACHE), "CTG_NEO4J_PAGECACHE")
-    instance = Path(env.get("CTG_NEO4J_DIR", str(state / "neo4j" / "instances" / "default")))
+    port = _instance_port(env, instance)
     extra = env.get("CTG_NEO4J_CONF_EXTRA", "").strip()
     return LocalServerSettings(
         dist_root=state / "neo4j" / "dist",
-        instance_dir=instance.resolve(),
+        instance_dir=instance,
         port=port,
         heap=heap,
         pagecache=pagecache,
@@ -91,9 +105,112 @@ def local_server_settings(env: Mapping[str, str] | None = None) -> LocalServerSe
     )
 
 
-def external_connection(env: Mapping[str, str] | None = None) -> Neo4jConnection | None:
-    """The connection named by ``NEO4J_URI`` and friends, or None when it is not set."""
+def instances_dir(env: Mapping[str, str] | None = None) -> Path:
+    """The folder of the named local instances (``<CTG_LOCAL_DIR>/neo4j/instances``)."""
+    return local_state_dir(env) / "neo4j" / "instances"
+
+
+def instance_name(env: Mapping[str, str] | None = None) -> str | None:
+    """The instance ``CTG_INSTANCE`` names, or None when it is unset.
+
+    Raises:
+        ConfigurationError: the name is not a folder name, or ``NEO4J_URI`` is set too.
+    """
     env = os.environ if env is None else env
+    name = env.get(INSTANCE_VARIABLE, "").strip()
+    if not name:
+        return None
+    if not _INSTANCE_NAME.match(name):
+        raise ConfigurationError(
+            f"{INSTANCE_VARIABLE}={name!r} (or --instance) is not an instance name; use "
+            "letters, digits, '-', '_' or '.', like 'default' or 'essai-71'."
+        )
+    uri = env.get("NEO4J_URI", "").strip()
+    if uri:
+        raise ConfigurationError(
+            f"Both a local instance ({INSTANCE_VARIABLE}={name!r} or --instance) and "
+            f"NEO4J_URI={uri!r} are set, so it is unclear which database to use. Unset "
+            f"NEO4J_URI to use the local instance, or drop --instance / {INSTANCE_VARIABLE} "
+            "to use that server."
+        )
+    return name
+
+
+def local_instance_dir(env: Mapping[str, str] | None = None) -> Path:
+    """The folder of the local instance to use: the one ``CTG_INSTANCE`` names, else
+    ``CTG_NEO4J_DIR``, else the ``default`` instance.
+
+    Raises:
+        ConfigurationError: ``CTG_INSTANCE`` and ``CTG_NEO4J_DIR`` name different folders.
+    """
+    env = os.environ if env is None else env
+    name = instance_name(env)
+    given = env.get("CTG_NEO4J_DIR", "").strip()
+    if name is None:
+        return (
+            Path(given).expanduser() if given else instances_dir(env) / DEFAULT_INSTANCE
+        ).resolve()
+    named = (instances_dir(env) / name).resolve()
+    if given and Path(given).expanduser().resolve() != named:
+        raise ConfigurationError(
+            f"{INSTANCE_VARIABLE}={name!r} (or --instance) names the instance in {named}, "
+            f"but CTG_NEO4J_DIR={given!r} names another folder. Keep one of them: unset "
+            f"CTG_NEO4J_DIR, or drop --instance / {INSTANCE_VARIABLE}."
+        )
+    return named
+
+
+def _instance_port(env: Mapping[str, str], instance: Path) -> int:
+    """``CTG_NEO4J_PORT``, else the port recorded in the instance folder, else 7687 for
+    the default instance and the first free port from 7688 for a new named one."""
+    if "CTG_NEO4J_PORT" in env:
+        return _port(env["CTG_NEO4J_PORT"], "CTG_NEO4J_PORT")
+    recorded = instance / PORT_FILE
+    if recorded.is_file():
+        return _port(recorded.read_text().strip(), str(recorded))
+    if instance_name(env) in (None, DEFAULT_INSTANCE):
+        return DEFAULT_BOLT_PORT
+    return _free_port(DEFAULT_BOLT_PORT + 1)
+
+
+def _free_port(first: int) -> int:
+    for port in range(first, first + 100):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    return first  # all taken: starting will say so, naming CTG_NEO4J_PORT
+
+
+def describe_target(env: Mapping[str, str] | None = None, uri: str | None = None) -> str:
+    """The database commands use, in words, for the line a writing command starts with:
+    "the local instance 'default' (bolt://127.0.0.1:7687, database neo4j, folder …)" or
+    "neo4j://host:7687 (database x, user y) from NEO4J_URI". ``uri`` is the local
+    server's actual address when known (a running server keeps the port it started on).
+    """
+    env = os.environ if env is None else env
+    external = external_connection(env)
+    if external is not None:
+        return f"{external.uri} (database {external.database}, user {external.user}) from NEO4J_URI"
+    settings = local_server_settings(env)
+    address = uri or f"bolt://127.0.0.1:{settings.port}"
+    folder = settings.instance_dir
+    details = f"{address}, database neo4j, folder {folder}"
+    if folder.parent == instances_dir(env).resolve():
+        return f"the local instance {folder.name!r} ({details})"
+    return f"the local instance in {folder} ({address}, database neo4j) from CTG_NEO4J_DIR"
+
+
+def external_connection(env: Mapping[str, str] | None = None) -> Neo4jConnection | None:
+    """The connection named by ``NEO4J_URI`` and friends, or None when it is not set.
+
+    Raises:
+        ConfigurationError: a value cannot work, or a local instance is named as well.
+    """
+    env = os.environ if env is None else env
+    instance_name(env)  # refuses NEO4J_URI beside a named instance
     uri = env.get("NEO4J_URI", "").strip()
     if not uri:
         return None

@@ -451,8 +451,11 @@ class PartnershipQueries:
     @strawberry.field(
         description="Full-text search over the names, titles and aliases of territories, "
         "partners, people, contracts, axes, actions, themes, bodies and framing documents, "
-        "and over the text and quote of free statements; accents and case are ignored and "
-        "the last word may be incomplete (`ecuis` finds Écuisses). Best first."
+        "and over the text and quote of free statements; accents, case, hyphens and elided "
+        "articles are ignored (`saint martin d auxy` finds Saint-Martin-d'Auxy), St/Saint, "
+        "Ste/Sainte, CC, CA, CU and Caf match their long forms, the last word may be "
+        "incomplete (`ecuis` finds Écuisses), and a word of five letters or more may have "
+        "one typo (`creuzot` finds Le Creusot; ranked after exact matches). Best first."
     )
     async def search(
         self,
