@@ -7,9 +7,11 @@ Strawberry parses, validates and executes; this module adds only what it lacks:
   execution is then a 400 with no ``data`` entry. ``application/json`` otherwise (curl's
   ``*/*``), with 200 for every well-formed request. 406 when ``Accept`` allows neither.
 * **Refusals as GraphQL errors.** Strawberry answers plain text; here every refusal is a
-  ``{"errors": [{"message": …}]}`` body with the status the spec names: 415 for a body
-  that is not JSON, 400 for malformed JSON, 405 (``Allow: POST``) for a mutation sent by
-  GET, 401 (``WWW-Authenticate: Bearer``) for a missing or wrong token.
+  ``{"errors": [{"message": …, "extensions": {"code": …}}]}`` body with the status the
+  spec names: 415 for a body that is not JSON, 400 for malformed JSON, 405
+  (``Allow: POST``) for a mutation sent by GET, 401 (``WWW-Authenticate: Bearer``) for a
+  missing or wrong token; the code comes from :mod:`schema.error_codes`
+  (:func:`refusal_code`).
 * **Tokens.** A present but unknown token is refused for every request; a mutation (or,
   with ``CTG_API_READ_REQUIRES_TOKEN=1``, any request) needs a valid one; the caller's
   name goes into :class:`schema.context.Context`. A refused request runs nothing.
@@ -52,11 +54,13 @@ from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.http.base import BaseRequestProtocol
 from strawberry.http.parse_content_type import parse_content_type
 from strawberry.schema.base import BaseSchema
+from strawberry.schema.exceptions import CannotGetOperationTypeError
 from strawberry.types import ExecutionResult, SubscriptionExecutionResult
 
 from graph.reader import GraphReader
 from schema import MAX_TOKENS
 from schema.context import Context
+from schema.error_codes import ErrorCode
 from schema.limits import parse_query
 from web.headers import content_security_policy, page_sources
 from web.settings import INTROSPECTION_VARIABLE, TOKENS_VARIABLE, ApiTokens
@@ -70,7 +74,7 @@ REALM = 'Bearer realm="ctg-graph"'
 
 class Refusal(HTTPException):
     """A request turned down before anything runs, with the headers its status calls for
-    and, when given, an ``extensions.code`` for clients that sort errors by code."""
+    and its ``extensions.code`` (by default the one of its status, :func:`refusal_code`)."""
 
     def __init__(
         self,
@@ -400,7 +404,7 @@ def refuse_lone_surrogates(request: Any) -> None:
         "this request has run."
     )
     logger.info("request refused: %s", reason)
-    raise Refusal(400, reason, code="BAD_USER_INPUT")
+    raise Refusal(400, reason, code=ErrorCode.BAD_USER_INPUT.name)
 
 
 def _first_lone_surrogate(value: Any, path: str) -> tuple[str, str] | None:
@@ -437,15 +441,47 @@ def _printable(text: str) -> str:
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
+#: The code of a refusal that names none, by its HTTP status.
+_STATUS_CODES = {
+    401: ErrorCode.UNAUTHENTICATED,
+    403: ErrorCode.FORBIDDEN,
+    413: ErrorCode.REQUEST_TOO_LARGE,
+    503: ErrorCode.SERVER_BUSY,
+}
+
+
+def refusal_code(refusal: HTTPException) -> str:
+    """The ``extensions.code`` of a refusal: its own, else the one of its cause or status.
+
+    strawberry refuses an unknown ``operationName`` itself, with a 400 caused by its
+    ``CannotGetOperationTypeError``.
+
+    Examples
+    --------
+    >>> refusal_code(Refusal(413, "too large"))
+    'REQUEST_TOO_LARGE'
+    >>> refusal_code(HTTPException(415, "not JSON"))
+    'BAD_REQUEST'
+    """
+    code = getattr(refusal, "code", None)
+    if code is not None:
+        return str(code)
+    if isinstance(refusal.__cause__, CannotGetOperationTypeError):
+        return ErrorCode.OPERATION_RESOLUTION_FAILURE.name
+    status = refusal.status_code
+    fallback = ErrorCode.BAD_REQUEST if status < 500 else ErrorCode.INTERNAL_SERVER_ERROR
+    return _STATUS_CODES.get(status, fallback).name
+
+
 def refusal_response(refusal: HTTPException, media_type: str) -> Response:
-    """A GraphQL-shaped error body for a request refused before execution."""
+    """A GraphQL-shaped error body, with its code, for a request refused before execution."""
     headers = dict(getattr(refusal, "headers", {}))
     if refusal.status_code == 405:
         headers.setdefault("Allow", "GET, POST")
-    error: dict[str, Any] = {"message": refusal.reason}
-    code = getattr(refusal, "code", None)
-    if code is not None:
-        error["extensions"] = {"code": code}
+    error: dict[str, Any] = {
+        "message": refusal.reason,
+        "extensions": {"code": refusal_code(refusal)},
+    }
     return Response(
         json.dumps({"errors": [error]}, separators=(",", ":")),
         status_code=refusal.status_code,
