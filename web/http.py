@@ -17,9 +17,10 @@ Strawberry parses, validates and executes; this module adds only what it lacks:
   name goes into :class:`schema.context.Context`. A refused request runs nothing.
 * **GraphiQL** only for a browser (``Accept: text/html``), not for curl's ``*/*``; with
   header persistence off (strawberry's page keeps the headers editor, and so a
-  curator's ``Authorization: Bearer`` token, in the browser's localStorage), and a
-  Content-Security-Policy of its own that allows its CDN files and its inline script
-  by URL and hash (:func:`graphiql_page`).
+  curator's ``Authorization: Bearer`` token, in the browser's localStorage), its files
+  served by this app from the pinned npm packages (:mod:`web.graphiql`, so it works
+  without internet), and a Content-Security-Policy of its own that allows files of
+  this origin and the page's one inline script and style by hash (:func:`graphiql_page`).
 * :class:`RequestBodyLimit`: the body read whole before anything else sees the request;
   413 for a body over the limit (without reading it all), 408 for one too slow to come.
 """
@@ -62,6 +63,7 @@ from schema import MAX_TOKENS
 from schema.context import Context
 from schema.error_codes import ErrorCode
 from schema.limits import parse_query
+from web.graphiql import GraphiQLFiles, PageFile, local_page
 from web.headers import content_security_policy, page_sources
 from web.settings import INTROSPECTION_VARIABLE, TOKENS_VARIABLE, ApiTokens
 
@@ -108,7 +110,9 @@ class GraphQLView(GraphQL[Context, None]):
         self.tokens = tokens
         self.read_requires_token = read_requires_token
         self.introspection = introspection
-        self.graphiql_html, self.graphiql_policy = graphiql_page(super().graphql_ide_html)
+        self.graphiql_html, self.graphiql_policy, files = graphiql_page(super().graphql_ide_html)
+        #: serves the page's npm files, at ``/vendor/graphiql/…`` (``server.py``)
+        self.graphiql_files = GraphiQLFiles(files)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -329,14 +333,15 @@ _HEADER_FREE_STORAGE = """// ctg-graph: no request header (a token) is ever writ
       """
 
 
-def graphiql_page(html: str) -> tuple[str, str]:
-    """Strawberry's GraphiQL ``html`` that stores no header, and its CSP.
+def graphiql_page(html: str) -> tuple[str, str, dict[str, PageFile]]:
+    """Strawberry's GraphiQL ``html`` that stores no header and loads its files from
+    this origin, its CSP, and those files by URL (:func:`web.graphiql.local_page`).
 
     ``shouldPersistHeaders: false`` makes GraphiQL empty the headers it had stored and
     hide its "persist headers" setting; it still writes each query's headers into its
     history, so the page also gets a storage that writes no header at all (and cleans
-    what an earlier page stored). The policy allows the page's own CDN files and inline
-    script and style (by URL and hash), GraphiQL's fonts and icons (``data:``) and
+    what an earlier page stored). The policy allows files of this origin ('self'), the
+    page's inline script and style (by hash), GraphiQL's fonts and icons (``data:``) and
     requests to this origin only.
 
     Raises:
@@ -350,7 +355,7 @@ def graphiql_page(html: str) -> tuple[str, str]:
                 f"strawberry's GraphiQL page has no single {anchor!r} any more; check how "
                 "this version stores headers before serving it (web/http.py)."
             )
-    page = (
+    page, files = local_page(
         html.replace(_PERSIST_HEADERS, "shouldPersistHeaders: false")
         .replace(_COMPONENT, _HEADER_FREE_STORAGE + _COMPONENT)
         .replace(_PROPS, _PROPS + "\n          storage: tokenFreeStorage,")
@@ -359,8 +364,8 @@ def graphiql_page(html: str) -> tuple[str, str]:
     policy = content_security_policy(
         {
             "default-src": ["'none'"],
-            "script-src": scripts,
-            "style-src": styles,
+            "script-src": _own_origin(scripts),
+            "style-src": _own_origin(styles),
             "font-src": ["data:"],
             "img-src": ["'self'", "data:"],
             "connect-src": ["'self'"],
@@ -369,7 +374,13 @@ def graphiql_page(html: str) -> tuple[str, str]:
             "frame-ancestors": ["'none'"],
         }
     )
-    return page, policy
+    return page, policy, files
+
+
+def _own_origin(sources: list[str]) -> list[str]:
+    """CSP sources with every file of this origin (a path) as one ``'self'``."""
+    hashes = [source for source in sources if not source.startswith("/")]
+    return ["'self'", *hashes] if len(hashes) < len(sources) else hashes
 
 
 #: A UTF-16 surrogate left alone: JSON's "\\ud800" decodes to one, which is no Unicode
