@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from pathlib import Path
 
 import httpx
 import pytest
@@ -16,6 +17,7 @@ from strawberry.http.ides import get_graphql_ide_html
 
 from domain.resources import PROJECT_ROOT
 from schema import schema
+from web.graphiql import GraphiQLFiles
 from web.headers import CYTOSCAPE_STYLESHEET, SITE_POLICY, SecurityHeaders, source_hash
 from web.http import GraphQLView, Refusal, graphiql_page, refuse_lone_surrogates
 from web.settings import ApiTokens
@@ -143,3 +145,41 @@ def test_a_lone_surrogate_is_refused_naming_where_it_is(request_data: object, wh
 
 def test_text_with_characters_beyond_the_bmp_passes() -> None:
     refuse_lone_surrogates({"query": "{ a }", "variables": {"t": "Saint-Flour 😀 \U0001f353"}})
+
+
+def graphiql_files_app(node_modules: Path) -> Starlette:
+    _page, _policy, files = graphiql_page(get_graphql_ide_html("graphiql"))
+    served = GraphiQLFiles(files, node_modules)
+    return Starlette(routes=[Route("/vendor/graphiql/{file:path}", served.serve)])
+
+
+def fetch(app: Starlette, path: str) -> httpx.Response:
+    async def go() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            return await client.get(path)
+
+    return asyncio.run(go())
+
+
+def test_graphiql_files_are_served_only_as_the_page_names_them(tmp_path: Path) -> None:
+    react = tmp_path / "react"
+    (react / "umd").mkdir(parents=True)
+    (react / "umd" / "react.production.min.js").write_text("/* react */", "utf-8")
+    (react / "package.json").write_text('{"name": "react", "version": "18.2.0"}', "utf-8")
+    app = graphiql_files_app(tmp_path)
+    named = fetch(app, "/vendor/graphiql/react@18.2.0/umd/react.production.min.js")
+    assert named.status_code == 200
+    assert named.text == "/* react */"
+    assert "immutable" in named.headers["cache-control"]
+    # a file of the package the page does not load, and a path out of node_modules
+    assert fetch(app, "/vendor/graphiql/react@18.2.0/package.json").status_code == 404
+    assert fetch(app, "/vendor/graphiql/react@18.2.0/../../etc/passwd").status_code == 404
+    missing = fetch(app, "/vendor/graphiql/graphiql@3.8.3/graphiql.min.js")
+    assert missing.status_code == 404
+    assert "graphiql 3.8.3, which is not installed" in missing.json()["error"]
+    assert "npm ci" in missing.json()["error"]
+    (react / "package.json").write_text('{"name": "react", "version": "18.3.1"}', "utf-8")
+    other = fetch(app, "/vendor/graphiql/react@18.2.0/umd/react.production.min.js")
+    assert other.status_code == 404
+    assert "is at version 18.3.1" in other.json()["error"]
