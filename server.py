@@ -7,10 +7,11 @@ process, from ``NEO4J_URI``… or the running project-local Neo4j, and closes it
 The app starts even when Neo4j is down: ``/healthz`` says so and GraphQL answers a clear
 error until it is back, without a restart. ``/`` is the graph explorer (``web/explorer/``,
 package data: plain ES modules talking only to ``/graphql``); the npm packages it loads
-are served read-only under ``/vendor/<name>/`` from the ``node_modules`` that
-``CTG_NODE_MODULES`` names (:mod:`domain.resources`; installed by scripts/setup.sh in a
-checkout). Tokens, the body limit and CORS come from ``CTG_API_*`` (:mod:`web.settings`),
-read once at import: a wrong value stops the server before it listens.
+are served read-only under ``/vendor/<name>/`` (GraphiQL's under ``/vendor/graphiql/``,
+:mod:`web.graphiql`) from the ``node_modules`` that ``CTG_NODE_MODULES`` names
+(:mod:`domain.resources`; installed by scripts/setup.sh in a checkout). Tokens, the body
+limit and CORS come from ``CTG_API_*`` (:mod:`web.settings`), read once at import: a
+wrong value stops the server before it listens.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from graph.driver import resolve_connection
 from graph.reader import GraphReader
 from schema import schema
 from web.admission import AdmissionLimit
+from web.graphiql import PREFIX as GRAPHIQL_FILES
 from web.headers import SecurityHeaders
 from web.http import GraphQLView, RequestBodyLimit
 from web.settings import ApiSettings, api_settings
@@ -108,6 +110,7 @@ def create_app(settings: ApiSettings) -> Starlette:
             Route("/", home),
             Route("/healthz", healthz),
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route(f"{GRAPHIQL_FILES}{{file:path}}", graphql.graphiql_files.serve),
             Mount("/explorer", static(EXPLORER)),
             *(Mount(f"/vendor/{name}", static(folder)) for name, folder in VENDOR.items()),
         ],

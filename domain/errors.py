@@ -21,6 +21,9 @@ Exception tree::
     └── UserFacingError           a request the API refuses, with a message safe to show
         ├── NotFoundError         a key that names nothing in the graph
         ├── TerritoryCodeError    a territory code, kind or uid that cannot name a territory
+        ├── UnauthenticatedError  a request that needs an API token came without one
+        ├── TooComplexError       a request that asks for too much (objects, depth, aliases)
+        ├── TimedOutError         a query or change stopped at its time limit
         └── ChangeRefusedError    a curation change refused as a whole; nothing was written
             ├── KeyTakenError     a key it creates is in the graph already
             ├── MissingError      something it names is not in the graph
@@ -109,6 +112,18 @@ class TerritoryCodeError(UserFacingError):
     Raised by :mod:`domain.vocabulary` whichever layer asks: the API shows the message,
     the command line prints it.
     """
+
+
+class UnauthenticatedError(UserFacingError):
+    """A request that needs an API token (a curation change) came without a valid one."""
+
+
+class TooComplexError(UserFacingError):
+    """A request that asks for more than the API answers at once (its object budget)."""
+
+
+class TimedOutError(UserFacingError):
+    """A query or a change that Neo4j stopped at the API's time limit; nothing was written."""
 
 
 class ChangeRefusedError(UserFacingError):

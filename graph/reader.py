@@ -20,7 +20,7 @@ from neo4j.exceptions import (
     SessionExpired,
 )
 
-from domain.errors import DatabaseUnavailableError, UserFacingError
+from domain.errors import DatabaseUnavailableError, TimedOutError
 from graph.driver import open_async_driver
 from graph.settings import Neo4jConnection
 from graph.writer import GraphWriter
@@ -70,7 +70,7 @@ class GraphReader:
             if _refused_credentials(error):
                 raise DatabaseUnavailableError(CREDENTIALS_REFUSED) from error
             if isinstance(error, Neo4jError) and "TransactionTimedOut" in (error.code or ""):
-                raise UserFacingError(
+                raise TimedOutError(
                     f"The query took longer than {self.timeout:g} s and was stopped; ask for "
                     "less (smaller pages, fewer nested lists) or try again when the server is "
                     "less busy."

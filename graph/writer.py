@@ -10,7 +10,7 @@ from typing import TypeVar
 from neo4j import WRITE_ACCESS, AsyncDriver, AsyncManagedTransaction, unit_of_work
 from neo4j.exceptions import IncompleteCommit, Neo4jError, ServiceUnavailable, SessionExpired
 
-from domain.errors import DatabaseUnavailableError, UserFacingError
+from domain.errors import DatabaseUnavailableError, TimedOutError
 
 T = TypeVar("T")
 
@@ -46,7 +46,7 @@ class GraphWriter:
             ) from error
         except Neo4jError as error:
             if "TransactionTimedOut" in (error.code or ""):
-                raise UserFacingError(
+                raise TimedOutError(
                     f"The change took longer than {self.timeout:g} s and was rolled back; "
                     "nothing was written."
                 ) from error

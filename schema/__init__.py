@@ -18,11 +18,12 @@ from graphql import GraphQLError
 from strawberry.extensions import MaxTokensLimiter
 from strawberry.types import ExecutionContext
 
-from domain.errors import DatabaseUnavailableError, UserFacingError
+from domain.errors import DatabaseUnavailableError
 from schema.coverage import CoverageQueries
 from schema.curation.mutations import Mutation
 from schema.curation.queries import CurationQueries
 from schema.descriptions import describe
+from schema.error_codes import is_client_error
 from schema.errors import mask_errors
 from schema.introspection import introspection_cache
 from schema.limits import SharedParserCache, document_limits
@@ -68,7 +69,8 @@ class Schema(strawberry.Schema):
 
     An unexpected error keeps its traceback. A Neo4j outage is one warning per request
     (not a traceback per failed field), and what the client got wrong — syntax,
-    validation, a refused argument, a curation refusal — one info line: those answers
+    validation, a variable missing or of the wrong type, a refused argument, a curation
+    refusal — one info line: those answers
     already tell the client what to do, and an outage or a fuzzer would flood the log.
     """
 
@@ -81,9 +83,11 @@ class Schema(strawberry.Schema):
         unexpected = []
         for error in errors:
             original = error.original_error
-            if original is None or isinstance(original, UserFacingError):
+            if isinstance(original, DatabaseUnavailableError):
+                continue
+            if is_client_error(error):
                 logger.info("request refused: %s", error.message)
-            elif not isinstance(original, DatabaseUnavailableError):
+            else:
                 unexpected.append(error)
         super().process_errors(unexpected, execution_context)
 

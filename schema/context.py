@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import strawberry
 
-from domain.errors import UserFacingError
+from domain.errors import TooComplexError
 from graph.reader import GraphReader
 from schema.dataloaders import ListLoaders, NodeLoaders, TerritoryLoaders
 
@@ -26,7 +26,7 @@ class ObjectBudget:
         """Account for ``count`` more objects; raise once the request asks for too many."""
         self.used += count
         if self.used > self.limit:
-            raise UserFacingError(
+            raise TooComplexError(
                 f"This request asks for more than {self.limit:,} objects; it was stopped. "
                 "Ask for fewer nested lists (e.g. not an EPCI's members' EPCI's members)."
             )

@@ -39,7 +39,11 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension, ValidationCache
 
+from schema.error_codes import ErrorCode, tagged
 from schema.introspection import Recent, introspection_values
+
+#: graphql-core's message when a document has more tokens than ``max_tokens`` allows.
+_TOO_MANY_TOKENS = "Document contains more than"
 
 
 @lru_cache(maxsize=256)
@@ -63,7 +67,14 @@ class SharedParserCache(SchemaExtension):
     def on_parse(self) -> Iterator[None]:
         context = self.execution_context
         assert context.query is not None
-        context.graphql_document = parse_query(context.query, **context.parse_options)
+        try:
+            context.graphql_document = parse_query(context.query, **context.parse_options)
+        except GraphQLError as error:
+            too_long = _TOO_MANY_TOKENS in error.message
+            raise tagged(
+                error,
+                ErrorCode.QUERY_TOO_COMPLEX if too_long else ErrorCode.GRAPHQL_PARSE_FAILED,
+            ) from None
         yield
 
 
@@ -108,6 +119,10 @@ class _Measure:
         return measured
 
 
+#: The extensions of an error that refuses a document for its size.
+TOO_COMPLEX = {"code": ErrorCode.QUERY_TOO_COMPLEX.name}
+
+
 def document_limits(
     max_depth: int,
     max_aliases: int,
@@ -140,10 +155,16 @@ def document_limits(
                         GraphQLError(
                             f"'{name}' exceeds maximum operation depth of {max_depth}",
                             definition,
+                            extensions=TOO_COMPLEX,
                         )
                     )
         if total_aliases > max_aliases:
-            errors.append(GraphQLError(f"{total_aliases} aliases found. Allowed: {max_aliases}"))
+            errors.append(
+                GraphQLError(
+                    f"{total_aliases} aliases found. Allowed: {max_aliases}",
+                    extensions=TOO_COMPLEX,
+                )
+            )
             return errors  # and the introspection is not even measured
         asked = introspection_values(schema, document, stop_after=max_introspection_values)
         if asked > max_introspection_values:
@@ -152,7 +173,8 @@ def document_limits(
                     f"This request asks for more than {max_introspection_values:,} fields "
                     "of the schema's description (__schema, __type); it was refused before "
                     "it ran. Ask for the schema once, without aliases (the standard "
-                    "introspection query is served from a cache), or read schema.graphql."
+                    "introspection query is served from a cache), or read schema.graphql.",
+                    extensions=TOO_COMPLEX,
                 )
             )
         return errors
@@ -172,5 +194,7 @@ def document_limits(
                 yield
                 return
             yield from super().on_validate()
+            for error in context.pre_execution_errors or ():
+                tagged(error, ErrorCode.GRAPHQL_VALIDATION_FAILED)
 
     return partial(LimitedValidation, maxsize=cache_size)

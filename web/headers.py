@@ -14,9 +14,10 @@ every refusal — the headers a browser needs to keep other sites and injected m
 ===============================  ==========================================================
 
 A route that needs another policy sets its own ``Content-Security-Policy`` header, which
-is kept: GraphiQL (:class:`web.http.GraphQLView`) loads its scripts from a CDN and runs
-one inline script, allowed by their URLs and its hash (:func:`page_sources`) on that
-page only, so the rest of the site keeps a policy without ``'unsafe-inline'``.
+is kept: GraphiQL (:class:`web.http.GraphQLView`) loads its scripts from this origin
+(:mod:`web.graphiql`) and runs one inline script, allowed by its hash
+(:func:`page_sources`) on that page only, so the rest of the site keeps a policy
+without ``'unsafe-inline'``.
 """
 
 from __future__ import annotations

@@ -7,17 +7,20 @@ Strawberry parses, validates and executes; this module adds only what it lacks:
   execution is then a 400 with no ``data`` entry. ``application/json`` otherwise (curl's
   ``*/*``), with 200 for every well-formed request. 406 when ``Accept`` allows neither.
 * **Refusals as GraphQL errors.** Strawberry answers plain text; here every refusal is a
-  ``{"errors": [{"message": …}]}`` body with the status the spec names: 415 for a body
-  that is not JSON, 400 for malformed JSON, 405 (``Allow: POST``) for a mutation sent by
-  GET, 401 (``WWW-Authenticate: Bearer``) for a missing or wrong token.
+  ``{"errors": [{"message": …, "extensions": {"code": …}}]}`` body with the status the
+  spec names: 415 for a body that is not JSON, 400 for malformed JSON, 405
+  (``Allow: POST``) for a mutation sent by GET, 401 (``WWW-Authenticate: Bearer``) for a
+  missing or wrong token; the code comes from :mod:`schema.error_codes`
+  (:func:`refusal_code`).
 * **Tokens.** A present but unknown token is refused for every request; a mutation (or,
   with ``CTG_API_READ_REQUIRES_TOKEN=1``, any request) needs a valid one; the caller's
   name goes into :class:`schema.context.Context`. A refused request runs nothing.
 * **GraphiQL** only for a browser (``Accept: text/html``), not for curl's ``*/*``; with
   header persistence off (strawberry's page keeps the headers editor, and so a
-  curator's ``Authorization: Bearer`` token, in the browser's localStorage), and a
-  Content-Security-Policy of its own that allows its CDN files and its inline script
-  by URL and hash (:func:`graphiql_page`).
+  curator's ``Authorization: Bearer`` token, in the browser's localStorage), its files
+  served by this app from the pinned npm packages (:mod:`web.graphiql`, so it works
+  without internet), and a Content-Security-Policy of its own that allows files of
+  this origin and the page's one inline script and style by hash (:func:`graphiql_page`).
 * :class:`RequestBodyLimit`: the body read whole before anything else sees the request;
   413 for a body over the limit (without reading it all), 408 for one too slow to come.
 """
@@ -52,12 +55,15 @@ from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.http.base import BaseRequestProtocol
 from strawberry.http.parse_content_type import parse_content_type
 from strawberry.schema.base import BaseSchema
+from strawberry.schema.exceptions import CannotGetOperationTypeError
 from strawberry.types import ExecutionResult, SubscriptionExecutionResult
 
 from graph.reader import GraphReader
 from schema import MAX_TOKENS
 from schema.context import Context
+from schema.error_codes import ErrorCode
 from schema.limits import parse_query
+from web.graphiql import GraphiQLFiles, PageFile, local_page
 from web.headers import content_security_policy, page_sources
 from web.settings import INTROSPECTION_VARIABLE, TOKENS_VARIABLE, ApiTokens
 
@@ -70,7 +76,7 @@ REALM = 'Bearer realm="ctg-graph"'
 
 class Refusal(HTTPException):
     """A request turned down before anything runs, with the headers its status calls for
-    and, when given, an ``extensions.code`` for clients that sort errors by code."""
+    and its ``extensions.code`` (by default the one of its status, :func:`refusal_code`)."""
 
     def __init__(
         self,
@@ -104,7 +110,9 @@ class GraphQLView(GraphQL[Context, None]):
         self.tokens = tokens
         self.read_requires_token = read_requires_token
         self.introspection = introspection
-        self.graphiql_html, self.graphiql_policy = graphiql_page(super().graphql_ide_html)
+        self.graphiql_html, self.graphiql_policy, files = graphiql_page(super().graphql_ide_html)
+        #: serves the page's npm files, at ``/vendor/graphiql/…`` (``server.py``)
+        self.graphiql_files = GraphiQLFiles(files)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -325,14 +333,15 @@ _HEADER_FREE_STORAGE = """// ctg-graph: no request header (a token) is ever writ
       """
 
 
-def graphiql_page(html: str) -> tuple[str, str]:
-    """Strawberry's GraphiQL ``html`` that stores no header, and its CSP.
+def graphiql_page(html: str) -> tuple[str, str, dict[str, PageFile]]:
+    """Strawberry's GraphiQL ``html`` that stores no header and loads its files from
+    this origin, its CSP, and those files by URL (:func:`web.graphiql.local_page`).
 
     ``shouldPersistHeaders: false`` makes GraphiQL empty the headers it had stored and
     hide its "persist headers" setting; it still writes each query's headers into its
     history, so the page also gets a storage that writes no header at all (and cleans
-    what an earlier page stored). The policy allows the page's own CDN files and inline
-    script and style (by URL and hash), GraphiQL's fonts and icons (``data:``) and
+    what an earlier page stored). The policy allows files of this origin ('self'), the
+    page's inline script and style (by hash), GraphiQL's fonts and icons (``data:``) and
     requests to this origin only.
 
     Raises:
@@ -346,7 +355,7 @@ def graphiql_page(html: str) -> tuple[str, str]:
                 f"strawberry's GraphiQL page has no single {anchor!r} any more; check how "
                 "this version stores headers before serving it (web/http.py)."
             )
-    page = (
+    page, files = local_page(
         html.replace(_PERSIST_HEADERS, "shouldPersistHeaders: false")
         .replace(_COMPONENT, _HEADER_FREE_STORAGE + _COMPONENT)
         .replace(_PROPS, _PROPS + "\n          storage: tokenFreeStorage,")
@@ -355,8 +364,8 @@ def graphiql_page(html: str) -> tuple[str, str]:
     policy = content_security_policy(
         {
             "default-src": ["'none'"],
-            "script-src": scripts,
-            "style-src": styles,
+            "script-src": _own_origin(scripts),
+            "style-src": _own_origin(styles),
             "font-src": ["data:"],
             "img-src": ["'self'", "data:"],
             "connect-src": ["'self'"],
@@ -365,7 +374,13 @@ def graphiql_page(html: str) -> tuple[str, str]:
             "frame-ancestors": ["'none'"],
         }
     )
-    return page, policy
+    return page, policy, files
+
+
+def _own_origin(sources: list[str]) -> list[str]:
+    """CSP sources with every file of this origin (a path) as one ``'self'``."""
+    hashes = [source for source in sources if not source.startswith("/")]
+    return ["'self'", *hashes] if len(hashes) < len(sources) else hashes
 
 
 #: A UTF-16 surrogate left alone: JSON's "\\ud800" decodes to one, which is no Unicode
@@ -400,7 +415,7 @@ def refuse_lone_surrogates(request: Any) -> None:
         "this request has run."
     )
     logger.info("request refused: %s", reason)
-    raise Refusal(400, reason, code="BAD_USER_INPUT")
+    raise Refusal(400, reason, code=ErrorCode.BAD_USER_INPUT.name)
 
 
 def _first_lone_surrogate(value: Any, path: str) -> tuple[str, str] | None:
@@ -437,15 +452,47 @@ def _printable(text: str) -> str:
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
+#: The code of a refusal that names none, by its HTTP status.
+_STATUS_CODES = {
+    401: ErrorCode.UNAUTHENTICATED,
+    403: ErrorCode.FORBIDDEN,
+    413: ErrorCode.REQUEST_TOO_LARGE,
+    503: ErrorCode.SERVER_BUSY,
+}
+
+
+def refusal_code(refusal: HTTPException) -> str:
+    """The ``extensions.code`` of a refusal: its own, else the one of its cause or status.
+
+    strawberry refuses an unknown ``operationName`` itself, with a 400 caused by its
+    ``CannotGetOperationTypeError``.
+
+    Examples
+    --------
+    >>> refusal_code(Refusal(413, "too large"))
+    'REQUEST_TOO_LARGE'
+    >>> refusal_code(HTTPException(415, "not JSON"))
+    'BAD_REQUEST'
+    """
+    code = getattr(refusal, "code", None)
+    if code is not None:
+        return str(code)
+    if isinstance(refusal.__cause__, CannotGetOperationTypeError):
+        return ErrorCode.OPERATION_RESOLUTION_FAILURE.name
+    status = refusal.status_code
+    fallback = ErrorCode.BAD_REQUEST if status < 500 else ErrorCode.INTERNAL_SERVER_ERROR
+    return _STATUS_CODES.get(status, fallback).name
+
+
 def refusal_response(refusal: HTTPException, media_type: str) -> Response:
-    """A GraphQL-shaped error body for a request refused before execution."""
+    """A GraphQL-shaped error body, with its code, for a request refused before execution."""
     headers = dict(getattr(refusal, "headers", {}))
     if refusal.status_code == 405:
         headers.setdefault("Allow", "GET, POST")
-    error: dict[str, Any] = {"message": refusal.reason}
-    code = getattr(refusal, "code", None)
-    if code is not None:
-        error["extensions"] = {"code": code}
+    error: dict[str, Any] = {
+        "message": refusal.reason,
+        "extensions": {"code": refusal_code(refusal)},
+    }
     return Response(
         json.dumps({"errors": [error]}, separators=(",", ":")),
         status_code=refusal.status_code,

@@ -22,7 +22,7 @@ from domain.errors import (
     InvalidChangeError,
     KeyTakenError,
     MissingError,
-    UserFacingError,
+    UnauthenticatedError,
 )
 from graph import curation_store as store
 from loaders import curation
@@ -46,6 +46,7 @@ from schema.curation.inputs import (
     as_data,
     provenance_data,
 )
+from schema.error_codes import ErrorCode, exception_code
 from schema.partnerships.actions import Action, Axis
 from schema.partnerships.contracts import Contract
 from schema.partnerships.fundings import Funding
@@ -59,7 +60,7 @@ Done = Callable[[store.ChangeSummary], Awaitable[ResultT]]
 async def _run(info: Info, plan: curation.Plan, done: Done[ResultT]) -> ResultT | Any:
     """Plan and write one change in one transaction; the result, or a typed refusal."""
     if info.context.caller is None:
-        raise UserFacingError("Curation needs an API token (Authorization: Bearer <token>).")
+        raise UnauthenticatedError("Curation needs an API token (Authorization: Bearer <token>).")
     reader = info.context.reader
     curator = curation.Curator(
         info.context.caller, await curation.territory_index(reader), vocabularies()
@@ -81,17 +82,19 @@ async def _run(info: Info, plan: curation.Plan, done: Done[ResultT]) -> ResultT 
 
 def _refusal(error: ChangeRefusedError) -> Any:
     """The result type of a refused change."""
-    message = str(error)
+    message, code = str(error), exception_code(error)
     match error:
         case DatasetOwnedError():
-            return r.OwnedByDataset(message=message, key=error.key, dataset=error.dataset)
+            return r.OwnedByDataset(
+                message=message, code=code, key=error.key, dataset=error.dataset
+            )
         case KeyTakenError():
-            return r.AlreadyExists(message=message, key=error.key)
+            return r.AlreadyExists(message=message, code=code, key=error.key)
         case MissingError():
-            return r.NotFound(message=message, key=error.key)
+            return r.NotFound(message=message, code=code, key=error.key)
         case InvalidChangeError():
-            problems = [r.InputProblem(field=f, message=m) for f, m in error.problems]
-            return r.InvalidInput(message=message, problems=problems)
+            problems = [r.InputProblem(field=f, message=m, code=code) for f, m in error.problems]
+            return r.InvalidInput(message=message, code=code, problems=problems)
     raise error
 
 
@@ -99,7 +102,9 @@ def _saved(info: Info, label: str, key: str, build: Callable[[dict[str, Any]], A
     async def done(_summary: store.ChangeSummary) -> Any:
         row = await info.context.nodes.load(label, key)
         if row is None:
-            return r.NotFound(message=f"{label} {key!r} is not in the graph.", key=key)
+            return r.NotFound(
+                message=f"{label} {key!r} is not in the graph.", code=ErrorCode.NOT_FOUND, key=key
+            )
         return build(row)
 
     return done

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import strawberry
 
+from schema.error_codes import ErrorCode
 from schema.partnerships.actions import Action, Axis
 from schema.partnerships.contracts import Contract
 from schema.partnerships.fundings import Funding
@@ -17,12 +18,20 @@ from schema.partnerships.provenance import Source
 @strawberry.interface(description="Why a change was refused; nothing was written.")
 class MutationError:
     message: str = strawberry.field(description="What is wrong and what to do.")
+    code: ErrorCode = strawberry.field(
+        description="The refusal's code, as in a GraphQL error's `extensions.code`: "
+        "BAD_USER_INPUT, NOT_FOUND, ALREADY_EXISTS or OWNED_BY_DATASET."
+    )
 
 
 @strawberry.type(description="One problem in the input, located by its dataset-format path.")
 class InputProblem:
     field: str = strawberry.field(description="Path of the field (e.g. `partners[0].siren`).")
     message: str = strawberry.field(description="What is wrong with it.")
+    code: ErrorCode = strawberry.field(
+        description="The problem's code: BAD_USER_INPUT (the value breaks the dataset "
+        "format's rules)."
+    )
 
 
 @strawberry.type(description="The input breaks the dataset format's rules.")

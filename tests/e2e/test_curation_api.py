@@ -45,8 +45,8 @@ def read(api: httpx.Client, query: str) -> dict[str, Any]:
     return data
 
 
-ERRORS = """__typename ... on MutationError { message }
-            ... on InvalidInput { problems { field message } }
+ERRORS = """__typename ... on MutationError { message code }
+            ... on InvalidInput { problems { field message code } }
             ... on OwnedByDataset { dataset }"""
 
 
@@ -180,6 +180,14 @@ REFUSALS = {
 }
 
 
+REFUSAL_CODES = {
+    "AlreadyExists": "ALREADY_EXISTS",
+    "OwnedByDataset": "OWNED_BY_DATASET",
+    "NotFound": "NOT_FOUND",
+    "InvalidInput": "BAD_USER_INPUT",
+}
+
+
 @pytest.mark.parametrize("mutation", list(REFUSALS))
 def test_expected_failures_are_typed_results_and_write_nothing(
     api: httpx.Client, driver: Driver, mutation: str
@@ -188,6 +196,9 @@ def test_expected_failures_are_typed_results_and_write_nothing(
     (result,) = mutate(api, f"mutation {{ {mutation} {{ {ERRORS} }} }}").values()
     typename, words = REFUSALS[mutation]
     assert result["__typename"] == typename, result
+    # the code a client branches on, the same as a GraphQL error's extensions.code
+    assert result["code"] == REFUSAL_CODES[typename]
+    assert all(p["code"] == "BAD_USER_INPUT" for p in result.get("problems", []))
     text = result["message"] + " ".join(p["message"] for p in result.get("problems", []))
     text += result.get("dataset", "")
     assert words in text
@@ -201,8 +212,10 @@ def test_without_a_token_a_mutation_is_401_and_writes_nothing(
     query = 'mutation { deleteSource(key: "article-caf15-ctg-saint-flour") { __typename } }'
     response = api.post("/graphql", json={"query": query})
     assert response.status_code == 401
+    assert response.json()["errors"][0]["extensions"] == {"code": "UNAUTHENTICATED"}
     expired = api.post("/graphql", json={"query": query}, headers={"authorization": "Bearer x"})
     assert expired.status_code == 401
+    assert expired.json()["errors"][0]["extensions"] == {"code": "UNAUTHENTICATED"}
     assert graph_snapshot(driver) == before
 
 

@@ -130,13 +130,17 @@ def test_graphiql_stores_no_header_and_runs_only_its_own_scripts(
     assert directive(policy, "default-src") == ["'none'"]
     assert directive(policy, "connect-src") == ["'self'"]
     scripts = directive(policy, "script-src")
-    # its one inline script by hash, its CDN files by their exact URL, nothing else
+    # its one inline script by hash, its npm files from this origin, nothing else
     [inline] = inline_scripts(html)
     assert sha256_source(inline) in scripts
-    external = re.findall(r'<script[^>]*\bsrc="([^"]+)"', html)
-    assert external
-    assert set(scripts) == {sha256_source(inline), *external}
-    assert not any(source.endswith(("/", ".com")) for source in scripts)
+    files = re.findall(r'<script[^>]*\bsrc="([^"]+)"', html)
+    assert files
+    assert all(file.startswith("/vendor/graphiql/") for file in files)
+    assert set(scripts) == {"'self'", sha256_source(inline)}
+    for file in files:
+        served = api.get(file)
+        assert served.status_code == 200, file
+        assert served.headers["content-type"].startswith("text/javascript"), file
 
 
 def surrogate_body(fields: int) -> bytes:

@@ -53,6 +53,7 @@ def test_a_request_that_waited_too_long_gets_503_and_did_not_run() -> None:
     refused = next(r for r in responses if r.status_code == 503)
     assert refused.headers["retry-after"] == "1"
     assert "busy" in refused.json()["errors"][0]["message"]
+    assert refused.json()["errors"][0]["extensions"] == {"code": "SERVER_BUSY"}
     assert inner.most == 1
 
 
@@ -151,8 +152,9 @@ def test_a_slow_body_holds_no_place_and_gets_408_with_the_connection_closed() ->
     assert still_sending
     assert status == 408
     assert headers["connection"] == "close"
-    message = json.loads(body)["errors"][0]["message"]
-    assert "did not arrive within 0.3 s (2 bytes came)" in message
+    [error] = json.loads(body)["errors"]
+    assert "did not arrive within 0.3 s (2 bytes came)" in error["message"]
+    assert error["extensions"] == {"code": "BAD_REQUEST"}
     assert inner.calls == 1  # the slow request never reached the app
 
 
