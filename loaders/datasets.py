@@ -371,6 +371,9 @@ def _define_dropped(f: _File, define: Callable[[str, str, _File, DataPath], None
     as_written = _File(f.path, f.lines, model=f.model)  # paths below are the file's own
     contracts = {f.original(("contracts", i)): c.key for i, c in enumerate(f.model.contracts)}
     for path, entry in f.shape.dropped:
+        if isinstance(entry, str) and len(path) == 2 and path[0] in _SECTION_KINDS:
+            # `- caf-15` where a mapping was meant: the key, most likely
+            define(_SECTION_KINDS[str(path[0])], entry, as_written, path)
         if not isinstance(entry, dict):
             continue
         key = entry.get("key")
