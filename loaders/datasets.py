@@ -384,9 +384,9 @@ def _define_dropped(f: _File, define: Callable[[str, str, _File, DataPath], None
             continue
         actions: list[tuple[DataPath, Any]]
         if len(path) == 2 and isinstance(key, str):
-            actions = [((*path, "actions", j), a) for j, a in enumerate(entry.get("actions", []))]
-            for j, axis in enumerate(entry.get("axes", [])):
-                listed = axis.get("actions", []) if isinstance(axis, dict) else []
+            actions = [((*path, "actions", j), a) for j, a in enumerate(_listed(entry, "actions"))]
+            for j, axis in enumerate(_listed(entry, "axes")):
+                listed = _listed(axis, "actions")
                 actions += [((*path, "axes", j, "actions", k), a) for k, a in enumerate(listed)]
             contract: str | None = key
         else:
@@ -400,6 +400,12 @@ def _define_dropped(f: _File, define: Callable[[str, str, _File, DataPath], None
                     number = number if isinstance(number, int) else None
                     name = action_key(contract, own, number, action_path)
                     define("action", name, as_written, action_path)
+
+
+def _listed(entry: Any, name: str) -> list[Any]:
+    """``entry[name]`` when ``entry`` is a mapping and that a list, else nothing."""
+    value = entry.get(name) if isinstance(entry, dict) else None
+    return value if isinstance(value, list) else []
 
 
 #: The kind of key each section's entries define.
