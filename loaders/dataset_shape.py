@@ -8,7 +8,8 @@ enough for the model to validate, so that everything else of the file is cross-c
 in the same run:
 
 * a value YAML read as a number where text is expected (``commune: 15014``, ``01001``
-  read as the octal 513) is replaced by the text as written, and said to be quoted;
+  read as the octal 513) is replaced by the text as written, and said to be quoted; one
+  value where a list is expected (``themes: parentalite``) by a list of it;
 * a wrong optional field, or an unknown one, is left out;
 * a wrong required field gets a placeholder that no cross-check reports
   (``unreadable-3``, the first value of a list of choices…);
@@ -204,6 +205,11 @@ class _Repair:
             written = self.raw[path]
             if _accepts(points[-1].annotation, written) and self._set(path, written):
                 return True  # not `repaired`: the text as written is cross-checked
+        value = item.get("input")
+        if item["type"] == "list_type" and isinstance(value, str | int | float):
+            listed = [self.raw.get(path, value)]  # `themes: parentalite`: a list of one
+            if _accepts(points[-1].annotation, listed) and self._set(path, listed):
+                return True  # checked as the list it was meant to be
         for point in reversed(points):
             if point.kind == "extra" or (point.kind == "field" and not point.required):
                 if self._remove(point.path):
@@ -365,6 +371,10 @@ def _message(item: ErrorDetails, path: DataPath, raw: dict[DataPath, str]) -> st
     if kind == "string_type" and path in raw and not isinstance(value, dict | list):
         return _quote_hint(path, raw[path], value)
     message = item["msg"].removeprefix("Value error, ")
+    if kind == "list_type" and isinstance(value, str | int | float) and path:
+        written = raw.get(path)
+        shown = f'"{written}"' if written is not None else str(value)
+        return f"{message}; write a list, even of one: {path[-1]}: [{shown}]"
     if kind in ("enum", "literal_error") and isinstance(value, str | int | float | bool):
         expected = _QUOTED.findall(str((item.get("ctx") or {}).get("expected", "")))
         return message + did_you_mean(closest(str(value), expected))

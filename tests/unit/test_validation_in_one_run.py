@@ -219,6 +219,12 @@ def test_a_wrong_source_is_reported_once(tmp_path: Path) -> None:
     [
         ("status: signed", "status: Signée", "contracts[1].status", "did you mean 'signed'?"),
         (
+            "themes: [parentalite]",
+            "themes: parentalite",
+            "contracts[1].axes[0].actions[1].themes",
+            "Input should be a valid list; write a list, even of one: themes: [parentalite]",
+        ),
+        (
             "role: president",
             "role: Président",
             "people[0].posts[0].role",
@@ -263,6 +269,7 @@ def test_a_wrong_source_is_reported_once(tmp_path: Path) -> None:
     ],
     ids=[
         "status",
+        "one-theme",
         "post-role",
         "body-kind",
         "relation-type",
