@@ -79,15 +79,20 @@ class ShapeCheck:
     kept: dict[DataPath, list[int]] = field(default_factory=dict)
     #: entries left out of their list: their path in the file and what the file holds
     dropped: list[tuple[DataPath, Any]] = field(default_factory=list)
+    #: the placeholder texts put in the repaired data (keys derived from them included)
+    placeholders: frozenset[str] = frozenset()
 
     def original(self, path: DataPath) -> DataPath:
         """The file's path of ``path``, a path of the repaired data (items left out of a
         list shift the indices after them)."""
         return original_path(self.kept, path)
 
-    def hides(self, path: DataPath) -> bool:
-        """Whether a cross-check problem at ``path`` (the file's) is about a repaired place."""
-        return any(path[:end] in self.repaired for end in range(len(path) + 1))
+    def hides(self, path: DataPath, message: str = "") -> bool:
+        """Whether a cross-check problem at ``path`` (the file's) is about a repaired place,
+        or its ``message`` names a placeholder (a key derived from a placeholder key)."""
+        if any(path[:end] in self.repaired for end in range(len(path) + 1)):
+            return True
+        return any(placeholder in message for placeholder in self.placeholders)
 
 
 def original_path(kept: dict[DataPath, list[int]], path: DataPath) -> DataPath:
@@ -160,6 +165,7 @@ class _Repair:
     dropped: dict[DataPath, Any] = field(default_factory=dict)
     kept: dict[DataPath, list[int]] = field(default_factory=dict)
     serial: Iterator[int] = field(default_factory=itertools.count)
+    placeholders: set[str] = field(default_factory=set)
 
     def result(self, model: DatasetFile | None) -> ShapeCheck:
         return ShapeCheck(
@@ -168,6 +174,7 @@ class _Repair:
             frozenset(self.repaired),
             self.kept,
             sorted(self.dropped.items(), key=lambda item: _sortable(item[0])),
+            frozenset(self.placeholders),
         )
 
     def caused(self, path: DataPath) -> bool:
@@ -268,6 +275,7 @@ class _Repair:
     def _placeholder(self, annotation: Any) -> Any:
         """A value of ``annotation`` that stands for a wrong one, or None."""
         n = next(self.serial)
+        self.placeholders.add(f"unreadable-{n}")
         candidates: list[Any] = [
             f"unreadable-{n}",
             10_000_000 + n,  # beyond any number a check accepts, so reported nowhere

@@ -214,7 +214,7 @@ class _Checker:
 def _hidden(shape: ShapeCheck, path: DataPath, message: str) -> bool:
     """A cross-check problem about a place the shape check repaired (reported already),
     or the missing source of a fact whose `source` (or the file's default) was wrong."""
-    if shape.hides(path):
+    if shape.hides(path, message):
         return True
     return message.startswith("no source:") and (
         (*path, "source") in shape.repaired or ("default_source",) in shape.repaired
