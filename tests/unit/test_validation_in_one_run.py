@@ -5,16 +5,25 @@ code YAML read as a number is said to be quoted."""
 
 from __future__ import annotations
 
+import copy
+import random
 import re
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 import cli.load
 from cli.app import main
-from loaders.datasets import DatasetError, TerritoryIndex, Vocabularies, check_fragment
+from loaders.datasets import (
+    DatasetError,
+    Problem,
+    TerritoryIndex,
+    Vocabularies,
+    check_fragment,
+)
 from loaders.datasets import read_datasets as read
 from loaders.reference import read_reference
 from tests.conftest import REFERENCE_EXTRACT
@@ -376,3 +385,64 @@ def test_ctg_validate_prints_every_problem_sorted_with_a_summary(
     assert [int(line) for line, _ in listed] == sorted(int(line) for line, _ in listed)
     assert "did you mean 'ctg'?" in output
     assert 'write it in quotes: "01001"' in output
+
+
+#: What a hurried author puts where a value was expected.
+JUNK: list[Any] = [0, 15014, 3.5, True, None, "", "X Y", "CTG", [], {}, [1, 2], {"a": 1}]
+
+
+def _edited(document: Any, rng: random.Random) -> Any:
+    """``document`` with one to six values replaced by junk, deleted, doubled or joined
+    by an unknown field."""
+    for _ in range(rng.randint(1, 6)):
+        places: list[tuple[Any, Any]] = []
+        stack: list[Any] = [document]
+        while stack:
+            node = stack.pop()
+            keys = node.keys() if isinstance(node, dict) else range(len(node))
+            for key in keys:
+                if node is not document or key != "format":
+                    places.append((node, key))
+                if isinstance(node[key], dict | list):
+                    stack.append(node[key])
+        parent, key = rng.choice(places)
+        roll = rng.random()
+        if roll < 0.5:
+            parent[key] = copy.deepcopy(rng.choice(JUNK))
+        elif roll < 0.75 and isinstance(parent, dict):
+            del parent[key]
+        elif isinstance(parent, dict):
+            parent[f"zz-{key}"] = 1
+        else:
+            parent.append(copy.deepcopy(parent[key]))
+    return document
+
+
+def test_randomly_edited_files_get_located_problems_that_never_name_a_placeholder(
+    tmp_path: Path,
+) -> None:
+    original = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    rng = random.Random(13)
+    path = tmp_path / "edited.yaml"
+    refused, vocabularies = 0, Vocabularies.load()
+    for _ in range(30):
+        document = _edited(copy.deepcopy(original), rng)
+        path.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+        problems = _problems_or_none(path, vocabularies)
+        if problems is None:
+            continue
+        refused += 1
+        for problem in problems:
+            assert problem.line is not None, problem
+            assert "unreadable" not in problem.message, problem
+        assert problems == sorted(problems, key=lambda p: p.sort_key())
+    assert refused > 20
+
+
+def _problems_or_none(path: Path, vocabularies: Vocabularies) -> list[Problem] | None:
+    """The problems of the file at ``path``, None when it is valid."""
+    try:
+        read([path], TERRITORIES, vocabularies)
+    except DatasetError as error:
+        return error.problems
+    return None
