@@ -33,7 +33,6 @@ from typing import Any
 
 import yaml
 from networkx.utils import UnionFind
-from pydantic import ValidationError
 
 from domain import resources
 from domain.errors import InputError, InputFileError
@@ -50,8 +49,10 @@ from loaders.dataset_format import (
     TerritoryRef,
     ThemeLink,
 )
+from loaders.dataset_shape import ShapeCheck, check_shape
 from loaders.input_files import FileStamp, SizeLimit, dataset_size_limit, read_whole
 from loaders.shorthands import Expansion, expand
+from loaders.suggestions import closest, did_you_mean
 from loaders.yaml_lines import Path as DataPath
 from loaders.yaml_lines import YamlSyntaxError, line_of, load_with_lines
 
@@ -80,17 +81,31 @@ class Problem:
         where = f"{self.file}:{self.line}" if self.line else str(self.file)
         return f"{where}: {self.field or '(file)'}: {self.message}"
 
+    def sort_key(self) -> tuple[str, int, tuple[tuple[int, int | str], ...]]:
+        """File, then line (a problem of the whole file first), then field path (its
+        indices compared as numbers: ``actions[2]`` before ``actions[10]``)."""
+        parts = re.findall(r"\d+|[^\d\[\].]+", self.field)
+        path = tuple((0, int(p)) if p.isdigit() else (1, p) for p in parts)
+        return str(self.file), self.line or 0, path
+
+
+def sorted_problems(problems: Iterable[Problem]) -> list[Problem]:
+    """``problems`` in the order of :meth:`Problem.sort_key`, each once."""
+    return sorted(dict.fromkeys(problems), key=Problem.sort_key)
+
 
 class DatasetError(InputError):
-    """Datasets with problems; nothing was written."""
+    """Datasets with problems; nothing was written. ``problems`` are sorted by file, line
+    and field, each listed once."""
 
     def __init__(self, problems: Sequence[Problem]) -> None:
-        self.problems = list(problems)
+        self.problems = sorted_problems(problems)
+        files = len({p.file for p in self.problems})
         listing = "\n".join(f"  {p}" for p in self.problems)
         super().__init__(
-            f"{len(self.problems)} problem(s) in the dataset files; nothing was written. Fix "
-            f"them and run `ctg validate` again (docs/dataset-format.md describes the format):"
-            f"\n{listing}"
+            f"{len(self.problems)} problem(s) in {files} file(s); nothing was written. Fix "
+            f"them all and run `ctg validate` again (docs/dataset-format.md describes the "
+            f"format):\n{listing}"
         )
 
 
@@ -185,11 +200,21 @@ class Dataset:
 class _Where:
     path: Path
     lines: dict[DataPath, int]
+    #: what repairing the file's shape left out or replaced (see loaders.dataset_shape)
+    shape: ShapeCheck | None = None
+
+    def original(self, path: DataPath) -> DataPath:
+        """The file's own path of ``path``, a path of its (repaired) model."""
+        return self.shape.original(path) if self.shape is not None else path
+
+    def line(self, path: DataPath) -> int | None:
+        """The line of ``path``, a path of the file's model."""
+        return line_of(self.lines, self.original(path))
 
 
 @dataclass
 class _File(_Where):
-    model: DatasetFile
+    model: DatasetFile = field(kw_only=True)
     stamp: FileStamp | None = None
 
 
@@ -200,7 +225,20 @@ class _Checker:
     problems: list[Problem] = field(default_factory=list)
 
     def add(self, file: _Where, path: DataPath, message: str) -> None:
+        path = file.original(path)
+        if file.shape is not None and _hidden(file.shape, path, message):
+            return
         self.problems.append(Problem(file.path, line_of(file.lines, path), _dotted(path), message))
+
+
+def _hidden(shape: ShapeCheck, path: DataPath, message: str) -> bool:
+    """A cross-check problem about a place the shape check repaired (reported already),
+    or the missing source of a fact whose `source` (or the file's default) was wrong."""
+    if shape.hides(path, message):
+        return True
+    return message.startswith("no source:") and (
+        (*path, "source") in shape.repaired or ("default_source",) in shape.repaired
+    )
 
 
 def dataset_files(paths: Iterable[Path]) -> list[Path]:
@@ -262,7 +300,7 @@ def read_datasets(
     for group in by_dataset.values():
         first = group[0].model.dataset
         for other in group[1:]:
-            if other.model.dataset != first:
+            if other.model.dataset != first and not _repaired_dataset(group[0], other):
                 checker.add(
                     other, ("dataset",), f"differs from the `dataset` block of {group[0].path}"
                 )
@@ -297,8 +335,9 @@ def _parse(path: Path, root: Path, limit: SizeLimit, checker: _Checker) -> _File
             "text saved as UTF-8; is this the right file?",
         )
         return None
+    raw: dict[DataPath, str] = {}
     try:
-        data, lines = load_with_lines(text)
+        data, lines = load_with_lines(text, raw=raw)
     except YamlSyntaxError as error:
         message = f"not valid YAML: {error}"
         if error.quotes and not _FORMAT_LINE.search(text):
@@ -319,31 +358,96 @@ def _parse(path: Path, root: Path, limit: SizeLimit, checker: _Checker) -> _File
             "nothing else of it is checked",
         )
         return None
-    parsed = _validate(data, shell, checker, only_format=data["format"] != FORMAT)
+    parsed = _validate(data, shell, checker, only_format=data["format"] != FORMAT, raw=raw)
     if parsed is not None:
         parsed.stamp = read.stamp
     return parsed
 
 
 def _validate(
-    data: dict[str, Any], shell: _Where, checker: _Checker, only_format: bool = False
+    data: dict[str, Any],
+    shell: _Where,
+    checker: _Checker,
+    only_format: bool = False,
+    raw: dict[DataPath, str] | None = None,
 ) -> _File | None:
     """Check ``data`` against the format; ``only_format`` reports nothing but a wrong
-    ``format:`` (the rest of a file in another format is not quoted)."""
-    path, lines = shell.path, shell.lines
-    try:
-        model = DatasetFile.model_validate(data)
-    except ValidationError as error:
-        for item in error.errors():
-            location = tuple(p for p in item["loc"] if isinstance(p, str | int))
-            if only_format and location[:1] != ("format",):
-                continue
-            message = item["msg"].removeprefix("Value error, ")
-            if item["type"] == "extra_forbidden":
-                message = "unknown field (check its spelling in docs/dataset-format.md)"
-            checker.add(shell, location, message)
+    ``format:`` (the rest of a file in another format is not quoted). A file with shape
+    problems is repaired (:mod:`loaders.dataset_shape`) so that the cross-checks still run
+    on all the rest of it; ``raw`` holds the text as written of its non-text values."""
+    shape = check_shape(data, raw or {}, only_format=only_format)
+    for problem in shape.problems:
+        checker.add(shell, problem.path, problem.message)
+    if shape.model is None:
         return None
-    return _File(path, lines, model)
+    return _File(shell.path, shell.lines, shape if shape.problems else None, model=shape.model)
+
+
+def _repaired_dataset(first: _File, other: _File) -> bool:
+    """Whether the `dataset` block of either file was repaired (so it cannot be compared)."""
+    return any(
+        f.shape is not None and any(p[:1] == ("dataset",) for p in f.shape.repaired)
+        for f in (first, other)
+    )
+
+
+def _define_dropped(f: _File, define: Callable[[str, str, _File, DataPath], None]) -> None:
+    """Define the keys of the entries the shape check left out, when they are readable, so
+    that what refers to them is not also reported (their own problem is reported)."""
+    if f.shape is None:
+        return
+    as_written = _File(f.path, f.lines, model=f.model)  # paths below are the file's own
+    contracts = {f.original(("contracts", i)): c.key for i, c in enumerate(f.model.contracts)}
+    for path, entry in f.shape.dropped:
+        if isinstance(entry, str) and len(path) == 2 and path[0] in _SECTION_KINDS:
+            # `- caf-15` where a mapping was meant: the key, most likely
+            define(_SECTION_KINDS[str(path[0])], entry, as_written, path)
+        if not isinstance(entry, dict):
+            continue
+        key = entry.get("key")
+        kind = _SECTION_KINDS.get(str(path[0])) if len(path) == 2 else None
+        if kind is not None and isinstance(key, str):
+            define(kind, key, as_written, path)
+        if path[0] != "contracts":
+            continue
+        actions: list[tuple[DataPath, Any]]
+        if len(path) == 2 and isinstance(key, str):
+            actions = [((*path, "actions", j), a) for j, a in enumerate(_listed(entry, "actions"))]
+            for j, axis in enumerate(_listed(entry, "axes")):
+                listed = _listed(axis, "actions")
+                actions += [((*path, "axes", j, "actions", k), a) for k, a in enumerate(listed)]
+            contract: str | None = key
+        else:
+            actions = [(path, entry)] if path[-2] == "actions" else []
+            contract = contracts.get(path[:2])
+        for action_path, action in actions:
+            if contract is not None and isinstance(action, dict):
+                own, number = action.get("key"), action.get("number")
+                if isinstance(own, str) or isinstance(number, int):
+                    own = own if isinstance(own, str) else None
+                    number = number if isinstance(number, int) else None
+                    name = action_key(contract, own, number, action_path)
+                    define("action", name, as_written, action_path)
+
+
+def _listed(entry: Any, name: str) -> list[Any]:
+    """``entry[name]`` when ``entry`` is a mapping and that a list, else nothing."""
+    value = entry.get(name) if isinstance(entry, dict) else None
+    return value if isinstance(value, list) else []
+
+
+#: The kind of key each section's entries define.
+_SECTION_KINDS = {
+    "sources": "source",
+    "partners": "partner",
+    "people": "person",
+    "sub_territories": "sub_territory",
+    "contracts": "contract",
+    "bodies": "body",
+    "fundings": "funding",
+    "framing_documents": "framing_document",
+    "statements": "statement",
+}
 
 
 def check_fragment(
@@ -365,8 +469,8 @@ def check_fragment(
     if parsed is not None:
         _refuse_shorthands(parsed, checker)
         _check_all([parsed], checker, existing)
-    return (parsed.model if parsed is not None and not checker.problems else None), list(
-        checker.problems
+    return (parsed.model if parsed is not None and not checker.problems else None), (
+        sorted_problems(checker.problems)
     )
 
 
@@ -383,7 +487,7 @@ def _check_all(
     def define(kind: str, key: str, file: _File, path: DataPath) -> None:
         if key in defined[kind]:
             other_file, other_path = defined[kind][key]
-            line = line_of(other_file.lines, other_path)
+            line = other_file.line(other_path)
             at = f"{other_file.path}:{line}" if line else str(other_file.path)
             checker.add(file, path, f"{kind} key {key!r} is already defined at {at}")
         else:
@@ -408,6 +512,7 @@ def _check_all(
         for i, g in enumerate(m.fundings):
             define("funding", g.key, f, ("fundings", i, "key"))
         _define_facts(f, define)
+        _define_dropped(f, define)
 
     for f in files:
         _check_references(f, checker, defined)
@@ -613,14 +718,7 @@ def _check_contracts(refs: _References) -> None:
 def _check_contract_terms(refs: _References, c: Contract, base: DataPath) -> None:
     """A contract's kind comes from the vocabulary (its dates are checked by its model)."""
     kinds = refs.checker.vocabularies.contract_kinds
-    if c.kind not in kinds:
-        close = difflib.get_close_matches(c.kind, list(kinds))
-        refs.add(
-            (*base, "kind"),
-            f"unknown contract kind {c.kind!r}"
-            + (f"; did you mean {', '.join(close)}?" if close else "")
-            + " (data/vocabularies/contract-kinds.yaml)",
-        )
+    _code(refs, c.kind, kinds, "contract-kinds", (*base, "kind"))
 
 
 def _check_numbering(refs: _References, c: Contract, base: DataPath) -> None:
@@ -629,11 +727,12 @@ def _check_numbering(refs: _References, c: Contract, base: DataPath) -> None:
     for j, axis in enumerate(c.axes):
         if axis.number in axes:
             first = (*base, "axes", axes[axis.number])
-            line = line_of(refs.file.lines, first)
+            line = refs.file.line(first)
             refs.add(
                 (*base, "axes", j, "number"),
                 f"axis number {axis.number} is already used by the axis at "
-                f"{f'line {line}' if line else _dotted(first)}; number each axis once",
+                f"{f'line {line}' if line else _dotted(refs.file.original(first))}; number "
+                "each axis once",
             )
         axes.setdefault(axis.number, j)
     numbered: list[tuple[DataPath, int]] = [
@@ -660,14 +759,7 @@ def _check_actions(refs: _References, c: Contract, base: DataPath) -> None:
         for k, key in enumerate(action.funders):
             refs.key("partner", key, (*path, "funders", k))
         for k, theme in enumerate(action.themes):
-            if theme not in themes:
-                close = difflib.get_close_matches(theme, list(themes))
-                refs.add(
-                    (*path, "themes", k),
-                    f"unknown theme {theme!r}"
-                    + (f"; did you mean {', '.join(close)}?" if close else "")
-                    + " (data/vocabularies/themes.yaml)",
-                )
+            _code(refs, theme, themes, "themes", (*path, "themes", k))
 
 
 def _check_bodies(refs: _References) -> None:
@@ -788,15 +880,15 @@ def _define_facts(f: _File, define: Callable[[str, str, _File, DataPath], None])
 
 
 def _code(refs: _References, code: str, known: dict[str, Any], what: str, path: DataPath) -> None:
-    """``code`` must be one of the vocabulary ``known`` (file ``what``: themes, …)."""
+    """``code`` must be one of the vocabulary ``known`` (file ``what``: themes, …); else
+    the closest codes are suggested, a code differing only by case, accents or separators
+    alone (``CTG`` for ``ctg``: suggested, not accepted, see docs/decisions.md)."""
     if code not in known:
-        close = difflib.get_close_matches(code, list(known))
         label = what.removesuffix("s").replace("contract-kind", "contract kind")
         refs.add(
             path,
-            f"unknown {label} {code!r}"
-            + (f"; did you mean {', '.join(close)}?" if close else "")
-            + f" (data/vocabularies/{what}.yaml)",
+            f"unknown {label} {code!r}{did_you_mean(closest(code, known))} "
+            f"(data/vocabularies/{what}.yaml)",
         )
 
 

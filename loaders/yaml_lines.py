@@ -20,6 +20,11 @@ process:
 {'a': [{'x': 1}, {'x': 'two'}]}
 >>> lines[("a", 1, "x")]
 3
+>>> written = {}
+>>> load_with_lines("code: 01001\\nname: '2A004'\\n", raw=written)[0]
+{'code': 513, 'name': '2A004'}
+>>> written
+{('code',): '01001'}
 >>> load_with_lines("d: 2022-02-30")[0]
 {'d': '2022-02-30'}
 >>> load_with_lines("2022-13-45: x")[0]
@@ -74,13 +79,20 @@ class YamlSyntaxError(ValueError):
 
 
 def load_with_lines(
-    text: str, *, max_depth: int = MAX_DEPTH, alias_budget: int | None = None
+    text: str,
+    *,
+    max_depth: int = MAX_DEPTH,
+    alias_budget: int | None = None,
+    raw: dict[Path, str] | None = None,
 ) -> tuple[Any, dict[Path, int]]:
     """Parse ``text`` (safe YAML: no tags, no objects); return the data and a map from
     each value's path to its 1-based line.
 
     ``alias_budget`` bounds the characters all aliases together may repeat (default: the
-    length of ``text``, at least :data:`MIN_ALIAS_BUDGET`).
+    length of ``text``, at least :data:`MIN_ALIAS_BUDGET`). ``raw``, when given, receives
+    the text as written of every value YAML read as something else than text (``01001``,
+    read as the octal number 513; ``15014``; ``true``): a message about a code that YAML
+    read as a number can then quote what the author wrote.
 
     Raises:
         YamlSyntaxError: invalid YAML, nesting deeper than ``max_depth``, an alias of a list
@@ -90,7 +102,7 @@ def load_with_lines(
     budget = max(len(text), MIN_ALIAS_BUDGET) if alias_budget is None else alias_budget
     loader = _Loader(text)
     try:
-        return _Builder(loader, max_depth, budget).run()
+        return _Builder(loader, max_depth, budget, {} if raw is None else raw).run()
     except yaml.reader.ReaderError as error:
         # No mark, and a position counted in characters or in UTF-8 bytes depending on the
         # loader: the first occurrence of the character is the one the reader stopped at.
@@ -148,6 +160,8 @@ class _Builder:
     loader: Any
     max_depth: int
     alias_budget: int
+    #: the text as written of the values read as something else than text, by path
+    raw: dict[Path, str]
     lines: dict[Path, int] = field(default_factory=dict)
     stack: list[_Level] = field(default_factory=list)
     anchors: dict[str, _Anchor] = field(default_factory=dict)
@@ -202,7 +216,11 @@ class _Builder:
         weight = len(event.value) + 1
         if event.anchor is not None:
             self.anchors[event.anchor] = _Anchor(line, value, weight, 0)
-        self._add(value, line, weight, 0)
+        is_key = bool(self.stack) and isinstance(self.stack[-1].value, dict)
+        is_key = is_key and self.stack[-1].key is _NO_KEY
+        path = self._add(value, line, weight, 0)
+        if not isinstance(value, str) and not is_key:
+            self.raw[path] = event.value
 
     def _open(self, event: Any, value: dict[Any, Any] | list[Any]) -> None:
         line = event.start_mark.line + 1

@@ -160,7 +160,7 @@ REFUSALS = {
     'addCoverage(contract: "cej-saint-flour", territory: {commune: "15999"}, provenance: '
     '{source: "article-caf15-ctg-saint-flour"})': ("InvalidInput", "15999"),
     'tagAction(action: "ctg-saint-flour-2017-fa-2", theme: "mobilty", provenance: '
-    '{source: "article-caf15-ctg-saint-flour"})': ("InvalidInput", "did you mean mobilite"),
+    '{source: "article-caf15-ctg-saint-flour"})': ("InvalidInput", "did you mean 'mobilite'"),
     'createContract(input: {key: "ctg-x", kind: "ctg", title: "X", start: "2024-01-01", '
     'end: "2023-01-01"}, provenance: {source: "article-caf15-ctg-saint-flour"})': (
         "InvalidInput",

@@ -26,7 +26,7 @@ def test_validate_lists_every_problem_with_its_line_and_fails(tmp_path: Path) ->
     output = " ".join(result.stderr.split())
     assert "2 problem(s)" in output
     assert f"{broken}:" in output
-    assert "did you mean parentalite?" in output
+    assert "did you mean 'parentalite'?" in output
     assert "did you mean cc-pays-de-salers?" in output
 
 

@@ -152,7 +152,7 @@ def test_each_fact_becomes_rows_with_its_provenance(tmp_path: Path) -> None:
             "competence: enfance",
             "competence: enfance",
             "competences[0].competence: unknown competence 'enfance'; did you mean "
-            "petite-enfance, enfance-jeunesse? (data/vocabularies/competences.yaml)",
+            "'petite-enfance' or 'enfance-jeunesse'? (data/vocabularies/competences.yaml)",
             id="unknown-competence",
         ),
         pytest.param(
@@ -183,7 +183,7 @@ def test_each_fact_becomes_rows_with_its_provenance(tmp_path: Path) -> None:
             "{theme: petite-enfence}",
             "{theme: petite-enfence}",
             "contracts[0].themes[0].theme: unknown theme 'petite-enfence'; did you mean "
-            "petite-enfance? (data/vocabularies/themes.yaml)",
+            "'petite-enfance'? (data/vocabularies/themes.yaml)",
             id="unknown-contract-theme",
         ),
         pytest.param(
@@ -207,7 +207,7 @@ def test_each_fact_becomes_rows_with_its_provenance(tmp_path: Path) -> None:
             "    kind: charte-engagment",
             "    kind: charte-engagment",
             "framing_documents[0].kind: unknown contract kind 'charte-engagment'; did you mean "
-            "charte-engagement? (data/vocabularies/contract-kinds.yaml)",
+            "'charte-engagement'? (data/vocabularies/contract-kinds.yaml)",
             id="unknown-document-kind",
         ),
         pytest.param(

@@ -65,7 +65,7 @@ def test_the_checksum_follows_the_content_not_the_layout(tmp_path: Path) -> None
         pytest.param(
             lambda t: t.replace("themes: [parentalite]", "themes: [parentalité]"),
             "themes: [parentalité]",
-            "unknown theme 'parentalité'; did you mean parentalite?",
+            "unknown theme 'parentalité'; did you mean 'parentalite'?",
             id="unknown-theme",
         ),
         pytest.param(
