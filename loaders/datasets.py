@@ -26,8 +26,9 @@ import json
 import os
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -159,6 +160,46 @@ class Dataset:
     content: DatasetFile
     checksum: str
     stamps: tuple[FileStamp, ...] = ()
+    #: where the keys it refers to but does not define were found, with how many keys
+    #: each: another dataset file, or ``the graph, dataset X`` (see :class:`Registry`)
+    resolved: tuple[tuple[str, int], ...] = ()
+
+
+#: The label of the graph's nodes of each kind of key a dataset defines.
+KIND_LABELS: dict[str, str] = {
+    "source": "Source",
+    "partner": "Partner",
+    "person": "Person",
+    "sub_territory": "SubTerritory",
+    "contract": "Contract",
+    "axis": "Axis",
+    "action": "Action",
+    "body": "Body",
+    "funding": "Funding",
+    "competence_holding": "CompetenceHolding",
+    "framing_document": "FramingDocument",
+    "statement": "Statement",
+}
+
+
+@dataclass(frozen=True)
+class Registry:
+    """Where a run's references may resolve besides its own files: the keys defined
+    once, in one dataset, and referred to from others (docs/dataset-format.md, "Shared
+    partners and people").
+
+    ``context`` files (``ctg validate``: the other datasets of the files' folders) are
+    read only for the keys they define: their own problems are not reported, but a key
+    the run defines again is. ``graph`` holds the keys already in the graph (label → key
+    → owning dataset, from :func:`graph.dataset_keys.keys_in_graph`); the keys owned by
+    the datasets of the run are left out, since the run replaces them. ``graph_name``
+    says which graph; ``graph_unread`` why it was not read (then ``graph`` is None).
+    """
+
+    context: Sequence[Path] = ()
+    graph: Mapping[str, Mapping[str, str]] | None = None
+    graph_name: str = "the graph"
+    graph_unread: str = ""
 
 
 @dataclass
@@ -178,6 +219,12 @@ class _Checker:
     territories: TerritoryIndex
     vocabularies: Vocabularies
     problems: list[Problem] = field(default_factory=list)
+    #: where the run looked for keys, said when one is found nowhere ("" : its files only)
+    looked: str = ""
+    #: dataset → where a key it refers to is defined outside it → those (kind, key)
+    resolved: defaultdict[str, defaultdict[str, set[tuple[str, str]]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(set))
+    )
 
     def add(self, file: _Where, path: DataPath, message: str) -> None:
         self.problems.append(Problem(file.path, line_of(file.lines, path), _dotted(path), message))
@@ -216,8 +263,13 @@ def read_datasets(
     paths: Sequence[Path],
     territories: TerritoryIndex,
     vocabularies: Vocabularies | None = None,
+    registry: Registry | None = None,
 ) -> list[Dataset]:
     """Read, validate and cross-check the dataset files; return one :class:`Dataset` each.
+
+    References resolve against the files read and, with a ``registry``, against its
+    context files and the keys already in the graph; each :class:`Dataset` says where
+    the keys it refers to without defining them were found (``Dataset.resolved``).
 
     Raises:
         DatasetError: listing every problem found, each with file, line and field (a
@@ -246,10 +298,79 @@ def read_datasets(
                 checker.add(
                     other, ("dataset",), f"differs from the `dataset` block of {group[0].path}"
                 )
-    _check_all(parsed, checker)
+    registry = registry or Registry()
+    context = _context_files(registry, files, territories, vocabularies, limit)
+    checker.looked = _looked(registry, context)
+    graph_keys = _graph_keys(registry, set(by_dataset) | {f.model.dataset.key for f in context})
+    _check_all(parsed, checker, graph_keys=graph_keys, context=context)
     if checker.problems:
         raise DatasetError(checker.problems)
-    return [_merge(key, group) for key, group in sorted(by_dataset.items())]
+    return [
+        _merge(key, group, checker.resolved.get(key)) for key, group in sorted(by_dataset.items())
+    ]
+
+
+def folder_siblings(paths: Iterable[Path]) -> list[Path]:
+    """The other dataset files (``*.yaml``, ``*.yml``) of the folders of the files named
+    by ``paths`` (a folder given is read whole already): what ``ctg validate FILE``
+    resolves FILE's references against besides FILE."""
+    given = {path.resolve() for path, _ in _found_files(paths)}
+    siblings: set[Path] = set()
+    for path in paths:
+        if path.is_dir() or not path.parent.is_dir():
+            continue
+        for sibling in path.parent.iterdir():
+            if sibling.suffix in (".yaml", ".yml") and sibling.resolve() not in given:
+                siblings.add(sibling)
+    return sorted(siblings)
+
+
+def _context_files(
+    registry: Registry,
+    run: list[tuple[Path, Path]],
+    territories: TerritoryIndex,
+    vocabularies: Vocabularies,
+    limit: SizeLimit,
+) -> list[_File]:
+    """The registry's context files that parse as datasets (their problems are theirs:
+    a throwaway checker hears them), leaving out the files of the run."""
+    given = {path.resolve() for path, _ in run}
+    quiet = _Checker(territories, vocabularies)
+    found = [
+        _parse(path, path.parent, limit, quiet)
+        for path in registry.context
+        if path.resolve() not in given
+    ]
+    return [f for f in found if f is not None]
+
+
+def _looked(registry: Registry, context: list[_File]) -> str:
+    """Where the run looks for a key, as a key found nowhere says it ("": files only)."""
+    if not registry.context and registry.graph is None and not registry.graph_unread:
+        return ""
+    places = ["the files given"]
+    if context:
+        names = ", ".join(f.path.name for f in context[:5])
+        more = f" and {len(context) - 5} more" if len(context) > 5 else ""
+        places.append(f"the other datasets of their folder ({names}{more})")
+    if registry.graph is not None:
+        places.append(registry.graph_name)
+    where = ", ".join(places[:-1]) + " and " + places[-1] if len(places) > 1 else places[0]
+    if registry.graph is None and registry.graph_unread:
+        where += f"; not in the graph ({registry.graph_unread})"
+    return where
+
+
+def _graph_keys(registry: Registry, run: set[str]) -> dict[str, dict[str, str]]:
+    """kind → key → owning dataset, of the registry's graph keys the run does not own."""
+    if registry.graph is None:
+        return {}
+    return {
+        kind: {
+            key: owner for key, owner in registry.graph.get(label, {}).items() if owner not in run
+        }
+        for kind, label in KIND_LABELS.items()
+    }
 
 
 def _parse(path: Path, root: Path, limit: SizeLimit, checker: _Checker) -> _File | None:
@@ -342,17 +463,28 @@ def check_fragment(
 
 
 def _check_all(
-    files: list[_File], checker: _Checker, existing: dict[str, set[str]] | None = None
+    files: list[_File],
+    checker: _Checker,
+    existing: dict[str, set[str]] | None = None,
+    *,
+    graph_keys: Mapping[str, Mapping[str, str]] | None = None,
+    context: Sequence[_File] = (),
 ) -> None:
-    """Cross-file checks: unique keys, resolvable references, codes, dates."""
-    defined: dict[str, dict[str, tuple[_Where, DataPath]]] = defaultdict(dict)
-    if existing:
-        graph = _Where(Path("the graph"), {})
-        for kind, keys in existing.items():
-            defined[kind].update((key, (graph, ())) for key in keys)
+    """Cross-file checks: unique keys, resolvable references, codes, dates.
+
+    Keys resolve against ``files``, then the keys ``existing`` (kind → keys, in the
+    graph), ``graph_keys`` (kind → key → owning dataset) and those the ``context`` files
+    define (see :class:`Registry`); a key ``files`` define again is reported with the
+    other place that defines it.
+    """
+    defined = _in_graph(existing or {}, graph_keys or {})
+    quiet = {id(f) for f in context}
 
     def define(kind: str, key: str, file: _File, path: DataPath) -> None:
-        if key in defined[kind]:
+        if id(file) in quiet:
+            # a context file's definitions: a clash among them is not this run's problem
+            defined[kind].setdefault(key, (file, path))
+        elif key in defined[kind]:
             other_file, other_path = defined[kind][key]
             line = line_of(other_file.lines, other_path)
             at = f"{other_file.path}:{line}" if line else str(other_file.path)
@@ -360,7 +492,7 @@ def _check_all(
         else:
             defined[kind][key] = (file, path)
 
-    for f in files:
+    for f in [*context, *files]:  # context first: a key the run defines again is the run's
         m = f.model
         for i, source in enumerate(m.sources):
             define("source", source.key, f, ("sources", i, "key"))
@@ -382,6 +514,21 @@ def _check_all(
 
     for f in files:
         _check_references(f, checker, defined)
+
+
+def _in_graph(
+    existing: Mapping[str, set[str]], graph_keys: Mapping[str, Mapping[str, str]]
+) -> dict[str, dict[str, tuple[_Where, DataPath]]]:
+    """The keys already in the graph, kind → key → where (the graph, with its owner)."""
+    defined: dict[str, dict[str, tuple[_Where, DataPath]]] = defaultdict(dict)
+    graph = _Where(Path("the graph"), {})
+    for kind, keys in existing.items():
+        defined[kind].update((key, (graph, ())) for key in keys)
+    for kind, owners in graph_keys.items():
+        for key, owner in owners.items():
+            place = _Where(Path(f"the graph (dataset {owner or 'none'})"), {})
+            defined[kind].setdefault(key, (place, ()))
+    return defined
 
 
 def _check_references(
@@ -419,11 +566,25 @@ class _References:
         self.checker.add(self.file, path, message)
 
     def key(self, kind: str, key: str | None, path: DataPath) -> None:
-        """``key`` (when given) must be the key of some ``kind``."""
-        if key is not None and key not in self.defined[kind]:
-            close = difflib.get_close_matches(key, list(self.defined[kind]), n=3)
-            hint = f"; did you mean {', '.join(close)}?" if close else ""
-            self.add(path, f"no {kind} has key {key!r}{hint}")
+        """``key`` (when given) must be the key of some ``kind``; one defined outside
+        the file's dataset is counted where it was found (``Dataset.resolved``)."""
+        if key is None:
+            return
+        found = self.defined[kind].get(key)
+        if found is not None:
+            origin = _origin(found[0], self.model.dataset.key)
+            if origin:
+                self.checker.resolved[self.model.dataset.key][origin].add((kind, key))
+            return
+        close = difflib.get_close_matches(key, list(self.defined[kind]), n=3)
+        hint = f"; did you mean {', '.join(map(partial(self._named, kind), close))}?"
+        looked = f" (looked in {self.checker.looked})" if self.checker.looked else ""
+        self.add(path, f"no {kind} has key {key!r}{hint if close else ''}{looked}")
+
+    def _named(self, kind: str, key: str) -> str:
+        """``key``, with where it is defined when that is outside the file's dataset."""
+        origin = _origin(self.defined[kind][key][0], self.model.dataset.key)
+        return f"{key} ({origin})" if origin else key
 
     def territory(self, t: TerritoryRef, path: DataPath) -> None:
         """``t`` must be a sub-territory of the datasets or a code of the reference."""
@@ -609,7 +770,17 @@ def action_key(contract: str, key: str | None, number: int | None, path: DataPat
     return f"{contract}-action-{'-'.join(str(p) for p in path[2:])}"
 
 
-def _merge(key: str, group: list[_File]) -> Dataset:
+def _origin(where: _Where, dataset: str) -> str:
+    """Where a key ``dataset`` refers to is defined, when not in ``dataset`` itself: a
+    file's name, or ``the graph, dataset X``; "" for ``dataset``'s own files."""
+    if isinstance(where, _File):
+        return "" if where.model.dataset.key == dataset else where.path.name
+    return str(where.path)
+
+
+def _merge(
+    key: str, group: list[_File], resolved: Mapping[str, set[tuple[str, str]]] | None = None
+) -> Dataset:
     merged: dict[str, Any] = {"format": group[0].model.format, "dataset": group[0].model.dataset}
     for name in (
         "sources",
@@ -633,7 +804,8 @@ def _merge(key: str, group: list[_File]) -> Dataset:
         json.dumps(content.model_dump(mode="json"), sort_keys=True).encode()
     ).hexdigest()
     stamps = tuple(f.stamp for f in group if f.stamp is not None)
-    return Dataset(key, tuple(f.path for f in group), content, digest, stamps)
+    found = tuple(sorted(((origin, len(keys)) for origin, keys in (resolved or {}).items())))
+    return Dataset(key, tuple(f.path for f in group), content, digest, stamps, found)
 
 
 def _dotted(path: DataPath) -> str:
