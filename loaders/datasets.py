@@ -584,6 +584,9 @@ class _References:
     def _named(self, kind: str, key: str) -> str:
         """``key``, with where it is defined when that is outside the file's dataset."""
         origin = _origin(self.defined[kind][key][0], self.model.dataset.key)
+        # "the graph (dataset x)" → "the graph, dataset x": no parentheses in parentheses
+        if origin.startswith("the graph (dataset "):
+            origin = origin.replace(" (dataset ", ", dataset ").removesuffix(")")
         return f"{key} ({origin})" if origin else key
 
     def territory(self, t: TerritoryRef, path: DataPath) -> None:
