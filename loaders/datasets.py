@@ -38,6 +38,7 @@ from pydantic import ValidationError
 from domain import resources
 from domain.errors import InputError, InputFileError
 from domain.vocabulary import TerritoryKind
+from graph.dataset_labels import CURATION
 from graph.reference_store import ReferenceRecords
 from loaders.dataset_format import (
     FORMAT,
@@ -484,7 +485,7 @@ def _check_all(
         if id(file) in quiet:
             # a context file's definitions: a clash among them is not this run's problem
             defined[kind].setdefault(key, (file, path))
-        elif key in defined[kind]:
+        elif key in defined[kind] and not _curated(defined[kind][key][0]):
             other_file, other_path = defined[kind][key]
             line = line_of(other_file.lines, other_path)
             at = f"{other_file.path}:{line}" if line else str(other_file.path)
@@ -529,6 +530,12 @@ def _in_graph(
             place = _Where(Path(f"the graph (dataset {owner or 'none'})"), {})
             defined[kind].setdefault(key, (place, ()))
     return defined
+
+
+def _curated(where: _Where) -> bool:
+    """Whether ``where`` is the graph's facts added through the API: a file may define
+    their keys again, and the load decides (refused unless ``--adopt-curated``)."""
+    return str(where.path) == f"the graph (dataset {CURATION})"
 
 
 def _check_references(

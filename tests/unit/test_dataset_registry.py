@@ -190,3 +190,15 @@ def test_ctg_validate_file_reads_its_folder_and_says_the_graph_was_not_read(
     lines = (run.stdout + run.stderr).splitlines()
     assert lines[0].startswith("The graph is not read (no Neo4j to talk to")
     assert "  3 keys resolved from registre-cantal.yaml" in lines
+
+
+def test_a_curated_key_may_be_defined_again_the_load_decides(folder: Path) -> None:
+    """Facts added through the API may move into a file (``--adopt-curated``)."""
+    (folder / "registre-cantal.yaml").unlink()
+    ctg = folder / "ctg-saint-flour.yaml"
+    graph = {
+        "Partner": {"caf-15": "registre-cantal", "cc-saint-flour": "curation"},
+        "Person": {"presidente-caf-15": "registre-cantal", "directeur-caf-15": "registre-cantal"},
+    }
+    (dataset,) = read_datasets([ctg], TERRITORIES, VOCABULARIES, Registry(graph=graph))
+    assert dataset.key == "ctg-saint-flour-registre"
