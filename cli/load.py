@@ -185,6 +185,9 @@ def partnerships_command(
 ) -> None:
     """Validate every dataset, then write each in its own transaction (all or nothing).
 
+    A key a dataset refers to may be defined by another dataset of the run or already in
+    the graph; datasets that refer to each other are written together, in one transaction.
+
     A reload that would delete facts added through the API, or leave curated nodes with
     no link, is refused and lists them, unless --keep-curated or --drop-curated says what
     to do with them (--adopt-curated once they are moved into the files); a dataset in
