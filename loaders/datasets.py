@@ -162,7 +162,7 @@ class Dataset:
     checksum: str
     stamps: tuple[FileStamp, ...] = ()
     #: where the keys it refers to but does not define were found, with how many keys
-    #: each: another dataset file, or ``the graph, dataset X`` (see :class:`Registry`)
+    #: each: another dataset file, or ``the graph (dataset X)`` (see :class:`Registry`)
     resolved: tuple[tuple[str, int], ...] = ()
 
 
