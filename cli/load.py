@@ -16,13 +16,21 @@ from rich.progress import Progress, TaskID
 from cli.db import ensure_room_for, remember_load
 from cli.output import console, progress_bar, say_target
 from domain.errors import DatabaseUnavailableError, InputError, WriteInterruptedError
+from graph.dataset_keys import keys_in_graph
 from graph.disk_space import dataset_bytes, reference_bytes
 from graph.driver import open_driver, resolve_connection
 from graph.load_journal import RecordedLoad
 from graph.partnership_store import LISTED, CuratedFacts, DatasetGraph, DatasetWriteSummary
 from graph.settings import Neo4jConnection
 from loaders.dataset_format import DatasetFile
-from loaders.datasets import DEFAULT_DATASETS, Dataset, TerritoryIndex, read_datasets
+from loaders.datasets import (
+    DEFAULT_DATASETS,
+    Dataset,
+    Registry,
+    TerritoryIndex,
+    folder_siblings,
+    read_datasets,
+)
 from loaders.pipeline import (
     check_files_unchanged,
     load_partnerships,
@@ -178,6 +186,9 @@ def partnerships_command(
 ) -> None:
     """Validate every dataset, then write each in its own transaction (all or nothing).
 
+    A key a dataset refers to may be defined by another dataset of the run or already in
+    the graph; datasets that refer to each other are written together, in one transaction.
+
     A reload that would delete facts added through the API, or leave curated nodes with
     no link, is refused and lists them, unless --keep-curated or --drop-curated says what
     to do with them (--adopt-curated once they are moved into the files); a dataset in
@@ -211,7 +222,10 @@ def run_partnership_load(
             was written.
     """
     started = time.perf_counter()
-    partnerships = read_partnerships(paths, read_reference(DEFAULT_DATA_DIR))
+    reference = read_reference(DEFAULT_DATA_DIR)
+    # what the datasets refer to may be in the graph already (a Caf another dataset defines)
+    registry = graph_registry(connection)
+    partnerships = read_partnerships(paths, reference, registry=registry)
     written: list[str] = []  # now or by an earlier load
 
     def report(summary: DatasetWriteSummary) -> None:
@@ -286,10 +300,40 @@ def _load_interrupted(
     )
 
 
-def _validated_datasets(paths: list[Path]) -> list[Dataset]:
-    """Validate ``paths`` against the French reference files (no database needed)."""
+def graph_registry(
+    connection: Neo4jConnection | None, context: Sequence[Path] = (), unread: str = ""
+) -> Registry:
+    """The keys already in the graph ``connection`` names (read-only), with the
+    ``context`` files, for the datasets' references to resolve against. When that Neo4j
+    does not answer, or there is no ``connection`` (``unread`` says why), the registry
+    holds the context files only and says the graph was not read."""
+    if connection is None:
+        return Registry(context, graph_unread=unread)
+    try:
+        driver = open_driver(connection)
+    except DatabaseUnavailableError:
+        return Registry(context, graph_unread=f"Neo4j at {connection.uri} does not answer")
+    with driver:
+        keys = keys_in_graph(driver, connection.database)
+    return Registry(context, keys, graph_name=f"the graph at {connection.uri}")
+
+
+def _validated_datasets(paths: list[Path], use_graph: bool = True) -> list[Dataset]:
+    """Validate ``paths`` against the French reference files, resolving their keys
+    against the other datasets of their folders and, when it answers, the graph."""
     territories = TerritoryIndex.from_reference(read_reference(DEFAULT_DATA_DIR))
-    return read_datasets(paths, territories)
+    connection: Neo4jConnection | None = None
+    unread = "--no-graph"
+    if use_graph:
+        try:
+            connection = resolve_connection()
+        except DatabaseUnavailableError:
+            unread = "no Neo4j to talk to: NEO4J_URI is unset and `ctg db start` was not run"
+    registry = graph_registry(connection, folder_siblings(paths), unread)
+    if use_graph and registry.graph is None:
+        console.print(f"The graph is not read ({registry.graph_unread}); keys resolve "
+                      "against the files and their folders only.")  # fmt: skip
+    return read_datasets(paths, territories, registry=registry)
 
 
 def validate(
@@ -297,14 +341,25 @@ def validate(
     print_schema: Annotated[
         bool, typer.Option("--print-schema", help="Print the format's JSON Schema and exit.")
     ] = False,
+    no_graph: Annotated[
+        bool,
+        typer.Option(
+            "--no-graph",
+            help="Do not read the graph: resolve keys against the files and their folders only.",
+        ),
+    ] = False,
 ) -> None:
-    """Check datasets without writing anything: every problem, with file, line and field."""
+    """Check datasets without writing anything: every problem, with file, line and field.
+
+    A key a file refers to may be defined by another dataset of its folder or already be
+    in the graph (read-only, when Neo4j answers); each dataset says where those were found.
+    """
     if print_schema:
         from loaders.dataset_format import DatasetFile
 
         print(json.dumps(DatasetFile.model_json_schema(), ensure_ascii=False, indent=2))
         return
-    datasets = _validated_datasets(paths or [DEFAULT_DATASETS])
+    datasets = _validated_datasets(paths or [DEFAULT_DATASETS], use_graph=not no_graph)
     for dataset in datasets:
         c = dataset.content
         console.print(
@@ -315,6 +370,17 @@ def validate(
             + _fact_counts(c)
             + f") from {', '.join(map(str, dataset.files))}"
         )
+        if dataset.resolved:
+            console.print(f"  {resolved_line(dataset)}")
+
+
+def resolved_line(dataset: Dataset) -> str:
+    """Where the keys ``dataset`` refers to without defining them were found, e.g.
+    ``3 keys resolved from registre-cantal.yaml, 1 from the graph (dataset x)``."""
+    parts = [f"{n} from {origin}" for origin, n in dataset.resolved]
+    first_n = dataset.resolved[0][1]
+    parts[0] = f"{first_n} key{'s' if first_n != 1 else ''} resolved " + parts[0].split(" ", 1)[1]
+    return ", ".join(parts)
 
 
 def _fact_counts(content: DatasetFile) -> str:

@@ -10,12 +10,20 @@
   has are deleted; the ``(:Dataset)`` node records the new checksum and the folder its
   files are in.
 
-Two things a reload could otherwise do silently are refused first (and, for a whole
+Datasets that link to each other's facts (a registry of shared partners and the CTGs
+that refer to it, in both directions) are written together by :func:`write_datasets`, in
+one transaction: every dataset's nodes first, then every dataset's relationships, so no
+order between them is needed.
+
+Three things a reload could otherwise do silently are refused first (and, for a whole
 load, before any dataset is written: :func:`check_reloads`): replacing a dataset loaded
 from **another folder** (unless ``replace``), and deleting **curated facts** — written
 through the API, ``dataset: "curation"`` — attached to the nodes the new version no
-longer has, or leaving curated nodes with no link (:func:`curated_at_risk`); the caller
-may instead keep or drop those (:class:`CuratedFacts`).
+longer has, or leaving curated nodes with no link (:func:`curated_at_risk`), which the
+caller may instead keep or drop (:class:`CuratedFacts`); and deleting a node **another
+dataset links to** (a shared partner the definer no longer defines:
+:class:`SharedKeysStillReferred`). The links other datasets hold to a dataset's nodes
+are theirs (``dataset`` names them), so a reload of the definer keeps them.
 
 Every node and relationship written carries ``dataset`` (its owner), and the
 provenance of its fact: ``sources``/``source``, ``certainty``, ``reason``,
@@ -44,6 +52,8 @@ from graph.curated_reads import (
     fact_of,
     vanishing_nodes,
 )
+from graph.dataset_keys import SharedKeysStillReferred as SharedKeysStillReferred
+from graph.dataset_keys import still_referred
 from graph.dataset_labels import ALL_LABELS as ALL_LABELS
 from graph.dataset_labels import CURATION as CURATION
 from graph.dataset_labels import EDGE_TYPES as EDGE_TYPES
@@ -208,6 +218,8 @@ class ReloadCheck:
     stored_folder: str | None
     unchanged: bool
     at_risk: CuratedAtRisk
+    #: the nodes it would delete that other datasets link to: (label, key, other dataset)
+    referred: tuple[tuple[str, str, str], ...] = ()
 
 
 def check_reload(
@@ -223,7 +235,8 @@ def check_reload(
             return ReloadCheck(graph.key, stored, True, CuratedAtRisk())
         gone = vanishing_nodes(tx, graph.key, _keys_by_label(graph))
         risk, _ = curated_at_risk(tx, gone, _defined(graph))
-        return ReloadCheck(graph.key, stored, False, risk)
+        referred = tuple(still_referred(tx, graph.key, gone))
+        return ReloadCheck(graph.key, stored, False, risk, referred)
 
     with driver.session(database=database) as session:  # pyright: ignore[reportUnknownMemberType]  neo4j: untyped **config
         return session.execute_read(work)
@@ -241,11 +254,27 @@ def check_reloads(
     from another folder (unless ``replace``) or, with ``CuratedFacts.REFUSE``, delete or
     orphan curated facts; every dataset concerned is listed in one error.
 
+    A reload that drops a key another dataset links to is refused too, unless that
+    dataset is in ``graphs`` and its new version no longer links to it.
+
     Raises:
         DatasetFolderConflict: a key is in the graph from another folder.
+        SharedKeysStillReferred: a reload drops keys other datasets still link to.
         CuratedFactsAtRisk: curated facts would be deleted or orphaned.
     """
     checks = [check_reload(driver, database, g, origins.get(g.key)) for g in graphs]
+    links = {g.key: _endpoints(g) for g in graphs}
+    referred = [
+        (c.key, kept)
+        for c in checks
+        if (
+            kept := [
+                (label, key, other)
+                for label, key, other in c.referred
+                if other not in links or (label, key) in links[other]
+            ]
+        )
+    ]
     conflicts = [
         (c.key, c.stored_folder, origins[c.key].folder)
         for c in checks
@@ -257,6 +286,8 @@ def check_reloads(
     ]
     if conflicts:
         raise DatasetFolderConflict(conflicts)
+    if referred:
+        raise SharedKeysStillReferred(referred)
     risks = [(c.key, c.at_risk) for c in checks if c.at_risk]
     if risks and curated is CuratedFacts.REFUSE:
         raise CuratedFactsAtRisk(risks)
@@ -282,6 +313,13 @@ def _prior_load(
     if unchanged and origin is not None and folder != stored:
         tx.run(_SET_ORIGIN, key=graph.key, folder=folder, paths=paths)
     return folder, paths, unchanged
+
+
+def _endpoints(graph: DatasetGraph) -> set[tuple[str, str]]:
+    """The (label, key) of every node the dataset's relationships touch."""
+    return {(e.start_label, e.start_key) for e in graph.edges} | {
+        (e.end_label, e.end_key) for e in graph.edges
+    }
 
 
 def _defined(graph: DatasetGraph) -> set[tuple[str, str]]:
@@ -317,37 +355,121 @@ def write_dataset(
         InputError: a territory the dataset names is not in the graph (load the reference
             of its département first), or a key it defines belongs to another dataset;
             nothing is written.
+        SharedKeysStillReferred: the new version drops keys other datasets link to.
         DatasetFolderConflict: the dataset is in the graph from another folder.
         CuratedFactsAtRisk: curated facts would be deleted or orphaned (``REFUSE``).
         WriteInterruptedError: Neo4j stopped answering and the driver's retries gave up;
             the transaction was rolled back, unless it went away during the commit.
     """
+    origins = {graph.key: origin} if origin is not None else {}
+    (summary,) = write_datasets(
+        driver, database, (graph,), origins=origins, curated=curated, replace=replace, adopt=adopt
+    )
+    return summary
 
-    def work(tx: ManagedTransaction) -> DatasetWriteSummary:
-        folder, paths, unchanged = _prior_load(tx, graph, origin, replace)
-        if unchanged:
-            return DatasetWriteSummary(
-                graph.key, False, len(graph.nodes), len(graph.edges), 0, 0, 0, 0
-            )
+
+def write_datasets(
+    driver: Driver,
+    database: str,
+    graphs: Sequence[DatasetGraph],
+    *,
+    origins: Mapping[str, DatasetOrigin] | None = None,
+    curated: CuratedFacts = CuratedFacts.REFUSE,
+    replace: bool = False,
+    adopt: bool = False,
+    run: frozenset[str] = frozenset(),
+) -> list[DatasetWriteSummary]:
+    """Write ``graphs`` — datasets that link to each other's facts, or one dataset — in
+    **one** transaction, as :func:`write_dataset` writes one: first every dataset's nodes
+    (so that each one's links find the others'), then every dataset's relationships. All
+    of them are written, or none.
+
+    ``run`` names the other datasets of the same load: a key they link to and these
+    datasets drop was checked against their new versions already (:func:`check_reloads`).
+
+    Raises:
+        the errors of :func:`write_dataset`, for any of the datasets.
+    """
+    group = frozenset(g.key for g in graphs) | run
+
+    def work(tx: ManagedTransaction) -> list[DatasetWriteSummary]:
+        writes = [
+            _DatasetWrite(tx, g, (origins or {}).get(g.key), curated, replace, adopt)
+            for g in graphs
+        ]
+        for write in writes:
+            write.check_and_clear()
+        for write in writes:
+            write.nodes(group)
+        for write in writes:
+            write.edges()
+        return [write.summary() for write in writes]
+
+    keys = ", ".join(repr(g.key) for g in graphs)
+    what = f"dataset {keys}" if len(graphs) == 1 else f"datasets {keys} (written together)"
+    try:
+        with driver.session(database=database) as session:  # pyright: ignore[reportUnknownMemberType]  neo4j: untyped **config
+            return session.execute_write(work)
+    except IncompleteCommit as error:  # the commit was sent, its answer never came
+        raise WriteInterruptedError(
+            f"Neo4j stopped answering ({failure_reason(error)}) while it committed {what}, "
+            "so whether it was written cannot be known here; it is either whole or absent, "
+            "never in part.",
+            graphs[0].key,
+            maybe_written=True,
+        ) from error
+    except (ServiceUnavailable, SessionExpired) as error:
+        raise WriteInterruptedError(
+            f"Neo4j stopped answering ({failure_reason(error)}) while {what} was being "
+            "written; nothing of it was written (a dataset is written in one transaction, "
+            "rolled back when it does not complete).",
+            graphs[0].key,
+            maybe_written=False,
+        ) from error
+
+
+class _DatasetWrite:
+    """One dataset's part of a write transaction, in three steps that
+    :func:`write_datasets` runs for every dataset of the transaction before the next."""
+
+    def __init__(
+        self,
+        tx: ManagedTransaction,
+        graph: DatasetGraph,
+        origin: DatasetOrigin | None,
+        curated: CuratedFacts,
+        replace: bool,
+        adopt: bool,
+    ) -> None:
+        self.tx, self.graph, self.curated, self.adopt = tx, graph, curated, adopt
+        self.folder, self.paths, self.unchanged = _prior_load(tx, graph, origin, replace)
+        self.totals: defaultdict[str, int] = defaultdict(int)
+        self.adopted: list[CuratedFact] = []
+        self.risk = CuratedAtRisk()
+        self.orphan_ids: list[str] = []
+        self.gone: list[str] = []
+
+    def count(self, query: LiteralString, **params: Any) -> None:
+        counters = self.tx.run(query, **params).consume().counters
+        self.totals["nodes_created"] += counters.nodes_created
+        self.totals["nodes_deleted"] += counters.nodes_deleted
+        self.totals["relationships_created"] += counters.relationships_created
+        self.totals["relationships_deleted"] += counters.relationships_deleted
+
+    def check_and_clear(self) -> None:
+        """Refuse what must not be written, then delete the dataset's own relationships."""
+        if self.unchanged:
+            return
+        graph, tx = self.graph, self.tx
         _check_territories(tx, graph)
-        adopted = _check_ownership(tx, graph, adopt)
-        risk, orphan_ids = curated_at_risk(
-            tx, vanishing_nodes(tx, graph.key, _keys_by_label(graph)), _defined(graph)
-        )
-        if risk and curated is CuratedFacts.REFUSE:
-            raise CuratedFactsAtRisk([(graph.key, risk)])
-        totals: defaultdict[str, int] = defaultdict(int)
-
-        def count(query: LiteralString, **params: Any) -> None:
-            counters = tx.run(query, **params).consume().counters
-            totals["nodes_created"] += counters.nodes_created
-            totals["nodes_deleted"] += counters.nodes_deleted
-            totals["relationships_created"] += counters.relationships_created
-            totals["relationships_deleted"] += counters.relationships_deleted
-
+        self.adopted = _check_ownership(tx, graph, self.adopt)
+        self.gone = vanishing_nodes(tx, graph.key, _keys_by_label(graph))
+        self.risk, self.orphan_ids = curated_at_risk(tx, self.gone, _defined(graph))
+        if self.risk and self.curated is CuratedFacts.REFUSE:
+            raise CuratedFactsAtRisk([(graph.key, self.risk)])
         for label_name, rows in _group_nodes(graph.shared).items():
             label = _pick(label_name, SHARED_LABELS, "label")
-            count(
+            self.count(
                 "UNWIND $rows AS row MERGE (n:" + label + " {key: row.key}) SET n += row.props",
                 rows=rows,
             )
@@ -355,34 +477,50 @@ def write_dataset(
         # subquery): the first load plans them on an empty graph and later loads reuse them.
         for label in OWNED_LABELS:
             # relationships first: every edge of a dataset touches a node it owns
-            count(
+            self.count(
                 "MATCH (n:" + label + " {dataset: $key}) USING INDEX n:" + label + "(dataset) "
                 "CALL (n) { MATCH (n)-[r]-() WHERE r.dataset = $key DELETE r }",
                 key=graph.key,
             )
+
+    def nodes(self, run: frozenset[str]) -> None:
+        """Delete the nodes the new version no longer has (refused while a dataset not in
+        ``run`` links to one), then write its nodes."""
+        if self.unchanged:
+            return
+        graph = self.graph
+        referred = still_referred(self.tx, graph.key, self.gone, run)
+        if referred:
+            raise SharedKeysStillReferred([(graph.key, referred)])
         grouped = _group_nodes(graph.nodes)
         for label in OWNED_LABELS:
             rows = grouped.get(label, [])
-            count(
+            self.count(
                 "MATCH (n:" + label + " {dataset: $key}) USING INDEX n:" + label + "(dataset) "
                 "WHERE NOT n.key IN $keys DETACH DELETE n",
                 key=graph.key,
                 keys=[row["key"] for row in rows],
             )
             if rows:
-                count(
+                self.count(
                     "UNWIND $rows AS row MERGE (n:" + label + " {key: row.key}) "
                     "SET n = row.props, n.key = row.key, n.dataset = $key",
                     rows=rows,
                     key=graph.key,
                 )
-        _write_generated(tx, graph, count)
+        _write_generated(self.tx, graph, self.count)
+
+    def edges(self) -> None:
+        """Write the dataset's relationships (every node of the transaction is written)."""
+        if self.unchanged:
+            return
+        graph = self.graph
         for (start_name, type_name, end_name), rows in _group_edges(graph.edges).items():
             start = _pick(start_name, (*OWNED_LABELS, *SHARED_LABELS, *TERRITORY_LABELS), "label")
             end = _pick(end_name, (*OWNED_LABELS, *SHARED_LABELS, *TERRITORY_LABELS), "label")
             rel = _pick(type_name, EDGE_TYPES, "relationship type")
             created = (
-                tx.run(
+                self.tx.run(
                     "UNWIND $rows AS row "
                     "MATCH (a:" + start + " {" + _key_property(start) + ": row.start}) "
                     "MATCH (b:" + end + " {" + _key_property(end) + ": row.end}) "
@@ -393,33 +531,43 @@ def write_dataset(
                 .consume()
                 .counters.relationships_created
             )
-            totals["relationships_created"] += created
+            self.totals["relationships_created"] += created
             if created != len(rows):
                 # an endpoint is missing: never drop a stated fact silently
                 raise InputError(
                     f"Dataset {graph.key!r}: {len(rows) - created} of its {start_name} "
                     f"{type_name} {end_name} relationships point to nodes that are not in the "
-                    "graph (a key defined in a dataset that is not loaded?); nothing was written."
+                    "graph (a key defined in a dataset that is not loaded? load it first, or "
+                    "in the same run); nothing was written."
                 )
-        count("MATCH (n:SubTerritory {dataset: $key}) SET n:Territory", key=graph.key)
-        if adopt:
-            restated = _drop_restated(tx, graph.key)
-            totals["relationships_deleted"] += len(restated)
-            adopted.extend(restated)
-        dropped: tuple[CuratedFact, ...] = risk.deleted
-        detached: tuple[CuratedFact, ...] = risk.orphaned
-        if curated is CuratedFacts.DROP and orphan_ids:
-            count("MATCH (n) WHERE elementId(n) IN $ids DETACH DELETE n", ids=orphan_ids)
-            dropped, detached = risk.facts(), ()
-        count(
+        self.count("MATCH (n:SubTerritory {dataset: $key}) SET n:Territory", key=graph.key)
+
+    def summary(self) -> DatasetWriteSummary:
+        """Finish the dataset (curated facts, its ``(:Dataset)`` node); say what changed."""
+        graph = self.graph
+        if self.unchanged:
+            return DatasetWriteSummary(
+                graph.key, False, len(graph.nodes), len(graph.edges), 0, 0, 0, 0
+            )
+        if self.adopt:
+            restated = _drop_restated(self.tx, graph.key)
+            self.totals["relationships_deleted"] += len(restated)
+            self.adopted.extend(restated)
+        dropped: tuple[CuratedFact, ...] = self.risk.deleted
+        detached: tuple[CuratedFact, ...] = self.risk.orphaned
+        if self.curated is CuratedFacts.DROP and self.orphan_ids:
+            self.count("MATCH (n) WHERE elementId(n) IN $ids DETACH DELETE n", ids=self.orphan_ids)
+            dropped, detached = self.risk.facts(), ()
+        self.count(
             "MERGE (d:Dataset {key: $key}) SET d = $props, d.key = $key, d.checksum = $checksum, "
             "d.folder = $folder, d.paths = $paths",
             key=graph.key,
             props=graph.props,
             checksum=graph.checksum,
-            folder=folder,
-            paths=paths,
+            folder=self.folder,
+            paths=self.paths,
         )
+        totals = self.totals
         return DatasetWriteSummary(
             graph.key,
             True,
@@ -431,59 +579,8 @@ def write_dataset(
             totals["relationships_deleted"],
             dropped,
             detached,
-            tuple(adopted),
+            tuple(self.adopted),
         )
-
-    try:
-        with driver.session(database=database) as session:  # pyright: ignore[reportUnknownMemberType]  neo4j: untyped **config
-            return session.execute_write(work)
-    except IncompleteCommit as error:  # the commit was sent, its answer never came
-        raise WriteInterruptedError(
-            f"Neo4j stopped answering ({failure_reason(error)}) while it committed dataset "
-            f"{graph.key!r}, so whether that dataset was written cannot be known here; it "
-            "is either whole or absent, never in part.",
-            graph.key,
-            maybe_written=True,
-        ) from error
-    except (ServiceUnavailable, SessionExpired) as error:
-        raise WriteInterruptedError(
-            f"Neo4j stopped answering ({failure_reason(error)}) while dataset {graph.key!r} "
-            "was being written; nothing of it was written (a dataset is written in one "
-            "transaction, rolled back when it does not complete).",
-            graph.key,
-            maybe_written=False,
-        ) from error
-
-
-def write_order(graphs: Sequence[DatasetGraph]) -> list[DatasetGraph]:
-    """Order datasets so each is written after the datasets whose nodes it links to.
-
-    Raises:
-        InputError: two datasets link to each other's nodes (neither can go first).
-    """
-    owner = {(node.label, node.key): graph.key for graph in graphs for node in graph.nodes}
-    needs: dict[str, set[str]] = {graph.key: set() for graph in graphs}
-    for graph in graphs:
-        for edge in graph.edges:
-            for endpoint in ((edge.start_label, edge.start_key), (edge.end_label, edge.end_key)):
-                other = owner.get(endpoint)
-                if other is not None and other != graph.key:
-                    needs[graph.key].add(other)
-    by_key = {graph.key: graph for graph in graphs}
-    ordered: list[DatasetGraph] = []
-    done: set[str] = set()
-    while len(ordered) < len(graphs):
-        ready = sorted(k for k in needs if k not in done and needs[k] <= done)
-        if not ready:
-            stuck = sorted(k for k in needs if k not in done)
-            raise InputError(
-                f"Datasets {', '.join(stuck)} link to each other's facts in a cycle, so none can "
-                "be written first. Move the shared facts into one of them."
-            )
-        for key in ready:
-            ordered.append(by_key[key])
-            done.add(key)
-    return ordered
 
 
 def _check_territories(tx: ManagedTransaction, graph: DatasetGraph) -> None:

@@ -5,8 +5,9 @@ Each load reads and validates its whole input first, with no database
 (:func:`loaders.reference.read_reference`, :func:`read_partnerships`), then writes it
 (:func:`load_reference`, :func:`load_partnerships`): the graph's schema is migrated, then
 the reference goes in one transaction, and the datasets one transaction each, **each
-after the datasets whose facts it links to** (:func:`graph.partnership_store.write_order`).
-Re-running a load changes nothing.
+after the datasets whose facts it links to** (:func:`write_groups`); datasets that link
+to each other's facts (directly or through others) go in one transaction together, so
+any subset of datasets loads in any order. Re-running a load changes nothing.
 
 The two stages are separate so that the command line can report an invalid input before
 it opens a connection. Between them, :func:`check_files_unchanged` makes sure that every
@@ -23,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+import networkx as nx
+
 from domain.errors import InputError
 from graph.driver import Driver
 from graph.maintenance import checkpoint
@@ -33,13 +36,12 @@ from graph.partnership_store import (
     DatasetOrigin,
     DatasetWriteSummary,
     check_reloads,
-    write_dataset,
-    write_order,
+    write_datasets,
 )
 from graph.person_reads import people_in_graph
 from graph.reference_store import ReferenceRecords, WriteSummary, write_reference
 from loaders.dataset_graph import dataset_graph
-from loaders.datasets import Dataset, TerritoryIndex, Vocabularies, read_datasets
+from loaders.datasets import Dataset, Registry, TerritoryIndex, Vocabularies, read_datasets
 from loaders.input_files import check_unchanged, dataset_size_limit
 from loaders.people import check_people_in_graph
 
@@ -65,9 +67,12 @@ class Partnerships:
 
     #: the datasets, in key order
     datasets: tuple[Dataset, ...]
-    #: their rows, in the order they must be written (see ``write_order``)
+    #: their rows, in the order they are written (see :func:`write_groups`)
     graphs: tuple[DatasetGraph, ...]
     vocabularies: Vocabularies
+    #: ``graphs`` cut into the groups written one transaction each (datasets linking to
+    #: each other's facts share one); empty: one transaction per dataset
+    groups: tuple[tuple[DatasetGraph, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -115,19 +120,48 @@ def read_partnerships(
     paths: Sequence[Path],
     reference: ReferenceRecords,
     vocabularies: Vocabularies | None = None,
+    registry: Registry | None = None,
 ) -> Partnerships:
     """Read and validate the dataset files of ``paths`` (folders searched recursively)
-    against ``reference``, and order them for writing; nothing is written.
+    against ``reference`` (and the keys of ``registry``: those already in the graph), and
+    order them for writing; nothing is written.
 
     Raises:
         DatasetError: listing every problem found, each with file, line and field.
-        InputError: no file was found, or datasets link to each other's facts in a cycle.
+        InputError: no file was found.
     """
     vocabularies = vocabularies or Vocabularies.load()
-    datasets = read_datasets(paths, TerritoryIndex.from_reference(reference), vocabularies)
-    # datasets that link to others' facts go after them
-    graphs = write_order([dataset_graph(dataset, vocabularies) for dataset in datasets])
-    return Partnerships(tuple(datasets), tuple(graphs), vocabularies)
+    territories = TerritoryIndex.from_reference(reference)
+    datasets = read_datasets(paths, territories, vocabularies, registry)
+    groups = write_groups([dataset_graph(dataset, vocabularies) for dataset in datasets])
+    graphs = tuple(graph for group in groups for graph in group)
+    return Partnerships(tuple(datasets), graphs, vocabularies, tuple(groups))
+
+
+def write_groups(graphs: Sequence[DatasetGraph]) -> list[tuple[DatasetGraph, ...]]:
+    """Cut ``graphs`` into groups written one transaction each, in an order where each
+    group comes after the datasets whose nodes it links to. Datasets that link to each
+    other's nodes, directly or through others (a cycle), form one group: written
+    together, they need no order (:func:`graph.partnership_store.write_datasets`).
+
+    Groups come in key order where the links leave a choice, so a load is repeatable.
+    """
+    owner = {(node.label, node.key): graph.key for graph in graphs for node in graph.nodes}
+    links: nx.DiGraph[str] = nx.DiGraph()
+    links.add_nodes_from(graph.key for graph in graphs)
+    for graph in graphs:
+        for edge in graph.edges:
+            for endpoint in ((edge.start_label, edge.start_key), (edge.end_label, edge.end_key)):
+                other = owner.get(endpoint)
+                if other is not None and other != graph.key:
+                    links.add_edge(other, graph.key)  # the owner goes first
+    condensed = nx.condensation(links)
+    members: dict[int, list[str]] = {
+        n: sorted(condensed.nodes[n]["members"]) for n in condensed.nodes
+    }
+    by_key = {graph.key: graph for graph in graphs}
+    order = nx.lexicographical_topological_sort(condensed, key=lambda n: members[n][0])
+    return [tuple(by_key[key] for key in members[n]) for n in order]
 
 
 def check_files_unchanged(partnerships: Partnerships) -> None:
@@ -155,12 +189,14 @@ def load_partnerships(
     adopt: bool = False,
 ) -> PartnershipLoad:
     """Migrate the graph's schema, then write each dataset in its own transaction, in
-    write order; a dataset found unchanged (same checksum) is not touched.
+    write order (datasets that link to each other's facts: one transaction together); a
+    dataset found unchanged (same checksum) is not touched.
 
     Before any dataset is written, the load is refused as a whole when a dataset's files
     lie in two folders, when a dataset is in the graph from another folder (unless
-    ``replace``), or when a reload would delete or orphan facts curated through the API
-    (unless ``curated`` says to keep or drop them; see
+    ``replace``), when a reload would delete a fact another dataset of the graph links to
+    (``SharedKeysStillReferred``), or when a reload would delete or orphan facts curated
+    through the API (unless ``curated`` says to keep or drop them; see
     :class:`graph.partnership_store.CuratedFacts`). With ``adopt``, the files take over
     the curated facts they now state (moved into them from ``ctg export curated``).
 
@@ -182,19 +218,22 @@ def load_partnerships(
     loading = [dataset.key for dataset in partnerships.datasets]
     check_people_in_graph(partnerships.datasets, people_in_graph(driver, database, loading))
     summaries: list[DatasetWriteSummary] = []
-    for graph in partnerships.graphs:
-        summary = write_dataset(
+    run = frozenset(origins)
+    for group in partnerships.groups or tuple((graph,) for graph in partnerships.graphs):
+        written = write_datasets(
             driver,
             database,
-            graph,
-            origin=origins.get(graph.key),
+            group,
+            origins=origins,
             curated=curated,
             replace=replace,
             adopt=adopt,
+            run=run,
         )
-        summaries.append(summary)
-        if on_written is not None:
-            on_written(summary)
+        for summary in written:
+            summaries.append(summary)
+            if on_written is not None:
+                on_written(summary)
     checkpoint(driver, database)  # the load in the store files, not only in the log
     return PartnershipLoad(tuple(summaries))
 

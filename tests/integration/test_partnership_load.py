@@ -10,10 +10,11 @@ from neo4j import Driver
 from neo4j.exceptions import Neo4jError
 
 from domain.errors import InputError
-from graph.partnership_store import DatasetWriteSummary, write_dataset, write_order
+from graph.partnership_store import DatasetWriteSummary, write_dataset
 from graph.reference_store import graph_counts, write_reference
 from loaders.dataset_graph import dataset_graph
 from loaders.datasets import TerritoryIndex, Vocabularies, read_datasets
+from loaders.pipeline import write_groups
 from loaders.reference import read_reference
 from tests.conftest import AMENDMENT_DATASET, REFERENCE_EXTRACT
 from tests.conftest import graph_snapshot as snapshot
@@ -152,8 +153,12 @@ def test_editing_one_dataset_leaves_the_others_and_their_links_untouched(
     other = tmp_path / "other.yaml"
     other.write_text(AMENDMENT_DATASET, encoding="utf-8")
     datasets = read_datasets([EXAMPLE, other], TERRITORIES, VOCABULARIES)
-    graphs = write_order([dataset_graph(dataset, VOCABULARIES) for dataset in datasets])
-    assert [g.key for g in graphs] == ["exemple-ctg-pays-de-salers", "autre-jeu"]
+    groups = write_groups([dataset_graph(dataset, VOCABULARIES) for dataset in datasets])
+    graphs = [graph for group in groups for graph in group]
+    assert [[g.key for g in group] for group in groups] == [
+        ["exemple-ctg-pays-de-salers"],
+        ["autre-jeu"],
+    ]
     for graph in graphs:
         write_dataset(reference_graph, DB, graph)
 

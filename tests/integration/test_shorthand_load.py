@@ -18,12 +18,13 @@ import analyses
 from analyses.projection import build
 from domain.scopes import Scope
 from graph.coverage_reads import coverage_rows
-from graph.partnership_store import DatasetWriteSummary, write_dataset, write_order
+from graph.partnership_store import DatasetWriteSummary, write_dataset
 from graph.reader import GraphReader
 from graph.reference_store import write_reference
 from graph.settings import Neo4jConnection
 from loaders.dataset_graph import dataset_graph
 from loaders.datasets import TerritoryIndex, Vocabularies, read_datasets
+from loaders.pipeline import write_groups
 from loaders.reference import read_reference
 from schema import schema
 from schema.context import Context
@@ -71,7 +72,8 @@ def load(driver: Driver, tmp_path: Path, **bodies: str) -> list[DatasetWriteSumm
         path.write_text(SIGNED.format(key=key, shorthand=shorthand), encoding="utf-8")
         paths.append(path)
     datasets = read_datasets(paths, TERRITORIES, VOCABULARIES)
-    graphs = write_order([dataset_graph(d, VOCABULARIES) for d in datasets])
+    groups = write_groups([dataset_graph(d, VOCABULARIES) for d in datasets])
+    graphs = [graph for group in groups for graph in group]
     return [write_dataset(driver, DB, graph) for graph in graphs]
 
 

@@ -20,7 +20,7 @@ import cli.load
 import loaders.input_files
 from domain.errors import ConfigurationError, InputError, ReferenceDataError
 from graph.settings import Neo4jConnection
-from loaders.datasets import DatasetError, TerritoryIndex, read_datasets
+from loaders.datasets import DatasetError, Registry, TerritoryIndex, read_datasets
 from loaders.input_files import DATASET_MAX_BYTES_SETTING, dataset_size_limit
 from loaders.pipeline import check_files_unchanged, read_partnerships
 from loaders.reference import read_reference
@@ -274,7 +274,7 @@ def test_a_file_changed_after_validation_refuses_the_load_before_any_write(
     path.write_text(EXAMPLE_TEXT, encoding="utf-8")
     read = read_partnerships
 
-    def read_then_rewrite(paths: list[Path], reference: Any) -> Any:
+    def read_then_rewrite(paths: list[Path], reference: Any, **_: Any) -> Any:
         partnerships = read(paths, REFERENCE)
         path.write_text(EXAMPLE_TEXT[: len(EXAMPLE_TEXT) // 2], encoding="utf-8")
         return partnerships
@@ -283,6 +283,7 @@ def test_a_file_changed_after_validation_refuses_the_load_before_any_write(
     monkeypatch.setattr(cli.load, "read_reference", lambda data_dir: REFERENCE)
     monkeypatch.setattr(cli.load, "read_partnerships", read_then_rewrite)
     monkeypatch.setattr(cli.load, "open_driver", lambda connection: contextlib.nullcontext())
+    monkeypatch.setattr(cli.load, "graph_registry", lambda connection: Registry())
     monkeypatch.setattr(cli.load, "load_partnerships", lambda *args, **kw: writes.append(args))
     connection = Neo4jConnection("bolt://127.0.0.1:1", "neo4j", "x", "neo4j", local=False)
     with pytest.raises(InputError) as caught:
