@@ -15,7 +15,12 @@ from rich.progress import Progress, TaskID
 
 from cli.db import ensure_room_for, remember_load
 from cli.output import console, progress_bar, say_target
-from domain.errors import DatabaseUnavailableError, InputError, WriteInterruptedError
+from domain.errors import (
+    ConfigurationError,
+    DatabaseUnavailableError,
+    InputError,
+    WriteInterruptedError,
+)
 from graph.dataset_keys import keys_in_graph
 from graph.disk_space import dataset_bytes, reference_bytes
 from graph.driver import open_driver, resolve_connection
@@ -329,6 +334,9 @@ def _validated_datasets(paths: list[Path], use_graph: bool = True) -> list[Datas
             connection = resolve_connection()
         except DatabaseUnavailableError:
             unread = "no Neo4j to talk to: NEO4J_URI is unset and `ctg db start` was not run"
+        except ConfigurationError as error:
+            # validating needs no graph: a misconfigured one is said, not fatal
+            unread = str(error).rstrip(".")
     registry = graph_registry(connection, folder_siblings(paths), unread)
     if use_graph and registry.graph is None:
         console.print(f"The graph is not read ({registry.graph_unread}); keys resolve "

@@ -21,7 +21,7 @@ from cli.load import (
 )
 from cli.output import DRIVER_LOGS_OFF, console, say_target
 from graph.driver import resolve_connection
-from graph.settings import describe_target, external_connection
+from graph.settings import INSTANCE_VARIABLE, describe_target, external_connection
 from loaders.datasets import DEFAULT_DATASETS
 from web.settings import UVICORN_OPTIONS
 
@@ -38,15 +38,20 @@ def serve(
 
     logging.getLogger("neo4j").removeHandler(DRIVER_LOGS_OFF)
     connection = resolve_connection()
-    # The app reads its connection from the environment in every worker process.
+    # the description is of the target as named (a local instance's name included)
+    target = describe_target(uri=connection.uri)
+    # The app reads its connection from the environment in every worker process: once
+    # NEO4J_URI names the local instance's server, the instance's name must go, or the
+    # app would find both and refuse to choose.
+    if connection.local:
+        os.environ.pop(INSTANCE_VARIABLE, None)
     os.environ.setdefault("NEO4J_URI", connection.uri)
     os.environ.setdefault("NEO4J_USER", connection.user)
     os.environ.setdefault("NEO4J_PASSWORD", connection.password)
     os.environ.setdefault("NEO4J_DATABASE", connection.database)
     # the curation mutations write: say where, as every writing command does
     console.print(
-        f"Serving http://{host}:{port}/graphql; the API reads and writes "
-        f"{describe_target(uri=connection.uri)}",
+        f"Serving http://{host}:{port}/graphql; the API reads and writes {target}",
         highlight=False,
     )
     uvicorn.run(

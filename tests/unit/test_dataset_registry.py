@@ -192,6 +192,21 @@ def test_ctg_validate_file_reads_its_folder_and_says_the_graph_was_not_read(
     assert "  3 keys resolved from registre-cantal.yaml" in lines
 
 
+def test_ctg_validate_with_a_misconfigured_graph_says_why_and_still_validates(
+    folder: Path,
+) -> None:
+    # NEO4J_URI without its password: validating needs no graph, so this is said, not fatal
+    run = run_ctg(
+        "validate",
+        str(folder / "ctg-saint-flour.yaml"),
+        local={"NEO4J_URI": "bolt://127.0.0.1:1"},
+    )
+    assert run.returncode == 0, run.stderr
+    lines = " ".join((run.stdout + run.stderr).split())
+    assert lines.startswith("The graph is not read (NEO4J_URI is set but NEO4J_PASSWORD is not")
+    assert "3 keys resolved from registre-cantal.yaml" in lines
+
+
 def test_a_curated_key_may_be_defined_again_the_load_decides(folder: Path) -> None:
     """Facts added through the API may move into a file (``--adopt-curated``)."""
     (folder / "registre-cantal.yaml").unlink()

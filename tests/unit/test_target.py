@@ -180,3 +180,24 @@ def test_the_option_is_in_the_root_help() -> None:
     result = ctg("--help", env={})
     assert "--instance" in result.stdout
     assert "CTG_INSTANCE" in result.stdout
+
+
+def test_serve_on_a_named_instance_hands_its_workers_one_target(
+    local: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`ctg --instance essai serve`: the workers read NEO4J_URI (the instance's server);
+    the instance's name must not travel with it, or the app finds both and refuses."""
+    import uvicorn
+
+    import cli.serve
+    from graph.settings import Neo4jConnection
+
+    served: list[Neo4jConnection | None] = []
+    here = Neo4jConnection("bolt://127.0.0.1:7801", "neo4j", "secret", "neo4j", local=True)
+    monkeypatch.setattr(cli.serve, "resolve_connection", lambda: here)
+    # what the app does in each worker: read its connection from the environment
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: served.append(external_connection()))
+    result = ctg("--instance", "essai", "serve", "--port", "18000", env=local)
+    assert result.exit_code == 0, result.output
+    assert "the local instance 'essai' (bolt://127.0.0.1:7801" in " ".join(result.output.split())
+    assert [c.uri if c else None for c in served] == ["bolt://127.0.0.1:7801"]
