@@ -21,7 +21,7 @@ from domain.errors import (
     InputError,
     WriteInterruptedError,
 )
-from graph.dataset_keys import keys_in_graph
+from graph.dataset_keys import keys_in_graph, partners_governing
 from graph.disk_space import dataset_bytes, reference_bytes
 from graph.driver import open_driver, resolve_connection
 from graph.load_journal import RecordedLoad
@@ -320,7 +320,8 @@ def graph_registry(
         return Registry(context, graph_unread=f"Neo4j at {connection.uri} does not answer")
     with driver:
         keys = keys_in_graph(driver, connection.database)
-    return Registry(context, keys, graph_name=f"the graph at {connection.uri}")
+        governing = partners_governing(driver, connection.database)
+    return Registry(context, keys, graph_name=f"the graph at {connection.uri}", governing=governing)
 
 
 def _validated_datasets(paths: list[Path], use_graph: bool = True) -> list[Dataset]:

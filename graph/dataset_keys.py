@@ -28,6 +28,29 @@ _KEYS: dict[str, LiteralString] = {
 }
 
 
+#: Partners governing a commune or an EPCI, for the shorthands to name rather than
+#: generate a second partner for one territory (fixed text; smallest key first).
+_GOVERNING: LiteralString = (
+    "MATCH (p:Partner)-[:GOVERNS]->(t) WHERE t:Commune OR t:EPCI "
+    "RETURN CASE WHEN t:Commune THEN 'commune' ELSE 'epci' END AS kind, t.code AS code, "
+    "p.key AS key, coalesce(p.dataset, '') AS dataset ORDER BY kind, code, key"
+)
+
+
+def partners_governing(driver: Driver, database: str) -> dict[tuple[str, str], tuple[str, str]]:
+    """``(kind, code) → (partner key, owning dataset)`` for every commune and EPCI a
+    partner of the graph governs (the smallest key when several do)."""
+
+    def work(tx: ManagedTransaction) -> dict[tuple[str, str], tuple[str, str]]:
+        found: dict[tuple[str, str], tuple[str, str]] = {}
+        for r in tx.run(_GOVERNING):
+            found.setdefault((str(r["kind"]), str(r["code"])), (str(r["key"]), str(r["dataset"])))
+        return found
+
+    with driver.session(database=database) as session:  # pyright: ignore[reportUnknownMemberType]  neo4j: untyped **config
+        return session.execute_read(work)
+
+
 def keys_in_graph(driver: Driver, database: str) -> dict[str, dict[str, str]]:
     """Every key of a fact a dataset may define, per label (``Partner``, ``Person``, …),
     with the dataset that owns it (``curation`` for facts added through the API, ``""``

@@ -236,6 +236,10 @@ class Registry:
     graph: Mapping[str, Mapping[str, str]] | None = None
     graph_name: str = "the graph"
     graph_unread: str = ""
+    #: partners of the graph governing a commune or an EPCI, ``(kind, code) → (key,
+    #: owning dataset)`` (:func:`graph.dataset_keys.partners_governing`): a shorthand
+    #: names them rather than generate a second partner for one territory
+    governing: Mapping[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -365,6 +369,20 @@ def read_datasets(
     context = _context_files(registry, files, territories, vocabularies, limit)
     checker.looked = _looked(registry, context)
     graph_keys = _graph_keys(registry, set(by_dataset) | {f.model.dataset.key for f in context})
+    if registry.governing:
+        # the graph's partners of datasets the run does not replace
+        territories = replace(
+            territories,
+            governed_by={
+                **{
+                    t: key
+                    for t, (key, owner) in registry.governing.items()
+                    if owner not in by_dataset
+                },
+                **territories.governed_by,
+            },
+        )
+        checker.territories = territories
     expansion = _expand_shorthands(parsed, checker)
     # the partners a shorthand may name beside those of the files: generated ones, and
     # those of the graph governing a territory (when the caller read them)
@@ -671,12 +689,13 @@ def _in_graph(
     """The keys already in the graph, kind → key → where (the graph, with its owner)."""
     defined: dict[str, dict[str, tuple[_Where, DataPath]]] = defaultdict(dict)
     graph = _Where(Path("the graph"), {})
-    for kind, keys in existing.items():
-        defined[kind].update((key, (graph, ())) for key in keys)
-    for kind, owners in graph_keys.items():
+    for kind, owners in graph_keys.items():  # first: they say which dataset owns them
         for key, owner in owners.items():
             place = _Where(Path(f"the graph (dataset {owner or 'none'})"), {})
-            defined[kind].setdefault(key, (place, ()))
+            defined[kind][key] = (place, ())
+    for kind, keys in existing.items():
+        for key in keys:
+            defined[kind].setdefault(key, (graph, ()))
     return defined
 
 

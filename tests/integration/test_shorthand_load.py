@@ -198,3 +198,47 @@ def test_a_dataset_defining_a_generated_key_takes_the_partner_over(
         "RETURN count(s) AS n"
     )
     assert records[0]["n"] == 1  # « un »'s signature still points to it
+
+
+def test_a_partner_of_the_graph_governing_a_commune_is_named_not_generated_again(
+    reference_graph: Driver, neo4j_connection: Neo4jConnection, tmp_path: Path
+) -> None:
+    """A registry in the graph defines the mairie d'Alleuze under its own key: a later
+    dataset's shorthand names it (read from the graph, as ctg validate/load do) rather
+    than generate `commune-15002` beside it."""
+    from cli.load import graph_registry
+
+    path = tmp_path / "registre.yaml"
+    path.write_text(
+        textwrap.dedent(
+            """\
+            format: ctg-graph/dataset@1
+            dataset: {key: registre, title: Registre}
+            default_source: annuaire
+            sources:
+              - {key: annuaire, title: Annuaire des communes}
+            partners:
+              - key: mairie-alleuze
+                kind: commune
+                name: Mairie d'Alleuze
+                governs: [{territory: {commune: "15002"}}]
+            """
+        ),
+        encoding="utf-8",
+    )
+    (registre,) = read_datasets([path], TERRITORIES, VOCABULARIES)
+    write_dataset(reference_graph, DB, dataset_graph(registre, VOCABULARIES))
+    later = tmp_path / "later.yaml"
+    later.write_text(SIGNED.format(key="later", shorthand=SHORTHAND), encoding="utf-8")
+    (dataset,) = read_datasets(
+        [later], TERRITORIES, VOCABULARIES, registry=graph_registry(neo4j_connection)
+    )
+    signers = {s.partner for c in dataset.content.contracts for s in c.signatories}
+    assert "mairie-alleuze" in signers
+    assert "commune-15002" not in signers
+    assert "commune-15002" not in {p.key for p in dataset.generated}
+    assert ("the graph (dataset registre)", 1) in dataset.resolved
+    write_dataset(reference_graph, DB, dataset_graph(dataset, VOCABULARIES))
+    assert alleuze(reference_graph) == [
+        {"key": "mairie-alleuze", "dataset": "registre", "usedBy": None, "links": 1}
+    ]
