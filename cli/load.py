@@ -26,6 +26,7 @@ from graph.disk_space import dataset_bytes, reference_bytes
 from graph.driver import open_driver, resolve_connection
 from graph.load_journal import RecordedLoad
 from graph.partnership_store import LISTED, CuratedFacts, DatasetGraph, DatasetWriteSummary
+from graph.person_reads import people_in_graph
 from graph.settings import Neo4jConnection
 from loaders.dataset_format import DatasetFile
 from loaders.datasets import (
@@ -36,6 +37,7 @@ from loaders.datasets import (
     folder_siblings,
     read_datasets,
 )
+from loaders.people import check_people_in_graph
 from loaders.pipeline import (
     check_files_unchanged,
     load_partnerships,
@@ -321,7 +323,14 @@ def graph_registry(
     with driver:
         keys = keys_in_graph(driver, connection.database)
         governing = partners_governing(driver, connection.database)
-    return Registry(context, keys, graph_name=f"the graph at {connection.uri}", governing=governing)
+        people = people_in_graph(driver, connection.database)
+    return Registry(
+        context,
+        keys,
+        graph_name=f"the graph at {connection.uri}",
+        governing=governing,
+        people=tuple(people),
+    )
 
 
 def _validated_datasets(paths: list[Path], use_graph: bool = True) -> list[Dataset]:
@@ -342,7 +351,11 @@ def _validated_datasets(paths: list[Path], use_graph: bool = True) -> list[Datas
     if use_graph and registry.graph is None:
         console.print(f"The graph is not read ({registry.graph_unread}); keys resolve "
                       "against the files and their folders only.")  # fmt: skip
-    return read_datasets(paths, territories, registry=registry)
+    datasets = read_datasets(paths, territories, registry=registry)
+    # an alias that is another person's, in the graph: said now, not only by the load
+    run = {dataset.key for dataset in datasets}
+    check_people_in_graph(datasets, [p for p in registry.people if p.dataset not in run])
+    return datasets
 
 
 def validate(

@@ -126,6 +126,10 @@ def _parts(words: Sequence[str]) -> list[_Part]:
     return parts
 
 
+#: The weight of a word written with an elided article the person did not type.
+_ELIDED_BOOST = "^0.5"
+
+
 def _clause(part: _Part, prefix: bool, typo: bool) -> str:
     """Lucene alternatives for one part; every term is letters, digits and one apostrophe,
     built here, so no syntax typed by the client reaches the parser."""
@@ -136,11 +140,15 @@ def _clause(part: _Part, prefix: bool, typo: bool) -> str:
             continue
         token = form[0]
         spellings = [token]
+        elided: list[str] = []
         if not part.variants and may_follow_elision(token):
-            spellings += [article + "'" + token for article in ELIDED_ARTICLES]
-        alternatives += spellings
+            elided = [article + "'" + token for article in ELIDED_ARTICLES]
+        # an elided spelling counts less than the bare word: « Écuisses » (a name) ranks
+        # before « CEJ d'Écuisses » (a title that names it), where both are matched
+        alternatives += spellings + [e + _ELIDED_BOOST for e in elided]
         if prefix:
             alternatives += [s + "*" for s in spellings]
+            alternatives += [e + "*" + _ELIDED_BOOST for e in elided]
         if typo and not part.variants and len(token) >= TYPO_MIN_LENGTH:
             alternatives.append(token + "~1")
             if part.article is not None:

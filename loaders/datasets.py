@@ -40,6 +40,7 @@ from domain.errors import InputError, InputFileError
 from domain.names import fold
 from domain.vocabulary import TerritoryKind
 from graph.dataset_labels import CURATION
+from graph.person_reads import StoredPerson
 from graph.reference_store import ReferenceRecords
 from loaders.dataset_format import (
     FORMAT,
@@ -240,6 +241,9 @@ class Registry:
     #: owning dataset)`` (:func:`graph.dataset_keys.partners_governing`): a shorthand
     #: names them rather than generate a second partner for one territory
     governing: Mapping[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+    #: the people of the graph, for ``ctg validate`` to refuse an alias that is another
+    #: person's there (:func:`loaders.people.check_people_in_graph`)
+    people: Sequence[StoredPerson] = ()
 
 
 @dataclass

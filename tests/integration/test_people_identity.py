@@ -123,6 +123,25 @@ def test_an_alias_of_a_person_in_the_graph_is_refused_naming_its_dataset(
     assert graph_snapshot(driver) == before
 
 
+def test_validate_refuses_an_alias_of_a_person_in_the_graph_before_any_load(
+    loaded: Neo4jConnection, tmp_path: Path
+) -> None:
+    other = tmp_path / "autre.yaml"
+    other.write_text(
+        PRESS.replace("key: presse", "key: autre")
+        .replace("article", "article-autre")  # its own source: the graph has « article »
+        .replace("key: m-dupont", "key: marie-d")
+        .replace("name: M. Dupont", "name: Marie D.\n    aliases: [MARIE DUPONT]")
+        .split("same_people:")[0],
+        encoding="utf-8",
+    )
+    result = run_ctg("validate", str(other), connection=loaded)
+    assert result.returncode == 1, result.stdout
+    said = " ".join(result.stderr.split())
+    assert "alias 'MARIE DUPONT' of person 'marie-d' is an alias of person" in said
+    assert "in the graph from dataset 'caf-cantal'" in said
+
+
 def test_people_declared_the_same_pairwise_are_one_person_read_at_once(
     driver: Driver, neo4j_connection: Neo4jConnection, tmp_path: Path
 ) -> None:
@@ -154,7 +173,7 @@ def test_validate_names_both_places_of_an_alias_collision_and_fails(tmp_path: Pa
     result = run_ctg("validate", str(tmp_path))
     assert result.returncode == 1
     output = " ".join(result.stdout.split() + result.stderr.split())
-    assert "1 problem(s) in the dataset files; nothing was written" in output
+    assert "1 problem(s) in 1 file(s); nothing was written" in output
     assert (
         f"{tmp_path / 'presse.yaml'}:9: people[0].aliases[0]: alias 'Marie DUPONT' is an alias "
         f"of person 'marie-dupont-martin' ('Marie Dupont') at {tmp_path / 'caf.yaml'}:11"
