@@ -19,6 +19,7 @@ import subprocess
 import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 from neo4j import Driver
@@ -151,3 +152,31 @@ def graph_snapshot(driver: Driver) -> str:
     text = repr([(r["id"], sorted(r["labels"]), sorted(r["props"].items()),
                   sorted(map(repr, r["out"]))) for r in records])  # fmt: skip
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def ask_schema(
+    connection: Neo4jConnection, query: str, *, timeout: float = 120, **variables: Any
+) -> dict[str, Any]:
+    """Run a GraphQL ``query`` on the schema itself (no HTTP) against ``connection``,
+    asserting it answers without errors; its data. The API's 10 s guard is not what the
+    integration tests test: a busy machine's first queries (plans compiled cold) may take
+    longer, hence ``timeout``."""
+    import anyio
+
+    from graph.reader import GraphReader
+    from schema import schema
+    from schema.context import Context
+
+    async def go() -> dict[str, Any]:
+        reader = GraphReader.open(connection, timeout=timeout)
+        try:
+            result = await schema.execute(
+                query, variable_values=variables or None, context_value=Context.create(reader)
+            )
+            assert result.errors is None, result.errors
+            assert result.data is not None
+            return result.data
+        finally:
+            await reader.close()
+
+    return anyio.run(go)

@@ -4,38 +4,15 @@ in the graph and answers as that precision says."""
 
 from __future__ import annotations
 
-from typing import Any
-
-import anyio
 import pytest
 from neo4j import Driver
 
-from graph.reader import GraphReader
 from graph.settings import Neo4jConnection
-from schema import schema
-from schema.context import Context
+from tests.conftest import ask_schema as ask
 from tests.conftest import load_seed_graph
 
 CU = "247100290"  # CU Le Creusot Montceau-les-Mines
 SAINT_FLOUR = "15187"
-
-
-def ask(connection: Neo4jConnection, query: str, **variables: Any) -> dict[str, Any]:
-    async def go() -> dict[str, Any]:
-        # the API's 10 s guard is not what this tests: a busy machine's first queries
-        # (plans compiled cold) may take longer
-        reader = GraphReader.open(connection, timeout=120)
-        try:
-            result = await schema.execute(
-                query, variable_values=variables, context_value=Context.create(reader)
-            )
-            assert result.errors is None, result.errors
-            assert result.data is not None
-            return result.data
-        finally:
-            await reader.close()
-
-    return anyio.run(go)
 
 
 @pytest.fixture(scope="module")

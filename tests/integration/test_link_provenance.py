@@ -7,15 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import anyio
 import pytest
 from neo4j import Driver
 
-from graph.reader import GraphReader
 from graph.settings import Neo4jConnection
-from schema import schema
-from schema.context import Context
 from schema.relay import global_id
+from tests.conftest import ask_schema as ask
 from tests.conftest import load_seed_graph
 
 CREUSOT = "article-cucm-ctg-2021"
@@ -27,20 +24,6 @@ PROVENANCE = "provenance { certainty reason inferredFields dataset sources { key
 def seeded(driver: Driver, neo4j_connection: Neo4jConnection) -> Neo4jConnection:
     load_seed_graph(driver, neo4j_connection.database)
     return neo4j_connection
-
-
-def ask(connection: Neo4jConnection, query: str) -> dict[str, Any]:
-    async def go() -> dict[str, Any]:
-        reader = GraphReader.open(connection)
-        try:
-            result = await schema.execute(query, context_value=Context.create(reader))
-            assert result.errors is None, result.errors
-            assert result.data is not None
-            return result.data
-        finally:
-            await reader.close()
-
-    return anyio.run(go)
 
 
 def edges(connection: dict[str, Any]) -> list[dict[str, Any]]:

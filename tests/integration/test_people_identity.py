@@ -8,20 +8,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import anyio
 import pytest
 from neo4j import Driver
 
 from graph.maintenance import clear_graph
-from graph.reader import GraphReader
 from graph.settings import Neo4jConnection
 from loaders.datasets import DatasetError
 from loaders.pipeline import load_partnerships, read_partnerships
 from loaders.reference import read_reference
-from schema import schema
-from schema.context import Context
 from schema.relay import global_id
 from tests.conftest import REFERENCE_EXTRACT, graph_snapshot, run_ctg
+from tests.conftest import ask_schema as ask
 from tests.unit.test_dataset_people import CAF, PRESS
 
 REFERENCE = read_reference(REFERENCE_EXTRACT, ["15"])
@@ -42,20 +39,6 @@ def loaded(
     (folder / "presse.yaml").write_text(PRESS, encoding="utf-8")
     load_partnerships(driver, neo4j_connection.database, read_partnerships([folder], REFERENCE))
     return neo4j_connection
-
-
-def ask(connection: Neo4jConnection, query: str) -> dict[str, Any]:
-    async def go() -> dict[str, Any]:
-        reader = GraphReader.open(connection)
-        try:
-            result = await schema.execute(query, context_value=Context.create(reader))
-            assert result.errors is None, result.errors
-            assert result.data is not None
-            return result.data
-        finally:
-            await reader.close()
-
-    return anyio.run(go)
 
 
 def keys(connection: dict[str, Any]) -> list[str]:

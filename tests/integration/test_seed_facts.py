@@ -8,14 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import anyio
 import pytest
 from neo4j import Driver
 
-from graph.reader import GraphReader
 from graph.settings import Neo4jConnection
-from schema import schema
-from schema.context import Context
+from tests.conftest import ask_schema as ask
 from tests.conftest import load_seed_graph
 
 SAINT_FLOUR_ARTICLE = "article-caf15-ctg-saint-flour"
@@ -27,22 +24,6 @@ PROVENANCE = "provenance { certainty reason sources { key } }"
 def seeded(driver: Driver, neo4j_connection: Neo4jConnection) -> Neo4jConnection:
     load_seed_graph(driver, neo4j_connection.database)
     return neo4j_connection
-
-
-def ask(connection: Neo4jConnection, query: str, **variables: Any) -> dict[str, Any]:
-    async def go() -> dict[str, Any]:
-        reader = GraphReader.open(connection)
-        try:
-            result = await schema.execute(
-                query, variable_values=variables, context_value=Context.create(reader)
-            )
-            assert result.errors is None, result.errors
-            assert result.data is not None
-            return result.data
-        finally:
-            await reader.close()
-
-    return anyio.run(go)
 
 
 def sources(provenance: dict[str, Any]) -> list[str]:

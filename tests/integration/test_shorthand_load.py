@@ -10,7 +10,6 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-import anyio
 import pytest
 from neo4j import Driver
 
@@ -19,16 +18,14 @@ from analyses.projection import build
 from domain.scopes import Scope
 from graph.coverage_reads import coverage_rows
 from graph.partnership_store import DatasetWriteSummary, write_dataset
-from graph.reader import GraphReader
 from graph.reference_store import write_reference
 from graph.settings import Neo4jConnection
 from loaders.dataset_graph import dataset_graph
 from loaders.datasets import TerritoryIndex, Vocabularies, read_datasets
 from loaders.pipeline import write_groups
 from loaders.reference import read_reference
-from schema import schema
-from schema.context import Context
 from tests.conftest import REFERENCE_EXTRACT
+from tests.conftest import ask_schema as ask
 
 DB = "neo4j"
 REFERENCE = read_reference(REFERENCE_EXTRACT, ["15", "71"])
@@ -75,20 +72,6 @@ def load(driver: Driver, tmp_path: Path, **bodies: str) -> list[DatasetWriteSumm
     groups = write_groups([dataset_graph(d, VOCABULARIES) for d in datasets])
     graphs = [graph for group in groups for graph in group]
     return [write_dataset(driver, DB, graph) for graph in graphs]
-
-
-def ask(connection: Neo4jConnection, query: str) -> dict[str, Any]:
-    async def go() -> dict[str, Any]:
-        reader = GraphReader.open(connection)
-        try:
-            result = await schema.execute(query, context_value=Context.create(reader))
-            assert result.errors is None, result.errors
-            assert result.data is not None
-            return result.data
-        finally:
-            await reader.close()
-
-    return anyio.run(go)
 
 
 def alleuze(driver: Driver) -> list[dict[str, Any]]:
