@@ -83,6 +83,29 @@ def alleuze(driver: Driver) -> list[dict[str, Any]]:
     return [r.data() for r in records]
 
 
+def alleuze_registry(folder: Path, key: str, name: str) -> Path:
+    """A registry dataset defining the partner ``key`` that governs Alleuze (15002)."""
+    path = folder / "registre.yaml"
+    path.write_text(
+        textwrap.dedent(
+            f"""\
+            format: ctg-graph/dataset@1
+            dataset: {{key: registre, title: Registre}}
+            default_source: annuaire
+            sources:
+              - {{key: annuaire, title: Annuaire des communes}}
+            partners:
+              - key: {key}
+                kind: commune
+                name: {name}
+                governs: [{{territory: {{commune: "15002"}}}}]
+            """
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
 @pytest.fixture
 def reference_graph(empty_graph: Driver) -> Driver:
     write_reference(empty_graph, DB, REFERENCE)
@@ -153,24 +176,7 @@ def test_a_dataset_defining_a_generated_key_takes_the_partner_over(
     reference_graph: Driver, tmp_path: Path
 ) -> None:
     load(reference_graph, tmp_path, un=SHORTHAND)
-    path = tmp_path / "registre.yaml"
-    path.write_text(
-        textwrap.dedent(
-            """\
-            format: ctg-graph/dataset@1
-            dataset: {key: registre, title: Registre}
-            default_source: annuaire
-            sources:
-              - {key: annuaire, title: Annuaire des communes}
-            partners:
-              - key: commune-15002
-                kind: commune
-                name: Commune d'Alleuze
-                governs: [{territory: {commune: "15002"}}]
-            """
-        ),
-        encoding="utf-8",
-    )
+    path = alleuze_registry(tmp_path, "commune-15002", "Commune d'Alleuze")
     (dataset,) = read_datasets([path], TERRITORIES, VOCABULARIES)
     write_dataset(reference_graph, DB, dataset_graph(dataset, VOCABULARIES))
     assert alleuze(reference_graph) == [
@@ -191,24 +197,7 @@ def test_a_partner_of_the_graph_governing_a_commune_is_named_not_generated_again
     than generate `commune-15002` beside it."""
     from cli.load import graph_registry
 
-    path = tmp_path / "registre.yaml"
-    path.write_text(
-        textwrap.dedent(
-            """\
-            format: ctg-graph/dataset@1
-            dataset: {key: registre, title: Registre}
-            default_source: annuaire
-            sources:
-              - {key: annuaire, title: Annuaire des communes}
-            partners:
-              - key: mairie-alleuze
-                kind: commune
-                name: Mairie d'Alleuze
-                governs: [{territory: {commune: "15002"}}]
-            """
-        ),
-        encoding="utf-8",
-    )
+    path = alleuze_registry(tmp_path, "mairie-alleuze", "Mairie d'Alleuze")
     (registre,) = read_datasets([path], TERRITORIES, VOCABULARIES)
     write_dataset(reference_graph, DB, dataset_graph(registre, VOCABULARIES))
     later = tmp_path / "later.yaml"
