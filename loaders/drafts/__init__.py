@@ -1,0 +1,9 @@
+"""Drafting datasets from published articles (``ctg draft``, the explorer's review page).
+
+An article (text, HTML or PDF: `articles`) is read by spaCy's French model and the
+project's own knowledge of territories and vocabularies (`knowledge`, `gazetteer`); one
+extractor module per kind of fact (`territories`, `people`, `contracts`, `actions`,
+`amounts`) adds facts with their evidence (`facts`) to a `reading.Reading`; `draft` runs
+them in order; `dataset` writes the kept facts as a dataset of the project's format.
+Drafting never writes to Neo4j.
+"""

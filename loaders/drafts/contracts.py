@@ -1,0 +1,10 @@
+"""Extraction of the contracts facts of an article (see loaders/drafts/facts.py)."""
+
+from __future__ import annotations
+
+from loaders.drafts.reading import Reading
+
+
+def extract(reading: Reading) -> None:
+    """Add the contracts facts of reading's article."""
+    del reading  # filled by the contracts extractor
