@@ -92,6 +92,24 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
+def draft_knowledge() -> Any:
+    """What drafting knows (spaCy's French model, the gazetteer of all France), loaded once
+    per session: the model alone takes about ten seconds."""
+    from loaders.drafts.knowledge import Knowledge
+
+    return Knowledge.load()
+
+
+#: The annotated articles: one folder each, its article (.txt, .html or .pdf) and its gold
+#: file of facts; the two seed articles of the project's datasets among them.
+DRAFT_ARTICLES = Path(__file__).parent / "data" / "drafts"
+SEED_ARTICLES = {
+    "saint-flour-ctg-2017": DRAFT_ARTICLES / "saint-flour-ctg-2017" / "article.txt",
+    "creusot-montceau-ctg-2021": DRAFT_ARTICLES / "creusot-montceau-ctg-2021" / "article.txt",
+}
+
+
+@pytest.fixture(scope="session")
 def neo4j_connection(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Neo4jConnection]:
     external = external_connection()
     if external is not None:
