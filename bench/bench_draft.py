@@ -134,7 +134,14 @@ def run_article(folder: Path, knowledge: Any, repeats: int) -> ArticleRun:
     from loaders.drafts.draft import draft_text
 
     gold = gold_keys(read_gold(folder / "gold.yaml"))
-    text, info, path, reader = read_text(folder)
+    try:
+        text, info, path, reader = read_text(folder)
+    except Exception as failure:  # a file the reader refuses is a finding too
+        return ArticleRun(
+            folder.name, folder, "failed", 0, 0.0, 0.0, gold, draft_keys(Draft(
+                article=ArticleInfo(), text="")), score(gold, {}),
+            f"reading it: {type(failure).__name__}: {failure}",
+        )  # fmt: skip
     parse_seconds, _ = median_seconds(repeats, lambda: knowledge.nlp(text))
     error = None
     try:
@@ -147,6 +154,11 @@ def run_article(folder: Path, knowledge: Any, repeats: int) -> ArticleRun:
         folder.name, path, reader, len(text), draft_seconds, parse_seconds, gold, found,
         score(gold, found), error,
     )  # fmt: skip
+
+
+def _shown(path: Path) -> Path:
+    """``path`` relative to the project when it is inside it."""
+    return path.relative_to(PROJECT_ROOT) if path.is_relative_to(PROJECT_ROOT) else path
 
 
 def _ratio(value: float | None) -> str:
@@ -242,7 +254,7 @@ def main(
     if recalls:
         console.print(seed_table(recalls))
     drafts = [run.draft_seconds for run in runs if run.error is None] or [0.0]
-    parses = [run.parse_seconds for run in runs]
+    parses = [run.parse_seconds for run in runs if run.error is None] or [0.0]
     timing = {
         "draft_median_s": round(statistics.median(drafts), 4),
         "draft_max_s": round(max(drafts), 4),
@@ -280,7 +292,7 @@ def main(
         "articles": [
             {
                 "name": run.name,
-                "file": str(run.file.relative_to(PROJECT_ROOT)),
+                "file": str(_shown(run.file)),
                 "reader": run.reader,
                 "characters": run.characters,
                 "draft_s": round(run.draft_seconds, 4),
