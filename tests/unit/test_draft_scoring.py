@@ -350,3 +350,19 @@ def _kind_of_partner(kind: PartnerKind | None) -> str:
     if kind in (PartnerKind.EPCI, PartnerKind.COMMUNE):
         return str(kind)
     return "departement"
+
+
+def test_the_benchmark_drafts_reads_and_scores_an_annotated_article(draft_knowledge: Any) -> None:
+    import bench_draft
+
+    run = bench_draft.run_article(DRAFT_ARTICLES / "saint-flour-ctg-2017", draft_knowledge, 1)
+
+    assert run.error is None
+    assert run.characters > 0.9 * len(TEXT)  # the reader may trim blank lines, no more
+    assert {kind: s.gold for kind, s in run.scores.items()} == {
+        "contracts": 3, "territories": 3, "signatories": 2, "people": 4, "dates": 4,
+        "axes": 3, "fiches": 10, "amounts": 1, "lineage": 1,
+    }  # fmt: skip
+    for s in run.scores.values():
+        assert 0 <= s.correct <= min(s.gold, s.found)
+    assert run.parse_seconds > 0
