@@ -30,6 +30,7 @@ the communes of an EPCI a ``partners_from`` one, expanded by :mod:`loaders.short
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import re
 from collections.abc import Iterable, Sequence
@@ -43,6 +44,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from domain.names import fold
 from domain.vocabulary import Certainty, PartnerKind, Qualifier
 from loaders.dataset_format import FORMAT, DatasetFile
+from loaders.datasets import Vocabularies
 from loaders.drafts.facts import (
     AmountFact,
     AxisFact,
@@ -197,6 +199,8 @@ class _Writer:
         self.axes: dict[FactId, tuple[CommentedMap, CommentedMap]] = {}
         self.statements: CommentedSeq = CommentedSeq()
         self.unplaced: list[str] = []
+        self.fiche_numbers: dict[str, set[int]] = {}
+        self.vocabularies = _vocabularies()
 
     # -- the whole dataset -------------------------------------------------------------
     def write(self) -> CommentedMap:
@@ -228,7 +232,24 @@ class _Writer:
             if entries:
                 data[name] = entries
         self._shape_gaps(data)
+        self._unplaced_territories()
         return data
+
+    def _unplaced_territories(self) -> None:
+        """The territories the article names that no fact of the dataset links to: told
+        in the header, so a reader may add the one a contract covers."""
+        linked = {p.territory for p in self.of(PartnerFact)}
+        linked.update(t for c in self.of(ContractFact) for t in c.territories)
+        for fact in self.of(TerritoryFact):
+            if fact.id in linked:
+                continue
+            what = (
+                f"{fact.kind} {fact.code}"
+                if fact.code and fact.kind
+                else f"ambiguous: {_candidates(fact.candidates) or 'no candidate'}"
+            )
+            at = fact.evidence
+            self.unplaced.append(f"« {fact.name} » ({what}), characters {at.start}-{at.end}")
 
     def all_gaps(self) -> list[str]:
         return list(dict.fromkeys([*self.draft.gaps, *self.gaps]))
@@ -259,6 +280,11 @@ class _Writer:
     def of(self, kind: type[FactT]) -> list[FactT]:
         """The draft's facts of one class, in the article's order."""
         return [fact for fact in self.draft.facts if isinstance(fact, kind)]
+
+    def known_themes(self, themes: Iterable[str], fact: Fact) -> None:
+        for theme in themes:
+            if theme not in self.vocabularies.themes:
+                self.gap(f"{fact.id}: {theme!r} is no theme code of the vocabulary; correct it")
 
     def gap(self, text: str) -> str:
         if text not in self.gaps:
@@ -522,6 +548,8 @@ class _Writer:
         entry = CommentedMap()
         entry["key"] = key
         entry["kind"] = fact.kind
+        if fact.kind not in self.vocabularies.contract_kinds:
+            self.gap(f"{key}: {fact.kind!r} is no contract-kind code of the vocabulary")
         entry["title"] = _text(fact.name)
         why: list[str] = []
         if fact.status is not None:
@@ -667,6 +695,7 @@ class _Writer:
         themes = contract.setdefault("themes", CommentedSeq())
         if any(t["theme"] == fact.theme for t in themes):
             return
+        self.known_themes((fact.theme,), fact)
         link = CommentedMap([("theme", fact.theme)])
         themes.append(self.provenance(link, fact, "the theme's keywords in the vocabulary"))
 
@@ -679,6 +708,11 @@ class _Writer:
         why = None
         if fact.number is not None:
             axis["number"] = fact.number
+            if any(a["number"] == fact.number for a in axes):
+                self.gap(
+                    f"{contract['key']}: two axes are numbered {fact.number} (« "
+                    f"{_short(fact.title)} »); number each axis once"
+                )
         else:
             used = {a["number"] for a in axes}
             axis["number"] = next(n for n in range(1, len(axes) + 2) if n not in used)
@@ -693,18 +727,26 @@ class _Writer:
 
     def _fiche(self, fact: FicheFact) -> None:
         if fact.axis in self.axes:
-            holder = self.axes[fact.axis][1]
+            contract, holder = self.axes[fact.axis]
         else:
             found = self.contract(fact.contract, fact)
             if found is None:
                 return
-            holder = found
+            contract = holder = found
         action = CommentedMap()
         if fact.number is not None:
             action["number"] = fact.number
+            numbers = self.fiche_numbers.setdefault(str(contract["key"]), set())
+            if fact.number in numbers:
+                self.gap(
+                    f"{contract['key']}: two fiches actions are numbered {fact.number} (« "
+                    f"{_short(fact.title)} »); number each once"
+                )
+            numbers.add(fact.number)
         action["title"] = _text(fact.title)
         if fact.themes:
             action["themes"] = _seq(list(fact.themes))
+            self.known_themes(fact.themes, fact)
         why = "themes from the vocabulary's keywords in its title" if fact.themes else None
         holder.setdefault("actions", CommentedSeq()).append(self.provenance(action, fact, why))
 
@@ -738,6 +780,12 @@ class _Writer:
 
 
 # -- helpers ---------------------------------------------------------------------------
+@functools.cache
+def _vocabularies() -> Vocabularies:
+    """The theme and contract-kind codes the validator knows (read once per process)."""
+    return Vocabularies.load()
+
+
 def _evidence(evidence: Evidence) -> CommentedMap | None:
     """The format's evidence of a draft's: the quote without surrounding blanks (the
     format strips them), its offsets moved to match, cut to the format's longest text."""

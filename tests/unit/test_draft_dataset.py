@@ -8,6 +8,7 @@ extractors."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,8 @@ import pytest
 import yaml
 
 from domain.vocabulary import ContractRelation, ContractStatus, PartnerKind, Qualifier
-from loaders.datasets import DatasetError, TerritoryIndex, read_datasets
+from loaders.dataset_graph import dataset_graph
+from loaders.datasets import DatasetError, TerritoryIndex, Vocabularies, read_datasets
 from loaders.drafts.dataset import (
     EXTRACTED,
     UNCHOSEN_CODE,
@@ -44,6 +46,7 @@ from loaders.drafts.facts import (
 from loaders.reference import read_reference
 from tests.conftest import REFERENCE_EXTRACT
 
+EXAMPLE = Path(__file__).parents[2] / "docs" / "examples" / "dataset-example.yaml"
 TERRITORIES = TerritoryIndex.from_reference(read_reference(REFERENCE_EXTRACT, ["15", "71"]))
 
 TEXT = (
@@ -377,3 +380,42 @@ def test_a_draft_round_trips_through_json_to_the_same_yaml() -> None:
     again = Draft.model_validate_json(draft.model_dump_json())
     assert to_yaml(again, name="brouillon") == to_yaml(draft, name="brouillon")
     assert to_dataset(again, name="brouillon") == to_dataset(draft, name="brouillon")
+
+
+def test_the_graph_rows_keep_the_evidence_and_older_datasets_their_checksum(
+    tmp_path: Path,
+) -> None:
+    path = written(tmp_path, saint_flour_draft())
+    (dataset,) = read_datasets([path], TERRITORIES)
+    rows = dataset_graph(dataset, Vocabularies.load())
+    caf = next(n for n in rows.nodes if (n.label, n.key) == ("Partner", "caf-15"))
+    assert (caf.props["evidenceQuote"], caf.props["evidenceStart"]) == ("Caf du Cantal", 27)
+    (covers,) = [e for e in rows.edges if e.type == "COVERS"]
+    assert TEXT[covers.props["evidenceStart"] : covers.props["evidenceEnd"]] == (
+        "Saint-Flour Communauté"
+    )
+    # a dataset written by hand has no evidence: none is dumped, its checksum is as before
+    (example,) = read_datasets([EXAMPLE], TERRITORIES)
+    assert "evidence" not in json.dumps(example.content.model_dump(mode="json"))
+    assert not any(
+        "evidenceQuote" in n.props for n in dataset_graph(example, Vocabularies.load()).nodes
+    )
+
+
+def test_unknown_codes_and_unlinked_territories_are_told_in_the_header(tmp_path: Path) -> None:
+    text = "La CTG de Saint-Flour parle de voirie."
+    ctg = ContractFact(id="contract-1", evidence=Evidence.of(text, 3, 6), kind="ctg", name="CTG")
+    theme = ThemeFact(
+        id="theme-1", evidence=Evidence.of(text, 31, 37), contract="contract-1", theme="voirie"
+    )
+    town = TerritoryFact(
+        id="territory-1",
+        evidence=Evidence.of(text, 10, 21),
+        name="Saint-Flour",
+        kind="commune",
+        code="15187",
+    )
+    draft = Draft(article=ArticleInfo(title="Voirie"), text=text, facts=[ctg, theme, town])
+    header = to_yaml(draft, name="voirie").split("\nformat:")[0]
+    assert "theme-1: 'voirie' is no theme code of the vocabulary" in header
+    assert "« Saint-Flour » (commune 15187), characters 10-21" in header
