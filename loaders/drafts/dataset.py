@@ -125,13 +125,17 @@ _ROLES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 
 def to_dataset(draft: Draft, *, name: str) -> dict[str, Any]:
     """The dataset ``name`` holding ``draft``'s facts, as the mapping :func:`to_yaml`
-    writes (its comments ride along, invisible to a reader of the mapping)."""
-    return _Writer(draft, name).write()
+    writes (its comments ride along, invisible to a reader of the mapping). The gaps
+    found while writing it are added to ``draft.gaps``, each once."""
+    writer = _Writer(draft, name)
+    data = writer.write()
+    draft.gaps = writer.all_gaps()
+    return data
 
 
 def dataset_gaps(draft: Draft, *, name: str = "brouillon") -> list[str]:
     """What the dataset of ``draft`` needs and the draft does not say: the draft's own
-    gaps, then those found while writing it, each once."""
+    gaps, then those found while writing it, each once (``draft`` is left as it is)."""
     writer = _Writer(draft, name)
     writer.write()
     return writer.all_gaps()
@@ -144,9 +148,11 @@ def with_gaps(draft: Draft, *, name: str = "brouillon") -> Draft:
 
 def to_yaml(draft: Draft, *, name: str) -> str:
     """The dataset ``name`` holding ``draft``'s facts, as YAML text that `ctg validate`
-    accepts or refuses only for the gaps its header lists (``draft.gaps``)."""
+    accepts or refuses only for the gaps its header lists (``draft.gaps``, to which the
+    gaps found while writing it are added, each once: the draft's JSON then lists them)."""
     writer = _Writer(draft, name)
     data = writer.write()
+    draft.gaps = writer.all_gaps()
     data.yaml_set_start_comment("\n".join(writer.header()))
     yaml = YAML()
     yaml.default_flow_style = False
