@@ -328,11 +328,12 @@ def test_an_ambiguous_territory_is_a_listed_gap_and_the_only_failure(tmp_path: P
     (gap,) = [g for g in gaps if "Saint-Georges" in g]
     assert "commune 15188 (Saint-Georges)" in gap
     assert f"À compléter:\n#   - {gap}" in text
-    # the candidates are beside the placeholder
-    (line,) = [
-        line for line in text.splitlines() if UNCHOSEN_CODE in line and not line.startswith("#")
-    ]
-    assert "choose one of commune 15188 (Saint-Georges), commune 71423 (Saint-Germain)" in line
+    # the candidates are beside the placeholder, on the comment line under it
+    lines = text.splitlines()
+    (line,) = [line for line in lines if UNCHOSEN_CODE in line and not line.startswith("#")]
+    beside = lines[lines.index(line) + 1].strip()
+    assert beside.startswith("# « Saint-Georges »: choose one of commune 15188 (Saint-Georges), ")
+    assert "commune 71423 (Saint-Germain)" in beside
     with pytest.raises(DatasetError) as refused:
         read_datasets([path], TERRITORIES)
     placeholder_line = text.splitlines().index(line) + 1
