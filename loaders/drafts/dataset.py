@@ -544,10 +544,18 @@ class _Writer:
         post: Entry = {}
         post["title"] = _text(title)
         post["role"] = post_role(title)
-        post["organisation"] = self.partner(
-            fact.organisation, f"the organisation of {fact.name}'s post « {title} »"
-        )
         why = [f"role {post['role']} read from the title"]
+        organisation = fact.organisation
+        if organisation is None:
+            # « Gérard DELPY, Vice-président en charge de la jeunesse » signing for
+            # Saint-Flour Communauté: the post is most likely in the partner they sign for
+            signs_for = {s.partner for s in self.of(SignatoryFact) if s.person == fact.id}
+            if len(signs_for) == 1 and next(iter(signs_for)) in self.partners:
+                organisation = next(iter(signs_for))
+                why.append("the organisation is the partner the person signs for")
+        post["organisation"] = self.partner(
+            organisation, f"the organisation of {fact.name}'s post « {title} »"
+        )
         published = self.draft.article.published
         if published:
             post["as_of"] = published

@@ -20,6 +20,7 @@ from loaders.dataset_graph import dataset_graph
 from loaders.datasets import DatasetError, TerritoryIndex, Vocabularies, read_datasets
 from loaders.drafts.dataset import (
     EXTRACTED,
+    MISSING_KEY,
     UNCHOSEN_CODE,
     dataset_gaps,
     to_dataset,
@@ -426,3 +427,38 @@ def test_unknown_codes_and_unlinked_territories_are_told_in_the_header(tmp_path:
     header = to_yaml(draft, name="voirie").split("\nformat:")[0]
     assert "theme-1: 'voirie' is no theme code of the vocabulary" in header
     assert "« Saint-Flour » (commune 15187), characters 10-21" in header
+
+
+@pytest.mark.parametrize("dropped", range(len(saint_flour_draft().facts)))
+def test_a_draft_with_any_fact_rejected_fails_only_at_its_listed_placeholders(
+    tmp_path: Path, dropped: int
+) -> None:
+    """The review page drops the facts a researcher rejects, the others still naming them
+    (a signatory whose partner was rejected): the draft is still written, and every problem
+    of its validation is at a placeholder its header lists."""
+    draft = saint_flour_draft()
+    del draft.facts[dropped]
+    path = written(tmp_path, draft)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    try:
+        read_datasets([path], TERRITORIES)
+    except DatasetError as refused:
+        for problem in refused.problems:
+            assert problem.line is not None, problem
+            assert any(p in lines[problem.line - 1] for p in (UNCHOSEN_CODE, MISSING_KEY)), problem
+        assert draft.gaps
+
+
+def test_a_post_with_no_organisation_is_in_the_partner_the_person_signs_for(
+    tmp_path: Path,
+) -> None:
+    draft = saint_flour_draft()
+    draft.facts = [
+        f.model_copy(update={"organisation": None}) if f.id == "person-2" else f
+        for f in draft.facts
+    ]
+    (dataset,) = read_datasets([written(tmp_path, draft)], TERRITORIES)
+    post = next(p for p in dataset.content.people if p.key == "pierre-jarlier").posts[0]
+    assert post.organisation == "epci-200066660"
+    assert post.reason is not None
+    assert "the organisation is the partner the person signs for" in post.reason
