@@ -206,6 +206,28 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
+class Evidence(_Model):
+    """Where the source says a fact, as an extracted draft records it (``ctg draft``): the
+    source's own words and their character offsets in the text it was drafted from."""
+
+    quote: Text = Field(description="The source's own words, verbatim.")
+    start: int = Field(ge=0, description="Offset of the quote's first character in the text.")
+    end: int = Field(ge=0, description="Offset just past the quote's last character.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Evidence:
+        if self.end <= self.start:
+            raise ValueError(
+                f"the quote ends at {self.end}, not after its start {self.start}: give the "
+                "offsets of its first character and just past its last one"
+            )
+        return self
+
+
+def _absent(value: object) -> bool:
+    return value is None
+
+
 class _Fact(_Model):
     """Provenance shared by every fact."""
 
@@ -223,6 +245,14 @@ class _Fact(_Model):
         default_factory=dict,
         description="Fields of a stated fact whose value the author inferred, each with the "
         "reason (e.g. {signed_on: 'the article gives the day, not the year'}).",
+    )
+    # left out of the dump when absent, so that every dataset written before it keeps its
+    # checksum (a reload of an unchanged file writes nothing)
+    evidence: Evidence | None = Field(
+        default=None,
+        exclude_if=_absent,
+        description="The source's words stating the fact and their character offsets in its "
+        "text, as `ctg draft` records them: {quote, start, end}.",
     )
 
     @model_validator(mode="after")

@@ -1,7 +1,9 @@
 """Turn a validated :class:`loaders.datasets.Dataset` into graph rows
 (:class:`graph.partnership_store.DatasetGraph`): one node per partner, person,
 sub-territory, contract, axis, action, body, funding and source, and one edge per
-stated (or inferred) relation, each with its provenance. See docs/graph-model.md.
+stated (or inferred) relation, each with its provenance (and, for a fact of an extracted
+draft, its evidence: ``evidenceQuote``, ``evidenceStart``, ``evidenceEnd``). See
+docs/graph-model.md.
 
 A relationship's provenance is that of the fact stating it, with two rules so that
 "stated" means the source says it: a link written by one field of a fact (a contract's
@@ -87,12 +89,18 @@ class _Builder:
 
     # -- provenance -----------------------------------------------------------------
     def _provenance(self, fact: _Fact) -> dict[str, Any]:
-        return {
+        provenance: dict[str, Any] = {
             "source": fact.source or self.default_source,
             "certainty": fact.certainty.value,
             "reason": fact.reason,
             "inferredFields": [f"{k}: {v}" for k, v in sorted(fact.inferred_fields.items())],
         }
+        if fact.evidence is not None:
+            # a fact of an extracted draft: the words of the source and where they are
+            provenance["evidenceQuote"] = fact.evidence.quote
+            provenance["evidenceStart"] = fact.evidence.start
+            provenance["evidenceEnd"] = fact.evidence.end
+        return provenance
 
     def _link(
         self, fact: _Fact, *within: _Fact, field: str | None = None, notes: bool = True

@@ -37,6 +37,30 @@ from schema.relay import (
 )
 
 
+@strawberry.type(
+    description="The words of its source that state a fact drafted from an article (`ctg "
+    "draft`), and where they are in the article's text."
+)
+class Evidence:
+    quote: str = strawberry.field(description="The source's own words, verbatim.")
+    start: int = strawberry.field(
+        description="Offset of the quote's first character in the article's text."
+    )
+    end: int = strawberry.field(description="Offset just past the quote's last character.")
+
+    @classmethod
+    def from_row(cls, row: Row) -> Evidence | None:
+        """The evidence a node or relationship keeps, or ``None`` (a fact not drafted)."""
+        quote, start, end = (
+            row.get("evidenceQuote"),
+            row.get("evidenceStart"),
+            row.get("evidenceEnd"),
+        )
+        if quote is None or start is None or end is None:
+            return None
+        return cls(quote=quote, start=start, end=end)
+
+
 @strawberry.type(description="Where a fact comes from and how sure it is.")
 class Provenance:
     certainty: Certainty | None = strawberry.field(
@@ -54,10 +78,15 @@ class Provenance:
         description="Who last changed it through the API, when someone did."
     )
     source_keys: strawberry.Private[list[str]]
+    evidence: Evidence | None = strawberry.field(
+        default=None,
+        description="For a fact of a draft extracted from an article: the article's words "
+        "stating it and their offsets in its text.",
+    )
 
     @classmethod
     def from_row(cls, row: Row) -> Provenance:
-        return cls(**provenance_fields(row))
+        return cls(**provenance_fields(row), evidence=Evidence.from_row(row))
 
     @strawberry.field(description="The documents the fact comes from.")
     async def sources(self, info: Info) -> list[Source]:

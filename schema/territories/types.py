@@ -28,7 +28,6 @@ from schema.common import (
     enum_values,
     folded_text,
     kind_codes,
-    provenance_fields,
 )
 from schema.context import Info
 from schema.contract_filter import CONTRACT_SORTS, ContractFilter, ContractSort, contract_conditions
@@ -382,7 +381,7 @@ class SubTerritory(Territory):
         return cls(
             **_common(row),
             aliases=list(row.get("aliases") or []),
-            provenance=Provenance(**provenance_fields(row)),
+            provenance=Provenance.from_row(row),
         )
 
 
