@@ -115,30 +115,36 @@ def draft(
     """Draft a dataset from each article, every fact with the words that say it, to review
     before it is loaded. Never writes to the graph."""
     _check_output(output)
-    outcomes: list[Outcome] = []
-    ready: list[tuple[Path, Article, Path, Path]] = []
+    outcomes: dict[int, Outcome] = {}  # by the file's rank, for --json to keep their order
+    ready: list[tuple[int, Path, Article, Path, Path]] = []
     claimed: dict[Path, Path] = {}
-    for found in read_articles(articles, max_bytes=max_size):
+    for rank, found in enumerate(read_articles(articles, max_bytes=max_size)):
         outcome = _refused(found, output, force, claimed)
         if outcome is not None:
-            outcomes.append(outcome)
+            outcomes[rank] = outcome
             continue
         assert found.article is not None
         for note in found.article.notes:
-            console.print(f"{found.path}: {note}", highlight=False)
+            _say(f"{found.path}: {note}")
         yaml_path, json_path = _targets(found.path, output)
-        ready.append((found.path, found.article, yaml_path, json_path))
+        ready.append((rank, found.path, found.article, yaml_path, json_path))
     if ready:
         # imported here: the extractors and the model are the slowest imports of ctg
         from loaders.drafts.knowledge import Knowledge
 
         with console.status("Loading the French model…"):
             knowledge = Knowledge.load()
-        for path, article, yaml_path, json_path in ready:
-            outcomes.append(_draft_one(path, article, knowledge, yaml_path, json_path, force))
+        for rank, path, article, yaml_path, json_path in ready:
+            outcomes[rank] = _draft_one(path, article, knowledge, yaml_path, json_path, force)
+    in_order = [outcomes[rank] for rank in sorted(outcomes)]
     if as_json:
-        out.print_json(json.dumps([vars(outcome) for outcome in outcomes], ensure_ascii=False))
-    raise typer.Exit(_summarise(outcomes))
+        out.print_json(json.dumps([vars(outcome) for outcome in in_order], ensure_ascii=False))
+    raise typer.Exit(_summarise(in_order))
+
+
+def _say(message: str) -> None:
+    """One line on standard error, never wrapped: it names files to copy and paste."""
+    console.print(message, highlight=False, soft_wrap=True)
 
 
 def _check_output(output: Path) -> None:
@@ -158,7 +164,7 @@ def _refused(
     """The outcome of a file that is not drafted (skipped, unreadable, its draft already
     there or claimed by another article of this run), printed; None for one to draft."""
     if found.skipped is not None:
-        console.print(f"{found.path}: {found.skipped}", highlight=False)
+        _say(f"{found.path}: {found.skipped}")
         return Outcome(str(found.path), "skipped", found.skipped)
     if found.error is not None:
         return _failed(found.path, str(found.error))
@@ -187,7 +193,7 @@ def _exists_message(path: Path, existing: Sequence[Path]) -> str:
 
 
 def _failed(path: Path, message: str) -> Outcome:
-    console.print(message, highlight=False)
+    _say(message)
     return Outcome(str(path), "failed", message)
 
 
@@ -218,10 +224,7 @@ def _draft_one(
     except InputError as error:
         return _failed(path, f"{path}: {error}" if str(path) not in str(error) else str(error))
     counts = _counts(found)
-    console.print(
-        f"{path}: {_describe(counts)}; {_gaps(found)} → {' and '.join(map(str, written))}",
-        highlight=False,
-    )
+    _say(f"{path}: {_describe(counts)}; {_gaps(found)} → {' and '.join(map(str, written))}")
     return Outcome(
         str(path), "drafted", written=[str(w) for w in written], facts=counts, gaps=len(found.gaps)
     )
@@ -250,18 +253,26 @@ def _summarise(outcomes: Sequence[Outcome]) -> int:
     failed = sum(1 for outcome in outcomes if outcome.status == "failed")
     if not failed:
         if drafted:
-            console.print(f"Drafted {_articles(drafted)}; review them before loading.")
+            _say(f"Drafted {_articles(drafted)}; {_review(drafted)}")
             return ALL_DRAFTED
-        console.print("No article to draft: every file was skipped.")
+        _say("No article to draft: every file was skipped.")
         return NONE_DRAFTED
     if not drafted:
-        console.print(
+        _say(
             f"No article could be drafted ({_articles(failed)} refused, said above); "
             "nothing was written."
         )
         return NONE_DRAFTED
-    console.print(f"Drafted {_articles(drafted)}, and written; {failed} could not be (said above).")
+    _say(
+        f"Drafted {_articles(drafted)}, written above; {failed} could not be (said above). "
+        + _review(drafted)
+    )
     return SOME_DRAFTED
+
+
+def _review(drafted: int) -> str:
+    drafts, them = ("the draft", "it") if drafted == 1 else ("the drafts", "them")
+    return f"review {drafts}, then check {them} with `ctg validate` before loading."
 
 
 def _articles(number: int) -> str:

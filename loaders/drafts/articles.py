@@ -365,7 +365,9 @@ def _read_html(path: Path, data: bytes, info: ArticleInfo) -> tuple[str, Article
         favor_recall=True,
     )
     text = getattr(document, "text", None) if document is not None else None
-    if not text or not text.strip():
+    # with no article in the page, trafilatura falls back on whatever text it holds
+    # (« Accueil », a cookie banner): a few words are not an article's main text
+    if not text or len(_WORD.findall(text)) < _FEW_WORDS:
         raise ArticleError(
             path,
             "no main text found in the page (only navigation or scripts: its text may be "
