@@ -253,26 +253,30 @@ def _summarise(outcomes: Sequence[Outcome]) -> int:
     failed = sum(1 for outcome in outcomes if outcome.status == "failed")
     if not failed:
         if drafted:
-            _say(f"Drafted {_articles(drafted)}; {_review(drafted)}")
+            _say(f"Drafted {_articles(drafted)}. {_review(drafted)}")
             return ALL_DRAFTED
         _say("No article to draft: every file was skipped.")
         return NONE_DRAFTED
     if not drafted:
         _say(
-            f"No article could be drafted ({_articles(failed)} refused, said above); "
+            f"No article could be drafted ({_files(failed)} refused, said above); "
             "nothing was written."
         )
         return NONE_DRAFTED
     _say(
-        f"Drafted {_articles(drafted)}, written above; {failed} could not be (said above). "
-        + _review(drafted)
+        f"Drafted {_articles(drafted)}, written above; {_files(failed)} could not be "
+        "(said above). " + _review(drafted)
     )
     return SOME_DRAFTED
 
 
 def _review(drafted: int) -> str:
     drafts, them = ("the draft", "it") if drafted == 1 else ("the drafts", "them")
-    return f"review {drafts}, then check {them} with `ctg validate` before loading."
+    return f"Review {drafts}, then check {them} with `ctg validate` before loading."
+
+
+def _files(number: int) -> str:
+    return f"{number} file{'s' if number != 1 else ''}"
 
 
 def _articles(number: int) -> str:

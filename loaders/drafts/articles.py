@@ -122,8 +122,12 @@ def _read_folder(folder: Path, max_bytes: int) -> Iterator[ArticleFile]:
         if child in articles:
             yield _read_one(child, max_bytes)
         else:
-            what = "a folder" if child.is_dir() else f"not a {_KINDS} file"
-            yield ArticleFile(child, skipped=f"skipped: {what} (folders are not searched deeper)")
+            what = (
+                "a folder (folders are not searched in depth; name it to draft its articles)"
+                if child.is_dir()
+                else f"not a {_KINDS} file"
+            )
+            yield ArticleFile(child, skipped=f"skipped: {what}")
 
 
 def _read_one(path: Path, max_bytes: int) -> ArticleFile:
@@ -142,12 +146,12 @@ def read_article(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
             missing, not a regular file, larger than ``max_bytes``;
             :class:`domain.errors.ArticleError` when refused for its content).
     """
+    if not path.exists() and not path.is_symlink():
+        raise ArticleError(
+            path, f"no such file or folder; check the path (articles are {_KINDS} files)"
+        )
     kind = FORMATS.get(path.suffix.lower())
     if kind is None:
-        if not path.exists() and not path.is_symlink():
-            raise ArticleError(
-                path, f"no such file or folder; check the path (articles are {_KINDS} files)"
-            )
         raise ArticleError(
             path,
             f"an unsupported kind of file ({path.suffix or 'no extension'}); ctg draft reads "
@@ -266,7 +270,7 @@ def _check_french(path: Path, text: str) -> None:
     if share < _FRENCH_SHARE:
         raise ArticleError(
             path,
-            f"the text does not read as French (only {share:.0%} of its words are French "
+            f"the text does not read as French (only {share * 100:.0f} % of its words are French "
             f"words such as « le », « et », « dans », where French prose has 20 % or more), so "
             "its language cannot be read: ctg draft reads French articles; draft the French "
             "version of the article",

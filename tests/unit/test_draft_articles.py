@@ -224,14 +224,15 @@ def test_a_corrupt_pdf_says_it_cannot_be_opened(
 # --- bad input -------------------------------------------------------------------------
 
 
-def test_a_missing_file_says_to_check_the_path(tmp_path: Path) -> None:
-    message = refusal(tmp_path / "absent.txt")
-    assert "does not exist" in message
-
-
-def test_a_missing_path_without_extension_says_to_check_it(tmp_path: Path) -> None:
-    message = refusal(tmp_path / "absent")
+@pytest.mark.parametrize("name", ["absent.txt", "absent"])
+def test_a_missing_file_says_to_check_the_path(tmp_path: Path, name: str) -> None:
+    message = refusal(tmp_path / name)
     assert "no such file or folder; check the path" in message
+
+
+def test_a_link_to_nothing_says_so(tmp_path: Path) -> None:
+    (tmp_path / "lien.txt").symlink_to(tmp_path / "parti.txt")
+    assert "a symbolic link to a file that does not exist" in refusal(tmp_path / "lien.txt")
 
 
 @pytest.mark.parametrize("content", ["", "\n \n\t\n"])

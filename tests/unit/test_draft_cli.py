@@ -121,7 +121,7 @@ def test_a_seed_article_gives_both_files_and_one_line(saint_flour: Path, tmp_pat
         f"{out / 'ctg-saint-flour.draft.json'}"
     ) in result.stderr
     assert (
-        "Drafted 1 article; review the draft, then check it with `ctg validate` before loading."
+        "Drafted 1 article. Review the draft, then check it with `ctg validate` before loading."
     ) in result.stderr
 
 
@@ -146,7 +146,7 @@ def test_an_existing_draft_is_kept_unless_forced(saint_flour: Path, tmp_path: Pa
         f"{saint_flour}: not drafted, {out / 'ctg-saint-flour.draft.yaml'} already exists; "
         "pass --force to overwrite, or --output another folder"
     ) in kept.stderr
-    assert "No article could be drafted (1 article refused, said above); nothing was written." in (
+    assert "No article could be drafted (1 file refused, said above); nothing was written." in (
         kept.stderr
     )
     assert files_in(out) == ["ctg-saint-flour.draft.yaml"]
@@ -174,9 +174,7 @@ def test_nothing_is_written_when_no_article_can_be_drafted(tmp_path: Path) -> No
         f"{tmp_path / 'marche.txt'}: nothing to draft: the article names no contract and no "
         "partner that ctg knows"
     ) in err
-    assert (
-        "No article could be drafted (3 articles refused, said above); nothing was written." in err
-    )
+    assert "No article could be drafted (3 files refused, said above); nothing was written." in err
     assert not out.exists()
 
 
@@ -190,7 +188,7 @@ def test_when_some_articles_fail_the_others_are_written_and_the_exit_is_3(
     assert result.exit_code == draft_module.SOME_DRAFTED == 3
     err = result.stderr
     assert f"{saint_flour.parent / 'scan.docx'}: skipped: not a .txt, .html, .htm, .pdf file" in err
-    assert "Drafted 1 article, written above; 1 could not be (said above)." in err
+    assert "Drafted 1 article, written above; 1 file could not be (said above)." in err
     assert files_in(out) == ["ctg-saint-flour.draft.json", "ctg-saint-flour.draft.yaml"]
 
 
