@@ -167,7 +167,8 @@ def read_article(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
     info = ArticleInfo(file=path.name, format=kind)
     notes: tuple[str, ...] = ()
     if kind == "pdf":
-        text = _read_pdf(path, data)
+        text, title = _read_pdf(path, data)
+        info = info.model_copy(update={"title": title})
     elif kind == "html":
         text, info = _read_html(path, data, info)
     else:
@@ -367,6 +368,9 @@ def _read_html(path: Path, data: bytes, info: ArticleInfo) -> tuple[str, Article
         include_images=False,
         with_metadata=True,
         favor_recall=True,
+        # the date of the page's markup only: the extensive search takes « © 2018 » in a
+        # footer for a publication date (2018-01-01), which no reader would
+        date_extraction_params={"extensive_search": False, "original_date": True},
     )
     text = getattr(document, "text", None) if document is not None else None
     # with no article in the page, trafilatura falls back on whatever text it holds
@@ -418,8 +422,10 @@ def _iso_date(value: object) -> dt.date | None:
 # --- PDF -------------------------------------------------------------------------------
 
 
-def _read_pdf(path: Path, data: bytes) -> str:
-    """The text layer of a PDF, pages joined by a blank line, line-end hyphens mended."""
+def _read_pdf(path: Path, data: bytes) -> tuple[str, str | None]:
+    """The text layer of a PDF, pages joined by a blank line, line-end hyphens mended,
+    and the title of its metadata when it is one (not the name of the file it was made
+    from, as word processors write it)."""
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
@@ -437,6 +443,7 @@ def _read_pdf(path: Path, data: bytes) -> str:
                     "draft that",
                 )
             pages = [page.extract_text() or "" for page in reader.pages]
+            title = _pdf_title(reader.metadata.title if reader.metadata else None)
     except ArticleError:
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, OSError, AssertionError) as error:
@@ -444,7 +451,19 @@ def _read_pdf(path: Path, data: bytes) -> str:
     text = "\n\n".join(page.strip("\n") for page in pages)
     if not text.strip():
         raise ArticleError(path, SCANNED_PDF)
-    return mend_hyphens(normalise(text))
+    return mend_hyphens(normalise(text)), title
+
+
+def _pdf_title(value: object) -> str | None:
+    """A metadata title, unless it is a file name (« Microsoft Word - CTG.docx »)."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    title = " ".join(value.split())
+    if re.search(r"\.(docx?|odt|rtf|pdf|indd|pub|txt)$", title, re.IGNORECASE) or re.match(
+        r"(microsoft )?(word|powerpoint|excel)\s*-", title, re.IGNORECASE
+    ):
+        return None
+    return normalise(title)
 
 
 @contextlib.contextmanager

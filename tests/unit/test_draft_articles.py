@@ -158,6 +158,13 @@ def test_a_page_gives_its_main_text_without_navigation_comments_or_footer(
     assert info.url == "https://www.saint-flour-communaute.fr/actualites/ctg"
 
 
+def test_a_page_without_a_date_in_its_markup_has_no_publication_date(tmp_path: Path) -> None:
+    page = NEWS_PAGE.replace('<meta property="article:published_time" content="2018-01-22">', "")
+    article = read_article(write(tmp_path, "page.html", page))
+    assert article.info.published is None  # not 2018-01-01 from the footer's « © 2018 »
+    assert article.info.title == "La Caf du Cantal signe sa première CTG"
+
+
 def test_an_htm_page_in_latin_1_is_read_too(tmp_path: Path) -> None:
     page = NEWS_PAGE.replace('charset="utf-8"', 'charset="iso-8859-1"').replace("€", "EUR")
     article = read_article(write(tmp_path, "page.htm", page.encode("latin-1", errors="replace")))
@@ -174,8 +181,10 @@ def test_a_page_without_main_text_says_to_save_its_text(tmp_path: Path) -> None:
 # --- .pdf ------------------------------------------------------------------------------
 
 
-def pdf_with_text(path: Path, *pages: str) -> Path:
+def pdf_with_text(path: Path, *pages: str, title: str | None = None) -> Path:
     document = FPDF()
+    if title is not None:
+        document.set_title(title)
     document.set_font("helvetica", size=12)
     for page in pages:
         document.add_page()
@@ -190,14 +199,21 @@ def test_a_pdf_gives_its_pages_and_mends_words_cut_at_line_ends(tmp_path: Path) 
         "Le conseil approuve la convention territoriale globale avec nos parte-\n"
         "naires et les partenaires de la Caf, signée à Saint-\nFlour par le vice-\nprésident.",
         "Article 2 : le président est chargé de l'exécution de la présente délibération.",
+        title="Délibération du conseil communautaire",
     )
     article = read_article(path)
     assert article.info.format == "pdf"
+    assert article.info.title == "Délibération du conseil communautaire"
     text = article.text
     assert "avec nos partenaires et les partenaires de la Caf" in text  # spelt whole elsewhere
     assert "signée à Saint-Flour par le vice-président." in text  # hyphens kept
     assert "délibération.\n\nArticle 2" not in text
     assert "vice-président.\n\nArticle 2 : le président" in text  # pages apart
+
+
+def test_a_pdf_title_that_is_a_file_name_is_no_title(tmp_path: Path) -> None:
+    path = pdf_with_text(tmp_path / "d.pdf", FRENCH, title="Microsoft Word - CTG_2022.docx")
+    assert read_article(path).info.title is None
 
 
 def test_a_pdf_without_a_text_layer_says_to_run_ocr(tmp_path: Path) -> None:
