@@ -42,19 +42,20 @@ if TYPE_CHECKING:
 #: the usage error of the command line itself.
 ALL_DRAFTED, NONE_DRAFTED, SOME_DRAFTED = 0, 1, 3
 
-#: How each fact type is counted in the line printed per article, in this order.
-_PLURALS = {
-    "territory": "territories",
-    "partner": "partners",
-    "person": "people",
-    "contract": "contracts",
-    "date": "dates",
-    "signatory": "signatories",
-    "axis": "axes",
-    "fiche": "fiches",
-    "theme": "themes",
-    "amount": "amounts",
-    "lineage": "lineage links",
+#: How each fact type is counted in the line printed per article (one, several), in this
+#: order.
+_NAMES = {
+    "territory": ("territory", "territories"),
+    "partner": ("partner", "partners"),
+    "person": ("person", "people"),
+    "contract": ("contract", "contracts"),
+    "date": ("date", "dates"),
+    "signatory": ("signatory", "signatories"),
+    "axis": ("axis", "axes"),
+    "fiche": ("fiche action", "fiches actions"),
+    "theme": ("theme", "themes"),
+    "amount": ("amount", "amounts"),
+    "lineage": ("lineage link", "lineage links"),
 }
 
 
@@ -232,14 +233,12 @@ def _draft_one(
 
 def _counts(found: Draft) -> dict[str, int]:
     counted = Counter[str](fact.type for fact in found.facts)
-    return {kind: counted[kind] for kind in _PLURALS if counted[kind]}
+    return {kind: counted[kind] for kind in _NAMES if counted[kind]}
 
 
 def _describe(counts: dict[str, int]) -> str:
     total = sum(counts.values())
-    parts = ", ".join(
-        f"{number} {_PLURALS[kind] if number != 1 else kind}" for kind, number in counts.items()
-    )
+    parts = ", ".join(f"{number} {_NAMES[kind][number != 1]}" for kind, number in counts.items())
     return f"{total} fact{'s' if total != 1 else ''} ({parts})"
 
 

@@ -295,16 +295,24 @@ def test_an_unsupported_kind_of_file_names_the_kinds_read(tmp_path: Path) -> Non
     assert ".txt, .html, .htm, .pdf" in message
 
 
-def test_a_text_in_another_language_says_its_language_cannot_be_read(tmp_path: Path) -> None:
+@pytest.mark.parametrize("copies", [1, 400])  # 400: a long text, judged on slices of it
+def test_a_text_in_another_language_says_its_language_cannot_be_read(
+    tmp_path: Path, copies: int
+) -> None:
     english = (
         "The family allowance fund of Cantal signed its first global territorial agreement "
         "with the community of Saint-Flour on Friday, a four-year framework that covers "
         "early childhood, youth and parenting across the whole area."
     )
-    message = refusal(write(tmp_path, "english.txt", english))
+    message = refusal(write(tmp_path, "english.txt", f"{english}\n" * copies))
     assert "does not read as French" in message
     assert "its language cannot be read" in message
     assert "draft the French version of the article" in message
+
+
+def test_a_long_french_text_is_read_as_french(tmp_path: Path) -> None:
+    long_text = f"{FRENCH}\n" * 2_000  # 500 kB, judged on slices of it
+    assert read_article(write(tmp_path, "long.txt", long_text)).text == long_text
 
 
 def test_a_folder_is_its_articles_in_order_its_other_files_named_and_skipped(

@@ -273,3 +273,9 @@ def test_the_dataset_key_is_the_file_name_as_a_slug() -> None:
         "ctg-pays-de-salers-2022"
     )
     assert draft_module.dataset_name(Path("___.txt")) == "draft"
+
+
+def test_the_counts_are_named_as_a_reader_says_them() -> None:
+    assert draft_module._describe({"fiche": 1, "lineage": 2, "person": 3}) == (
+        "6 facts (1 fiche action, 2 lineage links, 3 people)"
+    )
