@@ -37,11 +37,15 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from domain.errors import ArticleError, InputError
-from loaders.drafts.facts import ArticleInfo
 from loaders.input_files import SizeLimit, read_whole
+
+if TYPE_CHECKING:
+    # imported when an article is read: `ctg` imports this module for every command
+    # (its --max-size default), and the fact models take a tenth of a second to build
+    from loaders.drafts.facts import ArticleInfo
 
 #: The largest article read (10 MB): a long council minutes PDF is a few MB; beyond that a
 #: file is more likely a mistake than an article, and it would be read whole into memory.
@@ -165,6 +169,8 @@ def read_article(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
     data = read_whole(path, SizeLimit(max_bytes, advice)).data
     if not data.strip():
         raise ArticleError(path, "the file is empty; there is nothing to draft from it")
+    from loaders.drafts.facts import ArticleInfo
+
     info = ArticleInfo(file=path.name, format=kind)
     notes: tuple[str, ...] = ()
     if kind == "pdf":
