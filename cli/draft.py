@@ -20,6 +20,7 @@ import contextlib
 import json
 import os
 import re
+import sys
 import tempfile
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -29,7 +30,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cli.output import console, out
+from cli.output import console
 from domain.errors import InputError
 from domain.names import fold
 from loaders.drafts.articles import DEFAULT_MAX_BYTES, Article, ArticleFile, read_articles
@@ -139,7 +140,9 @@ def draft(
             outcomes[rank] = _draft_one(path, article, knowledge, yaml_path, json_path, force)
     in_order = [outcomes[rank] for rank in sorted(outcomes)]
     if as_json:
-        out.print_json(json.dumps([vars(outcome) for outcome in in_order], ensure_ascii=False))
+        # plain text, not Rich: it would wrap a long path inside a JSON string
+        summary = json.dumps([vars(outcome) for outcome in in_order], ensure_ascii=False, indent=2)
+        sys.stdout.write(summary + "\n")
     raise typer.Exit(_summarise(in_order))
 
 

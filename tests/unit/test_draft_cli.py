@@ -194,7 +194,7 @@ def test_when_some_articles_fail_the_others_are_written_and_the_exit_is_3(
 
 def test_json_prints_what_became_of_every_file(saint_flour: Path, tmp_path: Path) -> None:
     (saint_flour.parent / "vide.txt").write_text("")
-    out = tmp_path / "drafts"
+    out = tmp_path / ("un-dossier-au-nom-long-" * 8) / "drafts"  # paths longer than a line
     result = ctg_draft(saint_flour.parent, "-o", out, "--json")
     assert result.exit_code == 3
     summary: list[dict[str, Any]] = json.loads(result.stdout)
