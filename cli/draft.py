@@ -134,7 +134,10 @@ def draft(
         # imported here: the extractors and the model are the slowest imports of ctg
         from loaders.drafts.knowledge import Knowledge
 
-        with console.status("Loading the French model…"):
+        loading = "Loading the French model and the territories of France…"
+        if not console.is_terminal:
+            _say(loading)  # a log shows why the next line comes seconds later
+        with console.status(loading):
             knowledge = Knowledge.load()
         for rank, path, article, yaml_path, json_path in ready:
             outcomes[rank] = _draft_one(path, article, knowledge, yaml_path, json_path, force)

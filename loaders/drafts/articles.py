@@ -4,8 +4,8 @@
 
 * ``.txt``: UTF-8 (a leading byte-order mark dropped); a text that is not UTF-8 is read
   as Windows-1252 (which covers Latin-1's letters) and the article's notes say so. A
-  publication date alone on a line near the top (« samedi 2 octobre 2021 à 06:17 ») is
-  taken as the date it was published;
+  publication date alone on a line near the top (« samedi 2 octobre 2021 à 06:17 »,
+  « Publié le 19/01/2018 ») is taken as the date it was published;
 * ``.html`` / ``.htm``: the page's main text, without its navigation, comments and
   footer (trafilatura), one paragraph or list item per line — the fiches actions are
   list items — and the title, date, site name and address of its metadata;
@@ -331,12 +331,12 @@ _MONTHS = {
 }
 _WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 #: A line that is a date and nothing more: « samedi 2 octobre 2021 à 06:17 »,
-#: « Publié le 19/01/2018 » is not French prose and stays unread (a day-month-year in
-#: words only), « Mis à jour le 3 mars 2020, 10h12 ».
+#: « Publié le 19/01/2018 à 10h12 », « Mis à jour le 3 mars 2020, 10h12 ».
 _DATELINE = re.compile(
     r"(?:(?:publié|publiée|mis à jour|mise à jour|modifié)\s+le\s+)?"
     rf"(?:(?P<weekday>{'|'.join(_WEEKDAYS)})\s+)?"
-    r"(?P<day>1er|\d{1,2})\s+(?P<month>[a-zéû]+)\.?\s+(?P<year>(?:19|20)\d{2})"
+    r"(?:(?P<day>1er|\d{1,2})\s+(?P<month>[a-zéû]+)\.?\s+(?P<year>(?:19|20)\d{2})"
+    r"|(?P<nday>\d{1,2})/(?P<nmonth>\d{1,2})/(?P<nyear>(?:19|20)\d{2}))"
     r"(?:\s*(?:,|à|-)?\s*\d{1,2}\s*(?:h|:)\s*\d{2}(?:\s*min)?)?\s*[.,]?",
     re.IGNORECASE,
 )
@@ -346,8 +346,9 @@ _TOP_LINES = 6
 
 def dateline(text: str) -> dt.date | None:
     """The publication date of a text: a line near its top holding a French date and
-    nothing else (a weekday, « à 06:17 » and « Publié le » allowed); None when there is
-    none, when the day does not exist or when the weekday says another day.
+    nothing else (in words or as 19/01/2018; a weekday, « à 06:17 » and « Publié le »
+    allowed); None when there is none, when the day does not exist or when the weekday
+    says another day.
 
     >>> dateline("Autres journaux\\n\\nsamedi 2 octobre 2021 à 06:17\\n\\nConseil ...")
     datetime.date(2021, 10, 2)
@@ -361,10 +362,12 @@ def dateline(text: str) -> dt.date | None:
         match = _DATELINE.fullmatch(line)
         if match is None:
             continue
-        month = _MONTHS.get(match["month"].lower())
-        day = 1 if match["day"].lower() == "1er" else int(match["day"])
-        year = int(match["year"])
-        if month is None or not 1 <= day <= calendar.monthrange(year, month)[1]:
+        if match["nday"] is not None:
+            day, month, year = int(match["nday"]), int(match["nmonth"]), int(match["nyear"])
+        else:
+            day = 1 if match["day"].lower() == "1er" else int(match["day"])
+            month, year = _MONTHS.get(match["month"].lower(), 0), int(match["year"])
+        if not 1 <= month <= 12 or not 1 <= day <= calendar.monthrange(year, month)[1]:
             return None
         published = dt.date(year, month, day)
         weekday = match["weekday"]

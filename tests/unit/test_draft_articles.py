@@ -95,6 +95,9 @@ def test_a_date_inside_a_sentence_is_not_the_publication_date() -> None:
         ("samedi 2 octobre 2021 à 06:17", dt.date(2021, 10, 2)),
         ("Publié le 1er mars 2019", dt.date(2019, 3, 1)),
         ("Mis à jour le 3 février 2020, 10h12", dt.date(2020, 2, 3)),
+        ("Publié le 19/01/2018 à 10h12", dt.date(2018, 1, 19)),
+        ("vendredi 19/01/2018", dt.date(2018, 1, 19)),
+        ("19/13/2018", None),
         ("lundi 2 octobre 2021", None),  # 2 October 2021 was a Saturday: a misprint
         ("31 février 2020", None),
         ("Le 2 octobre 2021, la Caf a signé.", None),  # a sentence, not a dateline

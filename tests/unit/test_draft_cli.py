@@ -115,6 +115,7 @@ def test_a_seed_article_gives_both_files_and_one_line(saint_flour: Path, tmp_pat
     assert (out / "ctg-saint-flour.draft.yaml").read_text() == (
         f"dataset: ctg-saint-flour\nfacts: {partners + contracts}\n"
     )
+    assert "Loading the French model and the territories of France…" in result.stderr
     assert (
         f"{saint_flour}: {partners + contracts} facts ({partners} partners, {contracts} "
         f"contracts); 1 gap to fill → {out / 'ctg-saint-flour.draft.yaml'} and "
@@ -176,6 +177,21 @@ def test_nothing_is_written_when_no_article_can_be_drafted(tmp_path: Path) -> No
     ) in err
     assert "No article could be drafted (3 files refused, said above); nothing was written." in err
     assert not out.exists()
+    assert "Loading the French model" in err  # marche.txt passed the reading
+
+
+def test_the_model_is_not_loaded_when_no_file_can_be_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def never(cls: type[Knowledge], reference: object = None) -> Knowledge:
+        raise AssertionError("the model was loaded")
+
+    monkeypatch.setattr(Knowledge, "load", classmethod(never))
+    (tmp_path / "vide.txt").write_text("")
+    result = ctg_draft(tmp_path / "vide.txt", tmp_path / "absent.pdf", "-o", tmp_path / "d")
+    assert result.exit_code == 1
+    assert f"{tmp_path / 'absent.pdf'}: no such file or folder; check the path" in result.stderr
+    assert "Loading" not in result.stderr
 
 
 def test_when_some_articles_fail_the_others_are_written_and_the_exit_is_3(
