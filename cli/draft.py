@@ -76,7 +76,7 @@ def draft(
     articles: Annotated[
         list[Path],
         typer.Argument(
-            metavar="ARTICLE...",
+            metavar="ARTICLE",
             show_default=False,
             help="Articles to draft: .txt, .html, .htm or .pdf files, or folders of them "
             "(their other files are skipped).",
