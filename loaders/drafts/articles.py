@@ -17,7 +17,9 @@ The text is normalised once, here (Unicode NFC, line ends as ``\\n``; non-breaki
 spaces are kept as they are), and every evidence offset of a draft is counted in the text
 returned, which is what ``Draft.text`` holds.
 
-Every file that cannot be drafted is refused with one :class:`domain.errors.InputError`
+:func:`read_article` reads a file, :func:`read_articles` files and folders (a bad file
+does not stop the others), :func:`article_of` bytes from elsewhere (the review page's
+upload). Every file that cannot be drafted is refused with one :class:`domain.errors.InputError`
 naming it, saying why and what to do: missing, too large (checked from its size before it
 is read, default 10 MB), an unsupported kind, empty, binary, not in French, a PDF without
 a text layer or that cannot be opened, a page without main text.
@@ -155,6 +157,46 @@ def read_article(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
         raise ArticleError(
             path, f"no such file or folder; check the path (articles are {_KINDS} files)"
         )
+    _kind(path)
+    advice = (
+        "an article is far smaller, so check that this is the right file, or raise the "
+        f"limit with --max-size (now {max_bytes:,} bytes)"
+    )
+    return article_of(read_whole(path, SizeLimit(max_bytes, advice)).data, path)
+
+
+def article_of(data: bytes, name: Path) -> Article:
+    """The article in the bytes ``data`` of a file called ``name`` (its extension says
+    how to read it): what `read_article` does once the file is read, for bytes that come
+    from elsewhere (an upload); the caller bounds their size.
+
+    Raises:
+        ArticleError: the bytes cannot be drafted, the message starting with ``name``.
+    """
+    kind = _kind(name)
+    if not data.strip():
+        raise ArticleError(name, "the file is empty; there is nothing to draft from it")
+    from loaders.drafts.facts import ArticleInfo
+
+    info = ArticleInfo(file=name.name, format=kind)
+    notes: tuple[str, ...] = ()
+    if kind == "pdf":
+        text, title = _read_pdf(name, data)
+        info = info.model_copy(update={"title": title})
+    elif kind == "html":
+        text, info = _read_html(name, data, info)
+    else:
+        decoded, notes = _decode(name, data)
+        text = normalise(decoded)
+        info = info.model_copy(update={"published": dateline(text)})
+    text = normalise(text)
+    if not text.strip():
+        raise ArticleError(name, "the file holds no text; there is nothing to draft from it")
+    _check_french(name, text)
+    return Article(text=text, info=info, notes=notes)
+
+
+def _kind(path: Path) -> Literal["txt", "html", "pdf"]:
     kind = FORMATS.get(path.suffix.lower())
     if kind is None:
         raise ArticleError(
@@ -162,31 +204,7 @@ def read_article(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
             f"an unsupported kind of file ({path.suffix or 'no extension'}); ctg draft reads "
             f"{_KINDS} files: save the article as one of them (e.g. its text as .txt)",
         )
-    advice = (
-        "an article is far smaller, so check that this is the right file, or raise the "
-        f"limit with --max-size (now {max_bytes:,} bytes)"
-    )
-    data = read_whole(path, SizeLimit(max_bytes, advice)).data
-    if not data.strip():
-        raise ArticleError(path, "the file is empty; there is nothing to draft from it")
-    from loaders.drafts.facts import ArticleInfo
-
-    info = ArticleInfo(file=path.name, format=kind)
-    notes: tuple[str, ...] = ()
-    if kind == "pdf":
-        text, title = _read_pdf(path, data)
-        info = info.model_copy(update={"title": title})
-    elif kind == "html":
-        text, info = _read_html(path, data, info)
-    else:
-        decoded, notes = _decode(path, data)
-        text = normalise(decoded)
-        info = info.model_copy(update={"published": dateline(text)})
-    text = normalise(text)
-    if not text.strip():
-        raise ArticleError(path, "the file holds no text; there is nothing to draft from it")
-    _check_french(path, text)
-    return Article(text=text, info=info, notes=notes)
+    return kind
 
 
 # --- text ------------------------------------------------------------------------------

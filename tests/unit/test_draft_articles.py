@@ -14,7 +14,13 @@ from fpdf import FPDF
 from PIL import Image
 
 from domain.errors import ArticleError, InputError, InputFileError
-from loaders.drafts.articles import SCANNED_PDF, dateline, read_article, read_articles
+from loaders.drafts.articles import (
+    SCANNED_PDF,
+    article_of,
+    dateline,
+    read_article,
+    read_articles,
+)
 from tests.conftest import SEED_ARTICLES
 
 #: A news page as a CMS writes it: navigation, the article, readers' comments, a footer.
@@ -360,3 +366,13 @@ def test_a_named_pipe_is_never_opened(tmp_path: Path) -> None:
     [found] = read_articles([fifo])
     assert isinstance(found.error, InputFileError)
     assert "a named pipe (FIFO), not a regular file" in str(found.error)
+
+
+def test_bytes_from_elsewhere_are_read_as_a_file_of_their_name() -> None:
+    article = article_of(NEWS_PAGE.encode(), Path("envoi.html"))
+    assert article.info.file == "envoi.html"
+    assert article.info.title == "La Caf du Cantal signe sa première CTG"
+    with pytest.raises(ArticleError, match=r"^envoi\.txt: the file is empty"):
+        article_of(b"", Path("envoi.txt"))
+    with pytest.raises(ArticleError, match=r"^envoi\.odt: an unsupported kind of file \(\.odt\)"):
+        article_of(b"PK", Path("envoi.odt"))
