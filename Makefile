@@ -5,7 +5,7 @@ PYTHON := .venv/bin/python
 BENCH_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup bench bench-quick bench-limits
+.PHONY: help setup bench bench-quick bench-limits bench-draft
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -24,3 +24,7 @@ bench-quick: ## The same on the Cantal and Saône-et-Loire, fewer repeats (~4 mi
 bench-limits: ## Time and peak memory of validating the largest dataset file allowed (no Neo4j, ~5 min)
 	bash scripts/setup.sh
 	$(PYTHON) bench/bench_dataset_limits.py $(BENCH_ARGS)
+
+bench-draft: ## Drafting quality (precision/recall per fact type) and time on the annotated articles (no Neo4j, ~1 min)
+	bash scripts/setup.sh
+	$(PYTHON) bench/bench_draft.py $(BENCH_ARGS)

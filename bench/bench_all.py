@@ -13,7 +13,8 @@ benchmark as a child process pointed at it by ``NEO4J_URI`` (see bench/bench_neo
 3. ``bench_graph.py --yes-clear-database``: loads, once, the full French reference, the
    synthetic France-scale partnerships and the seed datasets — not a benchmark;
 4. ``bench_coverage.py``, ``bench_api.py``, ``bench_explorer.py`` with ``--preloaded``:
-   they read that graph and write nothing.
+   they read that graph and write nothing;
+5. ``bench_draft.py``: drafting the annotated articles (no Neo4j: drafting never writes).
 
 Each script's JSON and output go to ``bench/results/<script>.json`` and ``.log``. Then it
 prints ONE table — every figure beside the baseline its script measured in the same run,
@@ -94,6 +95,7 @@ def plan(seed: int) -> list[Part]:
         Part("api", "bench_api.py", ("--preloaded", *s),
              ("--quick", "--requests", "100", "--warmup", "20"), True),
         Part("explorer", "bench_explorer.py", ("--preloaded",), ("--repeat", "3"), True),
+        Part("drafting", "bench_draft.py", (), ("--repeats", "1")),  # needs no Neo4j
     ]  # fmt: skip
 
 

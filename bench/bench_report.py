@@ -179,6 +179,21 @@ def explorer_figures(r: Mapping[str, Any]) -> list[Figure]:
     ]  # fmt: skip
 
 
+def drafting_figures(r: Mapping[str, Any]) -> list[Figure]:
+    """Time to draft one annotated article beside spaCy's parse alone of the same text."""
+    script = "bench_draft.py"
+
+    def timing(key: str) -> Any:
+        return figure_of(r, script, "timing", key)
+
+    return [
+        Figure("drafting", "draft one article (median)", timing("draft_median_s"), "s",
+               "spaCy parse alone, same text", timing("baseline_parse_median_s")),
+        Figure("drafting", "draft one article (max)", timing("draft_max_s"), "s",
+               "spaCy parse alone, same text (max)", timing("baseline_parse_max_s")),
+    ]  # fmt: skip
+
+
 #: The figures of each part that has some (the shared graph load has none).
 FIGURES: dict[str, Callable[[Mapping[str, Any]], list[Figure]]] = {
     "reference": reference_figures,
@@ -186,6 +201,7 @@ FIGURES: dict[str, Callable[[Mapping[str, Any]], list[Figure]]] = {
     "coverage": coverage_figures,
     "api": api_figures,
     "explorer": explorer_figures,
+    "drafting": drafting_figures,
 }
 
 #: Where each part's JSON keeps the peak RSS of its own process ("bench") and of the API
@@ -200,6 +216,7 @@ _MEMORY_KEYS: dict[str, dict[str, tuple[tuple[str, ...], int]]] = {
         "api": (("environment", "api_peak_rss_mib"), 1),
     },
     "explorer": {"bench": (("bench_peak_rss_mib",), 1), "api": (("api_peak_rss_mib",), 1)},
+    "drafting": {"bench": (("peak_rss_mib",), 1)},
 }
 
 

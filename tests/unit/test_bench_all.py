@@ -108,6 +108,20 @@ def test_api_figures_pair_each_cell_with_its_floor() -> None:
     assert "contract card c=16 p99, 3 failed" in by_measure
 
 
+def test_drafting_figures_pair_the_draft_time_with_the_parse_alone() -> None:
+    drafting = {
+        "timing": {"draft_median_s": 0.3, "draft_max_s": 0.9, "baseline_parse_median_s": 0.2,
+                   "baseline_parse_max_s": 0.6},
+        "peak_rss_mib": 900.0,
+    }  # fmt: skip
+    figures = bench_report.drafting_figures(drafting)
+    assert [f.measure for f in figures] == ["draft one article (median)", "draft one article (max)"]
+    assert [f.ratio for f in figures] == pytest.approx([1.5, 1.5])
+    assert bench_report.reported_memory("drafting", drafting)["bench"] == 900.0
+    with pytest.raises(bench_report.ReportError, match=r"bench_draft\.py: its JSON has no 'timing"):
+        bench_report.drafting_figures({})
+
+
 def test_a_missing_figure_fails_the_report_naming_the_script_and_key() -> None:
     broken = {**PARTNERSHIPS}
     del broken["baseline_rows_per_s"]
