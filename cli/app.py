@@ -8,6 +8,7 @@
     ctg coverage | themes | continuity | network       coverage analyses (table, csv, json)
     ctg export --format gexf|graphml|csv --output F    the graph of a scope, for Gephi
     ctg export curated [--output F]                    facts added through the API, as YAML
+    ctg draft ARTICLE… [--output DIR]                  articles into draft datasets to review
     ctg run                                            all of the above, then serve
 
 Without ``NEO4J_URI``, commands use the project-local Neo4j (``ctg db start``): the
@@ -17,7 +18,7 @@ writes says first which database it writes to.
 
 This module is the root of the command line; each group of commands lives in its own
 module (:mod:`cli.db`, :mod:`cli.load`, :mod:`cli.serve`, :mod:`cli.analyses`,
-:mod:`cli.export`, :mod:`cli.schema`), and what they print in :mod:`cli.output`.
+:mod:`cli.export`, :mod:`cli.schema`, :mod:`cli.draft`), and what they print in :mod:`cli.output`.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from typing import Annotated
 
 import typer
 
-from cli import analyses, export, load, schema, serve
+from cli import analyses, draft, export, load, schema, serve
 from cli.db import db_app
 from cli.output import DRIVER_LOGS_OFF, fail
 from domain.errors import ConfigurationError, CtgError
@@ -54,6 +55,7 @@ app.command("continuity")(analyses.continuity)
 app.command("network")(analyses.network)
 app.add_typer(export.export_app, name="export")
 app.command("validate")(load.validate)
+app.command("draft")(draft.draft)
 app.command("schema")(schema.schema_command)
 app.command("serve")(serve.serve)
 app.command("run")(serve.run)

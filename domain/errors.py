@@ -16,8 +16,10 @@ Exception tree::
     ├── InputError                an input file or value is invalid; nothing was written
     │   ├── ReferenceDataError    the territorial reference files are missing or malformed
     │   ├── DateValueError        a date, period or duration that cannot be (also a ValueError)
-    │   └── InputFileError        a file ctg will not read (not a plain file, too large,
-    │                             outside its folder) or that changed while or after read
+    │   ├── InputFileError        a file ctg will not read (not a plain file, too large,
+    │   │                         outside its folder) or that changed while or after read
+    │   └── ArticleError          an article `ctg draft` cannot read: empty, binary, not in
+    │                             French, a scanned or corrupt PDF, a page without main text
     └── UserFacingError           a request the API refuses, with a message safe to show
         ├── NotFoundError         a key that names nothing in the graph
         ├── TerritoryCodeError    a territory code, kind or uid that cannot name a territory
@@ -92,6 +94,16 @@ class DateValueError(InputError, ValueError):
 class InputFileError(InputError):
     """A file ``path`` that is refused before its content is looked at, or that changed
     while or after it was read; ``reason`` says why and what to do (without the path)."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path, self.reason = path, reason
+
+
+class ArticleError(InputError):
+    """An article ``path`` that cannot be drafted from its content (empty, binary, not in
+    French, a PDF without a text layer, a page without main text); ``reason`` says why and
+    what to do (without the path)."""
 
     def __init__(self, path: Path, reason: str) -> None:
         super().__init__(f"{path}: {reason}")

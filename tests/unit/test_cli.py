@@ -33,7 +33,17 @@ def test_h_is_the_root_help() -> None:
     assert "ctg-graph: a GraphQL knowledge graph of French territorial partnerships." in (
         short.stdout
     )
-    for command in ("coverage", "export", "validate", "schema", "serve", "run", "db", "load"):
+    for command in (
+        "coverage",
+        "export",
+        "validate",
+        "draft",
+        "schema",
+        "serve",
+        "run",
+        "db",
+        "load",
+    ):
         assert f"│ {command} " in short.stdout
     assert "--version" in short.stdout
 
