@@ -72,7 +72,7 @@ _THEME_CUES = (
     "porte sur", "portent sur", "portera sur", "porteront sur", "axee sur", "axees sur",
     "centree sur", "concerne", "concernent", "couvre", "couvrent", "thematique",
     "thematiques", "champ", "champs", "domaine", "domaines", "en matiere de", "autour de",
-    "priorite", "priorites", "enjeux", "en faveur de",
+    "priorite", "priorites", "enjeu", "enjeux", "en faveur de",
 )  # fmt: skip
 #: Words just before a theme's keyword that make it something else than a contract's
 #: domain: a post (« en charge de la jeunesse ») or a competence.
