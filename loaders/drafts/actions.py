@@ -22,7 +22,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from loaders.drafts.facts import AxisFact, ContractFact, FactId, FicheFact, ThemeFact
-from loaders.drafts.folded import Folded
+from loaders.drafts.folded import Folded, phrase_words
 from loaders.drafts.reading import Reading
 
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
@@ -86,12 +86,13 @@ def extract(reading: Reading) -> None:
     """Add the axes and fiches actions the article lists, with their themes, and the
     themes it attaches to a contract."""
     themes = ThemeMatcher.of(reading)
+    contracts = ContractMentions.of(reading)
     headings = _headings(reading.text)
     axes: list[AxisFact] = []
     fiches: list[FicheFact] = []
     axis: AxisFact | None = None
     for h in headings:
-        contract = plan_contract(reading, h.start)
+        contract = contracts.plan_contract(h.start)
         evidence = reading.evidence(h.start, h.end)
         if h.kind == "axis":
             axis = reading.add(
@@ -119,7 +120,7 @@ def extract(reading: Reading) -> None:
                 )
             )
     _check_counts(reading, len(axes), len(fiches))
-    _contract_themes(reading, themes, [(h.start, h.end) for h in headings])
+    _contract_themes(reading, themes, contracts, [(h.start, h.end) for h in headings])
 
 
 # -- headings -----------------------------------------------------------------------------
@@ -235,35 +236,38 @@ def _check_counts(reading: Reading, axes: int, fiches: int) -> None:
 # -- contracts ----------------------------------------------------------------------------
 
 
-def contract_mentions(reading: Reading) -> list[tuple[int, int, FactId]]:
+@dataclass(frozen=True)
+class ContractMentions:
     """Where the article names each contract found: its evidence, its other quotes, and
     the words for its kind (« la CTG ») when it is the only contract of that kind."""
-    contracts = reading.of_type(ContractFact)
-    spans: list[tuple[int, int, FactId]] = []
-    for c in contracts:
-        for e in (c.evidence, *c.also):
-            spans.append((e.start, e.end, c.id))
-    for kind, words in CONTRACT_WORDS.items():
-        of_kind = [c for c in contracts if c.kind == kind]
-        if len(of_kind) == 1:
-            spans.extend((m.start(), m.end(), of_kind[0].id) for m in words.finditer(reading.text))
-    return sorted(set(spans))
 
+    spans: tuple[tuple[int, int, FactId], ...]
+    ctgs: frozenset[FactId]
 
-def plan_contract(reading: Reading, at: int) -> FactId | None:
-    """The CTG a passage at offset ``at`` speaks of: the one named last before it, else the
-    article's only CTG; None when there is none or the article leaves it open."""
-    ctgs = {c.id for c in reading.of_type(ContractFact) if c.kind == "ctg"}
-    before = [c for start, _, c in contract_mentions(reading) if start < at and c in ctgs]
-    if before:
-        return before[-1]
-    return next(iter(ctgs)) if len(ctgs) == 1 else None
+    @classmethod
+    def of(cls, reading: Reading) -> ContractMentions:
+        """The mentions of the contracts found so far in the reading."""
+        contracts = reading.of_type(ContractFact)
+        spans = {(e.start, e.end, c.id) for c in contracts for e in (c.evidence, *c.also)}
+        for kind, words in CONTRACT_WORDS.items():
+            of_kind = [c for c in contracts if c.kind == kind]
+            if len(of_kind) == 1:
+                spans |= {(m.start(), m.end(), of_kind[0].id) for m in words.finditer(reading.text)}
+        ctgs = frozenset(c.id for c in contracts if c.kind == "ctg")
+        return cls(spans=tuple(sorted(spans)), ctgs=ctgs)
 
+    def plan_contract(self, at: int) -> FactId | None:
+        """The CTG a passage at offset ``at`` speaks of: the one named last before it, else
+        the article's only CTG; None when there is none or the article leaves it open."""
+        before = [c for start, _, c in self.spans if start < at and c in self.ctgs]
+        if before:
+            return before[-1]
+        return next(iter(self.ctgs)) if len(self.ctgs) == 1 else None
 
-def contract_in(reading: Reading, start: int, end: int) -> FactId | None:
-    """The one contract named between ``start`` and ``end``; None for none or several."""
-    named = {c for s, e, c in contract_mentions(reading) if start <= s and e <= end}
-    return next(iter(named)) if len(named) == 1 else None
+    def named_in(self, start: int, end: int) -> FactId | None:
+        """The one contract named between ``start`` and ``end``; None for none or several."""
+        named = {c for s, e, c in self.spans if start <= s and e <= end}
+        return next(iter(named)) if len(named) == 1 else None
 
 
 # -- themes -------------------------------------------------------------------------------
@@ -293,9 +297,11 @@ class ThemeMatcher:
         vocabularies = reading.knowledge.vocabularies
         folded = Folded.of(reading.text)
         candidates: list[tuple[int, int, str]] = []
+        words = folded.words()
         for theme, keywords in vocabularies.theme_keywords().items():
             for keyword in keywords:
-                candidates.extend((m.start(), m.end(), theme) for m in folded.find(keyword))
+                if phrase_words(keyword) <= words:  # else it cannot match: skip its search
+                    candidates.extend((m.start(), m.end(), theme) for m in folded.find(keyword))
         taken: list[tuple[int, int, str]] = []
         for start, end, theme in sorted(candidates, key=lambda c: (c[0] - c[1], c[0])):
             if all(end <= s or e <= start for s, e, _ in taken):
@@ -324,18 +330,21 @@ def _sentences(reading: Reading) -> Iterator[tuple[int, int]]:
 
 
 def _contract_themes(
-    reading: Reading, themes: ThemeMatcher, headings: Sequence[tuple[int, int]]
+    reading: Reading,
+    themes: ThemeMatcher,
+    contracts: ContractMentions,
+    headings: Sequence[tuple[int, int]],
 ) -> None:
     """A ThemeFact per contract and theme for the sentences that name one contract and
     its domains: after a cue (« porte sur », « dans les domaines »), or as a list of two
     themes or more (« petite enfance, jeunesse et parentalité »)."""
     text = reading.text
-    names = [(s, e) for s, e, _ in contract_mentions(reading)] + [
+    names = [(s, e) for s, e, _ in contracts.spans] + [
         (m.start(), m.end()) for words in CONTRACT_WORDS.values() for m in words.finditer(text)
     ]
     kept: dict[tuple[FactId, str], ThemeFact] = {}
     for start, end in _sentences(reading):
-        contract = contract_in(reading, start, end)
+        contract = contracts.named_in(start, end)
         if contract is None:
             continue
         found = [

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 
 from domain.vocabulary import PartnerKind, Qualifier
-from loaders.drafts.actions import contract_in
+from loaders.drafts.actions import ContractMentions
 from loaders.drafts.facts import AmountFact, FactId, PartnerFact
 from loaders.drafts.folded import Folded
 from loaders.drafts.reading import Reading
@@ -133,10 +133,11 @@ class _Mention:
 def extract(reading: Reading) -> None:
     """Add every amount of money the article states, and the shares of each."""
     partners = _partner_mentions(reading)
+    contracts = ContractMentions.of(reading)
     for sent in reading.doc.sents:
         start, end = sent.start_char, sent.end_char
         for m in _AMOUNT.finditer(reading.text, start, end):
-            whole = _amount(reading, m, start, end, partners)
+            whole = _amount(reading, m, (start, end), partners, contracts)
             _shares(reading, whole, m.end(), end, partners)
 
 
@@ -165,9 +166,14 @@ def _qualifier_before(text: str, at: int) -> tuple[Qualifier, int]:
 
 
 def _amount(
-    reading: Reading, m: re.Match[str], start: int, end: int, partners: list[_Mention]
+    reading: Reading,
+    m: re.Match[str],
+    sentence: tuple[int, int],
+    partners: list[_Mention],
+    contracts: ContractMentions,
 ) -> AmountFact:
     text = reading.text
+    start, end = sentence
     qualifier, begin = _qualifier_before(text, m.start())
     after = m.group("after")
     if after and qualifier is Qualifier.EXACTLY:
@@ -183,7 +189,7 @@ def _amount(
             year=_year(text[start:end]),
             purpose=_purpose(text, m, start, end),
             payer=_payer(text, begin, m.end(), start, end, partners),
-            contract=contract_in(reading, start, end),
+            contract=contracts.named_in(start, end),
         )
     )
 

@@ -23,6 +23,7 @@ from domain.names import fold
 
 _LIGATURES = {"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss"}
 #: Signs that separate words but say nothing: one space in the folded text.
+_WORD = re.compile(r"[0-9a-z]+")
 _SEPARATORS = frozenset(" \t\n\r\u00a0\u202f\u2009-'’‐‑–—_/()«»\"“”")
 
 
@@ -41,18 +42,14 @@ class Folded:
         out: list[str] = []
         origin: list[int] = []
         for i, ch in enumerate(source):
-            if ch in _SEPARATORS:
+            folded = _fold_char(ch)
+            if folded == " ":
                 if out and out[-1] != " ":
                     out.append(" ")
                     origin.append(i)
                 continue
-            for part in _LIGATURES.get(ch, ch):
-                bare = "".join(
-                    c for c in unicodedata.normalize("NFKD", part) if not unicodedata.combining(c)
-                )
-                for c in bare.casefold():
-                    out.append(c)
-                    origin.append(i)
+            out.append(folded)
+            origin.extend([i] * len(folded))
         return cls(text="".join(out), origin=tuple(origin), length=len(source))
 
     def span(self, start: int, end: int) -> tuple[int, int]:
@@ -65,6 +62,28 @@ class Folded:
     def find(self, phrase: str) -> Iterator[re.Match[str]]:
         """Every match of ``phrase`` (folded the same way) as whole words."""
         return _pattern(phrase).finditer(self.text)
+
+    def words(self) -> frozenset[str]:
+        """The folded words of the text, to skip at once the phrases it cannot hold."""
+        return frozenset(_WORD.findall(self.text))
+
+
+def phrase_words(phrase: str) -> frozenset[str]:
+    """The folded words of ``phrase``."""
+    return frozenset(_WORD.findall(fold(phrase)))
+
+
+@cache
+def _fold_char(ch: str) -> str:
+    """One character folded: one space for a separator, else its letters without accents."""
+    if ch in _SEPARATORS:
+        return " "
+    bare = "".join(
+        c
+        for c in unicodedata.normalize("NFKD", _LIGATURES.get(ch, ch))
+        if not unicodedata.combining(c)
+    )
+    return bare.casefold()
 
 
 @cache
