@@ -187,7 +187,92 @@ def _headings(text: str) -> list[_Heading]:
         h = _heading(item_kind, m) if item_kind is not None else None
         if h is not None:
             found[h.start] = h
+    for h in _announced_lists(text, found):
+        found.setdefault(h.start, h)
     return [found[k] for k in sorted(found)]
+
+
+#: After a count, the words up to the colon that opens its list (« quatre axes
+#: prioritaires : », « se décline en 3 orientations : »)
+_OPENS_LIST = re.compile(r"[^.:;\n«»]{0,40}?:[ \t\u00a0]*")
+_BULLET_LINE = re.compile(r"[ \t\u00a0]*[•●▪◦·*\-–—►][ \t\u00a0]*(?P<item>[^\n]*\S)")
+
+
+def _announced_lists(text: str, found: dict[int, _Heading]) -> list[_Heading]:
+    """Unnumbered items of a list a count announces: « autour de trois axes : la petite
+    enfance, la jeunesse et la parentalité », or as many bullets on the next lines. Kept
+    only when there are exactly as many items as announced; their numbers are not stated."""
+    items: list[_Heading] = []
+    for count in _COUNT.finditer(text):
+        opens = _OPENS_LIST.match(text, count.end())
+        if opens is None:
+            continue
+        word = count.group("n").lower()
+        announced = int(word) if word.isdigit() else NUMBER_WORDS[word]
+        kind = "fiche" if count.group("what").lower().startswith("fiche") else "axis"
+        line_end = text.find("\n", opens.end())
+        line_end = len(text) if line_end < 0 else line_end
+        spans = (
+            _inline_items(text, opens.end(), line_end, announced)
+            if text[opens.end() : line_end].strip()
+            else _bullet_items(text, line_end, found)
+        )
+        if len(spans) != announced:
+            continue
+        for start, end in spans:
+            title_start, title_end = start, end
+            if text[start] == "«" and text[end - 1] == "»":
+                title_start, title_end = start + 1, end - 1
+            title = text[title_start:title_end].strip()
+            title_start += len(text[title_start:title_end]) - len(
+                text[title_start:title_end].lstrip()
+            )
+            items.append(
+                _Heading(kind, start, end, None, title, title_start, title_start + len(title))
+            )
+    return items
+
+
+def _inline_items(text: str, start: int, line_end: int, announced: int) -> list[tuple[int, int]]:
+    """The items of « a, b, c et d » from ``start`` to the end of its sentence."""
+    stop = re.compile(r"\.(?:\s|$)").search(text, start, line_end)
+    end = stop.start() if stop is not None else line_end
+    spans = [(start + m.start(), start + m.end()) for m in re.finditer(r"[^,;]+", text[start:end])]
+    # « coordonner et valoriser les initiatives » is one title: « et » joins the last
+    # two items only of a list that has commas
+    if len(spans) == announced - 1 and len(spans) >= 2:
+        last_start, last_end = spans[-1]
+        joint = text.rfind(" et ", last_start, last_end)
+        if joint > last_start:
+            spans[-1:] = [(last_start, joint), (joint + 4, last_end)]
+    return [_trimmed(text, a, b) for a, b in spans if text[a:b].strip()]
+
+
+def _bullet_items(text: str, line_end: int, found: dict[int, _Heading]) -> list[tuple[int, int]]:
+    """The bullet lines right after ``line_end`` (blank lines between them allowed)."""
+    spans: list[tuple[int, int]] = []
+    at = line_end + 1
+    while at < len(text):
+        m = _BULLET_LINE.match(text, at)
+        if m is None or text[at : m.start("item")].count("\n") or m.start() in found:
+            if text[at : text.find("\n", at) if "\n" in text[at:] else len(text)].strip():
+                break
+        else:
+            spans.append(_trimmed(text, *m.span("item")))
+        next_line = text.find("\n", at)
+        if next_line < 0:
+            break
+        at = next_line + 1
+    return spans
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """``start:end`` without the spaces around it nor a final full stop or semicolon."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ".;:,"):
+        end -= 1
+    return start, end
 
 
 def _list_kind(text: str, item: re.Match[str], found: dict[int, _Heading]) -> str | None:

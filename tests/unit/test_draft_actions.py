@@ -152,6 +152,40 @@ def test_numbered_lists_are_axes_or_fiches_as_their_introduction_says(
     ]
 
 
+def test_unnumbered_items_of_a_list_a_count_announces(draft_knowledge: Any) -> None:
+    inline = _ctg(
+        "La CTG se décline en quatre axes : la petite enfance, l'enfance-jeunesse, la "
+        "parentalité et l'animation de la vie sociale. Elle est signée.",
+        draft_knowledge,
+    )
+    assert [(a.number, a.title) for a in inline.of_type(AxisFact)] == [
+        (None, "la petite enfance"),
+        (None, "l'enfance-jeunesse"),
+        (None, "la parentalité"),
+        (None, "l'animation de la vie sociale"),
+    ]
+    bullets = _ctg(
+        "La CTG retient 3 fiches actions :\n- Favoriser l'accès aux droits ;\n"
+        "– Soutenir les parents ;\n\n• « Ouvrir une crèche »\nLa suite.",
+        draft_knowledge,
+    )
+    assert [(f.title, f.themes) for f in bullets.of_type(FicheFact)] == [
+        ("Favoriser l'accès aux droits", ("acces-aux-droits",)),
+        ("Soutenir les parents", ("parentalite",)),
+        ("Ouvrir une crèche", ("petite-enfance",)),
+    ]
+    assert bullets.of_type(FicheFact)[2].evidence.quote == "« Ouvrir une crèche »"
+
+
+def test_a_list_that_may_be_one_title_is_left_to_the_reviewer(draft_knowledge: Any) -> None:
+    # two axes, or one axis « coordonner et valoriser les initiatives »? Not guessed.
+    reading = _ctg(
+        "La CTG compte deux axes : coordonner et valoriser les initiatives.", draft_knowledge
+    )
+    assert reading.of_type(AxisFact) == []
+    assert reading.gaps[0].startswith("The article announces 2 axes (« deux axes »")
+
+
 def test_a_count_the_lists_do_not_match_is_a_gap(draft_knowledge: Any) -> None:
     reading = _ctg(
         "La CTG englobe cinq fiches actions :\n• Fiche action 1 : « Aider à la mobilité »\n",
