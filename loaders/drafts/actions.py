@@ -187,9 +187,29 @@ def _headings(text: str) -> list[_Heading]:
         h = _heading(item_kind, m) if item_kind is not None else None
         if h is not None:
             found[h.start] = h
-    for h in _announced_lists(text, found):
+    for h in [*_announced_lists(text, found), *_titled_bullets(text, found)]:
         found.setdefault(h.start, h)
     return [found[k] for k in sorted(found)]
+
+
+#: A short line that titles the bullets below it: « Les actions », « Nos axes : »
+_LIST_TITLE = re.compile(
+    r"^(?:les |nos |ses )?(?:(?P<fiche>fiches? actions?|actions(?: retenues| prevues)?)"
+    r"|(?P<axis>axes|orientations)(?: strategiques| prioritaires)?)(?: :)?$"
+)
+
+
+def _titled_bullets(text: str, found: dict[int, _Heading]) -> list[_Heading]:
+    """Bullets right under a line that only says what they are (« Les actions »)."""
+    items: list[_Heading] = []
+    for line in re.finditer(r"^[^\n]{1,40}$", text, re.MULTILINE):
+        title = _LIST_TITLE.match(Folded.of(line.group()).text.strip())
+        if title is None:
+            continue
+        kind = "fiche" if title.group("fiche") else "axis"
+        for start, end in _bullet_items(text, line.end(), found):
+            items.append(_item(kind, text, start, end))
+    return items
 
 
 #: After a count, the words up to the colon that opens its list (« quatre axes
@@ -219,18 +239,16 @@ def _announced_lists(text: str, found: dict[int, _Heading]) -> list[_Heading]:
         )
         if len(spans) != announced:
             continue
-        for start, end in spans:
-            title_start, title_end = start, end
-            if text[start] == "«" and text[end - 1] == "»":
-                title_start, title_end = start + 1, end - 1
-            title = text[title_start:title_end].strip()
-            title_start += len(text[title_start:title_end]) - len(
-                text[title_start:title_end].lstrip()
-            )
-            items.append(
-                _Heading(kind, start, end, None, title, title_start, title_start + len(title))
-            )
+        items.extend(_item(kind, text, start, end) for start, end in spans)
     return items
+
+
+def _item(kind: str, text: str, start: int, end: int) -> _Heading:
+    """An unnumbered list item: its title is inside its « » when it is quoted."""
+    title_start, title_end = start, end
+    if text[start] == "«" and text[end - 1] == "»":
+        title_start, title_end = _trimmed(text, start + 1, end - 1)
+    return _Heading(kind, start, end, None, text[title_start:title_end], title_start, title_end)
 
 
 def _inline_items(text: str, start: int, line_end: int, announced: int) -> list[tuple[int, int]]:

@@ -177,6 +177,19 @@ def test_unnumbered_items_of_a_list_a_count_announces(draft_knowledge: Any) -> N
     assert bullets.of_type(FicheFact)[2].evidence.quote == "« Ouvrir une crèche »"
 
 
+def test_bullets_under_a_line_that_names_them(draft_knowledge: Any) -> None:
+    reading = _ctg(
+        "La CTG en actes.\nLes actions\n- Développer la professionnalisation des assistants "
+        "maternels\n- « Animer le réseau »\n\nEn particulier :\n- la Caf mobilise des moyens.\n",
+        draft_knowledge,
+    )
+    # « En particulier : » says nothing of what its bullets are: they are left alone
+    assert [(f.number, f.title, f.themes) for f in reading.of_type(FicheFact)] == [
+        (None, "Développer la professionnalisation des assistants maternels", ("petite-enfance",)),
+        (None, "Animer le réseau", ()),
+    ]
+
+
 def test_a_list_that_may_be_one_title_is_left_to_the_reviewer(draft_knowledge: Any) -> None:
     # two axes, or one axis « coordonner et valoriser les initiatives »? Not guessed.
     reading = _ctg(
