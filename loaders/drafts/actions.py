@@ -154,6 +154,8 @@ def _heading(kind: str, match: re.Match[str]) -> _Heading | None:
         inner = title[1:-1]
         start += 1 + len(inner) - len(inner.lstrip())
         end -= 1 + len(inner) - len(inner.rstrip())
+    elif not re.search(r"[:.–—)-]", match.string[match.end("num") : start]):
+        return None  # « Axe 1 du projet… » is a sentence, not a heading
     else:
         trimmed = title.rstrip(" .;:,")
         end -= len(title) - len(trimmed)

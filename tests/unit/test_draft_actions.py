@@ -96,9 +96,11 @@ def test_axis_headings_in_every_form(draft_knowledge: Any) -> None:
         "La CTG de la commune.\n"
         "Axe 2 – Développer les services aux familles\n"
         "Orientation 3 : « Favoriser l'inclusion numérique »\n"
-        "Axe stratégique IV. Agir pour le logement des jeunes\n",
+        "Axe stratégique IV. Agir pour le logement des jeunes\n"
+        "Volet 2 du contrat de ville, signé en 2019.\n",
         draft_knowledge,
     )
+    # the last line is a sentence about a « volet », not a heading
     assert [(a.number, a.title, a.contract) for a in reading.of_type(AxisFact)] == [
         (2, "Développer les services aux familles", "contract-1"),
         (3, "Favoriser l'inclusion numérique", "contract-1"),
