@@ -130,11 +130,41 @@ class Vocabularies:
             if competences.is_file()
             else []
         )
+        _check_theme_words(themes, folder / "themes.yaml")
         return cls(
             themes={t["code"]: t for t in themes},
             contract_kinds={k["code"]: k for k in kinds["contract_kinds"]},
             competences={c["code"]: c for c in held},
         )
+
+    def theme_keywords(self) -> dict[str, tuple[str, ...]]:
+        """Each theme's ``keywords`` (the French words that name it in an article)."""
+        return {code: tuple(t.get("keywords") or ()) for code, t in self.themes.items()}
+
+    def theme_implies(self) -> dict[str, tuple[str, ...]]:
+        """Each theme's ``implies``: the broader themes it always belongs to."""
+        return {code: tuple(t.get("implies") or ()) for code, t in self.themes.items()}
+
+
+def _check_theme_words(themes: list[dict[str, Any]], path: Path) -> None:
+    """A theme's optional ``keywords`` are non-empty strings and its ``implies`` known codes;
+    else the vocabulary file is broken, which no dataset can fix."""
+    codes = {t["code"] for t in themes}
+    for t in themes:
+        keywords = t.get("keywords", [])
+        if not isinstance(keywords, list) or not all(
+            isinstance(k, str) and k.strip() for k in keywords
+        ):
+            raise InputError(
+                f"{path}: theme {t['code']!r}: `keywords` must be a list of words or phrases "
+                f"(e.g. [petite enfance, crèche]); fix the vocabulary file"
+            )
+        unknown = [c for c in t.get("implies", []) if c not in codes]
+        if unknown:
+            raise InputError(
+                f"{path}: theme {t['code']!r}: `implies` names unknown theme(s) "
+                f"{', '.join(map(repr, unknown))}; use codes of this file"
+            )
 
 
 @dataclass(frozen=True)

@@ -178,6 +178,14 @@ class AmountFact(_Fact):
     )
     payer: FactId | None = None
     contract: FactId | None = None
+    payee: FactId | None = Field(
+        default=None, description="The PartnerFact it goes to, when the article says."
+    )
+    share_of: FactId | None = Field(
+        default=None,
+        description="The AmountFact this is a share of (« dont 14 % à … »); then ``value`` "
+        "is computed from it and the fact says so in ``inferred``.",
+    )
 
 
 class LineageFact(_Fact):
