@@ -224,7 +224,7 @@ class Gazetteer:
             blocks={block: tuple(keys) for block, keys in blocks.items()},
         )
 
-    def find(self, mention: str, kinds: Collection[Kind] = ALL_KINDS) -> list[Candidate]:
+    def find(self, mention: str, kinds: Collection[str] = ALL_KINDS) -> list[Candidate]:
         """Every territory of ``kinds`` that ``mention`` names exactly, in one of the forms
         the gazetteer knows, best first. « la communauté urbaine Creusot Montceau » and
         « Saint-Flour Communauté » are EPCI; « du Cantal » is the Cantal."""
@@ -245,7 +245,7 @@ class Gazetteer:
         return sorted(found.values(), key=_rank)
 
     def fuzzy(
-        self, mention: str, kinds: Collection[Kind] = ALL_KINDS, *, threshold: float | None = None
+        self, mention: str, kinds: Collection[str] = ALL_KINDS, *, threshold: float | None = None
     ) -> list[Candidate]:
         """The territories whose names are close to ``mention`` (a typo, a missing letter),
         for a mention :meth:`find` does not know; each score is the form's score scaled by

@@ -82,7 +82,7 @@ _FIXED_PARTNERS: tuple[tuple[re.Pattern[str], PartnerKind, str], ...] = (
     (
         re.compile(
             r"\b[Cc]onseil départemental\b|\b[Cc]onseil général\b"
-            r"|\b(?:le|du|au) Département\b"
+            r"|\b(?:[Ll]e|du|au) Département\b"
         ),
         PartnerKind.CONSEIL_DEPARTEMENTAL,
         "Conseil départemental",
@@ -92,7 +92,7 @@ _FIXED_PARTNERS: tuple[tuple[re.Pattern[str], PartnerKind, str], ...] = (
         PartnerKind.CONSEIL_REGIONAL,
         "Conseil régional",
     ),
-    (re.compile(r"(?<=l['’])(?:État|Etat)\b|\b[Pp]réfecture\b"), PartnerKind.ETAT, "État"),
+    (re.compile(r"(?<=[Ll]['’])(?:État|Etat)\b|\b[Pp]réfecture\b"), PartnerKind.ETAT, "État"),
     (
         re.compile(r"\bFrance Travail\b|\bPôle [Ee]mploi\b"),
         PartnerKind.FRANCE_TRAVAIL,
