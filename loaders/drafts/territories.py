@@ -112,6 +112,7 @@ _ASSOCIATION_WORDS = ("association", "centre social", "espace de vie sociale")
 _CONNECTOR_RE = re.compile(_CONNECTOR)
 _DEPARTEMENT: tuple[Kind, ...] = ("departement",)
 _EPCI: tuple[Kind, ...] = ("epci",)
+_COMMUNE: tuple[Kind, ...] = ("commune",)
 _AND = re.compile(rf",{_SP}|{_SP}et{_SP}")
 
 
@@ -147,6 +148,8 @@ class _Mention:
     candidates: list[Candidate]
     #: The partner this name is the territory of, if the wording makes it one.
     partner: tuple[PartnerKind, int, int] | None = None
+    #: Found by the fuzzy lookup: only a candidate in the article's context may be chosen.
+    fuzzy: bool = False
 
 
 @dataclass
@@ -245,9 +248,9 @@ def _find_epcis(finder: _Finder) -> None:
         if name is None or not finder.free(match.start(), name.end()):
             continue
         for _, end in _prefixes(text, name.start(), name.end()):
-            found = _look_up(finder, text[match.start() : end], ("epci",))
+            found, fuzzy = _look_up(finder, text[match.start() : end], _EPCI)
             if found:
-                _add_epci(finder, match.start(), end, found)
+                _add_epci(finder, match.start(), end, found, fuzzy=fuzzy)
                 break
     for name in _NAME_RE.finditer(text):
         suffix = _EPCI_SUFFIX.search(text, name.start(), name.end())
@@ -266,8 +269,11 @@ def _find_epcis(finder: _Finder) -> None:
                 finder.claim(name.start(), name.end())
 
 
-def _add_epci(finder: _Finder, start: int, end: int, found: list[Candidate]) -> None:
-    finder.mentions.append(_Mention(start, end, ("epci",), found, (PartnerKind.EPCI, start, end)))
+def _add_epci(
+    finder: _Finder, start: int, end: int, found: list[Candidate], *, fuzzy: bool = False
+) -> None:
+    partner = (PartnerKind.EPCI, start, end)
+    finder.mentions.append(_Mention(start, end, _EPCI, found, partner, fuzzy=fuzzy))
     finder.claim(start, end)
 
 
@@ -295,10 +301,10 @@ def _find_commune_bodies(finder: _Finder) -> None:
 
 def _add_commune(finder: _Finder, name: re.Match[str], *, partner_start: int | None) -> bool:
     for start, end in _prefixes(finder.text, name.start(), name.end()):
-        found = _look_up(finder, finder.text[start:end], ("commune",))
+        found, fuzzy = _look_up(finder, finder.text[start:end], _COMMUNE)
         if found:
             partner = None if partner_start is None else (PartnerKind.COMMUNE, partner_start, end)
-            finder.mentions.append(_Mention(start, end, ("commune",), found, partner))
+            finder.mentions.append(_Mention(start, end, _COMMUNE, found, partner, fuzzy=fuzzy))
             finder.claim(partner_start if partner_start is not None else start, end)
             return True
     return False
@@ -380,9 +386,15 @@ def _find_back_references(finder: _Finder) -> None:
 # --- resolving and adding facts ---------------------------------------------------------
 
 
-def _look_up(finder: _Finder, mention: str, kinds: tuple[Kind, ...]) -> list[Candidate]:
-    """Exact forms first; a fuzzy match only for a wording that says a territory is named."""
-    return finder.gazetteer.find(mention, kinds=kinds) or finder.gazetteer.fuzzy(mention, kinds)
+def _look_up(
+    finder: _Finder, mention: str, kinds: tuple[Kind, ...]
+) -> tuple[list[Candidate], bool]:
+    """Exact forms first; a fuzzy match only for a wording that says a territory is named.
+    The flag says the candidates are fuzzy."""
+    found = finder.gazetteer.find(mention, kinds=kinds)
+    if found:
+        return found, False
+    return finder.gazetteer.fuzzy(mention, kinds), True
 
 
 def _context(finder: _Finder) -> Context:
@@ -390,6 +402,8 @@ def _context(finder: _Finder) -> Context:
     departements: set[str] = set()
     epcis: set[str] = set()
     for mention in finder.mentions:
+        if mention.fuzzy:
+            continue
         certain = [c for c in mention.candidates if c.score >= 100]
         if len(mention.candidates) == 1 or (len(certain) == 1 and mention.kinds != ("commune",)):
             chosen = mention.candidates[0]
@@ -403,7 +417,7 @@ def _resolve(finder: _Finder) -> dict[tuple[str, str], _Territory]:
     context = _context(finder)
     territories: dict[tuple[str, str], _Territory] = {}
     for mention in sorted(finder.mentions, key=lambda m: m.start):
-        chosen = finder.gazetteer.resolve(mention.candidates, context)
+        chosen = finder.gazetteer.resolve(mention.candidates, context, in_context=mention.fuzzy)
         name = finder.reading.text[mention.start : mention.end]
         ident: tuple[str, str]
         if chosen is not None:
