@@ -102,6 +102,8 @@ _TYPE_PREFIX = re.compile(
 )
 _CONNECTOR = re.compile(r"^(?:de la|de l|du|des|de|d) ")
 _ARTICLE = re.compile(r"^(?:le|la|les|l) ")
+_LITTLE_WORDS = frozenset({"de", "du", "des", "d", "la", "le", "les", "l", "et"})
+_ARTICLE_OF_CONNECTOR = {"du ": "le ", "des ": "les ", "de la ": "la ", "de l ": "l "}
 #: What `fold` turns into a space or spells out, as one translation table.
 _FAST_FOLD = str.maketrans(
     {"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss"}
@@ -309,7 +311,11 @@ class Gazetteer:
     def _find_epci(self, folded: str) -> list[Candidate]:
         epci_type, core = split_epci_name(folded)
         scored: list[Candidate] = []
-        for place, score in self.epci_cores.get(core, ()):
+        entries = self.epci_cores.get(core) or tuple(
+            (place, min(score, SHORT_FORM))
+            for place, score in self.epci_cores.get(_skeleton(core), ())
+        )
+        for place, score in entries:
             if epci_type is None and core == folded:
                 # the core alone, no word of an EPCI around it
                 score = min(score, BARE_CORE)
@@ -350,11 +356,13 @@ def commune_forms(name: str) -> list[tuple[str, float]]:
 
 def epci_core_forms(name: str) -> list[tuple[str, float]]:
     """The folded cores of an EPCI's official name: without its type and connector, without
-    a leading article, and with the tails of its hyphenated names dropped.
+    a leading article, with the tails of its hyphenated names dropped, without its little
+    words (« de », « et »…).
 
     >>> epci_core_forms("CU Le Creusot Montceau-les-Mines")  # doctest: +NORMALIZE_WHITESPACE
     [('le creusot montceau les mines', 100.0), ('creusot montceau les mines', 95.0),
-     ('le creusot montceau', 90.0), ('creusot montceau', 90.0)]
+     ('le creusot montceau', 90.0), ('creusot montceau', 90.0),
+     ('creusot montceau mines', 90.0)]
     >>> epci_core_forms("CC de Saint-Flour")
     [('saint flour', 100.0)]
     """
@@ -367,11 +375,20 @@ def epci_core_forms(name: str) -> list[tuple[str, float]]:
     for variant in (short, _ARTICLE.sub("", short)):
         if variant and variant not in {form for form, _ in forms}:
             forms.append((variant, SHORT_FORM))
+    skeleton = _skeleton(core)
+    if skeleton and skeleton not in {form for form, _ in forms}:
+        forms.append((skeleton, SHORT_FORM))
     for suffix in ("communaute", "agglomeration", "agglo", "metropole"):
         if core.endswith(" " + suffix):
             # « CC Saint-Flour Communauté » is also « Saint-Flour »
             forms.append((core.removesuffix(" " + suffix), SHORT_FORM))
     return forms
+
+
+def _skeleton(core: str) -> str:
+    """An EPCI core without its little words: « Houve - Pays Boulageois » and « de la
+    Houve et du Pays Boulageois » are both « houve pays boulageois »."""
+    return " ".join(word for word in core.split() if word not in _LITTLE_WORDS)
 
 
 def split_epci_name(folded: str) -> tuple[str | None, str]:
@@ -409,6 +426,10 @@ def _name_variants(folded: str) -> list[tuple[str, float]]:
     without_connector = _CONNECTOR.sub("", folded)
     if without_connector != folded:
         variants.append((without_connector, OFFICIAL))
+        # « de la Réunion » is « La Réunion », « du Creusot » « Le Creusot »
+        article = _ARTICLE_OF_CONNECTOR.get(folded[: len(folded) - len(without_connector)])
+        if article and not _ARTICLE.match(without_connector):
+            variants.append((article + without_connector, OFFICIAL))
     without_article = _ARTICLE.sub("", without_connector)
     if without_article != without_connector:
         variants.append((without_article, WITHOUT_ARTICLE))

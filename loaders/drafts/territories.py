@@ -43,13 +43,15 @@ _NAME = rf"{_CHUNK}(?:{_JOIN}{_CHUNK})*"
 _CONNECTOR = rf"(?:de{_SP}la{_SP}|de{_SP}l['’]|du{_SP}|des{_SP}|de{_SP}|d['’])"
 
 _EPCI_WORDS = (
-    rf"(?:[Cc]ommunauté{_SP}(?:de{_SP}communes|d['’]agglomération|urbaine)|CC|CA|CU"
+    rf"(?:[Cc]ommunauté{_SP}(?i:de{_SP}communes|d['’]agglomération|urbaine)|CC|CA|CU"
     rf"|[Mm]étropole)"
 )
+#: An EPCI's name may join two names: « de la Houve et du Pays Boulageois ».
+_EPCI_NAME = re.compile(rf"{_NAME}(?:{_SP}et{_SP}(?:{_CONNECTOR})?{_NAME})?")
 _EPCI_NAMED = re.compile(rf"\b{_EPCI_WORDS}(?:{_SP}{_CONNECTOR}?|{_SP}?{_CONNECTOR})(?=[{_UP}])")
 _EPCI_SUFFIX = re.compile(rf"(?:{_SP})(?:Communauté|Agglomération|Agglo|Métropole)\b")
 _EPCI_BACK = re.compile(
-    rf"\b(?:[Cc]ommunauté{_SP}(?:de{_SP}communes|d['’]agglomération|urbaine)"
+    rf"\b(?:[Cc]ommunauté{_SP}(?i:de{_SP}communes|d['’]agglomération|urbaine)"
     rf"|[Ii]ntercommunalité)\b"
 )
 _CAF = re.compile(r"\b(?:Caf|CAF|[Cc]aisse d['’]allocations familiales)\b")
@@ -232,8 +234,10 @@ def _caf_departement(
     name = finder.name_at(tail.end())
     if name is None:
         return None
+    connector = tail.group("connector") or ""
     for start, end in _prefixes(finder.text, name.start(), name.end()):
-        found = finder.gazetteer.find(finder.text[start:end], kinds=_DEPARTEMENT)
+        # with its connector: « de la Réunion » is La Réunion
+        found = finder.gazetteer.find(connector + finder.text[start:end], kinds=_DEPARTEMENT)
         if found:
             return _Mention(
                 start, end, ("departement",), found, (PartnerKind.CAF, caf.start(), end)
@@ -244,7 +248,7 @@ def _caf_departement(
 def _find_epcis(finder: _Finder) -> None:
     text = finder.text
     for match in _EPCI_NAMED.finditer(text):
-        name = finder.name_at(match.end())
+        name = _EPCI_NAME.match(text, match.end())
         if name is None or not finder.free(match.start(), name.end()):
             continue
         for _, end in _prefixes(text, name.start(), name.end()):

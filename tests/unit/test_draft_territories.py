@@ -142,6 +142,12 @@ def test_creusot_montceau_territories_and_partners_match_the_seed_dataset(
         ("La CU Creusot-Montceau signe.", "epci", "247100290"),
         ("La communauté urbaine Le Creusot Montceau-les-Mines signe.", "epci", "247100290"),
         ("Colmar Agglomération signe.", "epci", "246800726"),
+        ("La Communauté d’Agglomération du Bassin de Brive signe.", "epci", "200043172"),
+        (
+            "La communauté de communes de la Houve et du Pays Boulageois signe.",
+            "epci",
+            "200067650",
+        ),
         ("La ville du Creusot désigne une référente.", "commune", "71153"),
         ("La commune de Dampniat signe.", "commune", "19068"),
         ("C'est la première CTG du Cantal.", "departement", "15"),
@@ -163,6 +169,7 @@ def test_each_usual_wording_names_its_territory(
         ("La Caisse d'allocations familiales de la Corrèze signe.", "19"),
         ("La Caf de Saône-et-Loire signe.", "71"),
         ("La Caf de Corse-du-Sud signe.", "2A"),
+        ("La Caf de la Réunion signe.", "974"),
     ],
 )
 def test_the_caf_of_a_departement(draft_knowledge: Knowledge, text: str, departement: str) -> None:
