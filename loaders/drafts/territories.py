@@ -101,7 +101,10 @@ _FIXED_PARTNERS: tuple[tuple[re.Pattern[str], PartnerKind, str], ...] = (
         "France Travail",
     ),
     (
-        re.compile(r"\b[Cc]abinet(?: conseil| d['’]études)?\b"),
+        # « le cabinet du maire » is no consultancy: only the words of one
+        re.compile(
+            r"\b(?:[Cc]abinet(?: de)? conseil|[Cc]abinet d['’]études|[Bb]ureau d['’]études)\b"
+        ),
         PartnerKind.CONSULTANCY,
         "Cabinet conseil",
     ),

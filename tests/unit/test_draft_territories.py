@@ -221,6 +221,10 @@ def test_other_partners(
     assert text[found.evidence.start : found.evidence.end] == found.evidence.quote
 
 
+def test_a_mayor_s_cabinet_is_no_consultancy(draft_knowledge: Knowledge) -> None:
+    assert read("Le cabinet du maire a reçu la délégation.", draft_knowledge).facts == []
+
+
 def test_plural_towns_are_each_a_partner(draft_knowledge: Knowledge) -> None:
     reading = read(
         "La Caf de Saône-et-Loire mobilise les villes du Creusot et de Montceau.", draft_knowledge
