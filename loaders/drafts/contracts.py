@@ -100,7 +100,7 @@ _SIGNED = re.compile(
     r"\b(?:signent|signe|signee?s?|adoptee?s?|conclue?s?|renouvelee?s?|reconduite?s?)\b"
     r"|\bsignature d(?:e|u|e la|e cette)\b"
 )
-_NOT_SIGNED_BEFORE = re.compile(r"(?:plus|pas|de|pour|a|sera|seront|etre)\s+$")
+_NOT_SIGNED_BEFORE = re.compile(r"(?:plus|pas|jamais|sera|seront|etre)\s+$")
 _PREPARING = re.compile(r"\b(?:demarche|elaboration|elaborer|preparation|construction)\b")
 
 _DURATION = re.compile(

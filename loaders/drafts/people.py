@@ -68,6 +68,7 @@ _NAME_CIVIL = re.compile(
     rf"\b(?:M\.|Mme|Mlle|Monsieur|Madame)\s+((?:{_GIVEN}\s+)?(?:{_SURNAME_UPPER}|{_SURNAME}))"
 )
 
+_CIVILITY = re.compile(r"(?:M\.|Mme|Mlle|Monsieur|Madame)\s+")
 #: The words a post starts with (folded).
 _POST = (
     r"(?:(?:1ere?|premiere?|premier)\s+)?(?:vice-?\s*president(?:e)?|president(?:e)?"
@@ -93,7 +94,12 @@ _SIGNING = re.compile(
     r"|\bsigneront\b|\bsignera\b|\bsignataires?\b"
 )
 _BETWEEN = re.compile(r"\bentre\b\s*:?")
-_BETWEEN_END = re.compile(r"[.:]\s|\n\n|il a ete convenu|il est convenu|preambule|ci-apres")
+#: Where the parties of « entre A et B » end, in a sentence.
+_BETWEEN_END = re.compile(r"[.:;]\s|\n")
+#: Where the parties of a convention's own « Entre : A, représentée par … ; B … » end.
+_PARTIES_END = re.compile(
+    r"\n\s*\n|il a ete convenu|il est convenu|ci-apres|preambule|\barticle 1\b|vu le|vu la"
+)
 
 
 @dataclass
@@ -180,7 +186,11 @@ def _names(reading: Reading, places: Places) -> list[_NameMention]:
     partner_spans = [(m.start, m.end) for m in places.partners]
     stop_words = reading.knowledge.nlp.Defaults.stop_words
     found: list[_NameMention] = []
-    for start, end in sorted(set(spans), key=lambda s: (s[0], -s[1])):
+    trimmed = set()
+    for start, end in spans:
+        civility = _CIVILITY.match(text, start, end)
+        trimmed.add((civility.end() if civility else start, end))
+    for start, end in sorted(trimmed, key=lambda s: (s[0], -s[1])):
         if found and start < found[-1].end:
             continue
         if any(s <= start < e or s < end <= e for s, e in partner_spans):
@@ -440,13 +450,14 @@ def _read_between(
     folded, text = places.folded, places.reading.text
     for match in _BETWEEN.finditer(folded):
         start, end = places.sentence(match.start())
-        stop = _BETWEEN_END.search(folded, match.end())
         if match.group().rstrip().endswith(":"):
+            stop = _PARTIES_END.search(folded, match.end())
             finish = min(stop.start() if stop else len(folded), match.end() + 1200)
             targets = _contracts_near(contracts, match.start(), (start, end)) or [
                 max(contracts, key=lambda c: len(c.also))
             ]
         else:
+            stop = _BETWEEN_END.search(folded, match.end())
             finish = min(stop.start() if stop else end, end)
             targets = _contracts_near(contracts, match.start(), (start, end))
         parties = places.partners_in(match.end(), finish)
