@@ -35,7 +35,7 @@ from loaders.drafts.facts import (
     PartnerFact,
     TerritoryFact,
 )
-from loaders.drafts.french_dates import PERIOD, find_dates
+from loaders.drafts.french_dates import PERIOD, find_dates, period_years
 from loaders.drafts.reading import Reading
 from loaders.drafts.spans import Places, fold
 
@@ -44,7 +44,7 @@ FRAMING_KINDS = frozenset({"charte-engagement", "plui-h", "other"})
 
 #: How articles write each kind (on folded text), singular or plural.
 KIND_PATTERNS: dict[str, str] = {
-    "ctg": r"conventions? territoriales? globales?",
+    "ctg": r"conventions? territoriales? globales?|conventions? globales? de territoires?",
     "cej": r"contrats? (?:d'|de )?enfance(?:\s+et\s+|\s*-\s*|\s+)jeunesse",
     "ccs": r"contrats? de cohesion sociale",
     "contrat-de-ville": r"contrats? de ville",
@@ -110,7 +110,7 @@ _DURATION = re.compile(
 _CHEF_DE_FILE = re.compile(r"\bchef de file\b|\bporteuse?\b|\bpilote\b")
 
 _SUCCESSION = re.compile(
-    r"\b(?:remplacent|remplace|remplacera|succedent|succede|succedera|succedant"
+    r"\b(?:remplacent|remplace|remplacera|remplacer|succedent|succede|succedera|succedant"
     r"|prend le relais|prennent le relais|prendra le relais|se substitue|se substituent"
     r"|prend la suite|prennent la suite)\b"
 )
@@ -133,7 +133,7 @@ def is_contract_mention(quote: str) -> bool:
     """
     folded = fold(quote)
     if any(
-        re.fullmatch(pattern + r"(?:\s*\(\s*[a-z]{2,5}s?\s*\))?", folded)
+        re.fullmatch(f"(?:{pattern})" + r"(?:\s*\(\s*[a-z]{2,5}s?\s*\))?", folded)
         for pattern in KIND_PATTERNS.values()
     ):
         return True
@@ -151,6 +151,8 @@ class _Mention:
     #: « Contrat de cohésion sociale de Saint-Flour Communauté »: what the mention says
     #: it belongs to.
     named_after: tuple[int, int] | None = None
+    #: « cette convention », « celle-ci »: it speaks of a contract named before.
+    anaphor: bool = False
 
 
 @dataclass
@@ -179,6 +181,7 @@ def extract(reading: Reading) -> None:
     if not mentions:
         return
     contracts = _group(reading, places, mentions)
+    _add_anaphors(reading, places, contracts)
     _read_status(places, contracts)
     _read_leads_and_territories(reading, places, contracts)
     _read_durations(places, contracts)
@@ -229,7 +232,7 @@ def _kind_mentions(reading: Reading, folded: str) -> list[_Mention]:
     known = reading.knowledge.vocabularies.contract_kinds
     found: list[_Mention] = []
     for code, pattern in _kind_patterns(reading).items():
-        for match in re.finditer(rf"(?<!\w){pattern}(?!\w)", folded):
+        for match in re.finditer(rf"(?<!\w)(?:{pattern})(?!\w)", folded):
             kind, end = code, match.end()
             # « contrats d'objectif et de financement (CEJ) »: the acronym says the kind.
             bracket = re.match(r"\s*\(\s*([A-Z]{2,5})s?\s*\)", text[end:])
@@ -326,7 +329,60 @@ def _short_name(reading: Reading, kind: str) -> str:
 
 
 def _evidence_mention(contract: _Contract) -> _Mention:
-    return contract.evidence_mention or contract.mentions[0]
+    named = [m for m in contract.mentions if not m.anaphor]
+    return contract.evidence_mention or (named or contract.mentions)[0]
+
+
+#: « cette convention », « la nouvelle convention »; « ce contrat »; « celle-ci », « cet
+#: accord »: words that speak again of a contract named before (of the family they say).
+_ANAPHORS: tuple[tuple[re.Pattern[str], str | None], ...] = (
+    (
+        re.compile(
+            r"\b(?:la|cette|notre|sa|une|leur)\s+(?:nouvelle\s+|premiere\s+|presente\s+)?"
+            r"convention\b(?!s| territoriale| globale| d'objectif| de partenariat| de )"
+        ),
+        "convention",
+    ),
+    (
+        re.compile(
+            r"\b(?:le|ce|notre|son|leur)\s+(?:nouveau\s+|present\s+)?contrat\b(?!s| enfance| de )"
+        ),
+        "contrat",
+    ),
+    (re.compile(r"\b(?:celle-ci|celui-ci|cet accord(?:-cadre)?|ce partenariat)\b"), None),
+)
+
+
+def _add_anaphors(reading: Reading, places: Places, contracts: list[_Contract]) -> None:
+    """Give each contract the places that speak of it again without naming it, so that the
+    status, dates and duration said there are its own."""
+    labels = reading.knowledge.vocabularies.contract_kinds
+    named = sorted(
+        {(m.start, m.end, m.kind) for c in contracts for m in c.mentions if not m.anaphor}
+    )
+    for pattern, family in _ANAPHORS:
+        for match in pattern.finditer(places.folded):
+            if any(s <= match.start() < e for s, e, _ in named):
+                continue
+            before = [
+                (s, e, kind)
+                for s, e, kind in named
+                if e <= match.start() and (family is None or _family(labels, kind) == family)
+            ]
+            if not before:
+                continue
+            start, end, kind = before[-1]
+            anaphor = _Mention(match.start(), match.end(), kind, anaphor=True)
+            for contract in contracts:
+                if any(m.start == start and m.end == end for m in contract.mentions):
+                    contract.mentions.append(anaphor)
+    for contract in contracts:
+        contract.mentions.sort(key=lambda m: m.start)
+
+
+def _family(labels: dict[str, dict[str, object]], kind: str) -> str:
+    label = "convention" if kind == "other" else fold(str(labels.get(kind, {}).get("fr", "")))
+    return "convention" if label.startswith("convention") else "contrat"
 
 
 # --- status, lead, territories, duration -----------------------------------------------
@@ -404,6 +460,9 @@ def _read_leads_and_territories(
         (p for p in partners if p.kind == PartnerKind.COMMUNE), None
     )
     chef = _chef_de_file(places)
+    main_territory = next(
+        (t for t in territories if t.kind == "epci" and t.code is not None), None
+    ) or next((t for t in territories if t.kind == "commune" and t.code is not None), None)
     for contract in contracts:
         if contract.kind == "ctg" and chef is not None:
             contract.lead = chef.id
@@ -425,6 +484,14 @@ def _read_leads_and_territories(
             contract.name = f"{contract.name} {local.name}"
             if local.territory is not None:
                 contract.territories.append(local.territory)
+        elif main_territory is not None and contract.kind != "other":
+            # No local partner was recognised, but the article names its territory.
+            contract.name = f"{contract.name} {main_territory.name}"
+            contract.territories.append(main_territory.id)
+            contract.inferred.append(
+                f"territory: {main_territory.name}, the local territory of the article, is "
+                "not named with this contract"
+            )
 
 
 def _chef_de_file(places: Places) -> PartnerFact | None:
@@ -543,8 +610,18 @@ _DATE_ROLES: tuple[tuple[DateRole, re.Pattern[str]], ...] = (
     ("adopted", re.compile(r"\badopte")),
     ("deliberation", re.compile(r"\bdeliber")),
     ("signed", re.compile(r"\bsign")),
-    ("start", re.compile(r"\b(?:a compter du|a partir du|debut|entree? en vigueur|prend effet)")),
-    ("end", re.compile(r"\b(?:jusqu'au|prend fin|prendra fin|s'acheve|echeance|terme)")),
+    (
+        "start",
+        re.compile(
+            r"\b(?:a compter du|a partir du|debut|entree? en vigueur|prend effet)|^\s*au\s*$"
+        ),
+    ),
+    ("end", re.compile(r"\b(?:jusqu'au|prend fin|prendra fin|pris fin|s'acheve|echeance|terme)")),
+)
+_END_YEAR = re.compile(
+    r"\b(?:jusqu'(?:en|a fin|a la fin)|se termine (?:fin|en)|prend fin (?:fin |en )?"
+    r"|prendra fin (?:fin |en )?|s'achevera (?:fin |en )?|s'acheve (?:fin |en )?)"
+    r"\s*(?P<year>(?:19|20)\d\d)\b"
 )
 _NO_LONGER_RENEWED = (
     "the article says these contracts are no longer renewed since this date; that this one "
@@ -559,6 +636,10 @@ class _Dates:
     reading: Reading
     added: set[tuple[str, DateRole, str]] = field(default_factory=set)
 
+    pending: list[tuple[str, DateRole, str, tuple[int, int], str | None]] = field(
+        default_factory=list
+    )
+
     def add(
         self,
         contract: _Contract,
@@ -570,16 +651,27 @@ class _Dates:
         if (contract.id, role, value) in self.added:
             return
         self.added.add((contract.id, role, value))
-        self.reading.add(
-            DateFact(
-                id=self.reading.new_id("date"),
-                evidence=self.reading.evidence(*span),
-                inferred=inferred,
-                contract=contract.id,
-                role=role,
-                value=value,
+        self.pending.append((contract.id, role, value, span, inferred))
+
+    def add_facts(self) -> None:
+        """One fact per date; « 2023 » is left out beside « 2023-01-01 » of the same role."""
+        for contract, role, value, span, inferred in self.pending:
+            finer = any(
+                c == contract and r == role and v != value and v.startswith(value)
+                for c, r, v, _, _ in self.pending
             )
-        )
+            if finer:
+                continue
+            self.reading.add(
+                DateFact(
+                    id=self.reading.new_id("date"),
+                    evidence=self.reading.evidence(*span),
+                    inferred=inferred,
+                    contract=contract,
+                    role=role,
+                    value=value,
+                )
+            )
 
 
 def _date_role(places: Places, start: int, end: int) -> DateRole | None:
@@ -592,8 +684,12 @@ def _date_role(places: Places, start: int, end: int) -> DateRole | None:
     for role, pattern in _DATE_ROLES:
         if pattern.search(before):
             return role
-    if re.search(r"\badopt", folded[end : end + 40]):
+    after = folded[end:sentence_end]
+    if re.search(r"\badopt", after[:40]):
         return "adopted"
+    # « Juin 2024 : Le Conseil délibère et autorise le Maire à signer la CTG »
+    if re.search(r"\bdeliber", after):
+        return "deliberation"
     if re.search(r"\bsign", folded[sentence_start:sentence_end]):
         return "signed"
     return None
@@ -624,17 +720,27 @@ def _add_dates(reading: Reading, places: Places, contracts: list[_Contract]) -> 
             continue
         # « Contrat … adopté le 18 décembre 2017 »: the contract named before the adoption.
         before = (start, found.start) if role == "adopted" else (start, end)
-        targets = _nearest(contracts, found.start, found.end, before) or _nearest(
-            contracts, found.start, found.end, (start, end)
+        targets = (
+            _nearest(contracts, found.start, found.end, before)
+            or _nearest(contracts, found.start, found.end, (start, end))
+            # « Délibération N°16 du lundi 14 décembre 2020 » above « Convention Territoriale
+            # Globale avec la CAF »: the contract of the next line.
+            or _nearest(contracts, found.start, found.end, places.next_sentence(found.start))
         )
         for contract in targets:
             dates.add(contract, role, found.value, span, found.inferred)
     for match in PERIOD.finditer(reading.text):
-        if not 0 <= int(match["end"]) - int(match["start"]) <= 20:
+        first, last = period_years(match)
+        if not 0 <= int(last) - int(first) <= 20:
             continue
         for contract in _spoken_of(places, contracts, match.start()):
-            dates.add(contract, "start", match["start"], match.span(), None)
-            dates.add(contract, "end", match["end"], match.span(), None)
+            dates.add(contract, "start", first, match.span(), None)
+            dates.add(contract, "end", last, match.span(), None)
+    # « sera valide … jusqu'en 2029 », « qui se termine fin 2021 »: an end to the year.
+    for match in _END_YEAR.finditer(places.folded):
+        for contract in _spoken_of(places, contracts, match.start()):
+            dates.add(contract, "end", match["year"], match.span(), None)
+    dates.add_facts()
 
 
 def _join(*reasons: str | None) -> str | None:
@@ -703,6 +809,9 @@ def _read_successions(places: Places, contracts: list[_Contract], lineage: _Line
             start, end = places.sentence(match.start())
             before = _nearest(contracts, match.start(), match.start(), (start, match.start()))
             after = _nearest(contracts, match.end(), match.end(), (match.end(), end))
+            if not before:
+                # « Ce partenariat, qui remplace l'ancien CEJ »: the contract spoken of.
+                before = [c for c in _spoken_of(places, contracts, match.start()) if c not in after]
             for later in before:
                 for earlier in after:
                     span = _clause(places, match.start())

@@ -50,9 +50,16 @@ DAY_DATE = re.compile(
 )
 #: « décembre 2017 » (no day): a date to the month.
 MONTH_DATE = re.compile(rf"\b(?P<month>{_MONTH})\s+(?P<year>(?:19|20)\d\d)\b", re.IGNORECASE)
-#: « (2017-2020) », « 2017-2020 », « de 2017 à 2020 », « 2021 – 2024 ».
+#: « (2017-2020) », « 2017-2020 », « de 2017 à 2020 », « 2021 – 2024 », « la période
+#: 2019/2023 » (a slash only after « période »: « depuis 2003/2004 » is no period).
 PERIOD = re.compile(
-    r"\b(?:de\s+)?(?P<start>(?:19|20)\d\d)\s*(?:[-–—/]|\s+à\s+)\s*(?P<end>(?:19|20)\d\d)\b",
+    r"\b(?:de\s+)?(?P<start>(?:19|20)\d\d)\s*(?:[-–—]|\s+à\s+)\s*(?P<end>(?:19|20)\d\d)\b"
+    r"|\bpériode\s+(?:de\s+)?(?P<slash_start>(?:19|20)\d\d)\s*/\s*(?P<slash_end>(?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+#: « Publié le 28/12/2019 »: the page's own publication date, when the reader found none.
+PUBLISHED = re.compile(
+    r"\bpubli(?:é|e)e?\s+le\s+(?P<day>[0-3]?\d)[/.](?P<month>[01]?\d)[/.](?P<year>(?:19|20)\d\d)\b",
     re.IGNORECASE,
 )
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
@@ -81,6 +88,7 @@ def find_dates(text: str, published: date | None = None) -> list[FrenchDate]:
     >>> d.value, d.inferred
     ('2018-01-19', 'year inferred from the publication date (2018-01-25) and the weekday')
     """
+    published = published or published_in(text)
     found: list[FrenchDate] = []
     taken: list[tuple[int, int]] = []
     for match in DAY_DATE.finditer(text):
@@ -114,7 +122,7 @@ def infer_year(
     With a publication date, the year is the publication's, or the one before or after,
     whichever puts the day nearest the publication (and on its weekday when one is
     written). Without one, it is a year on which the day falls on that weekday, among the
-    years the article names and the one after each, the nearest to the latest of them;
+    years the article names and the one after each, the nearest to the middle of them;
     a date without weekday and without publication date keeps no year.
 
     >>> infer_year("adopté en 2017 ; 2017-2020", 19, 1, 4, None)
@@ -143,10 +151,32 @@ def infer_year(
     ]
     if not matching:
         return None, None
-    latest = years[-1]
-    best = min(matching, key=lambda y: (abs(y - latest), -y))
+    # The middle of the years named: an article dates its event among the years it speaks of
+    # (« 2017-2020 », « adopté … 2017 »), not past the end of a period it announces.
+    middle = years[(len(years) - 1) // 2]
+    best = min(matching, key=lambda y: (abs(y - middle), -y))
     named = ", ".join(str(y) for y in years)
     return best, f"year inferred from the weekday and the years the article names ({named})"
+
+
+def published_in(text: str) -> date | None:
+    """The date a page says it was published (« Publié le 28/12/2019 »), if it says.
+
+    >>> published_in("Publié le 28/12/2019 par la rédaction")
+    datetime.date(2019, 12, 28)
+    """
+    match = PUBLISHED.search(text)
+    if match is None:
+        return None
+    year, month, day = int(match["year"]), int(match["month"]), int(match["day"])
+    return date(year, month, day) if _valid(year, month, day) else None
+
+
+def period_years(match: re.Match[str]) -> tuple[str, str]:
+    """The start and end years of a `PERIOD` match."""
+    if match["start"]:
+        return match["start"], match["end"]
+    return match["slash_start"], match["slash_end"]
 
 
 def _valid(year: int, month: int, day: int) -> bool:

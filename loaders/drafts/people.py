@@ -78,7 +78,7 @@ _POST = (
     r"|chef\s+de\s+(?:projet|service)|coordinat(?:eur|rice)|responsable|sous-prefete?|prefete?"
     r"|deputee?|senat(?:eur|rice)|administrat(?:eur|rice))"
 )
-_POST_START = re.compile(rf"^\s*,?\s*(?P<post>{_POST})\b")
+_POST_START = re.compile(rf"^\s*[,(]?\s*(?P<post>{_POST})\b")
 #: A post phrase ends before these (folded).
 _PHRASE_END = re.compile(
     r",|;|\.\s|\.$|\(|\)|\n|«|»| et (?=[A-Z])"
@@ -88,6 +88,10 @@ _CONNECTOR = re.compile(r"\s*(?:de la|de l'|du|des|de|d')\s*$")
 #: « son directeur Pascal PONS », « représentée par son Président, M. Frédéric SOULIER ».
 _POSSESSIVE_POST = re.compile(rf"\b(?:son|sa|leur|notre)\s+(?P<post>{_POST})\s*,?\s*$")
 _REPRESENTED = re.compile(r"\brepresentee?s?\s+par\s*$")
+#: « représentée par le Président de son Conseil d'administration, M. Christophe DELPEYROUX »
+_REPRESENTED_BY_POST = re.compile(
+    rf"\brepresentee?s?\s+par\s+(?:le|la|son|sa|leur)\s+(?P<post>{_POST}[^,;]{{0,60}}?)\s*,?\s*$"
+)
 _RESPECTIVELY = re.compile(rf"\brespectivement\s+(?P<posts>{_POST}(?:\s*(?:,|et)\s*{_POST})+)")
 _SIGNING = re.compile(
     r"\b(?:ont|a|avons|ont ete|a ete)\s+(?:signe|cosigne|paraphe)\b|\bsignent\b|\bsigne\s+avec\b"
@@ -316,6 +320,14 @@ def _post_before(places: Places, mention: _NameMention, posts: _Posts) -> None:
     )
     possessive = _POSSESSIVE_POST.search(before)
     if not possessive:
+        represented_by = _REPRESENTED_BY_POST.search(before)
+        if represented_by:
+            title = text[
+                sentence_start + represented_by.start("post") : sentence_start
+                + represented_by.end("post")
+            ]
+            parties = places.partners_in(sentence_start, sentence_start + represented_by.start())
+            posts.note(mention, title, parties[-1].partner if parties else None)
         return
     title = text[
         sentence_start + possessive.start("post") : sentence_start + possessive.end("post")

@@ -73,14 +73,18 @@ class Places:
 
     @cached_property
     def sentence_starts(self) -> list[int]:
-        """The offset of each sentence's first character (spaCy's sentences, cut again at
-        line breaks: titles and list items are sentences of their own)."""
+        """The offset of each sentence's first character (spaCy's sentences, not cut after a
+        colon, and cut again at line breaks: titles and list items are sentences of their
+        own)."""
+        text = self.reading.text
         starts = {0}
         for sent in self.reading.doc.sents:
-            starts.add(sent.start_char)
-        for match in re.finditer(r"\n+", self.reading.text):
+            # « Juin 2024 : Le Conseil délibère … » is one sentence, whatever the model says.
+            if not text[: sent.start_char].rstrip(" \t").endswith(":"):
+                starts.add(sent.start_char)
+        for match in re.finditer(r"\n+", text):
             starts.add(match.end())
-        return sorted(s for s in starts if s < len(self.reading.text))
+        return sorted(s for s in starts if s < len(text))
 
     def sentence(self, offset: int) -> tuple[int, int]:
         """The sentence around ``offset``, as ``(start, end)``."""

@@ -243,3 +243,52 @@ def test_an_article_about_no_contract_adds_nothing(draft_knowledge: Any) -> None
     reading = _read(draft_knowledge, "La commune rénove son gymnase cet été.")
     assert reading.of_type(ContractFact) == []
     assert reading.gaps == []
+
+
+def test_cette_convention_speaks_of_the_ctg_not_the_cej_named_last(draft_knowledge: Any) -> None:
+    text = (
+        "Au 1er janvier 2023, la Convention Territoriale Globale (CTG) est venue remplacer le "
+        "Contrat Enfance Jeunesse. Cette convention se concrétise par la signature d'un accord "
+        "pour une durée de 4 ans, de 2023 à 2026."
+    )
+    reading = _read(draft_knowledge, text)
+    found = _contracts(reading)
+    ctg, cej = found["CTG"], found["CEJ"]
+    assert (ctg.duration_years, cej.duration_years) == (4, None)
+    dates = _dates(reading, ctg)
+    # « 2023 » of the period is left out beside the day it started.
+    assert [d.value for d in dates["start"]] == ["2023-01-01"]
+    assert [d.value for d in dates["end"]] == ["2026"]
+    assert _dates(reading, cej) == {}
+    (link,) = reading.of_type(LineageFact)
+    assert (link.relation, link.contract, link.other) == (ContractRelation.SUCCEEDS, ctg.id, cej.id)
+
+
+def test_publication_line_dates_a_weekday_only_signing(draft_knowledge: Any) -> None:
+    text = (
+        "Publié le 28/12/2019\n"
+        "Ils étaient réunis lundi 23 décembre pour la signature d'une convention territoriale "
+        "globale, qui couvrira la période 2019/2023, au-delà du contrat enfance jeunesse "
+        "actuel qui se termine fin 2021."
+    )
+    reading = _read(draft_knowledge, text)
+    found = _contracts(reading)
+    ctg = _dates(reading, found["CTG"])
+    assert [d.value for d in ctg["signed"]] == ["2019-12-23"]
+    assert ctg["signed"][0].inferred is not None
+    assert [(d.value) for d in ctg["start"] + ctg["end"]] == ["2019", "2023"]
+    assert [d.value for d in _dates(reading, found["CEJ"])["end"]] == ["2021"]
+
+
+def test_deliberation_line_above_the_contract_it_approves(draft_knowledge: Any) -> None:
+    text = (
+        "Délibération N°16 du lundi 14 décembre 2020\n"
+        "Convention Territoriale Globale avec la CAF\n"
+        "Juin 2024 : Le Conseil délibère et autorise le Maire à signer le contrat de ville."
+    )
+    reading = _read(draft_knowledge, text)
+    found = _contracts(reading)
+    assert [d.value for d in _dates(reading, found["CTG"])["deliberation"]] == ["2020-12-14"]
+    assert [d.value for d in _dates(reading, found["Contrat de ville"])["deliberation"]] == [
+        "2024-06"
+    ]
