@@ -681,6 +681,8 @@ def _date_role(places: Places, start: int, end: int) -> DateRole | None:
     folded = places.folded
     sentence_start, sentence_end = places.sentence(start)
     before = folded[max(sentence_start, start - 60) : start]
+    if re.search(r"\bavant (?:le |la |l'|fin |debut )?$", before):
+        return None  # « sera signée avant fin janvier 2023 »: a deadline, not its date
     for role, pattern in _DATE_ROLES:
         if pattern.search(before):
             return role
@@ -725,7 +727,11 @@ def _add_dates(reading: Reading, places: Places, contracts: list[_Contract]) -> 
             or _nearest(contracts, found.start, found.end, (start, end))
             # « Délibération N°16 du lundi 14 décembre 2020 » above « Convention Territoriale
             # Globale avec la CAF »: the contract of the next line.
-            or _nearest(contracts, found.start, found.end, places.next_sentence(found.start))
+            or (
+                _nearest(contracts, found.start, found.end, places.next_sentence(found.start))
+                if role in {"deliberation", "adopted", "signed"}
+                else []
+            )
         )
         for contract in targets:
             dates.add(contract, role, found.value, span, found.inferred)

@@ -78,7 +78,7 @@ _POST = (
     r"|chef\s+de\s+(?:projet|service)|coordinat(?:eur|rice)|responsable|sous-prefete?|prefete?"
     r"|deputee?|senat(?:eur|rice)|administrat(?:eur|rice))"
 )
-_POST_START = re.compile(rf"^\s*[,(]?\s*(?P<post>{_POST})\b")
+_POST_START = re.compile(rf"^\s*[,(]?\s*(?:l[ea]\s+)?(?P<post>{_POST})\b")
 #: A post phrase ends before these (folded).
 _PHRASE_END = re.compile(
     r",|;|\.\s|\.$|\(|\)|\n|«|»| et (?=[A-Z])"
@@ -165,6 +165,7 @@ def _names(reading: Reading, places: Places) -> list[_NameMention]:
     """Every place a person is named, in order; names inside a partner's name are not."""
     text = reading.text
     spans: list[tuple[int, int]] = []
+    stop_words = reading.knowledge.nlp.Defaults.stop_words
     for match in _NAME_UPPER.finditer(text):
         spans.append(match.span())
     for match in _NAME_CIVIL.finditer(text):
@@ -177,7 +178,6 @@ def _names(reading: Reading, places: Places) -> list[_NameMention]:
             continue
         if re.search(_POST, fold(entity.text)) or "\n" in entity.text:
             continue
-        after = places.folded[entity.end_char : entity.end_char + 4]
         before = places.folded[max(0, entity.start_char - 30) : entity.start_char]
         # A bare entity is a person only beside a post (spaCy also tags places as PER).
         if not (
@@ -185,10 +185,15 @@ def _names(reading: Reading, places: Places) -> list[_NameMention]:
             or re.search(rf"{_POST}\s*,?\s*$", before)
         ):
             continue
-        del after
-        spans.append((entity.start_char, entity.end_char))
+        start = entity.start_char
+        # « Harry Claude Morel »: the model may leave out a first given name.
+        first = re.search(
+            rf"(?:^|[\s(«\"])({_GIVEN})\s+$", reading.text[max(0, start - 25) : start]
+        )
+        if first and not re.search(_POST, fold(first[1])) and first[1].lower() not in stop_words:
+            start -= len(reading.text[max(0, start - 25) : start]) - first.start(1)
+        spans.append((start, entity.end_char))
     partner_spans = [(m.start, m.end) for m in places.partners]
-    stop_words = reading.knowledge.nlp.Defaults.stop_words
     found: list[_NameMention] = []
     trimmed = set()
     for start, end in spans:

@@ -25,7 +25,7 @@ _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'", "\u00a0": " ", "\
 #: Short names an article gives a partner it has named in full, by the kind they stand for.
 _GENERIC: tuple[tuple[re.Pattern[str], PartnerKind], ...] = (
     (
-        re.compile(r"\b(?:la |sa |notre )?(?:caf|caisse d'allocations familiales)\b"),
+        re.compile(r"\b(?:la |sa |notre )?(?:caf|caisses? d'allocations? familiales?)\b"),
         PartnerKind.CAF,
     ),
     (
@@ -80,7 +80,8 @@ class Places:
         starts = {0}
         for sent in self.reading.doc.sents:
             # « Juin 2024 : Le Conseil délibère … » is one sentence, whatever the model says.
-            if not text[: sent.start_char].rstrip(" \t").endswith(":"):
+            after_colon = text[: sent.start_char].rstrip(" \t").endswith(":")
+            if not after_colon and not text[sent.start_char :].startswith(":"):
                 starts.add(sent.start_char)
         for match in re.finditer(r"\n+", text):
             starts.add(match.end())

@@ -292,3 +292,10 @@ def test_deliberation_line_above_the_contract_it_approves(draft_knowledge: Any) 
     assert [d.value for d in _dates(reading, found["Contrat de ville"])["deliberation"]] == [
         "2024-06"
     ]
+
+
+def test_a_deadline_is_no_signing_date(draft_knowledge: Any) -> None:
+    text = "La Convention territoriale globale sera signée avant fin janvier 2023 pour cinq ans."
+    reading = _read(draft_knowledge, text)
+    assert reading.of_type(DateFact) == []
+    assert _contracts(reading)["CTG"].status == ContractStatus.IN_PREPARATION

@@ -175,3 +175,36 @@ def test_capitalised_acronyms_and_places_are_no_people(draft_knowledge: Any) -> 
     text = "La CTG de la Caf de la Manche est signée à Saint-Lô. Une CAF locale y participe."
     reading = _read(draft_knowledge, text, partners=MANCHE[:1])
     assert reading.of_type(PersonFact) == []
+
+
+def test_post_in_brackets_or_with_its_article_and_three_word_names(draft_knowledge: Any) -> None:
+    text = (
+        "Pascal PIGOT (Président de Mond'Arverne Communauté) était là. Harry Claude Morel, "
+        "président de la Caf de la Manche, accueillait Frédéric Turblin, le directeur de la "
+        "caisse d'allocation familiale (CAF)."
+    )
+    partners = (
+        Partner("Mond'Arverne Communauté", PartnerKind.EPCI),
+        Partner("Caf de la Manche", PartnerKind.CAF),
+    )
+    reading = _read(draft_knowledge, text, partners=partners)
+    assert _posts(reading) == {
+        "Pascal Pigot": ("Président", "Mond'Arverne Communauté"),
+        "Harry Claude Morel": ("Président", "Caf de la Manche"),
+        "Frédéric Turblin": ("Directeur", "Caf de la Manche"),
+    }
+
+
+def test_represented_by_the_president_of_its_board(draft_knowledge: Any) -> None:
+    text = (
+        "Entre : la Caf de la Corrèze, représentée par le Président de son Conseil "
+        "d'administration, M. Christophe DELPEYROUX, et par sa Directrice, Mme Anne-Hélène "
+        "RUFF ; Ci-après dénommée « la Caf »."
+    )
+    reading = _read(
+        draft_knowledge, text, partners=(Partner("Caf de la Corrèze", PartnerKind.CAF),)
+    )
+    assert _posts(reading) == {
+        "Christophe Delpeyroux": ("Président de son Conseil d'administration", "Caf de la Corrèze"),
+        "Anne-Hélène Ruff": ("Directrice", "Caf de la Corrèze"),
+    }
