@@ -95,7 +95,7 @@ _REPRESENTED_BY_POST = re.compile(
 _RESPECTIVELY = re.compile(rf"\brespectivement\s+(?P<posts>{_POST}(?:\s*(?:,|et)\s*{_POST})+)")
 _SIGNING = re.compile(
     r"\b(?:ont|a|avons|ont ete|a ete)\s+(?:signe|cosigne|paraphe)\b|\bsignent\b|\bsigne\s+avec\b"
-    r"|\bsigneront\b|\bsignera\b|\bsignataires?\b"
+    r"|\bsigneront\b|\bsignera\b|\bsignataires?\b|\bsignee?s?\s+par\b"
 )
 _BETWEEN = re.compile(r"\bentre\b\s*:?")
 #: Where the parties of « entre A et B » end, in a sentence.
@@ -522,13 +522,17 @@ def _post_phrases(places: Places, spans: list[tuple[int, int]]) -> list[tuple[in
 def _is_contract_subject(
     places: Places, partner_start: int, verb_start: int, sentence_start: int
 ) -> bool:
-    """« La Caf du Cantal a signé » (the subject) or « … signe avec Saint-Flour Communauté »."""
+    """« La Caf du Cantal a signé » (the subject), « … signe avec Saint-Flour Communauté »,
+    « la CTG signée par la communauté de communes … avec la Caisse … » (the agents)."""
     folded = places.folded
     if partner_start < verb_start:
         between = folded[partner_start:verb_start]
         return "," not in between and len(between) < 60 and sentence_start <= partner_start
+    lead_in = folded[max(0, partner_start - 12) : partner_start]
+    if re.search(r"\bavec\s+(?:la |le |l'|les )?$", lead_in):
+        return True
     return bool(
-        re.search(r"\bavec\s+(?:la |le |l')?$", folded[max(0, partner_start - 12) : partner_start])
+        re.search(r"\bsignee?s?\s+par\s+(?:la |le |l'|les )?$", folded[verb_start:partner_start])
     )
 
 

@@ -208,3 +208,20 @@ def test_represented_by_the_president_of_its_board(draft_knowledge: Any) -> None
         "Christophe Delpeyroux": ("Président de son Conseil d'administration", "Caf de la Corrèze"),
         "Anne-Hélène Ruff": ("Directrice", "Caf de la Corrèze"),
     }
+
+
+def test_signed_by_one_partner_with_another(draft_knowledge: Any) -> None:
+    text = (
+        "C'est le cas de la Convention territoriale globale (CTG) signée par la communauté de "
+        "communes de la Houve avec la Caisse d'allocations familiales de Moselle, le 12 janvier."
+    )
+    partners = (
+        Partner("CC de la Houve", PartnerKind.EPCI, quote="communauté de communes de la Houve"),
+        Partner("Caf de la Moselle", PartnerKind.CAF, quote="Caisse d'allocations familiales"),
+    )
+    reading = _read(draft_knowledge, text, partners=partners)
+    ctg = reading.of_type(ContractFact)[0].name
+    assert _signatories(reading) == {
+        (ctg, "CC de la Houve", None),
+        (ctg, "Caf de la Moselle", None),
+    }
