@@ -14,6 +14,9 @@ import httpx
 import pytest
 
 from domain.errors import DatabaseUnavailableError, InputError
+from loaders.drafts import articles as article_reader
+from loaders.drafts import dataset as dataset_writer
+from loaders.drafts import draft as drafting
 from loaders.drafts.articles import Article
 from loaders.drafts.facts import ArticleInfo, ContractFact, Draft, Evidence, TerritoryFact
 from server import create_app
@@ -65,7 +68,7 @@ class _Knowledge:
 def stand_ins(monkeypatch: pytest.MonkeyPatch) -> None:
     _Knowledge.loads = 0
     monkeypatch.setattr(drafts, "Knowledge", _Knowledge)
-    monkeypatch.setattr(drafts.draft, "draft_text", lambda text, info, _k: sample_draft(text, info))
+    monkeypatch.setattr(drafting, "draft_text", lambda text, info, _k: sample_draft(text, info))
 
     def no_graph() -> Any:
         raise DatabaseUnavailableError("no Neo4j in unit tests")
@@ -135,7 +138,7 @@ def test_an_uploaded_file_is_read_by_the_article_reader(monkeypatch: pytest.Monk
         assert path.read_bytes() == TEXT.encode()
         return Article(TEXT, ArticleInfo(file=path.name, title="Titre du fichier"))
 
-    monkeypatch.setattr(drafts.articles, "read_article", read_article)
+    monkeypatch.setattr(article_reader, "read_article", read_article)
     response = call(
         "POST",
         "/drafts",
@@ -157,7 +160,7 @@ def test_an_unreadable_upload_is_a_422_with_the_readers_words(
     def read_article(path: Path) -> Article:
         raise InputError(f"{path.name} holds no text layer; run it through OCR first.")
 
-    monkeypatch.setattr(drafts.articles, "read_article", read_article)
+    monkeypatch.setattr(article_reader, "read_article", read_article)
     response = call("POST", "/drafts", files={"file": ("scan.pdf", b"%PDF-1.4", "application/pdf")})
     assert response.status_code == 422
     assert "scan.pdf holds no text layer" in message(response)
@@ -212,7 +215,7 @@ def test_a_draft_that_takes_too_long_is_a_503(monkeypatch: pytest.MonkeyPatch) -
         time.sleep(1.0)
         return sample_draft(text, info)
 
-    monkeypatch.setattr(drafts.draft, "draft_text", slow)
+    monkeypatch.setattr(drafting, "draft_text", slow)
     monkeypatch.setattr(drafts, "DRAFT_TIMEOUT", 0.1)
     response = call("POST", "/drafts", json={"text": TEXT})
     assert response.status_code == 503
@@ -259,7 +262,7 @@ def test_a_reviewed_draft_is_answered_with_its_yaml_and_problems(
         asked.append((draft, name))
         return YAML
 
-    monkeypatch.setattr(drafts.dataset, "to_yaml", to_yaml)
+    monkeypatch.setattr(dataset_writer, "to_yaml", to_yaml)
     reviewed = sample_draft(TEXT, ArticleInfo()).model_dump(mode="json")
     reviewed["facts"] = reviewed["facts"][1:]  # the territory rejected
     response = call("POST", "/drafts/dataset", json={"draft": reviewed, "name": "ctg-essai"})
