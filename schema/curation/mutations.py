@@ -28,7 +28,7 @@ from domain.errors import (
 )
 from graph import curation_store as store
 from graph.driver import open_driver, resolve_connection
-from graph.partnership_store import DatasetWriteSummary
+from graph.partnership_store import DatasetFolderConflict, DatasetWriteSummary
 from loaders import curation
 from loaders.dataset_import import import_dataset_text, problems_of
 from loaders.datasets import DatasetError
@@ -112,6 +112,14 @@ async def _import_dataset(info: Info, text: str, replace: bool) -> r.ImportDatas
             "its line (docs/dataset-format.md describes the format) and send it again."
         )
         return r.DatasetRefused(message=message, code=code, problems=problems)
+    except DatasetFolderConflict as error:
+        keys = ", ".join(key for key, _stored, _new in error.conflicts)
+        message = (
+            f"The graph holds dataset {keys} already (loaded from a file or an earlier "
+            "import); nothing was written. To replace it with this text, send it again with "
+            "`replace: true`; to keep both, give this one another `dataset.key`."
+        )
+        return r.DatasetRefused(message=message, code=code, problems=[])
     except InputError as error:
         return r.DatasetRefused(message=str(error), code=code, problems=[])
     _clear_caches(info)

@@ -639,6 +639,7 @@ async function start() {
   });
   coverage = new CoverageView($('coverage-result'), { themeName, openContract, error: showError });
   review = new ReviewView({ error: showError });
+  window.explorer.review = review; // the browser tests read the draft shown
   details.clear();
   wire();
   try {
