@@ -356,3 +356,31 @@ def test_a_local_token_that_is_not_a_configured_token_stops_the_server() -> None
     with pytest.raises(ConfigurationError, match="CTG_API_LOCAL_TOKEN"):
         api_settings({"CTG_API_LOCAL_TOKEN": LOCAL})
     assert json.dumps(LOCAL) not in str(api_settings(LOCAL_ENV))
+
+
+def test_a_draft_under_way_does_not_hold_up_other_requests(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The draft runs in a worker thread: while it is blocked, the app still answers."""
+    import threading
+
+    release = threading.Event()
+    started = threading.Event()
+
+    def blocked(text: str, info: ArticleInfo, _k: object) -> Draft:
+        started.set()
+        assert release.wait(10), "the other request never came through"
+        return sample_draft(text, info)
+
+    monkeypatch.setattr(drafting, "draft_text", blocked)
+    app = create_app(api_settings({}))
+
+    async def run() -> tuple[int, int]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as c:
+            draft = asyncio.create_task(c.post("/drafts", json={"text": TEXT}))
+            while not started.is_set():
+                await asyncio.sleep(0.01)
+            other = await c.get("/drafts/local-token")  # answered while the draft waits
+            release.set()
+            return other.status_code, (await draft).status_code
+
+    assert asyncio.run(run()) == (200, 200)
