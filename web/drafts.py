@@ -276,8 +276,15 @@ def _read_upload(name: str, content: bytes) -> articles.Article:
 
 def _dataset_and_problems(reviewed: Draft, name: str) -> tuple[str, list[TextProblem]]:
     """The YAML of ``reviewed`` and what validating it against the reference and the
-    graph (read-only, when it answers) finds."""
-    text = dataset.to_yaml(reviewed, name=name)
+    graph (read-only, when it answers) finds.
+
+    Raises:
+        InputError: the writer cannot make a dataset of these facts (its reason).
+    """
+    try:
+        text = dataset.to_yaml(reviewed, name=name)
+    except ValueError as error:  # facts that contradict each other, said by the writer
+        raise InputError(f"No dataset can be written from this draft: {error}") from error
     try:
         connection = resolve_connection()
         driver = open_driver(connection)

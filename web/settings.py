@@ -45,7 +45,7 @@ import ipaddress
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from domain.errors import ConfigurationError
 
@@ -238,8 +238,9 @@ class ApiSettings:
     queue_timeout: float = 60.0
     body_timeout: float = DEFAULT_BODY_TIMEOUT
     introspection: str = "public"
-    #: the local curator's token (``ctg run`` on the loopback), one of ``tokens``
-    local_token: str | None = None
+    #: the local curator's token (``ctg run`` on the loopback), one of ``tokens``; never
+    #: in a repr, which could end up in a log
+    local_token: str | None = field(default=None, repr=False)
 
 
 def api_settings(env: Mapping[str, str] | None = None) -> ApiSettings:

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -355,7 +354,7 @@ def test_a_local_token_that_is_not_a_configured_token_stops_the_server() -> None
 
     with pytest.raises(ConfigurationError, match="CTG_API_LOCAL_TOKEN"):
         api_settings({"CTG_API_LOCAL_TOKEN": LOCAL})
-    assert json.dumps(LOCAL) not in str(api_settings(LOCAL_ENV))
+    assert LOCAL not in repr(api_settings(LOCAL_ENV))  # a repr may end up in a log
 
 
 def test_a_draft_under_way_does_not_hold_up_other_requests(monkeypatch: pytest.MonkeyPatch) -> None:
