@@ -199,6 +199,11 @@ const FR = {
   'review.type.theme': 'Thèmes',
   'review.type.amount': 'Montants',
   'review.type.lineage': 'Filiations',
+  'review.role.signed': 'signée le',
+  'review.role.start': 'début',
+  'review.role.end': 'fin',
+  'review.role.adopted': 'adoptée le',
+  'review.role.deliberation': 'délibération du',
 };
 
 const EN = {
@@ -398,6 +403,11 @@ const EN = {
   'review.type.theme': 'Themes',
   'review.type.amount': 'Amounts',
   'review.type.lineage': 'Lineage',
+  'review.role.signed': 'signed on',
+  'review.role.start': 'start',
+  'review.role.end': 'end',
+  'review.role.adopted': 'adopted on',
+  'review.role.deliberation': 'deliberation of',
 };
 
 // Node kinds (GraphQL __typename) and relationship types, in both languages.

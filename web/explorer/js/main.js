@@ -503,6 +503,7 @@ function relabel() {
   details.refresh();
   if (!ui.selected) details.clear();
   coverage.relabel();
+  review.relabel();
   setPathEnd('from', ui.pathFrom);
   setPathEnd('to', ui.pathTo);
   renderList();

@@ -71,6 +71,12 @@ export class ReviewView {
     this.draft = null;
     this.rejected = new Set();
     this.askedToken = false;
+    this.ambiguous = new Set();
+  }
+
+  /** After a change of language: the facts again, in it, as they stand. */
+  relabel() {
+    if (this.draft) this.renderFacts();
   }
 
   wire() {
@@ -140,6 +146,8 @@ export class ReviewView {
   show(draft) {
     this.draft = draft;
     this.rejected = new Set();
+    // the territories to resolve: they keep their list once a candidate is picked
+    this.ambiguous = new Set(draft.facts.filter((f) => f.type === 'territory' && f.candidates?.length && !f.code).map((f) => f.id));
     this.renderText();
     this.renderFacts();
     const highlighted = this.highlighted();
@@ -241,7 +249,8 @@ export class ReviewView {
     const head = document.createElement('div');
     const keep = document.createElement('input');
     keep.type = 'checkbox';
-    keep.checked = true;
+    keep.checked = !this.rejected.has(fact.id);
+    item.classList.toggle('rejected', !keep.checked);
     keep.id = `keep-${fact.id}`;
     keep.className = 'keep';
     const keepLabel = document.createElement('label');
@@ -260,7 +269,7 @@ export class ReviewView {
     const fields = document.createElement('div');
     fields.className = 'fields';
     for (const [name, type] of EDITABLE[fact.type] ?? []) fields.append(this.fieldInput(fact, name, type));
-    if (fact.type === 'territory' && fact.candidates?.length && !fact.code) fields.append(this.candidateSelect(fact));
+    if (fact.type === 'territory' && this.ambiguous.has(fact.id)) fields.append(this.candidateSelect(fact));
     if (fields.childElementCount) item.append(fields);
     if (fact.evidence && fact.evidence.end > fact.evidence.start) {
       const show = document.createElement('button');
@@ -277,7 +286,7 @@ export class ReviewView {
     const byId = new Map(this.draft.facts.map((f) => [f.id, f]));
     const name = (id) => byId.get(id)?.name ?? byId.get(id)?.title ?? id;
     switch (fact.type) {
-      case 'date': return `${fact.role} ${fact.value}`;
+      case 'date': return `${t(`review.role.${fact.role}`)} ${fact.value}`;
       case 'signatory': return `${name(fact.partner)} → ${name(fact.contract)}`;
       case 'lineage': return `${name(fact.contract)} ${fact.relation} ${name(fact.other)}`;
       case 'amount': return `${fact.value} €${fact.year ? ` (${fact.year})` : ''}`;
@@ -323,6 +332,7 @@ export class ReviewView {
       option.textContent = `${c.name} (${c.kind} ${c.code})`;
       select.append(option);
     }
+    if (fact.code) select.value = `${fact.kind}:${fact.code}`;
     select.addEventListener('change', () => {
       const [kind, code] = select.value ? select.value.split(':') : [fact.kind, null];
       fact.kind = kind ?? null;
