@@ -359,6 +359,13 @@ def test_a_hand_built_draft_is_reviewed_downloaded_and_saved(page: Page, review_
     ]
 
     assert save(page) == "revue-a-la-main"
+    # in English, the facts as they stand: still rejected, edited, resolved
+    page.click("#lang-switch")
+    assert page.locator("#review-fact-groups h4").first.inner_text() == "Territories (2)"
+    assert "rejected" in (page.locator("#fact-signatory-2").get_attribute("class") or "")
+    assert page.input_value("#edit-contract-1-name") == "CTG 2017-2020 de Saint-Flour Communauté"
+    assert page.input_value("#candidate-territory-2") == "epci:200066660"
+    assert "signed on 2018-01-19" in page.locator("#fact-date-1").inner_text()
     contract = read(
         review_url,
         """{ contract(key: "ctg-revue-a-la-main") { title
