@@ -140,6 +140,17 @@ class Drafting:
             body = await work(request)
         except Refusal as refusal:
             return _refused(refusal)
+        except Exception:  # a bug: said in the page's terms, the traceback in the log only
+            logger.exception("%s %s failed", request.method, request.url.path)
+            return _refused(
+                Refusal(
+                    500,
+                    "The drafter failed on this article, which is a bug of ctg-graph, not of "
+                    "the article; the server's log has the details. Try another article, or "
+                    "type the dataset by hand (docs/dataset-format.md).",
+                    code=ErrorCode.INTERNAL_SERVER_ERROR.name,
+                )
+            )
         return JSONResponse(body, headers={"Cache-Control": "no-store"})
 
     async def _draft(self, request: Request) -> dict[str, Any]:

@@ -383,3 +383,17 @@ def test_a_draft_under_way_does_not_hold_up_other_requests(monkeypatch: pytest.M
             return other.status_code, (await draft).status_code
 
     assert asyncio.run(run()) == (200, 200)
+
+
+def test_a_bug_in_the_drafter_is_a_json_500_without_a_traceback(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(text: str, info: ArticleInfo, _k: object) -> Draft:
+        raise KeyError("partner-9")
+
+    monkeypatch.setattr(drafting, "draft_text", broken)
+    response = call("POST", "/drafts", json={"text": TEXT})
+    assert response.status_code == 500
+    assert "a bug of ctg-graph" in message(response)
+    assert "Traceback" not in response.text
+    assert "partner-9" not in response.text
