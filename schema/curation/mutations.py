@@ -214,7 +214,13 @@ class Mutation:
     async def import_dataset(
         self,
         info: Info,
-        yaml: str,
+        yaml: Annotated[
+            str,
+            strawberry.argument(
+                description="The dataset, as the whole text of a dataset file "
+                "(`format: ctg-graph/dataset@1`, docs/dataset-format.md)."
+            ),
+        ],
         replace: Annotated[
             bool,
             strawberry.argument(
