@@ -9,7 +9,8 @@ error until it is back, without a restart. ``/`` is the graph explorer (``web/ex
 package data: plain ES modules talking only to ``/graphql``); the npm packages it loads
 are served read-only under ``/vendor/<name>/`` (GraphiQL's under ``/vendor/graphiql/``,
 :mod:`web.graphiql`) from the ``node_modules`` that ``CTG_NODE_MODULES`` names
-(:mod:`domain.resources`; installed by scripts/setup.sh in a checkout). Tokens, the body
+(:mod:`domain.resources`; installed by scripts/setup.sh in a checkout). ``/drafts``
+is the review page's drafting of an article (:mod:`web.drafts`). Tokens, the body
 limit and CORS come from ``CTG_API_*`` (:mod:`web.settings`), read once at import: a
 wrong value stops the server before it listens.
 """
@@ -38,6 +39,7 @@ from graph.driver import resolve_connection
 from graph.reader import GraphReader
 from schema import schema
 from web.admission import AdmissionLimit
+from web.drafts import Drafting
 from web.graphiql import PREFIX as GRAPHIQL_FILES
 from web.headers import SecurityHeaders
 from web.http import GraphQLView, RequestBodyLimit
@@ -96,6 +98,7 @@ def create_app(settings: ApiSettings) -> Starlette:
         read_requires_token=settings.read_requires_token,
         introspection=settings.introspection,
     )
+    drafting = Drafting(settings)
     # Without origins, no CORS headers at all: browsers keep other sites' pages out.
     cors = [
         Middleware(
@@ -111,6 +114,10 @@ def create_app(settings: ApiSettings) -> Starlette:
             Route("/healthz", healthz),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route(f"{GRAPHIQL_FILES}{{file:path}}", graphql.graphiql_files.serve),
+            # the explorer's review page: drafting writes nothing (web/drafts.py)
+            Route("/drafts", drafting.draft, methods=["POST"]),
+            Route("/drafts/dataset", drafting.dataset, methods=["POST"]),
+            Route("/drafts/local-token", drafting.local_token, methods=["GET"]),
             Mount("/explorer", static(EXPLORER)),
             *(Mount(f"/vendor/{name}", static(folder)) for name, folder in VENDOR.items()),
         ],

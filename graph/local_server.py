@@ -233,6 +233,33 @@ class LocalNeo4j:
         return self.home / "password"
 
     @property
+    def curator_token_file(self) -> Path:
+        """The local curator's API token (``ctg run``), 0600 like the password."""
+        return self.home / "curator-token"
+
+    def curator_token(self) -> tuple[str, bool]:
+        """The local curator's token, and whether it was just created: made once (a
+        random 43-character token, file mode 0600), the same one on every later run.
+
+        Raises:
+            LocalServerError: the file is there but holds no usable token.
+        """
+        path = self.curator_token_file
+        if path.is_file():
+            token = path.read_text(encoding="utf-8").strip()
+            if len(token) < 16 or not token.isascii() or any(c in token for c in " ,="):
+                raise LocalServerError(
+                    f"{path} does not hold a usable curator token; delete it and run "
+                    "`ctg run` again to make a new one."
+                )
+            os.chmod(path, 0o600)  # copied in by hand, it may have been readable by others
+            return token, False
+        self.home.mkdir(parents=True, exist_ok=True)
+        token = secrets.token_urlsafe(32)
+        _write_private(path, token + "\n")
+        return token, True
+
+    @property
     def console_log(self) -> Path:
         return self.home / "logs" / "console.log"
 

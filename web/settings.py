@@ -26,6 +26,10 @@ Variable                        Meaning                                  Default
                                 (``__schema``, ``__type``): ``public``,
                                 ``token`` (callers with a token) or
                                 ``off``
+``CTG_API_LOCAL_TOKEN``         set by ``ctg run`` on a local instance:  unset
+                                the token of ``CTG_API_TOKENS`` that
+                                ``GET /drafts/local-token`` gives the
+                                explorer on the loopback
 ==============================  =======================================  ==============
 
 A value that cannot work stops the server with a :class:`ConfigurationError` that names
@@ -37,10 +41,11 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
+import ipaddress
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from domain.errors import ConfigurationError
 
@@ -54,6 +59,11 @@ CONCURRENT_VARIABLE = "CTG_API_MAX_CONCURRENT"
 QUEUE_TIMEOUT_VARIABLE = "CTG_API_QUEUE_TIMEOUT"
 BODY_TIMEOUT_VARIABLE = "CTG_API_BODY_TIMEOUT"
 INTROSPECTION_VARIABLE = "CTG_API_INTROSPECTION"
+#: Set by ``ctg run`` only: the token of CTG_API_TOKENS that ``GET /drafts/local-token``
+#: hands to the explorer's pages on the loopback (web/drafts.py).
+LOCAL_TOKEN_VARIABLE = "CTG_API_LOCAL_TOKEN"  # noqa: S105 (a name, no secret)
+#: The caller name of that token in CTG_API_TOKENS (who made a change).
+LOCAL_CURATOR = "local-curator"
 #: Who may introspect the schema: anyone, callers with a valid token, or no one.
 INTROSPECTION_POLICIES = ("public", "token", "off")
 DEFAULT_BODY_TIMEOUT = 10.0
@@ -228,6 +238,9 @@ class ApiSettings:
     queue_timeout: float = 60.0
     body_timeout: float = DEFAULT_BODY_TIMEOUT
     introspection: str = "public"
+    #: the local curator's token (``ctg run`` on the loopback), one of ``tokens``; never
+    #: in a repr, which could end up in a log
+    local_token: str | None = field(default=None, repr=False)
 
 
 def api_settings(env: Mapping[str, str] | None = None) -> ApiSettings:
@@ -247,7 +260,14 @@ def api_settings(env: Mapping[str, str] | None = None) -> ApiSettings:
             f"could use the API. Set {TOKENS_VARIABLE}=name=<token>,… or unset "
             f"{READ_REQUIRES_TOKEN_VARIABLE}."
         )
+    local_token = env.get(LOCAL_TOKEN_VARIABLE, "").strip() or None
+    if local_token is not None and tokens.caller(local_token) is None:
+        raise ConfigurationError(
+            f"{LOCAL_TOKEN_VARIABLE} is not one of the valid tokens of {TOKENS_VARIABLE}; "
+            f"it is set by `ctg run` only: unset it (type a token in the review page instead)."
+        )
     return ApiSettings(
+        local_token=local_token,
         tokens=tokens,
         read_requires_token=read_requires_token,
         max_body_bytes=_byte_count(env.get(MAX_BODY_VARIABLE, ""), MAX_BODY_VARIABLE),
@@ -271,6 +291,21 @@ def api_settings(env: Mapping[str, str] | None = None) -> ApiSettings:
         ),
         introspection=_introspection(env.get(INTROSPECTION_VARIABLE, ""), bool(tokens)),
     )
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` (an address, maybe in brackets, or a name) is the loopback.
+
+    >>> [is_loopback(h) for h in ("127.0.0.1", "[::1]", "localhost", "0.0.0.0", "evil.test")]
+    [True, True, True, False, False]
+    """
+    host = host.strip().strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _introspection(value: str, has_tokens: bool) -> str:

@@ -11,21 +11,27 @@ refusal is a typed result and writes nothing.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
+import anyio.to_thread
 import strawberry
 
 from analyses.projection import PROJECTIONS
 from domain.errors import (
     ChangeRefusedError,
     DatasetOwnedError,
+    InputError,
     InvalidChangeError,
     KeyTakenError,
     MissingError,
     UnauthenticatedError,
 )
 from graph import curation_store as store
+from graph.driver import open_driver, resolve_connection
+from graph.partnership_store import DatasetFolderConflict, DatasetWriteSummary
 from loaders import curation
+from loaders.dataset_import import import_dataset_text, problems_of
+from loaders.datasets import DatasetError
 from schema.common import vocabularies
 from schema.context import Info
 from schema.curation import results as r
@@ -73,11 +79,60 @@ async def _run(info: Info, plan: curation.Plan, done: Done[ResultT]) -> ResultT 
         summary = await reader.writer().write(work)
     except ChangeRefusedError as refused:
         return _refusal(refused)
+    _clear_caches(info)
+    return await done(summary)
+
+
+def _clear_caches(info: Info) -> None:
     # what this request (and the coverage analyses) read before the write is stale now
     info.context.nodes.clear()
     info.context.lists.clear()
     PROJECTIONS.clear()
-    return await done(summary)
+
+
+def _import(text: str, replace: bool) -> DatasetWriteSummary:
+    """Load one dataset text through the load pipeline (blocking: run in a thread)."""
+    connection = resolve_connection()
+    with open_driver(connection) as driver:
+        return import_dataset_text(text, driver, connection.database, replace=replace)
+
+
+async def _import_dataset(info: Info, text: str, replace: bool) -> r.ImportDatasetResult:
+    """The result of loading ``text``: what was written, or why nothing was."""
+    if info.context.caller is None:
+        raise UnauthenticatedError("Curation needs an API token (Authorization: Bearer <token>).")
+    code = ErrorCode.BAD_USER_INPUT
+    try:
+        summary = await anyio.to_thread.run_sync(_import, text, replace)
+    except DatasetError as error:
+        problems = [r.DatasetProblem(line=p.line, field=p.field, message=p.message)
+                    for p in problems_of(error)]  # fmt: skip
+        message = (
+            f"The dataset has {len(problems)} problem(s); nothing was written. Fix each at "
+            "its line (docs/dataset-format.md describes the format) and send it again."
+        )
+        return r.DatasetRefused(message=message, code=code, problems=problems)
+    except DatasetFolderConflict as error:
+        keys = ", ".join(key for key, _stored, _new in error.conflicts)
+        message = (
+            f"The graph holds dataset {keys} already (loaded from a file or an earlier "
+            "import); nothing was written. To replace it with this text, send it again with "
+            "`replace: true`; to keep both, give this one another `dataset.key`."
+        )
+        return r.DatasetRefused(message=message, code=code, problems=[])
+    except InputError as error:
+        return r.DatasetRefused(message=str(error), code=code, problems=[])
+    _clear_caches(info)
+    return r.DatasetImported(
+        key=summary.key,
+        changed=summary.changed,
+        nodes=summary.nodes,
+        relationships=summary.edges,
+        nodes_created=summary.nodes_created,
+        nodes_deleted=summary.nodes_deleted,
+        relationships_created=summary.relationships_created,
+        relationships_deleted=summary.relationships_deleted,
+    )
 
 
 def _refusal(error: ChangeRefusedError) -> Any:
@@ -147,6 +202,34 @@ def _funding_saved(row: dict[str, Any]) -> r.FundingSaved:
 
 @strawberry.type(description="Curate the graph (needs `Authorization: Bearer <token>`).")
 class Mutation:
+    # -- whole datasets ------------------------------------------------------------------
+    @strawberry.mutation(
+        description="Load one dataset, sent as the YAML text of a dataset file, into the "
+        "graph in one transaction, with the checks of `ctg load partnerships`: validated "
+        "against the territorial reference and the keys already in the graph, refused when "
+        "the dataset is in the graph already (unless `replace`) or when replacing it would "
+        "delete facts curated through the API. A refusal lists every problem at its line "
+        "and writes nothing."
+    )
+    async def import_dataset(
+        self,
+        info: Info,
+        yaml: Annotated[
+            str,
+            strawberry.argument(
+                description="The dataset, as the whole text of a dataset file "
+                "(`format: ctg-graph/dataset@1`, docs/dataset-format.md)."
+            ),
+        ],
+        replace: Annotated[
+            bool,
+            strawberry.argument(
+                description="Replace the dataset of this key if the graph holds it already."
+            ),
+        ] = False,
+    ) -> r.ImportDatasetResult:
+        return await _import_dataset(info, yaml, replace)
+
     # -- sources ----------------------------------------------------------------------
     @strawberry.mutation(description="Add a source document.")
     async def create_source(self, info: Info, input: SourceInput) -> r.SourceResult:

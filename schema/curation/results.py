@@ -102,3 +102,45 @@ AxisResult = Annotated[AxisSaved | _Errors, strawberry.union("AxisResult")]
 ActionResult = Annotated[ActionSaved | _Errors, strawberry.union("ActionResult")]
 FundingResult = Annotated[FundingSaved | _Errors, strawberry.union("FundingResult")]
 DeleteResult = Annotated[Deleted | _Errors, strawberry.union("DeleteResult")]
+
+
+@strawberry.type(description="One problem of a dataset text, located by its line.")
+class DatasetProblem:
+    line: int | None = strawberry.field(
+        description="Line of the YAML text (1 is the first); null for the whole text."
+    )
+    field: str = strawberry.field(
+        description="Path of the field in the dataset format (e.g. `contracts[0].kind`); "
+        "empty for the whole text."
+    )
+    message: str = strawberry.field(description="What is wrong and what to do.")
+
+
+@strawberry.type(description="A dataset was loaded into the graph, in one transaction.")
+class DatasetImported:
+    key: str = strawberry.field(description="The dataset's key (`dataset.key` of its text).")
+    changed: bool = strawberry.field(
+        description="False when the graph held this very dataset already: nothing was written."
+    )
+    nodes: int = strawberry.field(description="Nodes the dataset defines.")
+    relationships: int = strawberry.field(description="Relationships the dataset defines.")
+    nodes_created: int = strawberry.field(description="Nodes this load created.")
+    nodes_deleted: int = strawberry.field(description="Nodes this load deleted (a reload).")
+    relationships_created: int = strawberry.field(description="Relationships created.")
+    relationships_deleted: int = strawberry.field(description="Relationships deleted.")
+
+
+@strawberry.type(
+    description="The dataset was refused as `ctg load partnerships` refuses a file; nothing "
+    "was written."
+)
+class DatasetRefused(MutationError):
+    problems: list[DatasetProblem] = strawberry.field(
+        description="Every problem of the text, each at its line; empty when the refusal is "
+        "about the graph (the dataset is there already, a reload would delete curated facts)."
+    )
+
+
+ImportDatasetResult = Annotated[
+    DatasetImported | DatasetRefused, strawberry.union("ImportDatasetResult")
+]

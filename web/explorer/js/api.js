@@ -11,14 +11,15 @@ export class ApiError extends Error {
   }
 }
 
-export async function gql(query, variables = {}) {
+// `headers`: e.g. the review page's Authorization for a mutation (never stored).
+export async function gql(query, variables = {}, headers = {}) {
   let response;
   try {
     response = await fetch('/graphql', {
       method: 'POST',
       // application/json: GraphQL errors come back as 200 with `errors`, so a refused
       // query is shown to the user without the browser logging a failed request.
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...headers },
       body: JSON.stringify({ query, variables }),
     });
   } catch (error) {

@@ -4,6 +4,7 @@
 import { showError, showNotice } from './alerts.js';
 import { gql } from './api.js';
 import { CoverageView } from './coverage.js';
+import { ReviewView } from './review.js';
 import { DetailsPanel } from './details.js';
 import { toGexf } from './gexf.js';
 import { GraphView, displayLabel, activityOn } from './graph.js';
@@ -27,6 +28,7 @@ const vocabulary = { kinds: [], themes: new Map() };
 let graph;
 let details;
 let coverage;
+let review;
 
 function themeName(code) {
   const theme = vocabulary.themes.get(code);
@@ -40,7 +42,7 @@ function writeUrl() {
   const p = new URLSearchParams();
   const { filters } = graph;
   if (language() === 'en') p.set('lang', 'en');
-  if (ui.view === 'coverage') p.set('view', 'coverage');
+  if (ui.view !== 'graph') p.set('view', ui.view);
   const q = $('search-input').value.trim();
   if (q) p.set('q', q);
   if (ui.opened.length) p.set('open', ui.opened.join(','));
@@ -137,7 +139,7 @@ async function restore(params) {
     if (params.get('sel') && graph.node(params.get('sel'))) selectNode(params.get('sel'));
     ui.scope = params.get('scope') ?? '';
     $('coverage-stated').checked = params.get('certainty') === 'stated';
-    if (params.get('view') === 'coverage') setView('coverage', false);
+    if (['coverage', 'review'].includes(params.get('view'))) setView(params.get('view'), false);
     if (ui.scope && filters.on) await attempt(() => showCoverage());
   } finally {
     graph.quiet = false;
@@ -397,19 +399,22 @@ function setDate(on) {
 }
 
 // ---------------------------------------------------------------- views and coverage
+const VIEWS = [['tab-graph', 'graph'], ['tab-coverage', 'coverage'], ['tab-review', 'review']];
 function setView(view, focus = true) {
   ui.view = view;
   const graphView = view === 'graph';
   $('graph-view').hidden = !graphView;
-  $('coverage-view').hidden = graphView;
-  for (const [tab, on] of [['tab-graph', graphView], ['tab-coverage', !graphView]]) {
-    $(tab).setAttribute('aria-selected', String(on));
-    $(tab).tabIndex = on ? 0 : -1;
+  $('coverage-view').hidden = view !== 'coverage';
+  $('review-view').hidden = view !== 'review';
+  for (const [tab, name] of VIEWS) {
+    $(tab).setAttribute('aria-selected', String(name === view));
+    $(tab).tabIndex = name === view ? 0 : -1;
   }
   for (const el of document.querySelectorAll('.graph-only')) el.classList.toggle('visually-hidden', !graphView);
   if (graphView) requestAnimationFrame(() => graph.cy.resize());
-  if (focus) $(graphView ? 'tab-graph' : 'tab-coverage').focus();
-  if (!graphView && !$('coverage-date').value && graph.filters.on) $('coverage-date').value = graph.filters.on;
+  if (focus) $(VIEWS.find(([, name]) => name === view)[0]).focus();
+  if (view === 'coverage' && !$('coverage-date').value && graph.filters.on) $('coverage-date').value = graph.filters.on;
+  if (view === 'review') review.shown();
   writeUrl();
 }
 
@@ -498,6 +503,7 @@ function relabel() {
   details.refresh();
   if (!ui.selected) details.clear();
   coverage.relabel();
+  review.relabel();
   setPathEnd('from', ui.pathFrom);
   setPathEnd('to', ui.pathTo);
   renderList();
@@ -559,15 +565,18 @@ function wire() {
     setLanguage(language() === 'en' ? 'fr' : 'en');
     relabel();
   });
-  for (const [tab, view] of [['tab-graph', 'graph'], ['tab-coverage', 'coverage']]) {
+  for (const [tab, view] of VIEWS) {
     $(tab).addEventListener('click', () => setView(view));
     $(tab).addEventListener('keydown', (event) => {
       if (event.key === 'ArrowRight' || event.key === 'ArrowLeft') {
         event.preventDefault();
-        setView(ui.view === 'graph' ? 'coverage' : 'graph');
+        const at = VIEWS.findIndex(([, name]) => name === ui.view);
+        const step = event.key === 'ArrowRight' ? 1 : VIEWS.length - 1;
+        setView(VIEWS[(at + step) % VIEWS.length][1]);
       }
     });
   }
+  review.wire();
   const list = $('node-list');
   list.addEventListener('keydown', listKey);
   list.addEventListener('focus', () => {
@@ -630,6 +639,8 @@ async function start() {
     remove: removeNode, pathEnd: setPathEnd, select: selectNode, openNode, themeName, error: showError,
   });
   coverage = new CoverageView($('coverage-result'), { themeName, openContract, error: showError });
+  review = new ReviewView({ error: showError });
+  window.explorer.review = review; // the browser tests read the draft shown
   details.clear();
   wire();
   try {
