@@ -409,7 +409,8 @@ def test_a_second_save_of_the_same_dataset_is_refused_on_the_page(
 
 # -- the seed articles, drafted for real --------------------------------------------------------
 #: What each seed dataset says a careful reader finds: the contract's kind, the EPCI it
-#: covers, and how many fiches actions the article lists.
+#: covers or that carries it (the CU is « chef de file » of CTGs whose bassins the article
+#: does not delimit), and how many fiches actions the article lists.
 SEEDS = {
     "saint-flour-ctg-2017": ("ctg", "200066660", 10),
     "creusot-montceau-ctg-2021": ("ctg", "247100290", 0),
@@ -457,9 +458,12 @@ def test_a_seed_article_is_drafted_reviewed_and_saved(
     saved = read(
         review_url,
         f"""{{ contract(key: "{key}") {{ title kindCode
-              territories {{ edges {{ node {{ code }} }} }} actions {{ totalCount }} }} }}""",
+              territories {{ edges {{ node {{ code }} }} }} actions {{ totalCount }}
+              leads {{ edges {{ node {{ key }} }} }} }} }}""",
     )["contract"]
     assert saved["title"] == edited
     assert saved["kindCode"] == kind
-    assert epci in [e["node"]["code"] for e in saved["territories"]["edges"]]
+    covered = [e["node"]["code"] for e in saved["territories"]["edges"]]
+    leads = [e["node"]["key"] for e in saved["leads"]["edges"]]
+    assert epci in covered or f"epci-{epci}" in leads, (covered, leads)
     assert saved["actions"]["totalCount"] >= fiches
