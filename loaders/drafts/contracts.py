@@ -187,6 +187,9 @@ class _Contract:
     duration: int | None = None
     inferred: list[str] = field(default_factory=list)
     also: list[tuple[int, int]] = field(default_factory=list)
+    #: « une première convention … La seconde convention »: the earlier of a renewed
+    #: contract, split from the later one (which it is succeeded by, at that place).
+    renews: tuple[_Contract, tuple[int, int]] | None = None
 
 
 def extract(reading: Reading) -> None:
@@ -197,8 +200,12 @@ def extract(reading: Reading) -> None:
         return
     contracts = _group(reading, places, mentions)
     _add_anaphors(reading, places, contracts)
+    contracts += _split_renewals(reading, places, contracts)
     _read_status(places, contracts)
     _read_leads_and_territories(reading, places, contracts)
+    for contract in contracts:
+        if contract.renews is not None:
+            contract.renews[0].name = f"Première {contract.renews[0].name}"
     _read_durations(places, contracts)
     facts = {c.id: _contract_fact(reading, c) for c in contracts}
     for fact in facts.values():
@@ -393,6 +400,39 @@ def _add_anaphors(reading: Reading, places: Places, contracts: list[_Contract]) 
                     contract.mentions.append(anaphor)
     for contract in contracts:
         contract.mentions.sort(key=lambda m: m.start)
+
+
+_FIRST = re.compile(r"\b(?:une|la|sa|leur|notre) premiere (?=convention|contrat|ctg|cej)")
+_SECOND = re.compile(
+    r"\b(?:une|la|sa|leur|notre) (?:seconde|deuxieme) (?:convention|contrat|ctg|cej)\b"
+)
+
+
+def _split_renewals(
+    reading: Reading, places: Places, contracts: list[_Contract]
+) -> list[_Contract]:
+    """« Le 1er mars 2021 avait été signée une première convention … La seconde convention
+    … »: when the article counts a second contract of a kind, the mention of « une
+    première » is an earlier contract, renewed by the one of the other mentions. (« sa
+    première CTG » alone is the first ever: nothing is split.)"""
+    second = _SECOND.search(places.folded)
+    if second is None:
+        return []
+    earlier: list[_Contract] = []
+    for first in _FIRST.finditer(places.folded):
+        for contract in contracts:
+            # « une première convention » (an anaphor) or « une première CTG » (named).
+            at = {first.start(), first.end()}
+            mention = next((m for m in contract.mentions if m.start in at), None)
+            if mention is None or contract.place is not None or contract.renews is not None:
+                continue
+            if len(contract.mentions) < 2:
+                continue
+            contract.mentions.remove(mention)
+            old = _Contract(reading.new_id("contract"), contract.kind, contract.name, [mention])
+            contract.renews = (old, _clause(places, second.start()))
+            earlier.append(old)
+    return earlier
 
 
 def _family(labels: dict[str, dict[str, object]], kind: str) -> str:
@@ -886,6 +926,10 @@ def _add_lineage(reading: Reading, places: Places, contracts: list[_Contract]) -
     _read_continuations(places, contracts, lineage)
     _read_declinations(places, contracts, lineage)
     _read_amendments(places, contracts, lineage)
+    for contract in contracts:
+        if contract.renews is not None:
+            earlier, span = contract.renews
+            lineage.note(contract, earlier, ContractRelation.SUCCEEDS, span)
     lineage.add_facts()
 
 

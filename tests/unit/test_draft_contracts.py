@@ -398,3 +398,29 @@ def test_a_sentence_does_not_end_inside_a_capitalised_contract_name(
     reading = _read(draft_knowledge, text)
     assert _contracts(reading)["CEJ"].status == ContractStatus.ENDED
     assert _values(reading, "CEJ") == {"end": ["2020-12-31"]}
+
+
+def test_une_premiere_then_la_seconde_convention_are_two_contracts(draft_knowledge: Any) -> None:
+    text = (
+        "La Caf de la Manche a signé lundi 2 juin la nouvelle convention territoriale "
+        "globale, valable jusqu'en 2030. Le 5 février 2020 avait été signée une première "
+        "convention valable de 2020 à 2024. La seconde convention élargit les actions."
+    )
+    reading = _read(draft_knowledge, text, partners=CAF)
+    found = _contracts(reading)
+    assert sorted(found) == ["CTG", "Première CTG"]
+    assert _values(reading, "Première CTG") == {
+        "signed": ["2020-02-05"],
+        "start": ["2020"],
+        "end": ["2024"],
+    }
+    assert _values(reading, "CTG") == {"signed": ["2025-06-02"], "end": ["2030"]}
+    (link,) = reading.of_type(LineageFact)
+    assert (link.contract, link.other) == (found["CTG"].id, found["Première CTG"].id)
+    assert link.evidence.quote.startswith("La seconde convention")
+
+
+def test_sa_premiere_ctg_alone_is_one_contract(draft_knowledge: Any) -> None:
+    text = "La commune signe sa première CTG. Cette convention durera quatre ans."
+    reading = _read(draft_knowledge, text)
+    assert sorted(_contracts(reading)) == ["CTG"]
