@@ -672,6 +672,16 @@ def _evidences(
 _DATE_ROLES: tuple[tuple[DateRole, re.Pattern[str]], ...] = (
     ("adopted", re.compile(r"\badopte")),
     ("deliberation", re.compile(r"\bdeliber")),
+    # « le conseil municipal du 3 mars 2022 a autorisé le maire à signer »: the council's
+    # decision, not the signing.
+    (
+        "deliberation",
+        re.compile(
+            r"\b(?:conseil (?:municipal|communautaire|metropolitain|departemental"
+            r"|d'administration)|seance|commission permanente|bureau communautaire)"
+            r"\s+(?:du|en date du)\s*$"
+        ),
+    ),
     ("signed", re.compile(r"\bsign")),
     (
         "start",
@@ -761,9 +771,15 @@ def _date_role(places: Places, start: int, end: int) -> DateRole | None:
         return None  # « sera signée avant fin janvier 2023 »: a deadline, not its date
     if _PLANNED.search(before):
         return None  # « la signature aura lieu le 12 juin »: not signed yet
-    for role, pattern in _DATE_ROLES:
-        if pattern.search(before):
-            return role
+    # The cue nearest the date says what it dates: « La CTG signée en 2019 prend fin le 31
+    # décembre 2022 » is an end.
+    cues = [
+        (match.end(), -rank, role)
+        for rank, (role, pattern) in enumerate(_DATE_ROLES)
+        for match in pattern.finditer(before)
+    ]
+    if cues:
+        return max(cues)[2]
     after = folded[end:sentence_end]
     if re.search(r"\badopt", after[:40]):
         return "adopted"

@@ -424,3 +424,22 @@ def test_sa_premiere_ctg_alone_is_one_contract(draft_knowledge: Any) -> None:
     text = "La commune signe sa première CTG. Cette convention durera quatre ans."
     reading = _read(draft_knowledge, text)
     assert sorted(_contracts(reading)) == ["CTG"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Le conseil municipal du 3 mars 2022 a autorisé le maire à signer la CTG.",
+        "Lors de sa séance du 3 mars 2022, le conseil a autorisé le président à signer la CTG.",
+    ],
+)
+def test_the_council_that_authorises_the_signing_dates_a_deliberation(
+    draft_knowledge: Any, text: str
+) -> None:
+    reading = _read(draft_knowledge, text)
+    assert _values(reading, "CTG") == {"deliberation": ["2022-03-03"]}
+
+
+def test_the_cue_nearest_the_date_says_what_it_dates(draft_knowledge: Any) -> None:
+    reading = _read(draft_knowledge, "La CTG signée en 2019 prend fin le 31 décembre 2022.")
+    assert _values(reading, "CTG") == {"signed": ["2019"], "end": ["2022-12-31"]}
