@@ -402,9 +402,9 @@ def _add_anaphors(reading: Reading, places: Places, contracts: list[_Contract]) 
         contract.mentions.sort(key=lambda m: m.start)
 
 
-_FIRST = re.compile(r"\b(?:une|la|sa|leur|notre) premiere (?=convention|contrat|ctg|cej)")
+_FIRST = re.compile(r"\b(?:une|la|sa|leur|notre) premiere (?=(convention|contrat|ctg|cej)\b)")
 _SECOND = re.compile(
-    r"\b(?:une|la|sa|leur|notre) (?:seconde|deuxieme) (?:convention|contrat|ctg|cej)\b"
+    r"\b(?:une|la|sa|leur|notre) (?:seconde|deuxieme) (convention|contrat|ctg|cej)\b"
 )
 
 
@@ -415,12 +415,16 @@ def _split_renewals(
     … »: when the article counts a second contract of a kind, the mention of « une
     première » is an earlier contract, renewed by the one of the other mentions. (« sa
     première CTG » alone is the first ever: nothing is split.)"""
-    second = _SECOND.search(places.folded)
-    if second is None:
-        return []
+    labels = reading.knowledge.vocabularies.contract_kinds
+    seconds = list(_SECOND.finditer(places.folded))
     earlier: list[_Contract] = []
     for first in _FIRST.finditer(places.folded):
         for contract in contracts:
+            # « la seconde convention » renews a convention, « la seconde CTG » a CTG.
+            words = {_family(labels, contract.kind), SHORT_NAMES.get(contract.kind, "").lower()}
+            second = next((m for m in seconds if m[1] in words), None)
+            if first[1] not in words or second is None:
+                continue
             # « une première convention » (an anaphor) or « une première CTG » (named).
             at = {first.start(), first.end()}
             mention = next((m for m in contract.mentions if m.start in at), None)
