@@ -188,7 +188,7 @@ def article_of(data: bytes, name: Path) -> Article:
     else:
         decoded, notes = _decode(name, data)
         text = normalise(decoded)
-        info = info.model_copy(update={"published": dateline(text)})
+        info = info.model_copy(update={"published": dateline(text), "title": txt_title(text)})
     text = normalise(text)
     if not text.strip():
         raise ArticleError(name, "the file holds no text; there is nothing to draft from it")
@@ -360,6 +360,46 @@ _DATELINE = re.compile(
 )
 #: How far from the top a dateline is looked for: the first lines that hold anything.
 _TOP_LINES = 6
+
+
+#: Lines a saved page starts with that are its site's menu or banner, not a title.
+_MENU_LINE = re.compile(
+    r"(?:retour|accueil|menu|rechercher|recherche|partager|imprimer|se connecter|connexion"
+    r"|s'abonner|abonnez-vous|autres journaux|actualités|actualites|facebook|twitter|youtube"
+    r"|instagram|linkedin|fermer|aller au contenu|plan du site|contact|nous contacter)\W*"
+    r"|site (?:officiel|internet) .*",
+    re.IGNORECASE,
+)
+#: The longest line taken as a title (a paragraph is longer).
+_TITLE_MAX = 160
+
+
+def txt_title(text: str) -> str | None:
+    r"""The title of a plain-text article: its first non-empty line when it reads as one —
+    short, of two words or more, starting with a capital, not ending with a full stop, not
+    a dateline, not a menu or banner line (« Retour », « Autres journaux »); else None.
+
+    >>> txt_title("\nSignature de la Convention Territoriale Globale\n\nCe 24 janvier …")
+    'Signature de la Convention Territoriale Globale'
+    >>> txt_title("Autres journaux\n\nLa CTG est signée.") is None
+    True
+    >>> txt_title("La Caf a signé la CTG avec la commune ce lundi.\nSuite…") is None
+    True
+    """
+    line = next((line.strip() for line in text.split("\n") if line.strip()), "")
+    words = line.split()
+    if (
+        len(words) < 2
+        or len(line) > _TITLE_MAX
+        or not line[0].isupper()
+        or (line.endswith(".") and not line.endswith("..."))
+        or line.endswith((",", ";", ":"))
+        or _DATELINE.fullmatch(line)
+        or _MENU_LINE.fullmatch(line.replace("’", "'"))
+        or "\n" not in text.strip()
+    ):
+        return None
+    return " ".join(words)
 
 
 def dateline(text: str) -> dt.date | None:

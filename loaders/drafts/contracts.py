@@ -35,7 +35,13 @@ from loaders.drafts.facts import (
     PartnerFact,
     TerritoryFact,
 )
-from loaders.drafts.french_dates import PERIOD, find_dates, period_years
+from loaders.drafts.french_dates import (
+    PERIOD,
+    FrenchDate,
+    date_ranges,
+    find_dates,
+    period_years,
+)
 from loaders.drafts.reading import Reading
 from loaders.drafts.spans import Places, fold
 
@@ -45,7 +51,8 @@ FRAMING_KINDS = frozenset({"charte-engagement", "plui-h", "other"})
 #: How articles write each kind (on folded text), singular or plural.
 KIND_PATTERNS: dict[str, str] = {
     "ctg": r"conventions? territoriales? globales?|conventions? globales? de territoires?",
-    "cej": r"contrats? (?:d'|de )?enfance(?:\s+et\s+|\s*-\s*|\s+)jeunesse",
+    # « Contrant Enfance Jeunesse » (sic): a misspelt « contrat » before these two words.
+    "cej": r"contr\w{1,3}ts? (?:d'|de )?enfance(?:\s+et\s+|\s*-\s*|\s+)jeunesse",
     "ccs": r"contrats? de cohesion sociale",
     "contrat-de-ville": r"contrats? de ville",
     "contrat-de-ruralite": r"contrats? de ruralite",
@@ -100,6 +107,7 @@ _SIGNED = re.compile(
     r"\b(?:signent|signe|signee?s?|adoptee?s?|conclue?s?|renouvelee?s?|reconduite?s?)\b"
     r"|\bsignature d(?:e|u|e la|e cette)\b"
 )
+_TO_COME = re.compile(r"\b(?:aura lieu|auront lieu|est prevue|interviendra|se deroulera)\b")
 _NOT_SIGNED_BEFORE = re.compile(r"(?:plus|pas|jamais|sera|seront|etre)\s+$")
 _PREPARING = re.compile(r"\b(?:demarche|elaboration|elaborer|preparation|construction)\b")
 
@@ -115,6 +123,13 @@ _SUCCESSION = re.compile(
     r"|prend la suite|prennent la suite)\b"
 )
 _REPLACEMENT = re.compile(r"\ben remplacement\b")
+#: « Notre CEJ a pris fin … La Caf nous propose de poursuivre notre partenariat dans le
+#: cadre d'une CTG »: the contract named after « dans le cadre de » takes over from the one
+#: that ended.
+_CONTINUES = re.compile(
+    r"\b(?:poursuivre|poursuivra|poursuivront|poursuit|poursuivent|prolonger|continuer)\b"
+    r"[^.;:]{0,80}?\bdans le cadre d(?:'une?|u|e la|e l'|es)\s*"
+)
 _NEW_FRAME = re.compile(r"\bnouveau cadre\b|\bdesormais\b|\bprend le relais\b")
 _DECLINES = re.compile(
     r"\b(?:declinaison|pierre angulaire|volet|mise en oeuvre)(?: contractuelle)?"
@@ -172,6 +187,9 @@ class _Contract:
     duration: int | None = None
     inferred: list[str] = field(default_factory=list)
     also: list[tuple[int, int]] = field(default_factory=list)
+    #: « une première convention … La seconde convention »: the earlier of a renewed
+    #: contract, split from the later one (which it is succeeded by, at that place).
+    renews: tuple[_Contract, tuple[int, int]] | None = None
 
 
 def extract(reading: Reading) -> None:
@@ -182,8 +200,12 @@ def extract(reading: Reading) -> None:
         return
     contracts = _group(reading, places, mentions)
     _add_anaphors(reading, places, contracts)
+    contracts += _split_renewals(reading, places, contracts)
     _read_status(places, contracts)
     _read_leads_and_territories(reading, places, contracts)
+    for contract in contracts:
+        if contract.renews is not None:
+            contract.renews[0].name = f"Première {contract.renews[0].name}"
     _read_durations(places, contracts)
     facts = {c.id: _contract_fact(reading, c) for c in contracts}
     for fact in facts.values():
@@ -380,6 +402,43 @@ def _add_anaphors(reading: Reading, places: Places, contracts: list[_Contract]) 
         contract.mentions.sort(key=lambda m: m.start)
 
 
+_FIRST = re.compile(r"\b(?:une|la|sa|leur|notre) premiere (?=(convention|contrat|ctg|cej)\b)")
+_SECOND = re.compile(
+    r"\b(?:une|la|sa|leur|notre) (?:seconde|deuxieme) (convention|contrat|ctg|cej)\b"
+)
+
+
+def _split_renewals(
+    reading: Reading, places: Places, contracts: list[_Contract]
+) -> list[_Contract]:
+    """« Le 1er mars 2021 avait été signée une première convention … La seconde convention
+    … »: when the article counts a second contract of a kind, the mention of « une
+    première » is an earlier contract, renewed by the one of the other mentions. (« sa
+    première CTG » alone is the first ever: nothing is split.)"""
+    labels = reading.knowledge.vocabularies.contract_kinds
+    seconds = list(_SECOND.finditer(places.folded))
+    earlier: list[_Contract] = []
+    for first in _FIRST.finditer(places.folded):
+        for contract in contracts:
+            # « la seconde convention » renews a convention, « la seconde CTG » a CTG.
+            words = {_family(labels, contract.kind), SHORT_NAMES.get(contract.kind, "").lower()}
+            second = next((m for m in seconds if m[1] in words), None)
+            if first[1] not in words or second is None:
+                continue
+            # « une première convention » (an anaphor) or « une première CTG » (named).
+            at = {first.start(), first.end()}
+            mention = next((m for m in contract.mentions if m.start in at), None)
+            if mention is None or contract.place is not None or contract.renews is not None:
+                continue
+            if len(contract.mentions) < 2:
+                continue
+            contract.mentions.remove(mention)
+            old = _Contract(reading.new_id("contract"), contract.kind, contract.name, [mention])
+            contract.renews = (old, _clause(places, second.start()))
+            earlier.append(old)
+    return earlier
+
+
 def _family(labels: dict[str, dict[str, object]], kind: str) -> str:
     label = "convention" if kind == "other" else fold(str(labels.get(kind, {}).get("fr", "")))
     return "convention" if label.startswith("convention") else "contrat"
@@ -427,9 +486,17 @@ def _read_status(places: Places, contracts: list[_Contract]) -> None:
         ("preparing", _PREPARING),
     ):
         for match in pattern.finditer(folded):
-            if name == "signed" and (
-                _NOT_SIGNED_BEFORE.search(folded[max(0, match.start() - 12) : match.start()])
-                or any(s <= match.start() < e for _, s, e in cues)
+            if (
+                name == "signed"
+                and (
+                    _NOT_SIGNED_BEFORE.search(folded[max(0, match.start() - 12) : match.start()])
+                    or any(s <= match.start() < e for _, s, e in cues)
+                    # « la signature de la CTG aura lieu le 12 juin »: a signing to come.
+                    or (
+                        match[0].startswith("signature")
+                        and _TO_COME.search(folded[match.end() : match.end() + 60])
+                    )
+                )
             ):
                 continue
             cues.append((name, match.start(), match.end()))
@@ -609,6 +676,16 @@ def _evidences(
 _DATE_ROLES: tuple[tuple[DateRole, re.Pattern[str]], ...] = (
     ("adopted", re.compile(r"\badopte")),
     ("deliberation", re.compile(r"\bdeliber")),
+    # « le conseil municipal du 3 mars 2022 a autorisé le maire à signer »: the council's
+    # decision, not the signing.
+    (
+        "deliberation",
+        re.compile(
+            r"\b(?:conseil (?:municipal|communautaire|metropolitain|departemental"
+            r"|d'administration)|seance|commission permanente|bureau communautaire)"
+            r"\s+(?:du|en date du)\s*$"
+        ),
+    ),
     ("signed", re.compile(r"\bsign")),
     (
         "start",
@@ -622,6 +699,19 @@ _END_YEAR = re.compile(
     r"\b(?:jusqu'(?:en|a fin|a la fin)|se termine (?:fin|en)|prend fin (?:fin |en )?"
     r"|prendra fin (?:fin |en )?|s'achevera (?:fin |en )?|s'acheve (?:fin |en )?)"
     r"\s*(?P<year>(?:19|20)\d\d)\b"
+)
+#: « La CTG, signée en 2022 »: a signing or an adoption to the year, said of the contract
+#: named just before.
+_YEAR_DONE = re.compile(
+    r"\b(?:(?P<signed>signee?s?|conclue?s?)|(?P<adopted>adoptee?s?))\s+en\s+"
+    r"(?P<year>(?:19|20)\d\d)\b"
+)
+#: « sera signée le », « la signature aura lieu le », « prévue le »: the date of an event to
+#: come, not one that happened (the words just before the date).
+_PLANNED = re.compile(
+    r"\b(?:(?:sera|seront|doit etre|doivent etre|devrait etre|devraient etre|va etre|vont etre)"
+    r"\s+(?:signee?s?|adoptee?s?|conclue?s?|approuvee?s?)|aura lieu|auront lieu|interviendra"
+    r"|prevue?s?|programmee?s?)\s+(?:le |l'|en |au |d'ici |courant |fin |debut |pour le )?$"
 )
 _NO_LONGER_RENEWED = (
     "the article says these contracts are no longer renewed since this date; that this one "
@@ -683,16 +773,25 @@ def _date_role(places: Places, start: int, end: int) -> DateRole | None:
     before = folded[max(sentence_start, start - 60) : start]
     if re.search(r"\bavant (?:le |la |l'|fin |debut )?$", before):
         return None  # « sera signée avant fin janvier 2023 »: a deadline, not its date
-    for role, pattern in _DATE_ROLES:
-        if pattern.search(before):
-            return role
+    if _PLANNED.search(before):
+        return None  # « la signature aura lieu le 12 juin »: not signed yet
+    # The cue nearest the date says what it dates: « La CTG signée en 2019 prend fin le 31
+    # décembre 2022 » is an end.
+    cues = [
+        (match.end(), -rank, role)
+        for rank, (role, pattern) in enumerate(_DATE_ROLES)
+        for match in pattern.finditer(before)
+    ]
+    if cues:
+        return max(cues)[2]
     after = folded[end:sentence_end]
     if re.search(r"\badopt", after[:40]):
         return "adopted"
     # « Juin 2024 : Le Conseil délibère et autorise le Maire à signer la CTG »
     if re.search(r"\bdeliber", after):
         return "deliberation"
-    if re.search(r"\bsign", folded[sentence_start:sentence_end]):
+    sentence = folded[sentence_start:sentence_end]
+    if re.search(r"\bsign", sentence) and not _FUTURE.search(sentence):
         return "signed"
     return None
 
@@ -700,7 +799,11 @@ def _date_role(places: Places, start: int, end: int) -> DateRole | None:
 def _add_dates(reading: Reading, places: Places, contracts: list[_Contract]) -> None:
     """Signing, adoption, start and end dates, and the period « (2017-2020) »."""
     dates = _Dates(reading)
-    for found in find_dates(reading.text, reading.article.published):
+    every = find_dates(reading.text, reading.article.published)
+    in_range = _add_ranges(places, contracts, dates, every)
+    for found in every:
+        if found.start in in_range:
+            continue
         start, end = places.sentence(found.start)
         span = (found.start, found.end)
         if re.search(r"\bdepuis (?:le |l')?$", places.folded[start : found.start]):
@@ -742,11 +845,48 @@ def _add_dates(reading: Reading, places: Places, contracts: list[_Contract]) -> 
         for contract in _spoken_of(places, contracts, match.start()):
             dates.add(contract, "start", first, match.span(), None)
             dates.add(contract, "end", last, match.span(), None)
+    _add_years_done(places, contracts, dates)
     # « sera valide … jusqu'en 2029 », « qui se termine fin 2021 »: an end to the year.
     for match in _END_YEAR.finditer(places.folded):
         for contract in _spoken_of(places, contracts, match.start()):
             dates.add(contract, "end", match["year"], match.span(), None)
     dates.add_facts()
+
+
+def _add_ranges(
+    places: Places, contracts: list[_Contract], dates: _Dates, every: list[FrenchDate]
+) -> set[int]:
+    """« pour la période du 1er janvier 2023 au 31 décembre 2026 »: a start and an end of
+    the contract of the sentence (else the one spoken of); the offsets of the dates used."""
+    in_range: set[int] = set()
+    for first, last in date_ranges(places.reading.text, every):
+        in_range |= {first.start, last.start}
+        start, end = places.sentence(first.start)
+        targets = _nearest(contracts, first.start, last.end, (start, end)) or _spoken_of(
+            places, contracts, first.start
+        )
+        for contract in targets:
+            dates.add(contract, "start", first.value, (first.start, first.end), first.inferred)
+            dates.add(contract, "end", last.value, (last.start, last.end), last.inferred)
+    return in_range
+
+
+def _add_years_done(places: Places, contracts: list[_Contract], dates: _Dates) -> None:
+    """« La CTG, signée en 2022 »: a signing (or adoption) to the year, of the contract
+    named just before the participle."""
+    for match in _YEAR_DONE.finditer(places.folded):
+        if _NOT_SIGNED_BEFORE.search(places.folded[max(0, match.start() - 12) : match.start()]):
+            continue  # « sera signée en 2024 »
+        start, _ = places.sentence(match.start())
+        named = _nearest(contracts, match.start(), match.start(), (start, match.start()))
+        near = [
+            c
+            for c in named
+            if any(0 <= match.start() - m.end <= 40 for m in c.mentions if m.start >= start)
+        ]
+        role: DateRole = "adopted" if match["adopted"] else "signed"
+        for contract in near:
+            dates.add(contract, role, match["year"], match.span(), None)
 
 
 def _join(*reasons: str | None) -> str | None:
@@ -803,8 +943,13 @@ def _add_lineage(reading: Reading, places: Places, contracts: list[_Contract]) -
     lineage = _Lineage(reading)
     _read_successions(places, contracts, lineage)
     _read_not_renewed(places, contracts, lineage)
+    _read_continuations(places, contracts, lineage)
     _read_declinations(places, contracts, lineage)
     _read_amendments(places, contracts, lineage)
+    for contract in contracts:
+        if contract.renews is not None:
+            earlier, span = contract.renews
+            lineage.note(contract, earlier, ContractRelation.SUCCEEDS, span)
     lineage.add_facts()
 
 
@@ -848,6 +993,25 @@ def _read_not_renewed(places: Places, contracts: list[_Contract], lineage: _Line
             for earlier in old:
                 span = _clause(places, match.start())
                 lineage.note(later, earlier, ContractRelation.SUCCEEDS, span, reason)
+
+
+def _read_continuations(places: Places, contracts: list[_Contract], lineage: _Lineage) -> None:
+    """« Le CEJ a pris fin … poursuivre notre partenariat dans le cadre d'une CTG »: the new
+    contract succeeds the one of another kind that ended, named in its sentence or the one
+    before."""
+    for match in _CONTINUES.finditer(places.folded):
+        later = _mentioned_at(contracts, match.end())
+        if later is None:
+            continue
+        start, end = places.sentence(match.start())
+        before_start = places.sentence(max(0, start - 1))[0] if start else start
+        for earlier in contracts:
+            if (
+                earlier.kind != later.kind
+                and earlier.status == ContractStatus.ENDED
+                and any(before_start <= m.start < end for m in earlier.mentions)
+            ):
+                lineage.note(later, earlier, ContractRelation.SUCCEEDS, _clause(places, start))
 
 
 def _mentioned_at(contracts: list[_Contract], offset: int) -> _Contract | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from itertools import pairwise
 
 MONTHS = {
     "janvier": 1,
@@ -170,6 +171,31 @@ def published_in(text: str) -> date | None:
         return None
     year, month, day = int(match["year"]), int(match["month"]), int(match["day"])
     return date(year, month, day) if _valid(year, month, day) else None
+
+
+#: What joins the two ends of « du 1er janvier 2023 au 31 décembre 2026 », « de janvier 2023
+#: à décembre 2027 » (the first end is after « du », « de », « d' »).
+_RANGE_OPENS = re.compile(r"\b(?:du|de|d['’])\s*$", re.IGNORECASE)
+_RANGE_JOINS = re.compile(r"\s*(?:au|à|a|jusqu['’]au|jusqu['’]à|-|–)\s*", re.IGNORECASE)
+
+
+def date_ranges(text: str, dates: list[FrenchDate]) -> list[tuple[FrenchDate, FrenchDate]]:
+    """The pairs of `find_dates` ``dates`` that write one span of time: « du 1er janvier
+    2023 au 31 décembre 2026 » is a start and an end, the first before the second.
+
+    >>> text = "conclue du 1er janvier 2023 au 31 décembre 2026, signée le 3 mars 2023"
+    >>> [(a.value, b.value) for a, b in date_ranges(text, find_dates(text))]
+    [('2023-01-01', '2026-12-31')]
+    """
+    pairs: list[tuple[FrenchDate, FrenchDate]] = []
+    for first, last in pairwise(dates):
+        if (
+            _RANGE_OPENS.search(text[max(0, first.start - 4) : first.start])
+            and _RANGE_JOINS.fullmatch(text[first.end : last.start])
+            and first.value < last.value
+        ):
+            pairs.append((first, last))
+    return pairs
 
 
 def period_years(match: re.Match[str]) -> tuple[str, str]:

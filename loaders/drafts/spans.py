@@ -38,6 +38,10 @@ _GENERIC: tuple[tuple[re.Pattern[str], PartnerKind], ...] = (
 )
 
 
+#: What a sentence ends with before the next one starts (closing quotes and brackets too).
+_SENTENCE_ENDS = frozenset('.!?…;»"”)]')
+
+
 def fold(text: str) -> str:
     """``text`` lower-cased, without accents, with plain apostrophes, same length.
 
@@ -79,9 +83,14 @@ class Places:
         text = self.reading.text
         starts = {0}
         for sent in self.reading.doc.sents:
-            # « Juin 2024 : Le Conseil délibère … » is one sentence, whatever the model says.
-            after_colon = text[: sent.start_char].rstrip(" \t").endswith(":")
-            if not after_colon and not text[sent.start_char :].startswith(":"):
+            before = text[: sent.start_char].rstrip(" \t")
+            # « Juin 2024 : Le Conseil délibère … » is one sentence, whatever the model says;
+            # so is « … dans le cadre du Contrat Enfance Jeunesse a pris fin … », which the
+            # model may cut before a capital: a sentence starts after a full stop (or a
+            # line break, below), not after a word.
+            if before and before[-1] not in _SENTENCE_ENDS:
+                continue
+            if not text[sent.start_char :].startswith(":"):
                 starts.add(sent.start_char)
         for match in re.finditer(r"\n+", text):
             starts.add(match.end())

@@ -376,3 +376,33 @@ def test_bytes_from_elsewhere_are_read_as_a_file_of_their_name() -> None:
         article_of(b"", Path("envoi.txt"))
     with pytest.raises(ArticleError, match=r"^envoi\.odt: an unsupported kind of file \(\.odt\)"):
         article_of(b"PK", Path("envoi.odt"))
+
+
+def test_a_text_s_first_line_is_its_title_when_it_reads_as_one(tmp_path: Path) -> None:
+    text = f"\n  La commune signe sa convention territoriale globale  \n\n{FRENCH}\n"
+    article = read_article(write(tmp_path, "titre.txt", text))
+    assert article.info.title == "La commune signe sa convention territoriale globale"
+
+
+@pytest.mark.parametrize(
+    "first_line",
+    [
+        "Retour",  # a menu word
+        "Autres journaux",
+        "Site officiel de la ville de Sainte-Alix",  # the site's banner
+        "samedi 2 octobre 2021 à 06:17",  # a dateline
+        "Sainte-Alix",  # one word: a place, not a title
+        "La Caf a signé la convention avec la commune ce lundi devant les élus.",  # a sentence
+        "en 1",  # cut text, no capital
+        "Une première ligne beaucoup trop longue pour un titre " * 4,  # a paragraph
+    ],
+)
+def test_a_first_line_that_is_no_title_gives_none(tmp_path: Path, first_line: str) -> None:
+    article = read_article(write(tmp_path, "a.txt", f"{first_line}\n\n{FRENCH}\n"))
+    assert article.info.title is None
+
+
+def test_a_text_of_one_line_has_no_title(tmp_path: Path) -> None:
+    # The one line is the article itself, even without a final full stop.
+    article = read_article(write(tmp_path, "a.txt", FRENCH.removesuffix(".")))
+    assert article.info.title is None

@@ -299,3 +299,147 @@ def test_a_deadline_is_no_signing_date(draft_knowledge: Any) -> None:
     reading = _read(draft_knowledge, text)
     assert reading.of_type(DateFact) == []
     assert _contracts(reading)["CTG"].status == ContractStatus.IN_PREPARATION
+
+
+# --- round 2: more wordings of dates and successions ------------------------------------------
+
+
+def _values(reading: Reading, name: str) -> dict[str, list[str]]:
+    return {
+        role: [d.value for d in facts]
+        for role, facts in _dates(reading, _contracts(reading)[name]).items()
+    }
+
+
+def test_du_premier_janvier_au_31_decembre_is_a_start_and_an_end(draft_knowledge: Any) -> None:
+    text = (
+        "La commune de Sainte-Alix a conclu avec la Caf de la Manche une convention "
+        "territoriale globale pour la période du 1er janvier 2024 au 31 décembre 2028."
+    )
+    reading = _read(draft_knowledge, text, partners=CAF)
+    assert _values(reading, "CTG") == {"start": ["2024-01-01"], "end": ["2028-12-31"]}
+
+
+def test_de_mois_a_mois_is_a_start_and_an_end_to_the_month(draft_knowledge: Any) -> None:
+    reading = _read(draft_knowledge, "La CTG court de mars 2022 à février 2026.")
+    assert _values(reading, "CTG") == {"start": ["2022-03"], "end": ["2026-02"]}
+
+
+def test_pour_la_periode_2022_2025_and_signee_le(draft_knowledge: Any) -> None:
+    text = (
+        "La CTG, qui couvre la période 2022-2025, a été signée le 14 avril 2022 par la Caf "
+        "de la Manche."
+    )
+    reading = _read(draft_knowledge, text, partners=CAF)
+    assert _values(reading, "CTG") == {
+        "start": ["2022"],
+        "end": ["2025"],
+        "signed": ["2022-04-14"],
+    }
+
+
+def test_signee_en_2021_is_a_signing_to_the_year(draft_knowledge: Any) -> None:
+    reading = _read(draft_knowledge, "Notre CTG, signée en 2021, arrive à son terme.")
+    assert _values(reading, "CTG")["signed"] == ["2021"]
+    future = _read(draft_knowledge, "La CTG sera signée en 2027 par les partenaires.")
+    assert future.of_type(DateFact) == []
+
+
+def test_a_deliberation_date_dates_the_deliberation(draft_knowledge: Any) -> None:
+    text = (
+        "Par délibération du 9 novembre 2021, le conseil municipal a approuvé la Convention "
+        "territoriale globale."
+    )
+    reading = _read(draft_knowledge, text)
+    assert _values(reading, "CTG") == {"deliberation": ["2021-11-09"]}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "La signature de la CTG aura lieu le 12 juin 2024 à la mairie.",
+        "La Convention territoriale globale sera signée le 3 avril 2025 en mairie.",
+        "La signature de la convention territoriale globale est prévue le 5 mai 2026.",
+    ],
+)
+def test_a_signing_to_come_gives_no_signed_date(draft_knowledge: Any, text: str) -> None:
+    reading = _read(draft_knowledge, text)
+    assert reading.of_type(DateFact) == []
+    assert _contracts(reading)["CTG"].status != ContractStatus.SIGNED
+
+
+def test_misspelt_cej_that_ended_is_succeeded_by_the_ctg_that_continues_it(
+    draft_knowledge: Any,
+) -> None:
+    text = (
+        "Notre partenariat avec la Caf de la Manche dans le cadre du Contrant Enfance Jeunesse "
+        "a pris fin au 31 décembre 2021. La Caf nous propose de le poursuivre dans le cadre "
+        "d'une Convention Territoriale Globale."
+    )
+    reading = _read(draft_knowledge, text, partners=CAF)
+    found = _contracts(reading)
+    cej, ctg = found["CEJ"], found["CTG"]
+    assert cej.status == ContractStatus.ENDED
+    assert _values(reading, "CEJ") == {"end": ["2021-12-31"]}
+    (link,) = reading.of_type(LineageFact)
+    assert (link.relation, link.contract, link.other) == (
+        ContractRelation.SUCCEEDS,
+        ctg.id,
+        cej.id,
+    )
+    assert "poursuivre dans le cadre" in link.evidence.quote
+
+
+def test_a_sentence_does_not_end_inside_a_capitalised_contract_name(
+    draft_knowledge: Any,
+) -> None:
+    # The model may start a sentence at « Jeunesse »: the name and its verb stay together.
+    text = "Le Contrat Enfance Jeunesse a pris fin le 31 décembre 2020 à Sainte-Alix."
+    reading = _read(draft_knowledge, text)
+    assert _contracts(reading)["CEJ"].status == ContractStatus.ENDED
+    assert _values(reading, "CEJ") == {"end": ["2020-12-31"]}
+
+
+def test_une_premiere_then_la_seconde_convention_are_two_contracts(draft_knowledge: Any) -> None:
+    text = (
+        "La Caf de la Manche a signé lundi 2 juin la nouvelle convention territoriale "
+        "globale, valable jusqu'en 2030. Le 5 février 2020 avait été signée une première "
+        "convention valable de 2020 à 2024. La seconde convention élargit les actions."
+    )
+    reading = _read(draft_knowledge, text, partners=CAF)
+    found = _contracts(reading)
+    assert sorted(found) == ["CTG", "Première CTG"]
+    assert _values(reading, "Première CTG") == {
+        "signed": ["2020-02-05"],
+        "start": ["2020"],
+        "end": ["2024"],
+    }
+    assert _values(reading, "CTG") == {"signed": ["2025-06-02"], "end": ["2030"]}
+    (link,) = reading.of_type(LineageFact)
+    assert (link.contract, link.other) == (found["CTG"].id, found["Première CTG"].id)
+    assert link.evidence.quote.startswith("La seconde convention")
+
+
+def test_sa_premiere_ctg_alone_is_one_contract(draft_knowledge: Any) -> None:
+    text = "La commune signe sa première CTG. Cette convention durera quatre ans."
+    reading = _read(draft_knowledge, text)
+    assert sorted(_contracts(reading)) == ["CTG"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Le conseil municipal du 3 mars 2022 a autorisé le maire à signer la CTG.",
+        "Lors de sa séance du 3 mars 2022, le conseil a autorisé le président à signer la CTG.",
+    ],
+)
+def test_the_council_that_authorises_the_signing_dates_a_deliberation(
+    draft_knowledge: Any, text: str
+) -> None:
+    reading = _read(draft_knowledge, text)
+    assert _values(reading, "CTG") == {"deliberation": ["2022-03-03"]}
+
+
+def test_the_cue_nearest_the_date_says_what_it_dates(draft_knowledge: Any) -> None:
+    reading = _read(draft_knowledge, "La CTG signée en 2019 prend fin le 31 décembre 2022.")
+    assert _values(reading, "CTG") == {"signed": ["2019"], "end": ["2022-12-31"]}
