@@ -225,3 +225,33 @@ def test_signed_by_one_partner_with_another(draft_knowledge: Any) -> None:
         (ctg, "CC de la Houve", None),
         (ctg, "Caf de la Moselle", None),
     }
+
+
+def test_parties_list_across_wrapped_lines_and_items(draft_knowledge: Any) -> None:
+    """A convention's « Entre : » list: a name cut by a line break after « M. », « M »
+    without its full stop, « et par le directeur par intérim », items after blank lines,
+    each party's « Ci-après dénommée » inside the list; all parties sign."""
+    text = (
+        "CONVENTION TERRITORIALE GLOBALE\n"
+        "Entre :\n"
+        "- La Caf du Gers, représentée par le président de son Conseil d'administration, M.\n"
+        "Paul DURAND, et par le directeur par intérim, M Martin ; Ci-après dénommée « la "
+        "Caf » ;\n \n"
+        "- La Commune d'Auch, représentée par son Maire, Mme Claire\nLEROY ; Ci-après "
+        "dénommée « la Commune » ;\n \n"
+        "Il est convenu ce qui suit."
+    )
+    partners = (
+        Partner("Caf du Gers", PartnerKind.CAF),
+        Partner("Auch", PartnerKind.COMMUNE, quote="Commune d'Auch"),
+    )
+    reading = _read(draft_knowledge, text, partners=partners)
+    assert _posts(reading) == {
+        "Paul Durand": ("Président de son Conseil d'administration", "Caf du Gers"),
+        "Martin": ("Directeur par intérim", "Caf du Gers"),
+        "Claire Leroy": ("Maire", "Auch"),
+    }
+    assert {(partner, person) for _, partner, person in _signatories(reading)} == {
+        ("Caf du Gers", "Paul Durand"),
+        ("Auch", "Claire Leroy"),
+    }
