@@ -90,6 +90,10 @@ _PHRASE_END = re.compile(
 _CONNECTOR = re.compile(r"\s*(?:de la|de l'|du|des|de|d')\s*$")
 #: « son directeur Pascal PONS », « représentée par son Président, M. Frédéric SOULIER ».
 _POSSESSIVE_POST = re.compile(rf"\b(?:son|sa|leur|notre)\s+(?P<post>{_POST})\s*,?\s*$")
+#: « le président de la Caisse d'Allocations Familiales de Seine-et-Marne, Emmanuel Manguy »
+_POST_OF_BEFORE = re.compile(
+    rf"\b(?:le|la)\s+(?P<post>{_POST})\s+(?:de la|de l'|du|des|de|d')\s*[^,;()]{{2,90}}?,\s*$"
+)
 _REPRESENTED = re.compile(r"\brepresentee?s?\s+par\b")
 _REPRESENTED_END = re.compile(r"\brepresentee?s?\s+par\s*$")
 #: « représentée par le Président de son Conseil d'administration, M. Christophe DELPEYROUX »
@@ -102,6 +106,7 @@ _RESPECTIVELY = re.compile(rf"\brespectivement\s+(?P<posts>{_POST}(?:\s*(?:,|et)
 _SIGNING = re.compile(
     r"\b(?:ont|a|avons|ont ete|a ete)\s+(?:signe|cosigne|paraphe)\b|\bsignent\b|\bsigne\s+avec\b"
     r"|\bsigneront\b|\bsignera\b|\bsignataires?\b|\bsignee?s?\s+par\b"
+    r"|\b(?:reunis|reunies|presents?|presentes?)\s[^.;]{0,80}\bpour\s+la\s+signature\b"
 )
 _BETWEEN = re.compile(r"\bentre\b\s*:?")
 #: Where the parties of « entre A et B » end, in a sentence.
@@ -192,6 +197,9 @@ def _names(reading: Reading, places: Places) -> list[_NameMention]:
         if not (
             _POST_START.match(places.folded[entity.end_char :])
             or re.search(rf"{_POST}\s*,?\s*$", before)
+            or _POST_OF_BEFORE.search(
+                places.folded[max(0, entity.start_char - 120) : entity.start_char]
+            )
         ):
             continue
         start = entity.start_char
@@ -333,6 +341,15 @@ def _post_before(places: Places, mention: _NameMention, posts: _Posts) -> None:
         r"(?:\bm\.?|mme|mlle|monsieur|madame)\s*$", "", folded[sentence_start : mention.start]
     )
     possessive = _POSSESSIVE_POST.search(before)
+    post_of = _POST_OF_BEFORE.search(before)
+    if not possessive and post_of:
+        begin = sentence_start + post_of.start("post")
+        named, title = _organisation_in(places, begin, sentence_start + post_of.end())
+        # only a post whose partner is named (« le président de son Conseil
+        # d'administration, M. X » is read below, with the partner it represents)
+        if named is not None:
+            posts.note(mention, title, named)
+            return
     if not possessive:
         represented_by = _REPRESENTED_BY_POST.search(before)
         if represented_by and _REPRESENTED.search(before[: represented_by.start("post")]):

@@ -333,6 +333,15 @@ def _find_epcis(finder: _Finder) -> None:
             if found:
                 _add_epci(finder, match.start(), end, found, fuzzy=fuzzy)
                 break
+        else:
+            # « la Communauté de Communes du Bazois », merged since: the reference has no
+            # such EPCI, yet it is a partner that signs, by its name and without a code
+            if re.match(r"[Cc]ommunauté", match.group()) and len(name.group().split()) <= 4:
+                written = text[match.start() : name.end()]
+                kind = PartnerKind.EPCI
+                epci = finder.partner((kind.value, key(written)), _capitalised(written), kind)
+                epci.spans.append((match.start(), name.end()))
+                finder.claim(match.start(), name.end())
     for name in _NAME_RE.finditer(text):
         suffix = _EPCI_SUFFIX.search(text, name.start(), name.end())
         if suffix is None or not finder.free(name.start(), suffix.end()):

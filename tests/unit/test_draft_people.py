@@ -255,3 +255,30 @@ def test_parties_list_across_wrapped_lines_and_items(draft_knowledge: Any) -> No
         ("Caf du Gers", "Paul Durand"),
         ("Auch", "Claire Leroy"),
     }
+
+
+def test_post_of_a_partner_before_the_name_and_met_for_the_signing(
+    draft_knowledge: Any,
+) -> None:
+    """« le président de la Caf du Gers, Paul Durand » (post and partner before the name);
+    « étaient réunis … pour la signature de la CTG »: the people met sign for their
+    partners; « le maire de Lectoure, X » names no partner found: no post is guessed."""
+    text = (
+        "Claire LEROY (Présidente de la Communauté de communes de la Lomagne) et le "
+        "président de la Caf du Gers, Paul Durand, étaient réunis lundi à Auch pour la "
+        "signature de la convention territoriale globale. Le maire de Lectoure, Jean "
+        "Moulin, était présent."
+    )
+    partners = (
+        Partner("Communauté de communes de la Lomagne", PartnerKind.EPCI),
+        Partner("Caf du Gers", PartnerKind.CAF),
+    )
+    reading = _read(draft_knowledge, text, partners=partners)
+    posts = _posts(reading)
+    assert posts["Paul Durand"] == ("Président", "Caf du Gers")
+    assert posts["Claire Leroy"] == ("Présidente", "Communauté de communes de la Lomagne")
+    assert posts.get("Jean Moulin", (None, None))[1] is None
+    assert {(partner, person) for _, partner, person in _signatories(reading)} == {
+        ("Caf du Gers", "Paul Durand"),
+        ("Communauté de communes de la Lomagne", "Claire Leroy"),
+    }

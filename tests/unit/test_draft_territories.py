@@ -382,3 +382,16 @@ def test_a_caf_named_alone_is_that_of_the_one_departement(draft_knowledge: Knowl
     assert "Gers" in caf.inferred
     two = read("La CAF signe dans le Gers et dans le Cantal.", draft_knowledge)
     assert partner(two, PartnerKind.CAF) == []
+
+
+def test_a_communaute_the_reference_does_not_know_is_a_partner_without_code(
+    draft_knowledge: Knowledge,
+) -> None:
+    """« la Communauté de Communes du Vieux Bocage » (merged, or misspelt past the fuzzy
+    lookup): a partner by its name, with no territory rather than a wrong one."""
+    reading = read(
+        "Entre la Caf du Gers et la Communauté de Communes du Vieux Bocage.", draft_knowledge
+    )
+    (epci,) = partner(reading, PartnerKind.EPCI)
+    assert (epci.name, epci.territory) == ("Communauté de Communes du Vieux Bocage", None)
+    assert ("epci", None) not in codes(reading)
