@@ -108,6 +108,8 @@ _SIGNING = re.compile(
     r"|\bsigneront\b|\bsignera\b|\bsignataires?\b|\bsignee?s?\s+par\b"
     r"|\b(?:reunis|reunies|presents?|presentes?)\s[^.;]{0,80}\bpour\s+la\s+signature\b"
 )
+#: « sont également signataires : la CPAM, la MSA »: the partners listed sign.
+_SIGNATORIES_LIST = re.compile(r"signataires\s*:")
 _BETWEEN = re.compile(r"\bentre\b\s*:?")
 #: Where the parties of « entre A et B » end, in a sentence.
 _BETWEEN_END = re.compile(r"[.:;]\s|\n")
@@ -486,7 +488,17 @@ def _read_signing(
     for match in _SIGNING.finditer(places.folded):
         start, end = places.sentence(match.start())
         targets = _contracts_near(contracts, match.end(), (start, end))
+        listed = _SIGNATORIES_LIST.match(places.folded, match.start())
+        if listed and not targets:
+            # « D'autres acteurs sont également signataires : la CPAM, la MSA »: of the
+            # contract of the sentence before
+            before = places.sentence(start - 1) if start > 0 else (start, end)
+            targets = _contracts_near(contracts, before[1], before)
         quote = _trimmed(text, start, end)
+        if listed:
+            for partner in places.partners_in(listed.end(), end):
+                for contract in targets:
+                    signatories.note(contract.id, partner.partner.id, None, quote)
         in_sentence = [m for m in mentions if start <= m.start < end]
         for mention in in_sentence:
             organisation = people[mention.key].organisation

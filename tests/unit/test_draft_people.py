@@ -282,3 +282,22 @@ def test_post_of_a_partner_before_the_name_and_met_for_the_signing(
         ("Caf du Gers", "Paul Durand"),
         ("Communauté de communes de la Lomagne", "Claire Leroy"),
     }
+
+
+def test_partners_listed_after_signataires_sign_the_contract_before(
+    draft_knowledge: Any,
+) -> None:
+    """« D'autres partenaires sont aussi signataires : la CPAM, la MSA. »: of the
+    convention territoriale globale named in the sentence before."""
+    text = (
+        "La convention territoriale globale lie la Caf du Gers et la Communauté de communes "
+        "de la Lomagne. D'autres partenaires sont aussi signataires : la CPAM, la MSA."
+    )
+    partners = (
+        Partner("Caf du Gers", PartnerKind.CAF),
+        Partner("Communauté de communes de la Lomagne", PartnerKind.EPCI),
+        Partner("CPAM", PartnerKind.CPAM),
+        Partner("MSA", PartnerKind.MSA),
+    )
+    reading = _read(draft_knowledge, text, partners=partners)
+    assert {partner for _, partner, _ in _signatories(reading)} == {"CPAM", "MSA"}
