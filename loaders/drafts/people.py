@@ -533,7 +533,7 @@ def _read_between(
             ]
         else:
             stop = _BETWEEN_END.search(folded, match.end())
-            finish = min(stop.start() if stop else end, end)
+            finish = _last_party_end(folded, match.end(), min(stop.start() if stop else end, end))
             targets = _contracts_near(contracts, match.start(), (start, end))
         parties = places.partners_in(match.end(), finish)
         for k, party in enumerate(parties):
@@ -550,6 +550,21 @@ def _read_between(
             for contract in targets:
                 span = _trimmed(text, match.start(), finish)
                 signatories.note(contract.id, party.partner.id, person, span)
+
+
+def _last_party_end(folded: str, start: int, finish: int) -> int:
+    """Where « entre A et B » ends: at the first comma after its « et » outside brackets
+    (« entre la CAPM (…) et la CAF (…), s'est déroulée à l'hôtel de ville de Meaux »)."""
+    joined = re.search(r"\set\s", folded[start:finish])
+    if joined is None:
+        return finish
+    depth = 0
+    for offset in range(start + joined.end(), finish):
+        char = folded[offset]
+        depth += (char == "(") - (char == ")")
+        if char == "," and depth <= 0:
+            return offset
+    return finish
 
 
 def _contracts_near(

@@ -301,3 +301,22 @@ def test_partners_listed_after_signataires_sign_the_contract_before(
     )
     reading = _read(draft_knowledge, text, partners=partners)
     assert {partner for _, partner, _ in _signatories(reading)} == {"CPAM", "MSA"}
+
+
+def test_between_a_and_b_ends_at_the_comma_after_its_last_party(draft_knowledge: Any) -> None:
+    """« entre A (…) et B (…), s'est tenue à la mairie d'Auch »: Auch hosts, it does not
+    sign."""
+    text = (
+        "La signature de la convention territoriale globale entre la CCL (Communauté de "
+        "communes de la Lomagne) et la Caf du Gers, s'est tenue à la mairie d'Auch."
+    )
+    partners = (
+        Partner("Communauté de communes de la Lomagne", PartnerKind.EPCI),
+        Partner("Caf du Gers", PartnerKind.CAF),
+        Partner("Auch", PartnerKind.COMMUNE, quote="Auch"),
+    )
+    reading = _read(draft_knowledge, text, partners=partners)
+    assert {partner for _, partner, _ in _signatories(reading)} == {
+        "Communauté de communes de la Lomagne",
+        "Caf du Gers",
+    }
