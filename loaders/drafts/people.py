@@ -65,10 +65,13 @@ _SURNAME = rf"(?:(?:de |du |d'|le |la )?[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}][{_LO
 _NAME_UPPER = re.compile(rf"\b{_GIVEN}(?:\s+{_GIVEN})?\s+{_SURNAME_UPPER}\b")
 #: « M. Frédéric Soulier », « Mme Ginez »: a civility and a capitalised name.
 _NAME_CIVIL = re.compile(
-    rf"\b(?:M\.|Mme|Mlle|Monsieur|Madame)\s+((?:{_GIVEN}\s+)?(?:{_SURNAME_UPPER}|{_SURNAME}))"
+    rf"\b(?:M\.|M(?= )|Mme|Mlle|Monsieur|Madame)\s+"
+    rf"((?:{_GIVEN}\s+)?(?:{_SURNAME_UPPER}|{_SURNAME}))"
 )
 
-_CIVILITY = re.compile(r"(?:M\.|Mme|Mlle|Monsieur|Madame)\s+")
+#: « M. », « Mme », and « M » without its full stop (« représentée par son Directeur, M
+#: Lebelle »).
+_CIVILITY = re.compile(r"(?:M\.|M(?= )|Mme|Mlle|Monsieur|Madame)\s+")
 #: The words a post starts with (folded).
 _POST = (
     r"(?:(?:1ere?|premiere?|premier)\s+)?(?:vice-?\s*president(?:e)?|president(?:e)?"
@@ -87,22 +90,35 @@ _PHRASE_END = re.compile(
 _CONNECTOR = re.compile(r"\s*(?:de la|de l'|du|des|de|d')\s*$")
 #: « son directeur Pascal PONS », « représentée par son Président, M. Frédéric SOULIER ».
 _POSSESSIVE_POST = re.compile(rf"\b(?:son|sa|leur|notre)\s+(?P<post>{_POST})\s*,?\s*$")
-_REPRESENTED = re.compile(r"\brepresentee?s?\s+par\s*$")
+#: « le président de la Caisse d'Allocations Familiales de Seine-et-Marne, Emmanuel Manguy »
+_POST_OF_BEFORE = re.compile(
+    rf"\b(?:le|la)\s+(?P<post>{_POST})\s+(?:de la|de l'|du|des|de|d')\s*[^,;()]{{2,90}}?,\s*$"
+)
+_REPRESENTED = re.compile(r"\brepresentee?s?\s+par\b")
+_REPRESENTED_END = re.compile(r"\brepresentee?s?\s+par\s*$")
 #: « représentée par le Président de son Conseil d'administration, M. Christophe DELPEYROUX »
+#: and its second person: « … et par le directeur par intérim, M Buchon ».
 _REPRESENTED_BY_POST = re.compile(
-    rf"\brepresentee?s?\s+par\s+(?:le|la|son|sa|leur)\s+(?P<post>{_POST}[^,;]{{0,60}}?)\s*,?\s*$"
+    rf"\b(?:representee?s?|et)\s+par\s+(?:le|la|son|sa|leur)\s+(?P<post>{_POST}[^,;]{{0,60}}?)"
+    rf"\s*,?\s*$"
 )
 _RESPECTIVELY = re.compile(rf"\brespectivement\s+(?P<posts>{_POST}(?:\s*(?:,|et)\s*{_POST})+)")
 _SIGNING = re.compile(
     r"\b(?:ont|a|avons|ont ete|a ete)\s+(?:signe|cosigne|paraphe)\b|\bsignent\b|\bsigne\s+avec\b"
     r"|\bsigneront\b|\bsignera\b|\bsignataires?\b|\bsignee?s?\s+par\b"
+    r"|\b(?:reunis|reunies|presents?|presentes?)\s[^.;]{0,80}\bpour\s+la\s+signature\b"
 )
+#: « sont également signataires : la CPAM, la MSA »: the partners listed sign.
+_SIGNATORIES_LIST = re.compile(r"signataires\s*:")
 _BETWEEN = re.compile(r"\bentre\b\s*:?")
 #: Where the parties of « entre A et B » end, in a sentence.
 _BETWEEN_END = re.compile(r"[.:;]\s|\n")
 #: Where the parties of a convention's own « Entre : A, représentée par … ; B … » end.
+#: (« Ci-après dénommée « la Caf » » ends one party, not the list; a blank line ends it
+#: unless the next line is the next item, « - La Commune de … », or a page number.)
 _PARTIES_END = re.compile(
-    r"\n\s*\n|il a ete convenu|il est convenu|ci-apres|preambule|\barticle 1\b|vu le|vu la"
+    r"\n\s*\n(?![ \t]*(?:[-–•]|\d{1,3}[ \t]*\n|et\b))"
+    r"|il a ete convenu|il est convenu|preambule|\barticle 1\b|\bvu le\b|\bvu la\b"
 )
 
 
@@ -183,6 +199,9 @@ def _names(reading: Reading, places: Places) -> list[_NameMention]:
         if not (
             _POST_START.match(places.folded[entity.end_char :])
             or re.search(rf"{_POST}\s*,?\s*$", before)
+            or _POST_OF_BEFORE.search(
+                places.folded[max(0, entity.start_char - 120) : entity.start_char]
+            )
         ):
             continue
         start = entity.start_char
@@ -319,19 +338,30 @@ def _post_before(places: Places, mention: _NameMention, posts: _Posts) -> None:
     """« représentée par son Président, M. Frédéric SOULIER » (the partner represented);
     « aux côtés de son directeur Pascal PONS » (the speaker's organisation)."""
     folded, text = places.folded, places.reading.text
-    sentence_start, _ = places.sentence(mention.start)
+    sentence_start = _clause_start(places, mention.start)
     before = re.sub(
-        r"(?:m\.|mme|mlle|monsieur|madame)\s*$", "", folded[sentence_start : mention.start]
+        r"(?:\bm\.?|mme|mlle|monsieur|madame)\s*$", "", folded[sentence_start : mention.start]
     )
     possessive = _POSSESSIVE_POST.search(before)
+    post_of = _POST_OF_BEFORE.search(before)
+    if not possessive and post_of:
+        begin = sentence_start + post_of.start("post")
+        named, title = _organisation_in(places, begin, sentence_start + post_of.end())
+        # only a post whose partner is named (« le président de son Conseil
+        # d'administration, M. X » is read below, with the partner it represents)
+        if named is not None:
+            posts.note(mention, title, named)
+            return
     if not possessive:
         represented_by = _REPRESENTED_BY_POST.search(before)
-        if represented_by:
+        if represented_by and _REPRESENTED.search(before[: represented_by.start("post")]):
             title = text[
                 sentence_start + represented_by.start("post") : sentence_start
                 + represented_by.end("post")
             ]
-            parties = places.partners_in(sentence_start, sentence_start + represented_by.start())
+            lead_in = _REPRESENTED.search(before[: represented_by.start("post")])
+            assert lead_in is not None
+            parties = places.partners_in(sentence_start, sentence_start + lead_in.start())
             posts.note(mention, title, parties[-1].partner if parties else None)
         return
     title = text[
@@ -339,7 +369,7 @@ def _post_before(places: Places, mention: _NameMention, posts: _Posts) -> None:
     ]
     lead_in_end = sentence_start + possessive.start()
     organisation: PartnerFact | None = None
-    if _REPRESENTED.search(folded[sentence_start:lead_in_end]):
+    if _REPRESENTED_END.search(folded[sentence_start:lead_in_end]):
         represented = places.partners_in(sentence_start, lead_in_end)
         organisation = represented[-1].partner if represented else None
     elif sentence_start in posts.last_with_organisation:
@@ -348,6 +378,24 @@ def _post_before(places: Places, mention: _NameMention, posts: _Posts) -> None:
         earlier = places.partners_in(sentence_start, lead_in_end)
         organisation = earlier[-1].partner if earlier else None
     posts.note(mention, title, organisation)
+
+
+def _clause_start(places: Places, offset: int) -> int:
+    """Where the sentence around ``offset`` starts, across the cuts that end no sentence:
+    a wrapped line (« représentée par son Président, M.\nFrédéric SOULIER ») or a cut of
+    the model inside a name (« la Caisse d'Assurance | Retraite … »). Only a full stop, a
+    semicolon, a colon or a blank line before a cut ends the sentence there."""
+    text = places.reading.text
+    start, _ = places.sentence(offset)
+    for _ in range(4):
+        before = text[max(0, start - 80) : start]
+        if start == 0 or re.search(r"\n[ \t]*\n\s*$", before):
+            break
+        ends = re.search(r"[.;:!?»]\s*$", before)
+        if ends and not re.search(r"\b(?:M|Mme|Mlle)\.\s*$", before):
+            break
+        start, _ = places.sentence(start - 1)
+    return start
 
 
 def _respectively(places: Places, mentions: list[_NameMention], posts: _Posts) -> None:
@@ -380,7 +428,7 @@ def _organisation_in(places: Places, begin: int, finish: int) -> tuple[PartnerFa
 
 
 def _clean_post(post: str) -> str:
-    post = _CONNECTOR.sub("", post.translate({0x2019: 0x27})).strip(" ,")
+    post = _CONNECTOR.sub("", re.sub(r"\s+", " ", post.translate({0x2019: 0x27}))).strip(" ,")
     return post[:1].upper() + post[1:]
 
 
@@ -440,7 +488,17 @@ def _read_signing(
     for match in _SIGNING.finditer(places.folded):
         start, end = places.sentence(match.start())
         targets = _contracts_near(contracts, match.end(), (start, end))
+        listed = _SIGNATORIES_LIST.match(places.folded, match.start())
+        if listed and not targets:
+            # « D'autres acteurs sont également signataires : la CPAM, la MSA »: of the
+            # contract of the sentence before
+            before = places.sentence(start - 1) if start > 0 else (start, end)
+            targets = _contracts_near(contracts, before[1], before)
         quote = _trimmed(text, start, end)
+        if listed:
+            for partner in places.partners_in(listed.end(), end):
+                for contract in targets:
+                    signatories.note(contract.id, partner.partner.id, None, quote)
         in_sentence = [m for m in mentions if start <= m.start < end]
         for mention in in_sentence:
             organisation = people[mention.key].organisation
@@ -469,13 +527,13 @@ def _read_between(
         start, end = places.sentence(match.start())
         if match.group().rstrip().endswith(":"):
             stop = _PARTIES_END.search(folded, match.end())
-            finish = min(stop.start() if stop else len(folded), match.end() + 1200)
+            finish = min(stop.start() if stop else len(folded), match.end() + 3000)
             targets = _contracts_near(contracts, match.start(), (start, end)) or [
                 max(contracts, key=lambda c: len(c.also))
             ]
         else:
             stop = _BETWEEN_END.search(folded, match.end())
-            finish = min(stop.start() if stop else end, end)
+            finish = _last_party_end(folded, match.end(), min(stop.start() if stop else end, end))
             targets = _contracts_near(contracts, match.start(), (start, end))
         parties = places.partners_in(match.end(), finish)
         for k, party in enumerate(parties):
@@ -492,6 +550,21 @@ def _read_between(
             for contract in targets:
                 span = _trimmed(text, match.start(), finish)
                 signatories.note(contract.id, party.partner.id, person, span)
+
+
+def _last_party_end(folded: str, start: int, finish: int) -> int:
+    """Where « entre A et B » ends: at the first comma after its « et » outside brackets
+    (« entre la CAPM (…) et la CAF (…), s'est déroulée à l'hôtel de ville de Meaux »)."""
+    joined = re.search(r"\set\s", folded[start:finish])
+    if joined is None:
+        return finish
+    depth = 0
+    for offset in range(start + joined.end(), finish):
+        char = folded[offset]
+        depth += (char == "(") - (char == ")")
+        if char == "," and depth <= 0:
+            return offset
+    return finish
 
 
 def _contracts_near(

@@ -54,7 +54,9 @@ _EPCI_BACK = re.compile(
     rf"\b(?:[Cc]ommunauté{_SP}(?i:de{_SP}communes|d['’]agglomération|urbaine)"
     rf"|[Ii]ntercommunalité)\b"
 )
-_CAF = re.compile(r"\b(?:Caf|CAF|[Cc]aisse d['’]allocations familiales)\b")
+#: « Caf », « Caisse d'allocations familiales », « Caisse des Allocations Familiales »,
+#: « caisse d'allocation familiale »: the wordings articles use.
+_CAF = re.compile(r"\b(?:Caf|CAF|[Cc]aisse (?:d['’]|des )[Aa]llocations? [Ff]amiliales?)\b")
 _CAF_DEPARTEMENT = re.compile(
     rf"(?:{_SP}(?P<code>\d{{2,3}}|2[AB])\b|{_SP}(?P<connector>{_CONNECTOR}))"
 )
@@ -74,16 +76,23 @@ _FIXED_PARTNERS: tuple[tuple[re.Pattern[str], PartnerKind, str], ...] = (
         PartnerKind.CNAF,
         "Cnaf",
     ),
-    (re.compile(r"\bMSA\b|\b[Mm]utualité sociale agricole\b"), PartnerKind.MSA, "MSA"),
+    (re.compile(r"\bMSA\b|\b[Mm]utualité [Ss]ociale [Aa]gricole\b"), PartnerKind.MSA, "MSA"),
     (
         re.compile(r"\bCPAM\b|\b[Cc]aisse primaire d['’]assurance maladie\b"),
         PartnerKind.CPAM,
         "CPAM",
     ),
-    (re.compile(r"\b(?:CARSAT|Carsat)\b"), PartnerKind.OTHER, "Carsat"),
     (
         re.compile(
-            r"\b[Cc]onseil départemental\b|\b[Cc]onseil général\b"
+            r"\b(?:CARSAT|Carsat)\b"
+            r"|\b[Cc]aisse d['’][Aa]ssurance [Rr]etraite et de la [Ss]anté au [Tt]ravail\b"
+        ),
+        PartnerKind.OTHER,
+        "Carsat",
+    ),
+    (
+        re.compile(
+            r"\b[Cc]onseil [Dd]épartemental\b|\b[Cc]onseil [Gg]énéral\b"
             r"|\b(?:[Ll]e|du|au) Département\b"
         ),
         PartnerKind.CONSEIL_DEPARTEMENTAL,
@@ -108,6 +117,11 @@ _FIXED_PARTNERS: tuple[tuple[re.Pattern[str], PartnerKind, str], ...] = (
         PartnerKind.CONSULTANCY,
         "Cabinet conseil",
     ),
+)
+_DEPARTEMENT_COUNCIL = re.compile(r"\b[Cc]onseil [Dd]épartemental\b|\b[Cc]onseil [Gg]énéral\b")
+#: Intercommunal syndicates: « le SIVOM d'Ayen », « le syndicat intercommunal du Val ».
+_SYNDICATE = re.compile(
+    rf"\b(?:SIVOM|SIVU|SIVOS|SIRP|[Ss]yndicat intercommunal)\b(?:{_SP}{_CONNECTOR}{_NAME})?"
 )
 _ASSOCIATION = re.compile(
     rf"\b(?:[Ll]['’]association|[Ll]e centre social|[Ll]['’]espace de vie sociale)"
@@ -141,6 +155,8 @@ class _Partner:
     spans: list[tuple[int, int]] = field(default_factory=list)
     #: Mentions that only refer back to it (« la Caf », « la communauté urbaine »).
     back: list[tuple[int, int]] = field(default_factory=list)
+    #: Why the partner (or its territory) is inferred, when the article does not say it.
+    inferred: str | None = None
 
 
 @dataclass
@@ -198,11 +214,14 @@ def extract(reading: Reading) -> None:
     _find_cafs(finder)
     _find_epcis(finder)
     _find_commune_bodies(finder)
+    _find_departement_councils(finder)
+    _find_syndicates(finder)
     _find_fixed_partners(finder)
     _find_associations(finder)
     _find_lists(finder)
     _find_areas(finder)
     territories = _resolve(finder)
+    _infer_caf(finder, territories)
     _find_back_references(finder)
     _add_facts(reading, finder, territories)
 
@@ -221,8 +240,67 @@ def _find_cafs(finder: _Finder) -> None:
         finder.claim(match.start(), mention.end)
 
 
+def _find_departement_councils(finder: _Finder) -> None:
+    """« Le Conseil Départemental de la Nièvre »: the council of that département."""
+    text = finder.text
+    for match in _DEPARTEMENT_COUNCIL.finditer(text):
+        tail = _CAF_DEPARTEMENT.match(text, match.end())
+        mention = _caf_departement(finder, match, tail, PartnerKind.CONSEIL_DEPARTEMENTAL)
+        if mention is None or not finder.free(match.start(), mention.end):
+            continue
+        finder.mentions.append(mention)
+        finder.claim(match.start(), mention.end)
+
+
+def _find_syndicates(finder: _Finder) -> None:
+    """« Le SIVOM d'Ayen », « le syndicat intercommunal de … »: a partner of its own."""
+    named: _Partner | None = None
+    for match in _SYNDICATE.finditer(finder.text):
+        if finder.free(match.start(), match.end()):
+            name = match.group()
+            kind = PartnerKind.OTHER
+            if named is not None and " " not in name:
+                # « le SIVOM » alone: the syndicate just named
+                named.back.append(match.span())
+            else:
+                named = finder.partner((kind.value, key(name)), name, kind)
+                named.spans.append(match.span())
+            finder.claim(*match.span())
+
+
+def _infer_caf(finder: _Finder, territories: dict[tuple[str, str], _Territory]) -> None:
+    """« la CAF » alone, in an article whose territories all lie in one département that
+    it names: the Caf of that département, marked inferred (a Caf serves one
+    département, so there is no other it can be)."""
+    if any(p.kind is PartnerKind.CAF for p in finder.partners.values()):
+        return
+    departements = _context(finder).departements
+    if len(departements) != 1:
+        return
+    (code,) = departements
+    ident = ("departement", code)
+    if ident not in territories:
+        return
+    for match in _CAF.finditer(finder.text):
+        if finder.free(match.start(), match.end()):
+            kind = PartnerKind.CAF
+            caf = finder.partner((kind.value, f"departement:{code}"), f"Caf {code}", kind)
+            caf.name = f"Caf {territories[ident].name}"
+            caf.territory = ident
+            caf.inferred = (
+                f"territory: the article names the Caf without its département; every "
+                f"territory it names lies in {territories[ident].name}"
+            )
+            caf.spans.append(match.span())
+            finder.claim(*match.span())
+            return
+
+
 def _caf_departement(
-    finder: _Finder, caf: re.Match[str], tail: re.Match[str] | None
+    finder: _Finder,
+    caf: re.Match[str],
+    tail: re.Match[str] | None,
+    kind: PartnerKind = PartnerKind.CAF,
 ) -> _Mention | None:
     if tail is None:
         return None
@@ -231,9 +309,7 @@ def _caf_departement(
         if departement is None:
             return None
         start, end = tail.start("code"), tail.end("code")
-        return _Mention(
-            start, end, ("departement",), [departement], (PartnerKind.CAF, caf.start(), end)
-        )
+        return _Mention(start, end, ("departement",), [departement], (kind, caf.start(), end))
     name = finder.name_at(tail.end())
     if name is None:
         return None
@@ -242,9 +318,7 @@ def _caf_departement(
         # with its connector: « de la Réunion » is La Réunion
         found = finder.gazetteer.find(connector + finder.text[start:end], kinds=_DEPARTEMENT)
         if found:
-            return _Mention(
-                start, end, ("departement",), found, (PartnerKind.CAF, caf.start(), end)
-            )
+            return _Mention(start, end, ("departement",), found, (kind, caf.start(), end))
     return None
 
 
@@ -259,6 +333,15 @@ def _find_epcis(finder: _Finder) -> None:
             if found:
                 _add_epci(finder, match.start(), end, found, fuzzy=fuzzy)
                 break
+        else:
+            # « la Communauté de Communes du Bazois », merged since: the reference has no
+            # such EPCI, yet it is a partner that signs, by its name and without a code
+            if re.match(r"[Cc]ommunauté", match.group()) and len(name.group().split()) <= 4:
+                written = text[match.start() : name.end()]
+                kind = PartnerKind.EPCI
+                epci = finder.partner((kind.value, key(written)), _capitalised(written), kind)
+                epci.spans.append((match.start(), name.end()))
+                finder.claim(match.start(), name.end())
     for name in _NAME_RE.finditer(text):
         suffix = _EPCI_SUFFIX.search(text, name.start(), name.end())
         if suffix is None or not finder.free(name.start(), suffix.end()):
@@ -347,7 +430,15 @@ def _find_areas(finder: _Finder) -> None:
 
 
 def _find_fixed_partners(finder: _Finder) -> None:
+    councils = any(
+        m.partner is not None and m.partner[0] is PartnerKind.CONSEIL_DEPARTEMENTAL
+        for m in finder.mentions
+    )
     for pattern, kind, name in _FIXED_PARTNERS:
+        # « le Conseil Départemental » after « le Conseil Départemental de la Nièvre » is
+        # that council (a back reference), not another one
+        if councils and kind is PartnerKind.CONSEIL_DEPARTEMENTAL:
+            continue
         for match in pattern.finditer(finder.text):
             if finder.free(match.start(), match.end()):
                 finder.partner((kind.value, name), name, kind).spans.append(match.span())
@@ -380,7 +471,12 @@ def _find_back_references(finder: _Finder) -> None:
     by_kind: dict[PartnerKind, list[_Partner]] = {}
     for partner in finder.partners.values():
         by_kind.setdefault(partner.kind, []).append(partner)
-    for pattern, kind in ((_CAF, PartnerKind.CAF), (_EPCI_BACK, PartnerKind.EPCI)):
+    council = next(p for p, k, _ in _FIXED_PARTNERS if k is PartnerKind.CONSEIL_DEPARTEMENTAL)
+    for pattern, kind in (
+        (_CAF, PartnerKind.CAF),
+        (_EPCI_BACK, PartnerKind.EPCI),
+        (council, PartnerKind.CONSEIL_DEPARTEMENTAL),
+    ):
         named = by_kind.get(kind, [])
         if len(named) != 1:
             continue
@@ -458,7 +554,7 @@ def _add_partner_of(
     written = finder.text[start:end]
     if kind is PartnerKind.CAF:
         name = "Caf " + written.split(maxsplit=1)[1] if " " in written else written
-        name = re.sub(r"^Caf d['’]allocations familiales ", "Caf ", name)
+        name = re.sub(r"^Caf (?:d['’]|des )allocations? familiales? ", "Caf ", name, flags=re.I)
     elif kind is PartnerKind.COMMUNE and chosen is not None:
         name = chosen.name
     else:
@@ -496,6 +592,7 @@ def _add_facts(
                 name=partner.name,
                 kind=partner.kind,
                 territory=served.fact_id if served else None,
+                inferred=partner.inferred,
             )
         )
 

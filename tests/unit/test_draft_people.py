@@ -225,3 +225,98 @@ def test_signed_by_one_partner_with_another(draft_knowledge: Any) -> None:
         (ctg, "CC de la Houve", None),
         (ctg, "Caf de la Moselle", None),
     }
+
+
+def test_parties_list_across_wrapped_lines_and_items(draft_knowledge: Any) -> None:
+    """A convention's « Entre : » list: a name cut by a line break after « M. », « M »
+    without its full stop, « et par le directeur par intérim », items after blank lines,
+    each party's « Ci-après dénommée » inside the list; all parties sign."""
+    text = (
+        "CONVENTION TERRITORIALE GLOBALE\n"
+        "Entre :\n"
+        "- La Caf du Gers, représentée par le président de son Conseil d'administration, M.\n"
+        "Paul DURAND, et par le directeur par intérim, M Martin ; Ci-après dénommée « la "
+        "Caf » ;\n \n"
+        "- La Commune d'Auch, représentée par son Maire, Mme Claire\nLEROY ; Ci-après "
+        "dénommée « la Commune » ;\n \n"
+        "Il est convenu ce qui suit."
+    )
+    partners = (
+        Partner("Caf du Gers", PartnerKind.CAF),
+        Partner("Auch", PartnerKind.COMMUNE, quote="Commune d'Auch"),
+    )
+    reading = _read(draft_knowledge, text, partners=partners)
+    assert _posts(reading) == {
+        "Paul Durand": ("Président de son Conseil d'administration", "Caf du Gers"),
+        "Martin": ("Directeur par intérim", "Caf du Gers"),
+        "Claire Leroy": ("Maire", "Auch"),
+    }
+    assert {(partner, person) for _, partner, person in _signatories(reading)} == {
+        ("Caf du Gers", "Paul Durand"),
+        ("Auch", "Claire Leroy"),
+    }
+
+
+def test_post_of_a_partner_before_the_name_and_met_for_the_signing(
+    draft_knowledge: Any,
+) -> None:
+    """« le président de la Caf du Gers, Paul Durand » (post and partner before the name);
+    « étaient réunis … pour la signature de la CTG »: the people met sign for their
+    partners; « le maire de Lectoure, X » names no partner found: no post is guessed."""
+    text = (
+        "Claire LEROY (Présidente de la Communauté de communes de la Lomagne) et le "
+        "président de la Caf du Gers, Paul Durand, étaient réunis lundi à Auch pour la "
+        "signature de la convention territoriale globale. Le maire de Lectoure, Jean "
+        "Moulin, était présent."
+    )
+    partners = (
+        Partner("Communauté de communes de la Lomagne", PartnerKind.EPCI),
+        Partner("Caf du Gers", PartnerKind.CAF),
+    )
+    reading = _read(draft_knowledge, text, partners=partners)
+    posts = _posts(reading)
+    assert posts["Paul Durand"] == ("Président", "Caf du Gers")
+    assert posts["Claire Leroy"] == ("Présidente", "Communauté de communes de la Lomagne")
+    assert posts.get("Jean Moulin", (None, None))[1] is None
+    assert {(partner, person) for _, partner, person in _signatories(reading)} == {
+        ("Caf du Gers", "Paul Durand"),
+        ("Communauté de communes de la Lomagne", "Claire Leroy"),
+    }
+
+
+def test_partners_listed_after_signataires_sign_the_contract_before(
+    draft_knowledge: Any,
+) -> None:
+    """« D'autres partenaires sont aussi signataires : la CPAM, la MSA. »: of the
+    convention territoriale globale named in the sentence before."""
+    text = (
+        "La convention territoriale globale lie la Caf du Gers et la Communauté de communes "
+        "de la Lomagne. D'autres partenaires sont aussi signataires : la CPAM, la MSA."
+    )
+    partners = (
+        Partner("Caf du Gers", PartnerKind.CAF),
+        Partner("Communauté de communes de la Lomagne", PartnerKind.EPCI),
+        Partner("CPAM", PartnerKind.CPAM),
+        Partner("MSA", PartnerKind.MSA),
+    )
+    reading = _read(draft_knowledge, text, partners=partners)
+    assert {partner for _, partner, _ in _signatories(reading)} == {"CPAM", "MSA"}
+
+
+def test_between_a_and_b_ends_at_the_comma_after_its_last_party(draft_knowledge: Any) -> None:
+    """« entre A (…) et B (…), s'est tenue à la mairie d'Auch »: Auch hosts, it does not
+    sign."""
+    text = (
+        "La signature de la convention territoriale globale entre la CCL (Communauté de "
+        "communes de la Lomagne) et la Caf du Gers, s'est tenue à la mairie d'Auch."
+    )
+    partners = (
+        Partner("Communauté de communes de la Lomagne", PartnerKind.EPCI),
+        Partner("Caf du Gers", PartnerKind.CAF),
+        Partner("Auch", PartnerKind.COMMUNE, quote="Auch"),
+    )
+    reading = _read(draft_knowledge, text, partners=partners)
+    assert {partner for _, partner, _ in _signatories(reading)} == {
+        "Communauté de communes de la Lomagne",
+        "Caf du Gers",
+    }

@@ -350,3 +350,48 @@ def test_gazetteer_departement_codes(gazetteer: Gazetteer) -> None:
 
 def test_seed_articles_exist() -> None:
     assert all(Path(path).is_file() for path in SEED_ARTICLES.values())
+
+
+def test_wordings_of_a_convention_s_parties(draft_knowledge: Knowledge) -> None:
+    """« Caisse des Allocations Familiales de … », « Conseil Départemental de … » (their
+    département), the Carsat and the MSA in full, a SIVOM named once and then alone."""
+    text = (
+        "Entre : la Caisse des Allocations Familiales du Gers ; la Caisse d'Assurance "
+        "Retraite et de la Santé au Travail ; la Mutualité Sociale Agricole Midi-Pyrénées ; "
+        "le Conseil Départemental du Gers ; le SIVOM de Lombez. Ci-après « le SIVOM »."
+    )
+    reading = read(text, draft_knowledge)
+    (caf,) = partner(reading, PartnerKind.CAF)
+    assert (caf.name, served(reading, caf)) == ("Caf du Gers", ("departement", "32"))
+    (council,) = partner(reading, PartnerKind.CONSEIL_DEPARTEMENTAL)
+    assert served(reading, council) == ("departement", "32")
+    assert [p.name for p in partner(reading, PartnerKind.MSA)] == ["MSA"]
+    others = partner(reading, PartnerKind.OTHER)
+    assert sorted(p.name for p in others) == ["Carsat", "SIVOM de Lombez"]
+    (sivom,) = [p for p in others if p.name.startswith("SIVOM")]
+    assert [e.quote for e in sivom.also] == ["SIVOM"]
+
+
+def test_a_caf_named_alone_is_that_of_the_one_departement(draft_knowledge: Knowledge) -> None:
+    """« la CAF » without its département, in an article all in the Gers: the Caf du
+    Gers, marked inferred; in an article naming two départements, no Caf is guessed."""
+    one = read("La CAF et la ville d'Auch, dans le Gers, signent la CTG.", draft_knowledge)
+    (caf,) = partner(one, PartnerKind.CAF)
+    assert served(one, caf) == ("departement", "32")
+    assert caf.inferred is not None
+    assert "Gers" in caf.inferred
+    two = read("La CAF signe dans le Gers et dans le Cantal.", draft_knowledge)
+    assert partner(two, PartnerKind.CAF) == []
+
+
+def test_a_communaute_the_reference_does_not_know_is_a_partner_without_code(
+    draft_knowledge: Knowledge,
+) -> None:
+    """« la Communauté de Communes du Vieux Bocage » (merged, or misspelt past the fuzzy
+    lookup): a partner by its name, with no territory rather than a wrong one."""
+    reading = read(
+        "Entre la Caf du Gers et la Communauté de Communes du Vieux Bocage.", draft_knowledge
+    )
+    (epci,) = partner(reading, PartnerKind.EPCI)
+    assert (epci.name, epci.territory) == ("Communauté de Communes du Vieux Bocage", None)
+    assert ("epci", None) not in codes(reading)
