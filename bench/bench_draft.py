@@ -36,7 +36,7 @@ import statistics
 import sys
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -105,18 +105,38 @@ def article_folders(root: Path, only: str | None) -> list[Path]:
 
 
 def read_text(folder: Path) -> tuple[str, ArticleInfo, Path, str]:
-    """The article of ``folder``: text, metadata, the file read, and which reader read it."""
+    """The article of ``folder``: text, metadata, the file read, and which reader read it.
+
+    A stored page's own metadata (its address, title, publisher and date, kept in
+    ``source.yaml``) fills what the file does not carry: a page in a browser has them, a
+    text excerpt of it does not (« ce 24 janvier » needs the page's date for its year).
+    """
+    import yaml
+
     from loaders.drafts.articles import read_article
 
     path = next(folder / name for name in LAYOUTS if (folder / name).is_file())
+    article = read_article(path)
+    info = article.info
+    source_file = folder / "source.yaml"
+    if source_file.is_file():
+        source = yaml.safe_load(source_file.read_text(encoding="utf-8")) or {}
+        known = {
+            "url": info.url or source.get("url"),
+            "title": info.title or source.get("title"),
+            "publisher": info.publisher or source.get("publisher"),
+            "published": info.published or _day(source.get("date")),
+        }
+        info = ArticleInfo.model_validate({**info.model_dump(), **known})
+    return article.text, info, path, "read_article"
+
+
+def _day(value: Any) -> date | None:
+    """A source's date when it is a day (``2022-12`` says the month only: no day to give)."""
     try:
-        article = read_article(path)
-    except NotImplementedError:
-        # The article reader is written in parallel; until it lands, read the plain text.
-        txt = folder / "article.txt"
-        info = ArticleInfo(file=txt.name, format="txt")
-        return txt.read_text(encoding="utf-8"), info, txt, "plain text (no article reader yet)"
-    return article.text, article.info, path, "read_article"
+        return date.fromisoformat(str(value))
+    except ValueError:
+        return None
 
 
 def median_seconds(repeats: int, work: Any) -> tuple[float, Any]:
