@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import struct
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from playwright.sync_api import FloatRect, Page
+from playwright.sync_api import Browser, ConsoleMessage, FloatRect, Page
 
 from domain.resources import PROJECT_ROOT
 
@@ -21,6 +23,31 @@ NODE_POSITION = """id => {
   const box = document.getElementById('cy').getBoundingClientRect();
   return {x: box.left + at.x, y: box.top + at.y};
 }"""
+
+
+@contextmanager
+def watched_page(browser: Browser, name: str, *, full_page: bool = False) -> Iterator[Page]:
+    """A fresh 1280×800 French page, screenshotted as ``<name>-last.png`` at the end; the
+    test fails if the console logs an error."""
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 800}, locale="fr-FR", accept_downloads=True
+    )
+    opened = context.new_page()
+    errors: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            errors.append(f"console: {message.text} ({message.location})")
+
+    opened.on("console", on_console)
+    opened.on("pageerror", lambda error: errors.append(f"page error: {error}"))
+    try:
+        yield opened
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        opened.screenshot(path=SHOTS / f"{name}-last.png", full_page=full_page)
+    finally:
+        context.close()
+    assert not errors, "the browser console logged errors:\n" + "\n".join(errors)
 
 
 def wait_idle(page: Page) -> None:

@@ -19,7 +19,13 @@ from loaders.reference import read_reference
 from testkit.api_server import connection_env, running_api, start_api, stop_api
 from tests.conftest import REFERENCE_EXTRACT
 
-__all__ = ["api", "connection_env", "running_api", "start_api", "stop_api"]
+__all__ = ["api", "connection_env", "reference_only", "running_api", "start_api", "stop_api"]
+
+
+def reference_only(driver: Driver, connection: Neo4jConnection) -> None:
+    """Empty the graph, then write the Cantal and Saône-et-Loire of the test reference."""
+    clear_graph(driver, connection.database)
+    write_reference(driver, connection.database, read_reference(REFERENCE_EXTRACT, ["15", "71"]))
 
 
 @pytest.fixture(scope="module")
@@ -27,10 +33,7 @@ def api(
     driver: Driver, neo4j_connection: Neo4jConnection, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[httpx.Client]:
     """An HTTP client on a running API whose graph holds the Cantal and Saône-et-Loire."""
-    clear_graph(driver, neo4j_connection.database)
-    write_reference(
-        driver, neo4j_connection.database, read_reference(REFERENCE_EXTRACT, ["15", "71"])
-    )
+    reference_only(driver, neo4j_connection)
     log = tmp_path_factory.mktemp("api") / "uvicorn.log"
     with running_api(connection_env(neo4j_connection), log) as client:
         yield client

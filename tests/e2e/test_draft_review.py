@@ -21,10 +21,8 @@ import httpx
 import pytest
 import yaml
 from neo4j import Driver
-from playwright.sync_api import Browser, ConsoleMessage, Page, Route, sync_playwright
+from playwright.sync_api import Browser, Page, Route, sync_playwright
 
-from graph.maintenance import clear_graph
-from graph.reference_store import write_reference
 from graph.settings import Neo4jConnection
 from loaders.drafts.facts import (
     ArticleInfo,
@@ -37,11 +35,10 @@ from loaders.drafts.facts import (
     SignatoryFact,
     TerritoryFact,
 )
-from loaders.reference import read_reference
 from testkit.browser import chromium
-from tests.conftest import REFERENCE_EXTRACT, SEED_ARTICLES
-from tests.e2e.browser import SHOTS
-from tests.e2e.conftest import connection_env, start_api, stop_api
+from tests.conftest import SEED_ARTICLES
+from tests.e2e.browser import watched_page
+from tests.e2e.conftest import connection_env, reference_only, start_api, stop_api
 
 TOKEN = "review-e2e-token-0123456789"
 #: Drafting loads the French model once per server (about ten seconds, more on a busy
@@ -54,10 +51,7 @@ def review_url(
     driver: Driver, neo4j_connection: Neo4jConnection, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
     """The explorer over a graph holding the reference extract only, with a curator."""
-    clear_graph(driver, neo4j_connection.database)
-    write_reference(
-        driver, neo4j_connection.database, read_reference(REFERENCE_EXTRACT, ["15", "71"])
-    )
+    reference_only(driver, neo4j_connection)
     env = {**connection_env(neo4j_connection), "CTG_API_TOKENS": f"camille={TOKEN}"}
     process, base = start_api(env, tmp_path_factory.mktemp("review-api") / "uvicorn.log")
     try:
@@ -75,25 +69,8 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture
 def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
     """A fresh French page; the test fails if the console logs an error."""
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 800}, locale="fr-FR", accept_downloads=True
-    )
-    opened = context.new_page()
-    errors: list[str] = []
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            errors.append(f"console: {message.text} ({message.location})")
-
-    opened.on("console", on_console)
-    opened.on("pageerror", lambda error: errors.append(f"page error: {error}"))
-    try:
+    with watched_page(browser, request.node.name, full_page=True) as opened:
         yield opened
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        opened.screenshot(path=SHOTS / f"{request.node.name}-last.png", full_page=True)
-    finally:
-        context.close()
-    assert not errors, "the browser console logged errors:\n" + "\n".join(errors)
 
 
 # -- what the page shows ----------------------------------------------------------------------

@@ -14,7 +14,7 @@ from urllib.parse import unquote
 
 import pytest
 from neo4j import Driver
-from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 from graph.settings import Neo4jConnection
 from testkit.browser import chromium
@@ -27,6 +27,7 @@ from tests.e2e.browser import (
     normalise_spaces,
     png_size,
     wait_idle,
+    watched_page,
 )
 from tests.e2e.conftest import connection_env, start_api, stop_api
 
@@ -84,25 +85,8 @@ class Shots:
 @pytest.fixture
 def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
     """A fresh 1280×800 French page; the test fails if the console logs an error."""
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 800}, locale="fr-FR", accept_downloads=True
-    )
-    opened = context.new_page()
-    errors: list[str] = []
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            errors.append(f"console: {message.text} ({message.location})")
-
-    opened.on("console", on_console)
-    opened.on("pageerror", lambda error: errors.append(f"page error: {error}"))
-    try:
+    with watched_page(browser, request.node.name) as opened:
         yield opened
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        opened.screenshot(path=SHOTS / f"{request.node.name}-last.png")
-    finally:
-        context.close()
-    assert not errors, "the browser console logged errors:\n" + "\n".join(errors)
 
 
 @pytest.fixture

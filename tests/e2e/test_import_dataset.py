@@ -11,12 +11,9 @@ import httpx
 import pytest
 from neo4j import Driver
 
-from graph.maintenance import clear_graph
-from graph.reference_store import write_reference
 from graph.settings import Neo4jConnection
-from loaders.reference import read_reference
-from tests.conftest import REFERENCE_EXTRACT, graph_snapshot
-from tests.e2e.conftest import connection_env, running_api
+from tests.conftest import graph_snapshot
+from tests.e2e.conftest import connection_env, reference_only, running_api
 
 TOKEN = "import-e2e-token-0123456789"
 AUTH = {"authorization": f"Bearer {TOKEN}"}
@@ -68,10 +65,7 @@ CONTRACT = """{ contract(key: "ctg-revue-essai") {
 def api(
     driver: Driver, neo4j_connection: Neo4jConnection, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[httpx.Client]:
-    clear_graph(driver, neo4j_connection.database)
-    write_reference(
-        driver, neo4j_connection.database, read_reference(REFERENCE_EXTRACT, ["15", "71"])
-    )
+    reference_only(driver, neo4j_connection)
     env = {**connection_env(neo4j_connection), "CTG_API_TOKENS": f"camille={TOKEN}"}
     with running_api(env, tmp_path_factory.mktemp("import") / "uvicorn.log") as client:
         yield client
