@@ -293,7 +293,7 @@ def test_injection_strings_in_mutations_are_stored_as_plain_text_or_refused(
                 assert body["data"] is None, (document, body)
             else:
                 assert body["data"]["m"]["__typename"] in (
-                    "InvalidInput", "NotFound", "OwnedByDataset",
+                    "InvalidInput", "NotFound", "OwnedByDataset", "DatasetRefused",
                 ), (document, body)  # fmt: skip
     assert graph_snapshot(driver) == before
 

@@ -5,6 +5,7 @@ intact."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import httpx
@@ -16,6 +17,14 @@ from tests.reliability.conftest import CURATOR, CURATOR_TOKEN, EXPIRED_TOKEN
 
 SOURCE = '{source: "note-intrusion"}'
 #: One of each curation mutation, in an order where each succeeds with a valid token.
+#: A whole dataset, as the review page saves one.
+IMPORTED = (
+    "format: ctg-graph/dataset@1\n"
+    "dataset: {key: import-intrusion, title: Import}\n"
+    "default_source: source-intrusion\n"
+    "sources: [{key: source-intrusion, title: Article}]\n"
+    "partners: [{key: msa-import-intrusion, kind: msa, name: MSA Auvergne}]\n"
+)
 SESSION = [
     'createSource(input: {key: "note-intrusion", title: "Note"})',
     'updateSource(key: "note-intrusion", patch: {title: "Note de terrain"})',
@@ -46,6 +55,7 @@ SESSION = [
     'deleteContract(key: "ctg-intrusion")',
     'deletePartner(key: "msa-intrusion")',
     'deleteSource(key: "note-intrusion")',
+    f"importDataset(yaml: {json.dumps(IMPORTED)})",
 ]
 #: Ways of not being the curator. The lower-case scheme is an
 #: accepted form of a *valid* token; here it carries a wrong one.
@@ -104,7 +114,7 @@ def test_an_intruder_writes_nothing_where_the_curator_writes(
     done = send(seeded_api, mutation, CURATOR)
     assert done.status_code == 200, done.text
     result = done.json()["data"]["m"]["__typename"]
-    assert result.endswith(("Saved", "Deleted")), f"{mutation} -> {result}"
+    assert result.endswith(("Saved", "Deleted", "Imported")), f"{mutation} -> {result}"
     assert graph_snapshot(driver) != before, f"the curator's {mutation} wrote nothing"
 
 
