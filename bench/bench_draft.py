@@ -22,9 +22,8 @@ reference) and prints that load time, then, for each article folder of the annot
   the dataset holds and on what it marks stated.
 
 It writes everything, with every article's missed and wrong facts, to ``--json``
-(default ``test-output/bench/draft.json``). While an extractor is still a placeholder the
-scores of its types are zeros: the benchmark still runs end to end. Until the article
-reader exists, a folder's ``article.txt`` is read as plain text (the JSON says so).
+(default ``test-output/bench/draft.json``). An article the reader refuses is reported and
+scored as nothing found.
 """
 
 from __future__ import annotations

@@ -42,18 +42,14 @@ _JOIN = rf"(?:{_SP}(?:(?:de{_SP}la|de|du|des|sur|sous|en|lès){_SP}|(?:de{_SP})?
 _NAME = rf"{_CHUNK}(?:{_JOIN}{_CHUNK})*"
 _CONNECTOR = rf"(?:de{_SP}la{_SP}|de{_SP}l['’]|du{_SP}|des{_SP}|de{_SP}|d['’])"
 
-_EPCI_WORDS = (
-    rf"(?:[Cc]ommunauté{_SP}(?i:de{_SP}communes|d['’]agglomération|urbaine)|CC|CA|CU"
-    rf"|[Mm]étropole)"
-)
+#: The kinds of communauté, written out.
+_COMMUNAUTE = rf"[Cc]ommunauté{_SP}(?i:de{_SP}communes|d['’]agglomération|urbaine)"
+_EPCI_WORDS = rf"(?:{_COMMUNAUTE}|CC|CA|CU|[Mm]étropole)"
 #: An EPCI's name may join two names: « de la Houve et du Pays Boulageois ».
 _EPCI_NAME = re.compile(rf"{_NAME}(?:{_SP}et{_SP}(?:{_CONNECTOR})?{_NAME})?")
 _EPCI_NAMED = re.compile(rf"\b{_EPCI_WORDS}(?:{_SP}{_CONNECTOR}?|{_SP}?{_CONNECTOR})(?=[{_UP}])")
 _EPCI_SUFFIX = re.compile(rf"(?:{_SP})(?:Communauté|Agglomération|Agglo|Métropole)\b")
-_EPCI_BACK = re.compile(
-    rf"\b(?:[Cc]ommunauté{_SP}(?i:de{_SP}communes|d['’]agglomération|urbaine)"
-    rf"|[Ii]ntercommunalité)\b"
-)
+_EPCI_BACK = re.compile(rf"\b(?:{_COMMUNAUTE}|[Ii]ntercommunalité)\b")
 #: « Caf », « Caisse d'allocations familiales », « Caisse des Allocations Familiales »,
 #: « caisse d'allocation familiale »: the wordings articles use.
 _CAF = re.compile(r"\b(?:Caf|CAF|[Cc]aisse (?:d['’]|des )[Aa]llocations? [Ff]amiliales?)\b")
